@@ -1,0 +1,97 @@
+package skyloft.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The result of one benchmark run: its name, its parameters and rows of
+ * {system, metric, value, unit}. Systems are named {@code skyloft:<policy>}, {@code jdk-default},
+ * {@code platform} and {@code continuation}. Written as JSON with {@link #writeJson} and printed
+ * as a table with {@link #printTable}.
+ */
+public final class BenchResult {
+
+    /** One measured figure. Extra row-level parameters (a load, a worker count) go in {@code params}. */
+    public record Row(String system, String metric, double value, String unit, Map<String, Object> params) {
+        public Row(String system, String metric, double value, String unit) {
+            this(system, metric, value, unit, Map.of());
+        }
+    }
+
+    private final String benchmark;
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private final List<Row> rows = new ArrayList<>();
+
+    public BenchResult(String benchmark) {
+        this.benchmark = benchmark;
+    }
+
+    public String benchmark() { return benchmark; }
+    public Map<String, Object> params() { return params; }
+    public List<Row> rows() { return rows; }
+
+    public BenchResult param(String key, Object value) {
+        params.put(key, value);
+        return this;
+    }
+
+    public BenchResult add(Row row) {
+        rows.add(row);
+        return this;
+    }
+
+    public BenchResult add(String system, String metric, double value, String unit) {
+        return add(new Row(system, metric, value, unit));
+    }
+
+    /** The value of the first row with this system and metric, or NaN. */
+    public double value(String system, String metric) {
+        for (Row r : rows) if (r.system().equals(system) && r.metric().equals(metric)) return r.value();
+        return Double.NaN;
+    }
+
+    public String toJson() {
+        var sb = new StringBuilder();
+        sb.append("{\"benchmark\": ").append(Json.quote(benchmark));
+        sb.append(", \"params\": ").append(Json.object(params));
+        sb.append(", \"rows\": [");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            if (i > 0) sb.append(",");
+            sb.append("\n  {\"system\": ").append(Json.quote(r.system()))
+              .append(", \"metric\": ").append(Json.quote(r.metric()))
+              .append(", \"value\": ").append(Json.number(r.value()))
+              .append(", \"unit\": ").append(Json.quote(r.unit()));
+            if (!r.params().isEmpty()) sb.append(", \"params\": ").append(Json.object(r.params()));
+            sb.append("}");
+        }
+        sb.append("\n]}\n");
+        return sb.toString();
+    }
+
+    public void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.writeString(file, toJson());
+    }
+
+    /** A plain table: system, metric, value, unit, row params. */
+    public void printTable(PrintStream out) {
+        out.println("== " + benchmark + " " + params);
+        int sw = 8, mw = 6;
+        for (Row r : rows) { sw = Math.max(sw, r.system().length()); mw = Math.max(mw, r.metric().length()); }
+        String fmt = "  %-" + sw + "s  %-" + mw + "s  %12s %-4s %s%n";
+        out.printf(Locale.ROOT, fmt, "system", "metric", "value", "unit", "");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, fmt, r.system(), r.metric(), Json.number(r.value()), r.unit(),
+                    r.params().isEmpty() ? "" : r.params().toString());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package skyloft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code skyloft demo | bench NAME | sim FILE | policies}. */
+@Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
+        description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
+        subcommands = {PoliciesCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
+                line.getErr().println("skyloft: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        System.exit(cl.execute(args));
+    }
+}

@@ -1,0 +1,92 @@
+package skyloft.policy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import skyloft.spi.SchedPolicy;
+
+/**
+ * Every policy the project ships, by name. {@code --policy NAME} and {@code policy=NAME} in
+ * scenarios resolve here; {@code ./skyloft policies} prints {@link #all()}.
+ */
+public final class PolicyRegistry {
+
+    /** A declared parameter: its name, its default as text, and one line on what it does. */
+    public record Param(String name, String defaultValue, String description) {}
+
+    /** A registered policy. */
+    public record Info(String name, String description, List<Param> params, Function<PolicyParams, SchedPolicy> factory) {}
+
+    private static final Map<String, Info> POLICIES = new LinkedHashMap<>();
+
+    static {
+        register(new Info("fifo", "per-CPU FIFO queues, no slices; an idle CPU steals half of a random victim's queue (Skyloft fifo)",
+                List.of(), Fifo::new));
+        register(new Info("rr", "per-CPU round robin with a time slice; idle CPUs steal half a random victim's queue",
+                List.of(new Param("slice", "50us", "time slice, 5us..1s; a task's own slice attribute wins")),
+                RoundRobin::new));
+    }
+
+    private PolicyRegistry() {}
+
+    private static void register(Info info) {
+        POLICIES.put(info.name(), info);
+    }
+
+    /** All policies in registration order. */
+    public static List<Info> all() {
+        return Collections.unmodifiableList(new ArrayList<>(POLICIES.values()));
+    }
+
+    /** Names of all policies, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(POLICIES.keySet());
+    }
+
+    /** Looks up a policy or fails with a message listing the known names. */
+    public static Info info(String name) {
+        Info info = name == null ? null : POLICIES.get(name.trim());
+        if (info == null) {
+            throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet()));
+        }
+        return info;
+    }
+
+    /** A new instance with default parameters. */
+    public static SchedPolicy create(String name) {
+        return create(name, Map.of());
+    }
+
+    /**
+     * A new instance of {@code name} with {@code params}; refuses parameter names the policy
+     * does not declare, and values its getters reject.
+     */
+    public static SchedPolicy create(String name, Map<String, String> params) {
+        Info info = info(name);
+        for (String key : params.keySet()) {
+            if (info.params().stream().noneMatch(p -> p.name().equals(key))) {
+                List<String> known = info.params().stream().map(Param::name).toList();
+                throw new IllegalArgumentException("policy " + info.name() + " has no parameter '" + key + "'; "
+                        + (known.isEmpty() ? "it takes none" : "known: " + String.join(", ", known)));
+            }
+        }
+        return info.factory().apply(new PolicyParams(info.name(), params));
+    }
+
+    /** Parses {@code "slice=50us,latency=1ms"} into a map (empty text gives an empty map). */
+    public static Map<String, String> parseParams(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) return out;
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0 || eq == part.length() - 1) {
+                throw new IllegalArgumentException("policy parameter '" + part.trim() + "' is not of the form name=value, e.g. slice=50us");
+            }
+            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return out;
+    }
+}

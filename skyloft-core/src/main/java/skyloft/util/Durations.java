@@ -1,0 +1,74 @@
+package skyloft.util;
+
+import java.util.Locale;
+
+/** Parses and prints durations with units: {@code 500ns}, {@code 50us}, {@code 2ms}, {@code 1s}. */
+public final class Durations {
+    private Durations() {}
+
+    /**
+     * Parses {@code text} as a number (decimals allowed) followed by one of ns, us, ms, s.
+     * {@code what} names the setting in the error, e.g. "--slice".
+     *
+     * @throws IllegalArgumentException naming the value and the accepted form
+     */
+    public static long parseNs(String what, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(what + ": empty duration; expected a number with a unit, e.g. 50us, 2ms, 1s");
+        }
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '-' || s.charAt(i) == '+')) i++;
+        String num = s.substring(0, i);
+        String unit = s.substring(i).trim();
+        long scale = switch (unit) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            default -> -1L;
+        };
+        if (scale < 0 || num.isEmpty()) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; expected a number with a unit ns, us, ms or s, e.g. 50us");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(num);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; expected a number with a unit ns, us, ms or s, e.g. 50us");
+        }
+        if (v < 0) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is negative; expected a positive duration");
+        }
+        double ns = v * scale;
+        if (ns > Long.MAX_VALUE / 2.0) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is too large");
+        }
+        return Math.round(ns);
+    }
+
+    /** Parses and checks {@code min <= value <= max}. */
+    public static long parseNs(String what, String text, long minNs, long maxNs) {
+        long v = parseNs(what, text);
+        if (v < minNs || v > maxNs) {
+            throw new IllegalArgumentException(what + ": " + text.trim() + " is out of range; allowed " + format(minNs) + " to " + format(maxNs));
+        }
+        return v;
+    }
+
+    /** The shortest exact-ish rendering: 1500ns -> 1.5us, 2000000 -> 2ms. */
+    public static String format(long ns) {
+        if (ns == 0) return "0";
+        long abs = Math.abs(ns);
+        if (abs >= 1_000_000_000L) return trim(ns / 1e9) + "s";
+        if (abs >= 1_000_000L) return trim(ns / 1e6) + "ms";
+        if (abs >= 1_000L) return trim(ns / 1e3) + "us";
+        return ns + "ns";
+    }
+
+    private static String trim(double v) {
+        String s = String.format(Locale.ROOT, "%.3f", v);
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,71 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.SchedAttr;
+import skyloft.util.Durations;
+
+class AttributesAndRegistryTest {
+
+    @Test
+    void niceOutOfRangeIsRefusedWithTheRange() {
+        var e = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withNice(20));
+        assertTrue(e.getMessage().contains("20") && e.getMessage().contains("-20..19"), e.getMessage());
+    }
+
+    @Test
+    void negativeSliceIsRefused() {
+        var e = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withSliceNs(-5));
+        assertTrue(e.getMessage().contains("-5"), e.getMessage());
+    }
+
+    @Test
+    void deadlineParametersMustBeOrdered() {
+        var e = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withDeadline(20, 10, 30));
+        assertTrue(e.getMessage().contains("runtime <= deadline <= period"), e.getMessage());
+        SchedAttr ok = SchedAttr.DEFAULT.withDeadline(10, 0, 100);
+        assertEquals(100, ok.deadlineNs());
+        assertEquals(0.1, ok.bandwidth(), 1e-12);
+    }
+
+    @Test
+    void unknownPolicyListsTheKnownNames() {
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("nope"));
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("fifo") && e.getMessage().contains("rr"), e.getMessage());
+    }
+
+    @Test
+    void rrSliceIsParsedWithUnitsAndRangeChecked() {
+        RoundRobin rr = (RoundRobin) PolicyRegistry.create("rr", Map.of("slice", "20us"));
+        assertEquals(20_000, rr.sliceNs());
+        var neg = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("rr", Map.of("slice", "-1ms")));
+        assertTrue(neg.getMessage().contains("-1ms") && neg.getMessage().contains("negative"), neg.getMessage());
+        var small = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("rr", Map.of("slice", "1us")));
+        assertTrue(small.getMessage().contains("allowed 5us to 1s"), small.getMessage());
+        var junk = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("rr", Map.of("slice", "fast")));
+        assertTrue(junk.getMessage().contains("'fast'"), junk.getMessage());
+    }
+
+    @Test
+    void paramsTextParses() {
+        assertEquals(Map.of("slice", "50us", "x", "1"), PolicyRegistry.parseParams("slice=50us, x=1"));
+        assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams("slice"));
+    }
+
+    @Test
+    void durationsParseAndFormat() {
+        assertEquals(1_500, Durations.parseNs("x", "1.5us"));
+        assertEquals(2_000_000, Durations.parseNs("x", "2ms"));
+        assertEquals(1_000_000_000, Durations.parseNs("x", "1s"));
+        assertEquals(500, Durations.parseNs("x", "500ns"));
+        assertEquals("1.5us", Durations.format(1_500));
+        assertEquals("2ms", Durations.format(2_000_000));
+        var e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--slice", "50 parsecs"));
+        assertTrue(e.getMessage().startsWith("--slice"), e.getMessage());
+    }
+}

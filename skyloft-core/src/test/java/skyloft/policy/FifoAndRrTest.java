@@ -1,0 +1,72 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+class FifoAndRrTest {
+
+    @Test
+    void fifoRunsInArrivalOrderAndNeverSlices() {
+        StepHost h = new StepHost(new Fifo(), 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(10_000_000);
+        assertFalse(h.tick(0), "fifo must not slice");
+        h.stop(0, StopReason.EXIT);
+        assertEquals(b, h.schedule(0));
+    }
+
+    @Test
+    void idleCpuStealsTheOlderHalf() {
+        StepHost h = new StepHost(new Fifo(), 2, 1);
+        // Both CPUs busy while four tasks queue on CPU 0.
+        h.spawn("r0", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.spawn("r1", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        StepTask[] q = new StepTask[4];
+        for (int i = 0; i < 4; i++) q[i] = h.spawn("q" + i, SchedAttr.DEFAULT, 0);
+        h.stop(1, StopReason.EXIT);
+        StepTask stolen = h.schedule(1);
+        assertEquals(q[0], stolen, "the thief takes the oldest first");
+        assertEquals(2, h.steals(), "half of four");
+        assertEquals(1, stolen.steals());
+    }
+
+    @Test
+    void rrPreemptsAfterItsSliceOnlyWhenSomeoneWaits() {
+        StepHost h = new StepHost(new RoundRobin(50_000), 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.advance(60_000);
+        assertFalse(h.tick(0), "alone: no reason to preempt");
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        h.advance(1_000);
+        assertTrue(h.tick(0));
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(b, h.schedule(0));
+        h.advance(40_000);
+        assertFalse(h.tick(0), "40us < 50us slice");
+        h.advance(10_000);
+        assertTrue(h.tick(0));
+        assertEquals(1, a.preemptions());
+    }
+
+    @Test
+    void rrHonoursTheTasksOwnSlice() {
+        StepHost h = new StepHost(new RoundRobin(50_000), 1, 1);
+        h.spawn("short", SchedAttr.DEFAULT.withSliceNs(10_000), 0);
+        h.spawn("other", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.advance(10_000);
+        assertTrue(h.tick(0));
+    }
+}

@@ -1,0 +1,140 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+/**
+ * The contract every registered policy passes, driven by the stepping host with a fake clock:
+ * no task lost, none run twice at once, every runnable task eventually runs, attributes
+ * validated. A new policy is covered as soon as it is in {@link PolicyRegistry}.
+ */
+class PolicyContractTest {
+
+    static Stream<String> policies() {
+        return PolicyRegistry.names().stream();
+    }
+
+    private static StepHost host(String policy, int cpus, long seed) {
+        return new StepHost(PolicyRegistry.create(policy), cpus, seed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void randomEventsNeverBreakOwnership(String policy) {
+        for (int cpus : new int[] {1, 2, 4}) {
+            for (long seed = 1; seed <= 12; seed++) {
+                StepHost h = host(policy, cpus, seed);
+                SplittableRandom rnd = new SplittableRandom(seed * 31 + cpus);
+                List<StepTask> blocked = new ArrayList<>();
+                for (int step = 0; step < 600; step++) {
+                    int cpu = rnd.nextInt(cpus);
+                    switch (rnd.nextInt(9)) {
+                        case 0 -> { if (h.tasks().size() < 40) h.spawn("t" + h.tasks().size(), SchedAttr.DEFAULT.withNice(rnd.nextInt(-5, 6)), cpu); }
+                        case 1, 2 -> h.runFor(cpu, rnd.nextLong(1_000, 200_000), 4_000);
+                        case 3 -> { if (h.running(cpu) != null) h.stop(cpu, StopReason.YIELD); }
+                        case 4 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
+                        case 5 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
+                        case 6 -> { if (h.running(cpu) != null && rnd.nextInt(4) == 0) h.stop(cpu, StopReason.EXIT); }
+                        case 7 -> {
+                            if (!h.tasks().isEmpty()) {
+                                StepTask t = h.tasks().get(rnd.nextInt(h.tasks().size()));
+                                if (t.state() != StepHost.State.EXITED) h.setAttr(t, t.attr().withNice(rnd.nextInt(-10, 11)));
+                            }
+                        }
+                        default -> h.advance(rnd.nextLong(0, 50_000));
+                    }
+                }
+                h.drainAndCheck();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void everyRunnableTaskEventuallyRuns(String policy) {
+        for (int cpus : new int[] {1, 2}) {
+            StepHost h = host(policy, cpus, 7);
+            for (int i = 0; i < 16; i++) h.spawn("t" + i, SchedAttr.DEFAULT, 0);
+            for (int round = 0; round < 400; round++) {
+                for (int c = 0; c < cpus; c++) {
+                    StepTask t = h.runFor(c, 30_000, 5_000);
+                    if (t != null && h.running(c) == t) h.stop(c, StopReason.YIELD);
+                }
+            }
+            for (StepTask t : h.tasks()) {
+                assertTrue(t.switches() > 0, policy + " on " + cpus + " cpus never ran " + t);
+            }
+            h.drainAndCheck();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void yieldAfterRunningLetsAnEqualTaskRun(String policy) {
+        StepHost h = host(policy, 1, 3);
+        h.spawn("a");
+        h.spawn("b");
+        StepTask first = h.schedule(0);
+        h.advance(100_000);
+        h.stop(0, StopReason.YIELD);
+        StepTask second = h.schedule(0);
+        assertNotEquals(first, second, policy + " ran the yielding task again while an equal one waited");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void exitedAndBlockedTasksAreNotHandedOut(String policy) {
+        StepHost h = host(policy, 2, 5);
+        StepTask a = h.spawn("a");
+        StepTask b = h.spawn("b");
+        StepTask ran = h.schedule(0);
+        h.stop(0, StopReason.BLOCK);
+        StepTask other = ran == a ? b : a;
+        // Only the other task may come out now, on either CPU, and then nothing.
+        StepTask next = h.schedule(0) != null ? h.running(0) : h.schedule(1);
+        assertEquals(other, next);
+        h.stop(next.lastCpu(), StopReason.EXIT);
+        assertEquals(null, h.schedule(0));
+        assertEquals(null, h.schedule(1));
+        h.wake(ran);
+        StepTask again = h.schedule(ran.lastCpu());
+        assertEquals(ran, again);
+        h.drainAndCheck();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void defaultAttributesAreAdmittedAndDumpNamesThePolicy(String policy) {
+        SchedPolicy p = PolicyRegistry.create(policy);
+        StepHost h = new StepHost(p, 2, 1);
+        h.spawn("x");
+        StringWriter sw = new StringWriter();
+        p.dump(new PrintWriter(sw, true));
+        assertTrue(sw.toString().contains(p.name()), "dump should name the policy: " + sw);
+        assertEquals(policy, p.name());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void unknownParameterIsRefusedWithTheKnownOnes(String policy) {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> PolicyRegistry.create(policy, java.util.Map.of("bogus", "1")));
+        assertTrue(e.getMessage().contains("bogus") && e.getMessage().contains(policy), e.getMessage());
+    }
+}

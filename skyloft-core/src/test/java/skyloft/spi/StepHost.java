@@ -1,0 +1,200 @@
+package skyloft.spi;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A host for tests: drives a policy by hand with a fake clock and no threads, and checks the
+ * ownership contract at every step. Each call is one scheduling event; the caller decides what
+ * happens and when, so every test is deterministic.
+ *
+ * <p>It throws {@link AssertionError} the moment a policy breaks the contract: a task picked
+ * that the policy does not own (run twice at once, picked while blocked or exited, never
+ * enqueued), a CPU out of range from selectCpu, a task lost at drain.
+ */
+public class StepHost implements SchedContext {
+
+    /** Where a task is, as far as the host knows. */
+    public enum State { CREATED, QUEUED, RUNNING, BLOCKED, EXITED }
+
+    /** A task of the stepping host. */
+    public static final class StepTask extends Task {
+        State state = State.CREATED;
+        int runningOn = -1;
+
+        public StepTask(String name, SchedAttr attr) {
+            super(name, attr);
+        }
+
+        public State state() { return state; }
+    }
+
+    private final SchedPolicy policy;
+    private final StepTask[] current;
+    private final SplittableRandom random;
+    private final List<StepTask> tasks = new ArrayList<>();
+    private final Map<Integer, Long> pendingPreempt = new HashMap<>();
+    private long nowNs;
+    private long steals;
+
+    public StepHost(SchedPolicy policy, int cpus, long seed) {
+        this.policy = policy;
+        this.current = new StepTask[cpus];
+        this.random = new SplittableRandom(seed);
+        policy.attach(this);
+    }
+
+    // ---- SchedContext ----
+    @Override public int cpuCount() { return current.length; }
+    @Override public boolean isIdle(int cpu) { return current[cpu] == null; }
+    @Override public Task current(int cpu) { return current[cpu]; }
+    @Override public void requestPreempt(int cpu) { if (current[cpu] != null) pendingPreempt.put(cpu, nowNs); }
+    @Override public int randomInt(int bound) { return random.nextInt(bound); }
+
+    public long now() { return nowNs; }
+    public void advance(long ns) { nowNs += ns; }
+    public List<StepTask> tasks() { return tasks; }
+    public StepTask running(int cpu) { return current[cpu]; }
+    public long steals() { return steals; }
+    /** True if the policy asked for {@code cpu} to be preempted since its task started. */
+    public boolean preemptPending(int cpu) { return pendingPreempt.containsKey(cpu); }
+
+    /** Creates a task (admit + taskInit) and makes it runnable (selectCpu + enqueue NEW). */
+    public StepTask spawn(String name, SchedAttr attr, int spawnerCpu) {
+        StepTask t = new StepTask(name, attr);
+        policy.admit(t, t.attr());
+        policy.taskInit(t, nowNs);
+        tasks.add(t);
+        makeRunnable(t, spawnerCpu, EnqueueReason.NEW);
+        return t;
+    }
+
+    public StepTask spawn(String name) {
+        return spawn(name, SchedAttr.DEFAULT, -1);
+    }
+
+    /** Applies new attributes through admit and attrChanged. */
+    public void setAttr(StepTask t, SchedAttr attr) {
+        policy.admit(t, attr);
+        SchedAttr old = t.attr();
+        t.hostSetAttr(attr);
+        policy.attrChanged(t, old, nowNs);
+    }
+
+    private void makeRunnable(StepTask t, int hintCpu, EnqueueReason why) {
+        int cpu = policy.selectCpu(t, hintCpu, why, nowNs);
+        if (cpu < 0 || cpu >= current.length) {
+            throw new AssertionError(policy.name() + ": selectCpu returned " + cpu + " for " + t + "; allowed 0.." + (current.length - 1));
+        }
+        enqueueOn(t, cpu, why);
+    }
+
+    private void enqueueOn(StepTask t, int cpu, EnqueueReason why) {
+        if (t.state == State.QUEUED || t.state == State.RUNNING || t.state == State.EXITED) {
+            throw new AssertionError("host bug: enqueue of " + t + " in state " + t.state);
+        }
+        t.state = State.QUEUED;
+        t.hostEnqueued(cpu, nowNs);
+        policy.enqueue(t, cpu, why, nowNs);
+    }
+
+    /**
+     * If {@code cpu} is idle, asks the policy for a task (balancing once if it has none) and
+     * starts it. Returns the task now running on {@code cpu}, or null if it stays idle.
+     */
+    public StepTask schedule(int cpu) {
+        if (current[cpu] != null) return current[cpu];
+        Task t = policy.pickNext(cpu, nowNs);
+        if (t == null) {
+            steals += policy.balance(cpu, true, nowNs);
+            t = policy.pickNext(cpu, nowNs);
+        }
+        if (t == null) return null;
+        if (!(t instanceof StepTask st) || !tasks.contains(st)) {
+            throw new AssertionError(policy.name() + ": pickNext(" + cpu + ") returned a task this host never created: " + t);
+        }
+        if (st.state != State.QUEUED) {
+            throw new AssertionError(policy.name() + ": pickNext(" + cpu + ") returned " + st + " which is " + st.state
+                    + (st.state == State.RUNNING ? " on cpu " + st.runningOn : "") + ", not queued");
+        }
+        st.state = State.RUNNING;
+        st.runningOn = cpu;
+        current[cpu] = st;
+        pendingPreempt.remove(cpu);
+        st.hostPicked(cpu, nowNs);
+        policy.running(cpu, st, nowNs);
+        return st;
+    }
+
+    /** Calls tick on a busy CPU; returns what the policy answered (preempt or not). */
+    public boolean tick(int cpu) {
+        StepTask t = current[cpu];
+        if (t == null) return false;
+        return policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+    }
+
+    /** Stops the task on {@code cpu} for {@code why}; YIELD and PREEMPT re-enqueue it on the
+     *  same CPU, BLOCK leaves it waiting, EXIT ends it. Returns the stopped task. */
+    public StepTask stop(int cpu, StopReason why) {
+        StepTask t = current[cpu];
+        if (t == null) throw new AssertionError("host bug: stop on idle cpu " + cpu);
+        current[cpu] = null;
+        t.runningOn = -1;
+        long ran = t.hostStopped(why, nowNs);
+        policy.stopping(cpu, t, why, ran, nowNs);
+        switch (why) {
+            case YIELD -> { t.state = State.BLOCKED; enqueueOn(t, cpu, EnqueueReason.YIELD); }
+            case PREEMPT -> { t.state = State.BLOCKED; enqueueOn(t, cpu, EnqueueReason.PREEMPTED); }
+            case BLOCK -> t.state = State.BLOCKED;
+            case EXIT -> { t.state = State.EXITED; policy.taskExit(t, nowNs); }
+        }
+        return t;
+    }
+
+    /** Wakes a blocked task (selectCpu + enqueue WAKEUP). */
+    public void wake(StepTask t) {
+        if (t.state != State.BLOCKED) throw new AssertionError("host bug: wake of " + t + " in state " + t.state);
+        makeRunnable(t, t.lastCpu(), EnqueueReason.WAKEUP);
+    }
+
+    /** Runs {@code cpu}'s task for {@code ns} of fake time, ticking every {@code tickNs}, and
+     *  preempts it if the policy says so. Returns the task that ran (null if idle). */
+    public StepTask runFor(int cpu, long ns, long tickNs) {
+        StepTask t = schedule(cpu);
+        if (t == null) { nowNs += ns; return null; }
+        long end = nowNs + ns;
+        while (nowNs < end) {
+            nowNs = Math.min(end, nowNs + tickNs);
+            if (tick(cpu) || preemptPending(cpu)) {
+                stop(cpu, StopReason.PREEMPT);
+                break;
+            }
+        }
+        return t;
+    }
+
+    /** Takes every task the policy still owns and checks it owns exactly the queued ones. */
+    public List<Task> drainAndCheck() {
+        List<Task> drained = policy.drain(nowNs);
+        List<StepTask> queued = tasks.stream().filter(t -> t.state == State.QUEUED).toList();
+        for (Task t : drained) {
+            if (!(t instanceof StepTask st) || st.state != State.QUEUED) {
+                throw new AssertionError(policy.name() + ": drain returned " + t + " which was not queued");
+            }
+            st.state = State.BLOCKED;
+        }
+        if (drained.size() != queued.size()) {
+            List<StepTask> lost = queued.stream().filter(t -> t.state == State.QUEUED).toList();
+            throw new AssertionError(policy.name() + ": drain returned " + drained.size() + " tasks but " + queued.size()
+                    + " were queued; lost: " + lost);
+        }
+        return drained;
+    }
+
+    public SchedPolicy policy() {
+        return policy;
+    }
+}
