@@ -23,6 +23,15 @@ public interface SchedContext {
     void requestPreempt(int cpu);
 
     /**
+     * Asks the host to give the policy another look at {@code cpu} at or soon after
+     * {@code atNs}: an idle CPU runs {@link SchedPolicy#balance} and {@link SchedPolicy#pickNext}
+     * then, a busy one gets a {@link SchedPolicy#tick}. This is the policy's only timer (for
+     * replenishing a throttled deadline server, releasing a delayed task). Several requests may
+     * be pending; the host may call early or extra times, so the op must check the time itself.
+     */
+    void kickAt(int cpu, long atNs);
+
+    /**
      * A pseudo-random int in {@code [0, bound)} for victim selection and the like. The
      * simulator's sequence is fixed by its seed, so policies stay deterministic there.
      */

@@ -36,6 +36,7 @@ public class StepHost implements SchedContext {
     private final StepTask[] current;
     private final SplittableRandom random;
     private final List<StepTask> tasks = new ArrayList<>();
+    private final List<long[]> kicks = new ArrayList<>();
     private final Map<Integer, Long> pendingPreempt = new HashMap<>();
     private long nowNs;
     private long steals;
@@ -53,6 +54,10 @@ public class StepHost implements SchedContext {
     @Override public Task current(int cpu) { return current[cpu]; }
     @Override public void requestPreempt(int cpu) { if (current[cpu] != null) pendingPreempt.put(cpu, nowNs); }
     @Override public int randomInt(int bound) { return random.nextInt(bound); }
+    @Override public void kickAt(int cpu, long atNs) { kicks.add(new long[] {cpu, atNs}); }
+
+    /** Every kickAt request so far, as {cpu, atNs}; tests decide when to honour them. */
+    public List<long[]> kicks() { return kicks; }
 
     public long now() { return nowNs; }
     public void advance(long ns) { nowNs += ns; }
