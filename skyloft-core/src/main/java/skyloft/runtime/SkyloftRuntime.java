@@ -212,7 +212,8 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     private RtTask task(Thread thread) {
         RtTask t = live.get(thread);
-        if (t == null) {
+        // A joined thread has terminated even if its carrier has not yet processed the exit.
+        if (t == null || (t.started && !thread.isAlive())) {
             throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
         }
         return t;

@@ -67,6 +67,7 @@ class RuntimeIntegrationTest {
             }
             joinAll(ts);
             assertEquals(500, done.get());
+            assertTrue(rt.close(Duration.ofSeconds(30)).clean()); // exits are accounted by then
             RuntimeStats st = rt.stats();
             assertEquals(500, st.tasksExited());
             assertTrue(st.cpus().stream().mapToLong(RuntimeStats.Cpu::switches).sum() >= 500);
