@@ -47,7 +47,7 @@ import skyloft.util.Durations;
  * collected in {@link #unparkMask} and issued after the lock is released.
  *
  * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock at every
- * enqueue and due kick and read without it by idle carriers; {@link #halted},
+ * enqueue while some carrier is idle (and at due kicks), and read without it by idle carriers; {@link #halted},
  * {@link #carriersExit} and {@link #closing} are written by {@code close()} and read by
  * carriers, the timer and submitters; everything else mutable (policy state, task host fields,
  * stats, {@link #kicks}) is accessed under the lock only.
@@ -87,6 +87,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     // ---- under the lock ----
     private long unparkMask;
     private boolean wakeTicker;
+    /** Carriers whose last pick found nothing (they spin or park until workSeq moves). */
+    private int idleCarriers;
     private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
     private long nextBalanceNs;
     private final SplittableRandom random;
@@ -484,7 +486,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         t.queued = true;
         t.hostEnqueued(cpu, now);
         policy.enqueue(t, cpu, reason, now);
-        workSeq = workSeq + 1; // single writer: the lock holder
+        if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
+        workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
             unparkMask |= 1L << (cpu & 63);
         } else if (unparkMask == 0) {
@@ -498,10 +501,18 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     RtTask pickLocked(Carrier c, long now) {
-        processKicksLocked(now);
+        if (c.idle) {
+            c.idle = false;
+            idleCarriers--;
+        }
+        if (!kicks.isEmpty()) processKicksLocked(now);
         Task t = policy.pickNext(c.cpu, now);
         if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
-        if (t == null) return null;
+        if (t == null) {
+            c.idle = true;
+            idleCarriers++;
+            return null;
+        }
         if (!(t instanceof RtTask r) || r.rt != this || !r.queued) {
             badPicks++; // a policy bug: it handed out a task it did not own; refuse to run it
             return null;
@@ -511,7 +522,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (r.hostPicked(c.cpu, now)) c.steals++;
         c.switches++;
         c.current = r;
-        if (ticker != null && ticker.dormant) wakeTicker = true;
+        if (ticker != null && ticker.dormant && (policy.usesTick() || policy.balanceIntervalNs() > 0)) {
+            ticker.dormant = false;
+            wakeTicker = true;
+        }
         policy.running(c.cpu, r, now);
         return r;
     }
@@ -576,18 +590,19 @@ public final class SkyloftRuntime implements AutoCloseable {
                     if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
                 }
             }
+            if (!timerNeededLocked()) ticker.dormant = true; // a carrier's next pick or a kick wakes it
         } finally {
             unlockAndWake();
         }
         return true;
     }
 
-    /** True while the timer has something to watch: a busy CPU or a pending kick. Read without
-     *  the lock by the timer before it goes dormant (a racy read, re-checked after it publishes
-     *  {@code dormant}; carriers read {@code dormant} after publishing {@code current}). */
-    boolean timerNeeded() {
+    /** Under the lock: true while the timer has something to watch (a busy CPU or a kick). */
+    private boolean timerNeededLocked() {
+        if (!kicks.isEmpty()) return true;
+        if (!policy.usesTick() && policy.balanceIntervalNs() <= 0) return false;
         for (Carrier c : carriers) if (c.current != null) return true;
-        return !kicks.isEmpty() || !inbox.isEmpty();
+        return false;
     }
 
     private void processKicksLocked(long now) {
@@ -681,7 +696,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         @Override public void requestPreempt(int cpu) { requestPreemptLocked(carriers[cpu], System.nanoTime()); }
         @Override public void kickAt(int cpu, long atNs) {
             kicks.add(new long[] {cpu, atNs});
-            if (ticker != null && ticker.dormant) wakeTicker = true;
+            if (ticker != null && ticker.dormant) {
+                ticker.dormant = false;
+                wakeTicker = true;
+            }
         }
         @Override public int randomInt(int bound) { return random.nextInt(bound); }
     }

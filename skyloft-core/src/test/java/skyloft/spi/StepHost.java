@@ -138,7 +138,11 @@ public class StepHost implements SchedContext {
     public boolean tick(int cpu) {
         StepTask t = current[cpu];
         if (t == null) return false;
-        return policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+        boolean preempt = policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+        if (preempt && !policy.usesTick()) {
+            throw new AssertionError(policy.name() + ": tick asked for preemption but usesTick() says it never does");
+        }
+        return preempt;
     }
 
     /** Stops the task on {@code cpu} for {@code why}; YIELD and PREEMPT re-enqueue it on the
