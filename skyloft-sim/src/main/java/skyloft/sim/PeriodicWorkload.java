@@ -51,9 +51,12 @@ public final class PeriodicWorkload extends Workload {
                 sim.record(TraceKind.JOB_RELEASE, -1, t, job);
                 sim.at(sim.now() + attr.deadlineNs(), CLS_DEADLINE, this, t, TAG_DEADLINE, job);
                 sim.at(releaseOf(job + 1), CLS_RELEASE, this, t, TAG_RELEASE, job + 1);
-                if (t.started == t.done) startNext(sim, t);
+                if (t.started == t.done && !t.nextPending) startNext(sim, t);
             }
-            case TAG_NEXT -> startNext(sim, t);
+            case TAG_NEXT -> {
+                t.nextPending = false;
+                startNext(sim, t);
+            }
             case TAG_DEADLINE -> {
                 if (t.done <= job) {
                     stats.miss(sim.now());
@@ -77,7 +80,10 @@ public final class PeriodicWorkload extends Workload {
         t.done++;
         stats.jobDone(latency, t.jobServiceNs);
         sim.record(TraceKind.JOB_COMPLETE, -1, t, latency);
-        if (t.started < t.released) sim.at(sim.now(), CLS_RELEASE, this, t, TAG_NEXT, 0);
+        if (t.started < t.released) {
+            t.nextPending = true;
+            sim.at(sim.now(), CLS_RELEASE, this, t, TAG_NEXT, 0);
+        }
         return StopReason.BLOCK;
     }
 }

@@ -40,7 +40,7 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
                     any ? s.latencyNs.getValueAtPercentile(50) / 1e3 : Double.NaN,
                     any ? s.latencyNs.getValueAtPercentile(99) / 1e3 : Double.NaN,
                     any ? s.latencyNs.getValueAtPercentile(99.9) / 1e3 : Double.NaN,
-                    any ? s.latencyNs.getMaxValue() / 1e3 : Double.NaN,
+                    any ? s.latencyMaxNs / 1e3 : Double.NaN,
                     any ? s.slowdownSum / s.completed : Double.NaN,
                     any ? s.slowdownMilli.getValueAtPercentile(99) / 1e3 : Double.NaN,
                     s.misses, s.firstMissNs));
@@ -76,10 +76,17 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
         return s.length() <= 16 ? s : s.substring(0, 15) + "~";
     }
 
-    /** A latency in us as a short string with a unit, "-" if there is none. */
+    /** A latency in us with three significant digits and a unit (the histogram's precision), "-" if there is none. */
     private static String us(double v) {
         if (Double.isNaN(v)) return "-";
-        return Durations.format(Math.round(v * 1000));
+        double ns = v * 1000;
+        String unit = "ns";
+        double x = ns;
+        if (ns >= 1e9) { x = ns / 1e9; unit = "s"; }
+        else if (ns >= 1e6) { x = ns / 1e6; unit = "ms"; }
+        else if (ns >= 1e3) { x = ns / 1e3; unit = "us"; }
+        String f = x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f";
+        return String.format(Locale.ROOT, f, x) + unit;
     }
 
     /**

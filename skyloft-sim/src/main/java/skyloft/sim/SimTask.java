@@ -28,6 +28,8 @@ public final class SimTask extends Task {
     long released;
     long started;
     long done;
+    /** Periodic tasks: the next backlogged job is about to be started (an event is queued). */
+    boolean nextPending;
 
     SimTask(Simulator sim, Workload workload, String name, SchedAttr attr) {
         super(name, attr);

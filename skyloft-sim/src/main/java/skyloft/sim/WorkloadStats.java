@@ -15,6 +15,7 @@ public final class WorkloadStats {
     long released;
     long completed;
     long latencySumNs;
+    long latencyMaxNs;
     double slowdownSum;
     long misses;
     long firstMissNs = -1;
@@ -23,6 +24,7 @@ public final class WorkloadStats {
     void jobDone(long latency, long serviceNs) {
         completed++;
         latencySumNs += latency;
+        latencyMaxNs = Math.max(latencyMaxNs, latency);
         latencyNs.recordValue(Math.max(0, latency));
         double slow = serviceNs > 0 ? (double) latency / serviceNs : 1.0;
         slowdownSum += slow;
