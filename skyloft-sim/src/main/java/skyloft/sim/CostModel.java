@@ -3,8 +3,8 @@ package skyloft.sim;
 /**
  * The modelled costs of the simulator, in virtual ns; all zero gives the textbook model.
  *
- * @param switchNs       paid by a task each time a CPU starts it after running something else
- *                       (or nothing): its work begins this long after the pick. Charged to the
+ * @param switchNs       paid by a task each time a CPU starts it: its work begins this long after
+ *                       the pick. Charged to the
  *                       task's CPU time, as a kernel charges the switch to the incoming task.
  * @param preemptDelayNs from a preemption request (tick answered true, or requestPreempt) to the
  *                       task actually stopping: the runtime's timer-to-poll delay.

@@ -54,8 +54,8 @@ import skyloft.trace.TraceRecorder;
  * it (in the dispatch phase). Policies' {@link SchedContext} calls never re-enter the policy.
  *
  * <p><b>Cost model</b> ({@link CostModel}): a task's work begins {@code switchNs} (+
- * {@code migrationNs} if it last ran elsewhere) after it is started, unless the CPU restarts
- * the task it ran last; a preemption takes effect {@code preemptDelayNs} after it is asked
+ * {@code migrationNs} if it last ran elsewhere) after every start (the runtime pays a
+ * continuation switch even to resume the task it just ran); a preemption takes effect {@code preemptDelayNs} after it is asked
  * for. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to
  * the task that was started.
  *
@@ -99,7 +99,6 @@ public final class Simulator implements SchedContext {
     private final List<Workload> workloads = new ArrayList<>();
 
     private final SimTask[] current;
-    private final SimTask[] lastTaskOn;
     private final long[] progressStartNs;
     private final long[] gen;
     private final boolean[] preemptPending;
@@ -135,7 +134,6 @@ public final class Simulator implements SchedContext {
         this.policyRandom = new SplittableRandom(seed);
         this.trace = trace == null ? TraceRecorder.OFF : trace;
         current = new SimTask[cpus];
-        lastTaskOn = new SimTask[cpus];
         progressStartNs = new long[cpus];
         gen = new long[cpus];
         preemptPending = new boolean[cpus];
@@ -436,13 +434,12 @@ public final class Simulator implements SchedContext {
         gen[cpu]++;
         preemptPending[cpu] = false;
         idleMarked[cpu] = false;
-        long cost = lastTaskOn[cpu] == t ? 0 : costs.switchNs();
+        long cost = costs.switchNs();
         if (prev >= 0 && prev != cpu) {
             migrations++;
             cost += costs.migrationNs();
             record(TraceKind.MIGRATE, cpu, t, prev);
         }
-        lastTaskOn[cpu] = t;
         record(TraceKind.RUN_START, cpu, t, stolen ? 1 : 0);
         policy.running(cpu, t, nowNs);
         progressStartNs[cpu] = nowNs + cost;
