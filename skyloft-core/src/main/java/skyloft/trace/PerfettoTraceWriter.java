@@ -9,7 +9,7 @@ import skyloft.spi.EnqueueReason;
  * Writes a {@link Trace} as Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing
  * open. Layout: one process (the run's title) with one thread per CPU ({@code tid = cpu + 1},
  * named "CPU n") holding a complete event ({@code ph:"X"}) per run slice, named after the task;
- * instant events ({@code ph:"i"}) for wakeups, preemption requests and migrations on the CPU's
+ * instant events ({@code ph:"i"}) for wakeups, steals, preemption requests and migrations on the CPU's
  * thread; and a last thread "jobs" ({@code tid = cpus + 1}) with job releases, completions and
  * deadline misses. Timestamps are microseconds from {@link Trace#startNs()} with ns precision.
  */
@@ -36,6 +36,7 @@ public final class PerfettoTraceWriter {
         for (TraceEvent e : trace.events()) {
             String name = switch (e.kind()) {
                 case ENQUEUE -> e.arg() == EnqueueReason.WAKEUP.ordinal() ? "wakeup" : null;
+                case RUN_START -> e.arg() == 1 ? "steal" : null;
                 case PREEMPT_REQUEST -> e.arg() == 0 ? "preempt (tick)" : "preempt (request)";
                 case MIGRATE -> "migrate from CPU " + e.arg();
                 case JOB_RELEASE -> "release";

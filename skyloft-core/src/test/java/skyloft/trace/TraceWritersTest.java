@@ -34,7 +34,7 @@ class TraceWritersTest {
         T a = new T("a"), bb = new T("b"), w = new T("web#1");
         b.record(0, TraceKind.ENQUEUE, 0, a, EnqueueReason.WAKEUP.ordinal());
         b.record(0, TraceKind.RUN_START, 0, a, 0);
-        b.record(1_000_000, TraceKind.RUN_START, 1, bb, 0);
+        b.record(1_000_000, TraceKind.RUN_START, 1, bb, 1);
         b.record(2_500_000, TraceKind.PREEMPT_REQUEST, 0, a, 1);
         b.record(3_000_000, TraceKind.RUN_STOP, 0, a, StopReason.PREEMPT.ordinal());
         b.record(4_000_000, TraceKind.RUN_STOP, 1, bb, StopReason.BLOCK.ordinal());
@@ -76,6 +76,7 @@ class TraceWritersTest {
                 && "CPU 1".equals(((Map<?, ?>) e.get("args")).get("name"))));
         assertTrue(ev.stream().anyMatch(e -> "i".equals(e.get("ph")) && "DEADLINE MISS a".equals(e.get("name")) && e.get("ts").equals(5000.0)));
         assertTrue(ev.stream().anyMatch(e -> "i".equals(e.get("ph")) && "wakeup a".equals(e.get("name"))));
+        assertTrue(ev.stream().anyMatch(e -> "i".equals(e.get("ph")) && "steal b".equals(e.get("name")) && e.get("tid").equals(2.0)));
         assertTrue(ev.stream().anyMatch(e -> "i".equals(e.get("ph")) && ((String) e.get("name")).startsWith("preempt")));
     }
 

@@ -105,6 +105,30 @@ class SimulatorTest {
         assertTrue(r.row("r").latencyMeanUs() > 400, "mean " + r.row("r").latencyMeanUs());
     }
 
+    /** Per-CPU FIFO that asks for periodic balancing every 1ms and counts the calls. */
+    static final class PeriodicBalancer extends SchedPolicy {
+        final java.util.ArrayDeque<Task> q = new java.util.ArrayDeque<>();
+        int busyBalances, idleBalances;
+        @Override public String name() { return "balancer"; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) { q.addLast(t); }
+        @Override public Task pickNext(int cpu, long nowNs) { return q.pollFirst(); }
+        @Override public long balanceIntervalNs() { return MS; }
+        @Override public int balance(int cpu, boolean idle, long nowNs) {
+            if (idle) idleBalances++; else busyBalances++;
+            return 0;
+        }
+    }
+
+    @Test
+    void periodicBalanceRunsOnEveryBusyCpuAtTheInterval() {
+        PeriodicBalancer p = new PeriodicBalancer();
+        Simulator s = sim(p, 2, 0, CostModel.ZERO);
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 2));
+        s.run(10 * MS + 1);
+        assertEquals(20, p.busyBalances, "2 busy CPUs x 10 balance points");
+        assertEquals(0, p.idleBalances);
+    }
+
     /** A broken policy that hands out a task twice. */
     static final class Duplicating extends SchedPolicy {
         Task last;
