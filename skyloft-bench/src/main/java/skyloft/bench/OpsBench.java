@@ -1,0 +1,175 @@
+package skyloft.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import skyloft.runtime.Affinity;
+import skyloft.runtime.Poll;
+import skyloft.runtime.RuntimeStats;
+import skyloft.runtime.SkyloftRuntime;
+
+/**
+ * {@code bench ops}: what the mechanisms cost, each beside the jdk-default or platform equivalent
+ * where one exists and the continuation floor:
+ * <ul>
+ *   <li>{@code yield_ns}: a Thread.yield switch between two threads on one carrier (platform:
+ *       two threads pinned to one CPU; continuation: bare run/yield);</li>
+ *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system;</li>
+ *   <li>{@code wakeup_p50_us}/{@code wakeup_p99_us}: a platform thread unparks a parked thread
+ *       of an otherwise idle system; time to the thread's first instruction;</li>
+ *   <li>{@code preempt_delay_p50_us}/{@code p99}: Skyloft only, from a preemption request to the
+ *       task's stop, two spinning threads on one carrier under {@code preemptPolicy};</li>
+ *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run;</li>
+ *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending).</li>
+ * </ul>
+ */
+public final class OpsBench {
+    private OpsBench() {}
+
+    public record Options(String policy, String preemptPolicy, int cores, long durationNs, int runs, Sut.RuntimeConfig runtime, boolean stats) {
+        public Options {
+            Sut.checkSystems(List.of(Baselines.skyloft(policy), Baselines.skyloft(preemptPolicy)));
+            Checks.cores(cores);
+            Checks.duration(durationNs, 100_000_000L);
+            if (runs < 1 || runs > 100) throw new IllegalArgumentException("--runs " + runs + " is out of range; allowed 1..100");
+        }
+    }
+
+    public static BenchResult run(Options o) {
+        int jdkPar = Baselines.configureJdkDefault(o.cores());
+        BenchResult r = new BenchResult("ops").param("policy", o.policy()).param("preempt_policy", o.preemptPolicy())
+                .param("cores", o.cores()).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar)
+                .param("runs", o.runs()).param("preempt_run_s", o.durationNs() / 1e9);
+        String sky = Baselines.skyloft(o.policy());
+        List<Integer> cpus = Affinity.allowedCpus();
+        int pinCpu = cpus.isEmpty() ? -1 : cpus.get(cpus.size() - 1);
+
+        // yield switch
+        int switches = 200_000, each = switches / 2;
+        Harness.progress("ops", "yield switch");
+        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
+            r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"));
+        }
+        r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
+                "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
+        r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each / 4, pinnedStarter(pinCpu))).row(Baselines.PLATFORM, "yield_ns", "ns"));
+        r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.yieldNsPerSwitch(switches)).row(Baselines.CONTINUATION, "yield_ns", "ns"));
+
+        // spawn + join
+        int spawns = 50_000;
+        Harness.progress("ops", "spawn");
+        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
+            r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
+                    .row(sky, "spawn_ns", "ns"));
+        }
+        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
+                () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"));
+        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))
+                .row(Baselines.PLATFORM, "spawn_ns", "ns"));
+        r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.spawnNs(spawns)).row(Baselines.CONTINUATION, "spawn_ns", "ns"));
+
+        // wakeup of a parked thread from outside
+        Harness.progress("ops", "wakeup of a parked thread");
+        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
+            addWakeup(r, sky, wakeups(b -> rt.start(b), 2000));
+        }
+        addWakeup(r, Baselines.JDK_DEFAULT, wakeups(b -> Thread.ofVirtual().start(b), 2000));
+        addWakeup(r, Baselines.PLATFORM, wakeups(b -> Thread.ofPlatform().start(b), 2000));
+
+        // preemption delay and tick cost
+        Harness.progress("ops", "preemption under " + o.preemptPolicy() + " for " + o.durationNs() / 1e9 + " s");
+        String pre = Baselines.skyloft(o.preemptPolicy());
+        try (SkyloftRuntime rt = rt(o, o.preemptPolicy(), 1)) {
+            var stop = new Object() { volatile boolean v; };
+            Thread a = rt.start(() -> { while (!stop.v) LcBench.spinNs(10_000); });
+            Thread b = rt.start(() -> { while (!stop.v) LcBench.spinNs(10_000); });
+            Schbench.sleepNs(o.durationNs());
+            stop.v = true;
+            YieldBench.join(a);
+            YieldBench.join(b);
+            Histogram d = rt.preemptionDelayHistogram();
+            rt.close();
+            RuntimeStats st = rt.stats();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("delivered", st.preemption().delivered());
+            p.put("requested", st.preemption().requested());
+            double n = d.getTotalCount();
+            r.add(new BenchResult.Row(pre, "preempt_delay_p50_us", n == 0 ? Double.NaN : d.getValueAtPercentile(50) / 1e3, "us", p));
+            r.add(new BenchResult.Row(pre, "preempt_delay_p99_us", n == 0 ? Double.NaN : d.getValueAtPercentile(99) / 1e3, "us", p));
+            long ticks = st.counters().getOrDefault("timer_ticks", 0L);
+            Map<String, Object> tp = new LinkedHashMap<>();
+            tp.put("ticks", ticks);
+            tp.put("timer_cpu_ms", st.preemption().timerCpuNs() / 1e6);
+            r.add(new BenchResult.Row(pre, "tick_cpu_ns", ticks == 0 ? Double.NaN : st.preemption().timerCpuNs() / (double) ticks, "ns", tp));
+            if (o.stats()) System.out.println(st.format());
+        }
+
+        // the poll fast path
+        Harness.progress("ops", "poll fast path");
+        r.add(Harness.measure(2, o.runs(), OpsBench::pollNs).row(sky, "poll_ns", "ns"));
+        return r;
+    }
+
+    private static BenchResult.Row with(BenchResult.Row row, String k, Object v) {
+        Map<String, Object> p = new LinkedHashMap<>(row.params());
+        p.put(k, v);
+        return new BenchResult.Row(row.system(), row.metric(), row.value(), row.unit(), p);
+    }
+
+    private static SkyloftRuntime rt(Options o, String policy, int cores) {
+        return SkyloftRuntime.builder().cores(cores).policy(policy).timer(o.runtime().timer(), o.runtime().tickNs()).build();
+    }
+
+    private static YieldBench.Starter pinnedStarter(int cpu) {
+        return body -> Thread.ofPlatform().start(() -> {
+            if (cpu >= 0) Affinity.pinCurrentThread(cpu);
+            body.run();
+        });
+    }
+
+    private static void addWakeup(BenchResult r, String sys, Histogram h) {
+        Map<String, Object> p = Map.of("samples", h.getTotalCount());
+        r.add(new BenchResult.Row(sys, "wakeup_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
+        r.add(new BenchResult.Row(sys, "wakeup_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
+    }
+
+    /** A thread of the system parks; this platform thread unparks it every 200 us; ns to its first instruction. */
+    static Histogram wakeups(YieldBench.Starter starter, int n) {
+        Histogram h = new Histogram(3);
+        var s = new Object() { volatile long unparkNs; volatile int seen; volatile boolean go; };
+        Thread t = starter.start(() -> {
+            for (int i = 0; i < n; i++) {
+                s.go = false;
+                s.seen = i + 1;
+                while (!s.go) LockSupport.park();
+                h.recordValue(Math.max(0, System.nanoTime() - s.unparkNs));
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            while (s.seen != i + 1) Thread.onSpinWait();
+            LockSupport.parkNanos(200_000); // let it park and its carrier go idle
+            s.unparkNs = System.nanoTime();
+            s.go = true;
+            LockSupport.unpark(t);
+        }
+        YieldBench.join(t);
+        return h;
+    }
+
+    static volatile long pollSink;
+
+    /** ns per Poll.poll() minus the same loop without it. */
+    static double pollNs() {
+        int n = 50_000_000;
+        long t0 = System.nanoTime();
+        long x = 0;
+        for (int i = 0; i < n; i++) { x += i; Poll.poll(); }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) { x += i; pollSink = x; }
+        long t2 = System.nanoTime();
+        pollSink = x;
+        return Math.max(0, ((t1 - t0) - (t2 - t1)) / (double) n);
+    }
+}

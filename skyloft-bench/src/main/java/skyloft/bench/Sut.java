@@ -1,0 +1,167 @@
+package skyloft.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import skyloft.policy.PolicyRegistry;
+import skyloft.runtime.Affinity;
+import skyloft.runtime.RuntimeStats;
+import skyloft.runtime.SkyloftRuntime;
+import skyloft.runtime.TimerMode;
+import skyloft.spi.SchedAttr;
+
+/**
+ * A system under test: something that starts threads on {@code cores} CPUs. Three kinds:
+ * {@code skyloft:<policy>} (a runtime with that many carriers), {@code jdk-default} (the JDK's
+ * default virtual-thread scheduler, sized once per JVM by {@link Baselines#configureJdkDefault})
+ * and {@code platform} (platform threads under the Linux scheduler; when fewer cores than the
+ * process may use are asked for, each thread is pinned to one of the first {@code cores} CPUs,
+ * round robin). Closed after use; a Skyloft system's stats are readable after close.
+ */
+public abstract class Sut implements AutoCloseable {
+    private final String name;
+
+    Sut(String name) {
+        this.name = name;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /** Starts {@code body} in a new thread of this system. */
+    public abstract Thread start(String threadName, Runnable body);
+
+    /** The runtime's stats for Skyloft systems (after close too), null otherwise. */
+    public RuntimeStats stats() {
+        return null;
+    }
+
+    @Override
+    public void close() {}
+
+    /** How a benchmark builds Skyloft runtimes: timer mode and tick. */
+    public record RuntimeConfig(TimerMode timer, long tickNs) {
+        public static final RuntimeConfig DEFAULT = new RuntimeConfig(TimerMode.SLEEP, 20_000);
+
+        public RuntimeConfig {
+            if (timer == null) throw new IllegalArgumentException("timer mode is missing; allowed: sleep, spin, off");
+            if (tickNs < 1_000 || tickNs > 100_000_000) {
+                throw new IllegalArgumentException("tick " + tickNs + "ns is out of range; allowed 1us to 100ms");
+            }
+        }
+
+        public String describe() {
+            return timer.name().toLowerCase(Locale.ROOT) + " every " + skyloft.util.Durations.format(tickNs);
+        }
+    }
+
+    /**
+     * Checks a list of system names: {@code skyloft:<registered policy>}, {@code jdk-default},
+     * {@code platform}. Throws naming the bad entry and what is allowed.
+     */
+    public static List<String> checkSystems(List<String> systems) {
+        if (systems == null || systems.isEmpty()) throw new IllegalArgumentException("no systems given; allowed: " + allowed());
+        for (String s : systems) {
+            if (s.equals(Baselines.JDK_DEFAULT) || s.equals(Baselines.PLATFORM)) continue;
+            if (s.startsWith("skyloft:")) {
+                String p = s.substring("skyloft:".length());
+                if (PolicyRegistry.names().contains(p)) continue;
+                throw new IllegalArgumentException("system '" + s + "': no policy named '" + p + "'; registered: " + PolicyRegistry.names());
+            }
+            throw new IllegalArgumentException("system '" + s + "' is not known; allowed: " + allowed());
+        }
+        return List.copyOf(systems);
+    }
+
+    private static String allowed() {
+        return "skyloft:<policy> (" + String.join(", ", PolicyRegistry.names()) + "), jdk-default, platform";
+    }
+
+    /**
+     * The default systems of a benchmark: {@code skyloft:<p>} for each wanted policy that is
+     * registered (the others are reported in {@code skipped}), then jdk-default and platform.
+     */
+    public static List<String> defaults(List<String> wantedPolicies, List<String> skipped) {
+        List<String> out = new ArrayList<>();
+        for (String p : wantedPolicies) {
+            if (PolicyRegistry.names().contains(p)) out.add(Baselines.skyloft(p));
+            else skipped.add(Baselines.skyloft(p));
+        }
+        out.add(Baselines.JDK_DEFAULT);
+        out.add(Baselines.PLATFORM);
+        return out;
+    }
+
+    /** Creates the named system on {@code cores} CPUs. */
+    public static Sut create(String system, int cores, RuntimeConfig rc) {
+        if (system.startsWith("skyloft:")) return new Skyloft(system, system.substring(8), cores, rc);
+        if (system.equals(Baselines.JDK_DEFAULT)) return new Jdk();
+        if (system.equals(Baselines.PLATFORM)) return new Platform(cores);
+        throw new IllegalArgumentException("system '" + system + "' is not known; allowed: " + allowed());
+    }
+
+    static final class Skyloft extends Sut {
+        final SkyloftRuntime rt;
+
+        Skyloft(String name, String policy, int cores, RuntimeConfig rc) {
+            super(name);
+            rt = SkyloftRuntime.builder().cores(cores).policy(policy).timer(rc.timer(), rc.tickNs()).build();
+        }
+
+        @Override public Thread start(String threadName, Runnable body) {
+            return rt.start(threadName, SchedAttr.DEFAULT, body);
+        }
+
+        @Override public RuntimeStats stats() {
+            return rt.stats();
+        }
+
+        @Override public void close() {
+            rt.close();
+        }
+    }
+
+    static final class Jdk extends Sut {
+        Jdk() {
+            super(Baselines.JDK_DEFAULT);
+        }
+
+        @Override public Thread start(String threadName, Runnable body) {
+            return Thread.ofVirtual().name(threadName).start(body);
+        }
+    }
+
+    static final class Platform extends Sut {
+        private final List<Integer> cpus;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Platform(int cores) {
+            super(Baselines.PLATFORM);
+            List<Integer> allowed = Affinity.allowedCpus();
+            cpus = allowed.size() > cores ? allowed.subList(0, cores) : List.of();
+        }
+
+        /** True if threads are pinned (fewer cores than the process may use). */
+        boolean pinned() {
+            return !cpus.isEmpty();
+        }
+
+        @Override public Thread start(String threadName, Runnable body) {
+            if (cpus.isEmpty()) return Thread.ofPlatform().name(threadName).start(body);
+            int cpu = cpus.get(Math.floorMod(next.getAndIncrement(), cpus.size()));
+            return Thread.ofPlatform().name(threadName).start(() -> {
+                Affinity.pinCurrentThread(cpu);
+                body.run();
+            });
+        }
+    }
+
+    /** A short description of the platform baseline's placement on {@code cores} CPUs. */
+    public static String platformPlacement(int cores) {
+        int n = Affinity.allowedCpus().size();
+        return n > cores ? "platform threads pinned round robin to the first " + cores + " of " + n + " CPUs"
+                : "platform threads free on all " + Math.max(n, cores) + " CPUs";
+    }
+}

@@ -1,0 +1,45 @@
+package skyloft.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.LcBench;
+import skyloft.bench.ServiceDist;
+
+@Command(name = "lc", mixinStandardHelpOptions = true,
+        description = {"The latency-critical synthetic workload: open-loop Poisson arrivals, service times from a distribution,",
+                "loads from 10% to past saturation; per system and load the achieved rate, p50/p99/p99.9 latency and slowdown,",
+                "and per system the highest load whose p99 meets the SLO."})
+final class BenchLcCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions opts;
+
+    @Option(names = "--dist", defaultValue = "bimodal-995-4us-10ms", paramLabel = "DIST",
+            description = "Service times: fixed-10us, exponential-10us, bimodal-995-4us-10ms, or 99.5%%:4us,0.5%%:10ms (default ${DEFAULT-VALUE}).")
+    String dist;
+
+    @Option(names = "--loads", split = ",", paramLabel = "L,...", description = "Loads as fractions of capacity (default 0.1,0.2,...,1.1).")
+    List<Double> loads;
+
+    @Option(names = "--slo", defaultValue = "500us", paramLabel = "SLO", description = "p99 latency (500us) or p99 slowdown (10x) (default ${DEFAULT-VALUE}).")
+    String slo;
+
+    @Option(names = "--workers", defaultValue = "20", paramLabel = "N", description = "Server threads per system (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the arrival schedule (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
+                loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
+                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats);
+        BenchResult r = LcBench.run(o);
+        opts.report(r);
+        return 0;
+    }
+}

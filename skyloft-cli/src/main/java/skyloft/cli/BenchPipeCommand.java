@@ -1,0 +1,27 @@
+package skyloft.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.PipeBench;
+
+@Command(name = "pipe", mixinStandardHelpOptions = true,
+        description = {"perf bench sched pipe, for threads: two threads bounce a token with blocking handoffs;",
+                "us per round trip on one carrier and across two, for skyloft, jdk-default and platform."})
+final class BenchPipeCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions opts;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Measured runs per configuration; the median is reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+        var o = new PipeBench.Options(opts.systems(PipeBench.DEFAULT_POLICIES), opts.durationNs(2_000_000_000L), runs, opts.runtime(), opts.stats);
+        BenchResult r = PipeBench.run(o, opts.cores());
+        opts.report(r);
+        return 0;
+    }
+}

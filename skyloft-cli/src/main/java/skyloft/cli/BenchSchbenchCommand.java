@@ -1,0 +1,43 @@
+package skyloft.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.Schbench;
+import skyloft.util.Durations;
+
+@Command(name = "schbench", mixinStandardHelpOptions = true,
+        description = {"A Java port of schbench (-m1): wakeup and request latency p50/p90/p99/p99.9 and requests/s",
+                "for skyloft:cfs, eevdf, rr, fifo, jdk-default and platform at several worker counts."})
+final class BenchSchbenchCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions opts;
+
+    @Option(names = "--workers", split = ",", paramLabel = "N,...", description = "Worker counts (default: cores, 2x and 4x cores).")
+    List<Integer> workers;
+
+    @Option(names = "--sleep", defaultValue = "100us", paramLabel = "D", description = "Sleep at the start of each request (default ${DEFAULT-VALUE}).")
+    String sleep;
+
+    @Option(names = "--footprint", defaultValue = "128", paramLabel = "KB", description = "Cache footprint of the matrices, like schbench -F (default ${DEFAULT-VALUE}).")
+    int footprintKb;
+
+    @Option(names = "--ops", defaultValue = "10", paramLabel = "N", description = "Matrix multiplications per request, like schbench -n (default ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = opts.cores();
+        long dur = opts.durationNs(5_000_000_000L);
+        List<Integer> ws = workers == null || workers.isEmpty() ? List.of(cores, 2 * cores, 4 * cores) : workers;
+        long sleepNs = Durations.parseNs("--sleep", sleep, 0, 1_000_000_000L);
+        var o = new Schbench.Options(opts.systems(Schbench.DEFAULT_POLICIES), cores, ws, dur, Math.min(1_000_000_000L, dur / 4),
+                (int) (sleepNs / 1000), footprintKb, ops, opts.runtime(), opts.stats);
+        BenchResult r = Schbench.run(o);
+        opts.report(r);
+        return 0;
+    }
+}

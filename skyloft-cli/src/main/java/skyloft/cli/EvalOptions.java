@@ -1,0 +1,76 @@
+package skyloft.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.Sut;
+import skyloft.runtime.TimerMode;
+import skyloft.util.Durations;
+
+/** Options of the evaluation benchmarks (schbench, lc, pipe, ops, all). */
+final class EvalOptions {
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
+    Path json;
+
+    @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
+    Integer cores;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Measured time per configuration, e.g. 10s, 500ms (default: per benchmark).")
+    String duration;
+
+    @Option(names = "--systems", split = ",", paramLabel = "S,...",
+            description = "Systems to run: skyloft:<policy>, jdk-default, platform (default: per benchmark).")
+    List<String> systems;
+
+    @Option(names = "--timer", defaultValue = "sleep", paramLabel = "MODE", description = "Skyloft timer: sleep, spin or off (default ${DEFAULT-VALUE}).")
+    String timer;
+
+    @Option(names = "--tick", defaultValue = "20us", paramLabel = "D", description = "Skyloft timer tick (default ${DEFAULT-VALUE}).")
+    String tick;
+
+    @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
+    boolean stats;
+
+    int cores() {
+        int max = Runtime.getRuntime().availableProcessors();
+        int n = cores != null ? cores : Math.min(2, max);
+        if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
+        return n;
+    }
+
+    long durationNs(long defaultNs) {
+        if (duration == null) return defaultNs;
+        return Durations.parseNs("--duration", duration, 100_000_000L, 3_600_000_000_000L);
+    }
+
+    Sut.RuntimeConfig runtime() {
+        TimerMode m = switch (timer.toLowerCase(Locale.ROOT)) {
+            case "sleep" -> TimerMode.SLEEP;
+            case "spin" -> TimerMode.SPIN;
+            case "off" -> TimerMode.OFF;
+            default -> throw new IllegalArgumentException("--timer '" + timer + "' is not a timer mode; allowed: sleep, spin, off");
+        };
+        return new Sut.RuntimeConfig(m, Durations.parseNs("--tick", tick, 1_000, 100_000_000));
+    }
+
+    /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
+    List<String> systems(List<String> defaultPolicies) {
+        if (systems != null && !systems.isEmpty()) return Sut.checkSystems(systems);
+        List<String> skipped = new ArrayList<>();
+        List<String> out = Sut.defaults(defaultPolicies, skipped);
+        if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped + " (policy not registered in this build)");
+        return out;
+    }
+
+    void report(BenchResult r) throws IOException {
+        r.printTable(System.out);
+        if (json != null) {
+            r.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+    }
+}
