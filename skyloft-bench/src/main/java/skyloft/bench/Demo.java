@@ -1,111 +1,95 @@
 package skyloft.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
-import skyloft.runtime.RuntimeStats;
-import skyloft.runtime.SkyloftRuntime;
+import java.util.Map;
 
 /**
- * The demo: every policy, the JDK's default scheduler and platform threads run the same mixed
- * workload on the same cores, one after another in one JVM: CPU hogs (one per core) plus an
- * open-loop stream of short requests arriving on a fixed schedule. Request latency is measured
- * from each request's scheduled arrival to its end (no coordinated omission). Non-preemptive
- * systems let the hogs block the requests; preemptive ones do not.
+ * The headline run: short versions of schbench, lc (bimodal), pipe and ops, one after another in
+ * one JVM on the same cores ({@link #demo}, about two minutes on 2 cores), or the full versions
+ * ({@link #full}, {@code bench all}). Prints one table of headline ratios against jdk-default
+ * and platform and writes the HTML report plus each benchmark's JSON rows into a directory.
  */
 public final class Demo {
     private Demo() {}
 
-    public record Options(List<String> policies, int cores, long hogMs, int requests, int ratePerSec, int serviceUs, boolean stats) {}
+    /** What to run; a null entry is skipped. */
+    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops) {}
 
-    /** One system's outcome. */
-    public record Outcome(String system, Histogram latencyUs, double hogsDoneMs, long switches, long preemptions, long steals) {}
-
-    interface System_ {
-        /** Starts a thread of the system under test. */
-        Thread start(Runnable r);
+    /** The short versions: about two minutes on 2 cores. */
+    public static Plan demo(int cores, Sut.RuntimeConfig rc, boolean stats) {
+        return plan(cores, rc, stats, 2_000_000_000L, List.of(2 * cores, 4 * cores), List.of(0.3, 0.5, 0.7, 0.9), 1_000_000_000L,
+                1_000_000_000L, 2, 500_000_000L);
     }
 
-    public static List<Outcome> run(Options o, PrintStream out) {
-        Baselines.configureJdkDefault(o.cores());
-        Work.itersPerUs();
-        List<Outcome> results = new ArrayList<>();
-        for (String p : o.policies()) {
-            Harness.progress("demo", Baselines.skyloft(p));
-            try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(o.cores()).policy(p).build()) {
-                Outcome partial = once(Baselines.skyloft(p), o, b -> rt.start(b));
-                rt.close();
-                RuntimeStats st = rt.stats();
-                long sw = st.cpus().stream().mapToLong(RuntimeStats.Cpu::switches).sum();
-                long pre = st.cpus().stream().mapToLong(RuntimeStats.Cpu::preemptDelivered).sum();
-                long steals = st.cpus().stream().mapToLong(RuntimeStats.Cpu::steals).sum();
-                results.add(new Outcome(partial.system(), partial.latencyUs(), partial.hogsDoneMs(), sw, pre, steals));
-                if (o.stats()) out.println(st.format(8));
-            }
-        }
-        Harness.progress("demo", Baselines.JDK_DEFAULT);
-        results.add(once(Baselines.JDK_DEFAULT, o, b -> Thread.ofVirtual().start(b)));
-        Harness.progress("demo", Baselines.PLATFORM);
-        results.add(once(Baselines.PLATFORM, o, b -> Thread.ofPlatform().start(b)));
+    /** The full versions ({@code bench all}); {@code durationNs} is per configuration of schbench and lc (0: their defaults). */
+    public static Plan full(int cores, Sut.RuntimeConfig rc, boolean stats, long durationNs) {
+        return plan(cores, rc, stats, durationNs > 0 ? durationNs : 5_000_000_000L, List.of(cores, 2 * cores, 4 * cores), LcBench.DEFAULT_LOADS,
+                durationNs > 0 ? durationNs : 2_000_000_000L, 2_000_000_000L, 3, 1_000_000_000L);
+    }
+
+    /** A tiny plan for tests: every benchmark, a fraction of a second each. */
+    public static Plan tiny(int cores) {
+        var rc = Sut.RuntimeConfig.DEFAULT;
+        return new Plan(cores,
+                new Schbench.Options(List.of("skyloft:fifo", Baselines.JDK_DEFAULT), cores, List.of(2), 100_000_000L, 20_000_000L, 100, 16, 1, rc, false),
+                new LcBench.Options(List.of("skyloft:rr", Baselines.JDK_DEFAULT), cores, ServiceDist.parse("bimodal-9-5us-50us"), List.of(0.2, 0.5),
+                        50_000_000L, 4, LcBench.Slo.parse("50ms"), 1, rc, false),
+                new PipeBench.Options(List.of("skyloft:fifo", Baselines.PLATFORM), 100_000_000L, 1, rc, false),
+                null);
+    }
+
+    private static Plan plan(int cores, Sut.RuntimeConfig rc, boolean stats, long schDur, List<Integer> workers, List<Double> loads,
+                             long lcDur, long pipeDur, int runs, long opsDur) {
+        List<String> skipped = new ArrayList<>();
+        var sch = new Schbench.Options(Sut.defaults(Schbench.DEFAULT_POLICIES, skipped), cores, workers, schDur, Math.min(1_000_000_000L, schDur / 4),
+                100, 128, 10, rc, stats);
+        var lc = new LcBench.Options(Sut.defaults(LcBench.DEFAULT_POLICIES, skipped), cores, ServiceDist.parse("bimodal-995-4us-10ms"), loads,
+                lcDur, 20, LcBench.Slo.parse("500us"), 1, rc, stats);
+        var pipe = new PipeBench.Options(Sut.defaults(PipeBench.DEFAULT_POLICIES, skipped), pipeDur, runs, rc, stats);
+        String pre = Sut.defaults(List.of("rr"), new ArrayList<>()).contains("skyloft:rr") ? "rr" : "fifo";
+        var ops = new OpsBench.Options("fifo", pre, cores, opsDur, runs, rc, stats);
+        if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped.stream().distinct().toList() + " (policy not registered in this build)");
+        return new Plan(cores, sch, lc, pipe, ops);
+    }
+
+    /** Runs the plan, writes {@code dir}/index.html and {@code dir}/NAME.json, prints the headline table. */
+    public static List<BenchResult> run(Plan p, Path dir, String title, PrintStream out) throws IOException {
+        Baselines.configureJdkDefault(p.cores());
+        long t0 = System.nanoTime();
+        List<BenchResult> results = new ArrayList<>();
+        if (p.schbench() != null) results.add(Schbench.run(p.schbench()));
+        if (p.lc() != null) results.add(LcBench.run(p.lc()));
+        if (p.pipe() != null) results.add(PipeBench.run(p.pipe(), p.cores()));
+        if (p.ops() != null) results.add(OpsBench.run(p.ops()));
+        for (BenchResult r : results) r.writeJson(dir.resolve(r.benchmark() + ".json"));
+        Map<String, String> machine = Report.machine(p.cores());
+        machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+        Path html = dir.resolve("index.html");
+        Report.write(html, title, machine, results,
+                "Every figure on this page was measured in the run described below, one system after another in one JVM on the same cores. "
+                        + "Benchmarks spin with explicit preemption points (Skyloft.preemptionPoint) where they would rely on the agent.");
+        printHeadline(Headline.compute(results), out);
+        out.println();
+        out.println("report: " + html + " (JSON rows beside it)");
         return results;
     }
 
-    private static Outcome once(String system, Options o, System_ sys) {
-        ConcurrentHistogram lat = new ConcurrentHistogram(3);
-        long t0 = System.nanoTime();
-        List<Thread> hogs = new ArrayList<>();
-        long[] hogEnd = new long[o.cores()];
-        for (int i = 0; i < o.cores(); i++) {
-            int id = i;
-            hogs.add(sys.start(() -> {
-                Work.spinUs(o.hogMs() * 1000);
-                hogEnd[id] = System.nanoTime();
-            }));
-        }
-        // Open loop: arrivals on a fixed schedule starting 1 ms after the hogs, generated by this
-        // platform thread; latency counts from the scheduled arrival, not from when it was issued.
-        long gapNs = 1_000_000_000L / o.ratePerSec();
-        long start = t0 + 1_000_000;
-        List<Thread> reqs = new ArrayList<>(o.requests());
-        for (int i = 0; i < o.requests(); i++) {
-            long arrival = start + i * gapNs;
-            while (System.nanoTime() < arrival) {
-                long left = arrival - System.nanoTime();
-                if (left > 60_000) LockSupport.parkNanos(left - 50_000); else Thread.onSpinWait();
-            }
-            reqs.add(sys.start(() -> {
-                Work.spinUs(o.serviceUs());
-                lat.recordValue(Math.max(1, (System.nanoTime() - arrival) / 1000));
-            }));
-        }
-        for (Thread t : reqs) YieldBench.join(t);
-        for (Thread t : hogs) YieldBench.join(t);
-        double hogsMs = 0;
-        for (long e : hogEnd) hogsMs = Math.max(hogsMs, (e - t0) / 1e6);
-        return new Outcome(system, lat, hogsMs, -1, -1, -1);
-    }
-
-    /** The table the demo prints. */
-    public static void print(Options o, List<Outcome> rs, PrintStream out) {
-        out.printf(Locale.ROOT, "%nSkyloft-J demo: %d core(s), %d CPU hog(s) of %d ms each, plus %d requests of %d us arriving at %d/s (open loop)%n",
-                o.cores(), o.cores(), o.hogMs(), o.requests(), o.serviceUs(), o.ratePerSec());
-        out.printf(Locale.ROOT, "request latency is from the scheduled arrival to completion; every row ran in this JVM, one after another%n%n");
-        out.printf(Locale.ROOT, "%-18s %10s %10s %10s %10s %10s %9s %8s%n", "system", "p50 us", "p99 us", "max us", "hogs ms", "switches", "preempt", "steals");
-        for (Outcome r : rs) {
-            out.printf(Locale.ROOT, "%-18s %10d %10d %10d %10.1f %10s %9s %8s%n", r.system(),
-                    r.latencyUs().getValueAtPercentile(50), r.latencyUs().getValueAtPercentile(99), r.latencyUs().getMaxValue(),
-                    r.hogsDoneMs(), dash(r.switches()), dash(r.preemptions()), dash(r.steals()));
-        }
+    /** The readable headline table. */
+    public static void printHeadline(List<Headline> hs, PrintStream out) {
         out.println();
-        out.println("Preemptive policies keep short requests from waiting behind the hogs; fifo and jdk-default cannot preempt.");
+        out.println("Headline (each row measured in this run; 'better' = Skyloft better)");
+        String fmt = "%-44s %-14s %11s %11s %-17s %11s %-17s %s%n";
+        out.printf(Locale.ROOT, fmt, "figure", "best skyloft", "skyloft", "jdk-default", "vs jdk-default", "platform", "vs platform", "target met");
+        for (Headline h : hs) {
+            out.printf(Locale.ROOT, fmt, h.figure().length() > 44 ? h.figure().substring(0, 43) + "~" : h.figure(),
+                    h.skySystem() == null ? "-" : h.skySystem(), Report.num(h.sky()) + " " + h.unit(), Report.num(h.jdk()),
+                    Headline.describe(h.vsJdk()), Report.num(h.platform()), Headline.describe(h.vsPlatform()),
+                    h.met() == null ? "-" : (h.met() ? "yes: " : "NO: ") + h.target());
+        }
     }
-
-    private static String dash(long v) {
-        return v < 0 ? "-" : Long.toString(v);
-    }
-
 }

@@ -21,6 +21,12 @@ import skyloft.runtime.Skyloft;
  * matrices sized so that three fit in {@code footprintKb} ({@code -F}), {@code ops} times
  * ({@code -n}). Request latency runs from the wake timestamp to the end of the work.
  *
+ * <p>As in schbench, the wakeup latency leaves out the message thread's own scheduling delay:
+ * its timestamp is taken once it runs. Under a non-preemptive scheduler the message thread runs
+ * only when a carrier is free, so its wakeups look fast while the workers wait for it; the
+ * {@code post_to_run} percentiles (a worker's post to its next first instruction, the message
+ * thread's delay included) show that part.
+ *
  * <p>The matrix loop calls {@link Skyloft#preemptionPoint()} once per row (a few microseconds of
  * work): explicit polls standing in for the ones the agent inserts. They cost one load on the
  * other systems. The per-CPU lock is a {@link ReentrantLock} picked by {@code sched_getcpu()}, so
@@ -73,6 +79,7 @@ public final class Schbench {
                     p.put("workers", w);
                     addPercentiles(r, sys, "wakeup", out.wakeupNs, p);
                     addPercentiles(r, sys, "request", out.requestNs, p);
+                    addPercentiles(r, sys, "post_to_run", out.postToRunNs, p);
                     Map<String, Object> rp = new LinkedHashMap<>(p);
                     rp.put("requests", out.requests);
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
@@ -95,7 +102,7 @@ public final class Schbench {
         }
     }
 
-    record Outcome(Histogram wakeupNs, Histogram requestNs, long requests, long windowNs) {}
+    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs) {}
 
     static final class Worker {
         Thread thread;
@@ -103,6 +110,7 @@ public final class Schbench {
         volatile long wakeNs;
         final Histogram wake = new Histogram(3);
         final Histogram req = new Histogram(3);
+        final Histogram cycle = new Histogram(3);
         long requests;
         final double[] a, b, c;
 
@@ -153,6 +161,7 @@ public final class Schbench {
                 started.countDown();
                 while (!state.stop) {
                     w.woken = false;
+                    long postNs = System.nanoTime();
                     posted.add(w);
                     LockSupport.unpark(msg[0]);
                     while (!w.woken) {
@@ -162,7 +171,10 @@ public final class Schbench {
                     long woke = System.nanoTime();
                     boolean rec = state.measuring;
                     long t0 = w.wakeNs;
-                    if (rec) w.wake.recordValue(Math.max(0, woke - t0));
+                    if (rec) {
+                        w.wake.recordValue(Math.max(0, woke - t0));
+                        w.cycle.recordValue(Math.max(0, woke - postNs));
+                    }
                     if (o.sleepUs() > 0) sleepNs(o.sleepUs() * 1000L);
                     int cpu = Math.max(0, Affinity.currentCpu());
                     ReentrantLock lock = locks[cpu % nLocks];
@@ -195,14 +207,15 @@ public final class Schbench {
         for (Worker w : workers) LockSupport.unpark(w.thread);
         YieldBench.join(msg[0]);
         for (Worker w : workers) YieldBench.join(w.thread);
-        Histogram wake = new Histogram(3), req = new Histogram(3);
+        Histogram wake = new Histogram(3), req = new Histogram(3), cycle = new Histogram(3);
         long n = 0;
         for (Worker w : workers) {
             wake.add(w.wake);
+            cycle.add(w.cycle);
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, n, window);
+        return new Outcome(wake, req, cycle, n, window);
     }
 
     static double sinkD;

@@ -1,33 +1,31 @@
 package skyloft.cli;
 
-import java.util.List;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import skyloft.bench.Demo;
-import skyloft.policy.PolicyRegistry;
+import skyloft.bench.Sut;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The runtime at work: every policy, jdk-default and platform threads on the same mixed workload (CPU hogs + short requests), as one table.")
+        description = {"The headline run (about two minutes on 2 cores): short schbench, lc (bimodal), pipe and ops, each against",
+                "jdk-default and platform threads in the same run; prints the headline ratios and writes skyloft-report/index.html."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--cores", description = "Carriers (default: every core, at most 2).")
+    @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;
 
-    @Option(names = "--policies", split = ",", paramLabel = "P,...", description = "Policies to run (default: all registered).")
-    List<String> policies;
+    @Option(names = "--out", defaultValue = "skyloft-report", paramLabel = "DIR", description = "Report directory (default ${DEFAULT-VALUE}).")
+    Path out;
 
-    @Option(names = "--stats", description = "Print the runtime's per-CPU and per-task counters after each policy.")
+    @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
     boolean stats;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         int max = Runtime.getRuntime().availableProcessors();
         int n = cores != null ? cores : Math.min(2, max);
         if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
-        List<String> ps = policies == null || policies.isEmpty() ? PolicyRegistry.names() : policies;
-        for (String p : ps) PolicyRegistry.info(p);
-        var o = new Demo.Options(ps, n, 300, 1500, 5000, 10, stats);
-        Demo.print(o, Demo.run(o, System.out), System.out);
+        Demo.run(Demo.demo(n, Sut.RuntimeConfig.DEFAULT, stats), out, "Skyloft-J demo: headline figures", System.out);
         return 0;
     }
 }

@@ -1,0 +1,133 @@
+package skyloft.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/** The report and the headline from synthetic results: no benchmark runs here. */
+class ReportTest {
+
+    private static BenchResult.Row row(String sys, String metric, double v, String unit, Object... kv) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) p.put((String) kv[i], kv[i + 1]);
+        return new BenchResult.Row(sys, metric, v, unit, p);
+    }
+
+    static List<BenchResult> synthetic() {
+        BenchResult sch = new BenchResult("schbench").param("cores", 2);
+        for (int w : new int[] {4, 8}) {
+            sch.add(row("skyloft:cfs", "wakeup_p99_us", 150, "us", "workers", w));
+            sch.add(row("skyloft:fifo", "wakeup_p99_us", 9000, "us", "workers", w));
+            sch.add(row("jdk-default", "wakeup_p99_us", 20000, "us", "workers", w));
+            sch.add(row("platform", "wakeup_p99_us", w == 4 ? 6000 : 2000, "us", "workers", w));
+        }
+        BenchResult lc = new BenchResult("lc").param("dist", "bimodal-995-4us-10ms").param("slo", "p99 <= 500us");
+        for (double l : new double[] {0.3, 0.5, 0.7}) {
+            lc.add(row("skyloft:rr", "p99_us", 100 * l, "us", "load", l));
+            lc.add(row("skyloft:rr", "short_p99_us", 80 * l, "us", "load", l));
+            lc.add(row("jdk-default", "p99_us", 10000 * l, "us", "load", l));
+            lc.add(row("jdk-default", "short_p99_us", 10000 * l, "us", "load", l));
+            lc.add(row("platform", "short_p99_us", 20 * l, "us", "load", l));
+        }
+        lc.add(row("skyloft:rr", "max_load_at_slo", 0.6, "load"));
+        lc.add(row("jdk-default", "max_load_at_slo", 0.5, "load"));
+        lc.add(row("platform", "max_load_at_slo", 0.7, "load"));
+        BenchResult pipe = new BenchResult("pipe");
+        pipe.add(row("skyloft:fifo", "us_per_roundtrip", 0.5, "us", "carriers", 1));
+        pipe.add(row("jdk-default", "us_per_roundtrip", 0.7, "us", "carriers", 2));
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1));
+        pipe.add(row("platform", "us_per_roundtrip", 60, "us", "carriers", 2));
+        BenchResult ops = new BenchResult("ops");
+        ops.add(row("skyloft:fifo", "yield_ns", 300, "ns"));
+        ops.add(row("jdk-default", "yield_ns", 250, "ns"));
+        ops.add(row("continuation", "yield_ns", 120, "ns"));
+        return List.of(sch, lc, pipe, ops);
+    }
+
+    @Test
+    void headlineRatiosAndTargets() {
+        List<Headline> hs = Headline.compute(synthetic());
+        Map<String, Headline> by = new LinkedHashMap<>();
+        for (Headline h : hs) by.put(h.figure(), h);
+        Headline s8 = by.get("schbench wakeup p99, 8 workers");
+        assertEquals("skyloft:cfs", s8.skySystem());
+        assertEquals(2000 / 150.0, s8.vsPlatform(), 1e-9);
+        assertEquals(false, s8.met()); // 13x < 20x
+        assertEquals(true, by.get("schbench wakeup p99, 4 workers").met()); // 6000/150 = 40x, 150 <= 200
+        Headline lcShort = by.get("lc short-request p99 at 50% load (bimodal-995-4us-10ms)");
+        assertEquals(40, lcShort.sky(), 1e-9);
+        assertEquals(125, lcShort.vsJdk(), 1e-9);
+        assertEquals(true, lcShort.met());
+        assertTrue(lcShort.vsPlatform() < 1, "platform wins here and the headline must show it");
+        Headline slo = by.get("lc max load at SLO (p99 <= 500us)");
+        assertEquals(1.2, slo.vsJdk(), 1e-9);
+        assertEquals(true, slo.met());
+        Headline pipe = by.get("pipe round trip, one carrier");
+        assertEquals(10, pipe.vsPlatform(), 1e-9);
+        assertEquals(true, pipe.met());
+        Headline y = by.get("ops yield ns");
+        assertNull(y.met());
+        assertEquals("1.2x worse", Headline.describe(y.vsJdk()));
+    }
+
+    @Test
+    void htmlIsSelfContainedAndItsPlotsParse() throws Exception {
+        String html = Report.html("test <report>", Map.of("JDK", "25", "cores used by every system", "2"), synthetic(), "note & more");
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("test &lt;report&gt;"));
+        assertTrue(html.contains("note &amp; more"));
+        assertFalse(html.contains("<script"), "no scripts");
+        assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(html).find(), "nothing fetched from the network");
+        Matcher m = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL).matcher(html);
+        List<Document> svgs = new ArrayList<>();
+        var dbf = DocumentBuilderFactory.newInstance();
+        dbf.setNamespaceAware(true);
+        while (m.find()) svgs.add(dbf.newDocumentBuilder().parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8))));
+        assertEquals(4, svgs.size(), "schbench bars, lc all + short, pipe bars");
+        // the lc chart has one polyline per system with a p99_us series (rr, jdk-default)
+        assertEquals(2, svgs.get(1).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
+        // short requests: rr, jdk-default and platform
+        assertEquals(3, svgs.get(2).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
+        // schbench bars: 2 groups x 4 systems
+        assertEquals(8, svgs.get(0).getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() - 1 - 4); // minus frame, legend
+        // the body as a whole is balanced for the tags we emit
+        for (String tag : new String[] {"table", "tr", "svg", "details", "h2"}) {
+            assertEquals(count(html, "<" + tag + ">") + count(html, "<" + tag + " "), count(html, "</" + tag + ">"), tag);
+        }
+        assertTrue(html.contains("class=\"lose\""), "a loss is shown");
+        assertTrue(html.contains("class=\"win\""));
+        assertTrue(html.contains("<b>no</b>"), "a missed target is shown");
+    }
+
+    private static int count(String s, String sub) {
+        int n = 0;
+        for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) n++;
+        return n;
+    }
+
+    @Test
+    void headlineTablePrintsEveryFigure() {
+        var bytes = new ByteArrayOutputStream();
+        Demo.printHeadline(Headline.compute(synthetic()), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("schbench wakeup p99, 8 workers"));
+        assertTrue(out.contains("NO: skyloft:cfs/eevdf <= 200 us"));
+        assertTrue(out.contains("13.3x better"));
+        assertTrue(out.contains("pipe round trip, one carrier"));
+    }
+}

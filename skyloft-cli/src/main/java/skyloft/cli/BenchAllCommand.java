@@ -1,0 +1,28 @@
+package skyloft.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import skyloft.bench.Demo;
+
+@Command(name = "all", mixinStandardHelpOptions = true,
+        description = {"The full versions of schbench, lc, pipe and ops in one run (several minutes); writes the report",
+                "and one JSON file per benchmark into --out, and the headline table."})
+final class BenchAllCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions opts;
+
+    @Option(names = "--out", defaultValue = "skyloft-report", paramLabel = "DIR", description = "Report directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (opts.systems != null) throw new IllegalArgumentException("--systems does not apply to all; run the benchmarks one by one to choose systems");
+        if (opts.json != null) throw new IllegalArgumentException("--json does not apply to all; the JSON rows go to --out DIR/NAME.json");
+        long dur = opts.duration == null ? 0 : opts.durationNs(0);
+        Demo.run(Demo.full(opts.cores(), opts.runtime(), opts.stats, dur), out, "Skyloft-J: full evaluation", System.out);
+        return 0;
+    }
+}
