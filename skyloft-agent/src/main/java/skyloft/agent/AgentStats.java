@@ -10,11 +10,11 @@ public final class AgentStats {
     /** A snapshot. {@code excluded}: the filter or the loader ruled the class out; {@code unchanged}:
      * eligible but no method needed a poll; {@code failed}: left as it was after an error. */
     public record Snapshot(long transformed, long unchanged, long excluded, long failed,
-                           long methods, long entryPolls, long backEdgePolls) {
+                           long methods, long entryPolls, long backEdgePolls, long stripMinedLoops) {
         public String summary() {
             return "skyloft-agent: classes transformed=" + transformed + " unchanged=" + unchanged
                     + " excluded=" + excluded + " failed=" + failed + "; methods=" + methods
-                    + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls;
+                    + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls + " (strip-mined loops=" + stripMinedLoops + ")";
         }
     }
 
@@ -25,6 +25,7 @@ public final class AgentStats {
     final LongAdder methods = new LongAdder();
     final LongAdder entryPolls = new LongAdder();
     final LongAdder backEdgePolls = new LongAdder();
+    final LongAdder stripMinedLoops = new LongAdder();
 
     void record(PollInserter.Result r) {
         if (!r.changed()) {
@@ -35,10 +36,11 @@ public final class AgentStats {
         methods.add(r.methodsChanged());
         entryPolls.add(r.entryPolls());
         backEdgePolls.add(r.backEdgePolls());
+        stripMinedLoops.add(r.stripMinedLoops());
     }
 
     public Snapshot snapshot() {
         return new Snapshot(transformed.sum(), unchanged.sum(), excluded.sum(), failed.sum(),
-                methods.sum(), entryPolls.sum(), backEdgePolls.sum());
+                methods.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum());
     }
 }

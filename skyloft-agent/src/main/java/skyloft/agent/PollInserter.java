@@ -28,7 +28,9 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -70,8 +72,12 @@ public final class PollInserter {
      * What to insert. {@code backEdgeStride} is 1 for a poll on every back-edge, N &gt; 1 for a
      * counted poll every N back-edges (per method invocation).
      */
-    public record Options(boolean entryPolls, boolean backEdgePolls, int backEdgeStride) {
-        public static final Options DEFAULT = new Options(true, true, 1);
+    public record Options(boolean entryPolls, boolean backEdgePolls, int backEdgeStride, boolean stripMine) {
+        public static final Options DEFAULT = new Options(true, true, 1, true);
+
+        public Options(boolean entryPolls, boolean backEdgePolls, int backEdgeStride) {
+            this(entryPolls, backEdgePolls, backEdgeStride, true);
+        }
 
         public Options {
             if (backEdgeStride < 1 || backEdgeStride > MAX_STRIDE) {
@@ -79,11 +85,13 @@ public final class PollInserter {
             }
         }
 
-        public Options withStride(int stride) { return new Options(entryPolls, backEdgePolls, stride); }
+        public Options withStride(int stride) { return new Options(entryPolls, backEdgePolls, stride, stripMine); }
+
+        public Options withStripMining(boolean on) { return new Options(entryPolls, backEdgePolls, backEdgeStride, on); }
     }
 
     /** What one call did: the bytes (the input array itself when nothing changed) and counts. */
-    public record Result(byte[] bytes, boolean changed, int methodsChanged, int entryPolls, int backEdgePolls) {}
+    public record Result(byte[] bytes, boolean changed, int methodsChanged, int entryPolls, int backEdgePolls, int stripMinedLoops) {}
 
     /** Instruments with {@link Options#DEFAULT}; returns {@code classBytes} itself when there is nothing to do. */
     public static byte[] instrument(byte[] classBytes) {
@@ -100,29 +108,26 @@ public final class PollInserter {
      */
     public static Result instrument(byte[] classBytes, ClassLoader loader, Options options) {
         ClassModel model = ClassFile.of().parse(classBytes);
-        int[] counts = new int[3]; // methods changed, entry polls, back-edge polls
-        Plan[] plans = new Plan[model.methods().size()];
-        List<MethodModel> methods = model.methods();
-        for (int i = 0; i < plans.length; i++) {
-            Plan p = plan(methods.get(i), options);
-            plans[i] = p;
+        int[] counts = new int[4]; // methods changed, entry polls, back-edge polls, strip-mined loops
+        for (MethodModel m : model.methods()) {
+            Plan p = plan(m, options);
             if (p != null) {
                 counts[0]++;
                 if (p.entry) counts[1]++;
                 counts[2] += p.backEdges;
+                counts[3] += p.strips.size();
             }
         }
-        if (counts[0] == 0) return new Result(classBytes, false, 0, 0, 0);
+        if (counts[0] == 0) return new Result(classBytes, false, 0, 0, 0, 0);
 
         ClassHierarchyResolver resolver = ClassHierarchyResolver.ofResourceParsing(
                 loader != null ? loader : ClassLoader.getSystemClassLoader()).cached();
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
         ClassTransform transform = new ClassTransform() {
-            int index; // methods arrive in class-file order, the order of model.methods()
             @Override
             public void accept(ClassBuilder builder, ClassElement element) {
                 if (element instanceof MethodModel mm) {
-                    Plan p = plans[index++];
+                    Plan p = plan(mm, options); // again, on the very model being transformed (labels are per model)
                     if (p != null) {
                         builder.transformMethod(mm, MethodTransform.transformingCode(new Inserter(p, options.backEdgeStride())));
                         return;
@@ -132,11 +137,11 @@ public final class PollInserter {
             }
         };
         byte[] out = cf.transformClass(model, transform);
-        return new Result(out, true, counts[0], counts[1], counts[2]);
+        return new Result(out, true, counts[0], counts[1], counts[2], counts[3]);
     }
 
     /** Per method: whether it gets an entry poll and how many back-edges it has; null = leave it alone. */
-    private record Plan(boolean entry, int backEdges) {}
+    private record Plan(boolean entry, int backEdges, Map<Label, StripMining.Loop> strips) {}
 
     private static Plan plan(MethodModel m, Options options) {
         if (m.code().isEmpty()) return null; // abstract, native
@@ -146,25 +151,25 @@ public final class PollInserter {
         CodeModel code = m.code().get();
         Set<Label> seen = new HashSet<>();
         boolean calls = false;
-        boolean first = true;
-        boolean startsWithPoll = false;
-        boolean lastWasPoll = false;
         int backEdges = 0;
         for (CodeElement e : code) {
             if (e instanceof LabelTarget t) seen.add(t.label());
             if (!(e instanceof Instruction ins)) continue; // labels, line numbers, catch entries
-            if (backEdge(seen, ins) && !lastWasPoll) backEdges++;
-            if (ins instanceof InvokeInstruction inv && !isPoll(inv)) calls = true;
+            if (backEdge(seen, ins)) backEdges++;
+            if (ins instanceof InvokeInstruction inv) {
+                // A method that already calls Poll.poll was instrumented before (or polls by
+                // hand): leave it as it is rather than add a second set of polls.
+                if (isPoll(inv)) return null;
+                calls = true;
+            }
             if (ins instanceof InvokeDynamicInstruction) calls = true;
-            lastWasPoll = ins instanceof InvokeInstruction inv && isPoll(inv);
-            if (first) startsWithPoll = lastWasPoll;
-            first = false;
         }
-        // A poll already in place (an instrumented class instrumented again) is not added twice.
-        boolean entry = options.entryPolls() && calls && !startsWithPoll && !name.equals("<init>");
+        boolean entry = options.entryPolls() && calls && !name.equals("<init>");
         if (!options.backEdgePolls()) backEdges = 0;
         if (!entry && backEdges == 0) return null;
-        return new Plan(entry, backEdges);
+        Map<Label, StripMining.Loop> strips = options.stripMine() && backEdges > 0
+                ? StripMining.find(code.elementList()) : Map.of();
+        return new Plan(entry, backEdges, strips);
     }
 
     /** Whether {@code ins} jumps to a label already seen in code order: a loop back-edge. */
@@ -193,8 +198,12 @@ public final class PollInserter {
         private final Plan plan;
         private final int stride;
         private final Set<Label> seen = new HashSet<>();
-        private boolean lastWasPoll;
         private int counterSlot = -1;
+        /** The strip-mined loop whose head is being copied, and how many of its instructions are out. */
+        private StripMining.Loop inHead;
+        private int headInsns;
+        private final Map<Label, int[]> limSlots = new IdentityHashMap<>();
+        private final Map<Label, Label> bodies = new IdentityHashMap<>();
 
         Inserter(Plan plan, int stride) {
             this.plan = plan;
@@ -213,12 +222,42 @@ public final class PollInserter {
 
         @Override
         public void accept(CodeBuilder b, CodeElement e) {
-            if (e instanceof LabelTarget t) seen.add(t.label());
+            if (e instanceof LabelTarget t) {
+                seen.add(t.label());
+                StripMining.Loop loop = plan.strips.get(t.label());
+                if (loop != null) {
+                    inHead = loop;
+                    headInsns = 0;
+                }
+            }
             if (e instanceof Instruction ins) {
-                if (backEdge(seen, ins) && !lastWasPoll) backEdgePoll(b);
-                lastWasPoll = ins instanceof InvokeInstruction inv && isPoll(inv);
+                if (inHead != null && ++headInsns == inHead.headInsns()) {
+                    b.with(ins);
+                    startStrip(b, inHead, ins);
+                    inHead = null;
+                    return;
+                }
+                if (ins instanceof BranchInstruction br && bodies.containsKey(br.target())) {
+                    Label head = br.target();
+                    StripMining.Loop loop = plan.strips.get(head);
+                    StripMining.emitBackEdge(b, loop, limSlots.get(head)[0], bodies.get(head), loop.exit(), ins);
+                    return;
+                }
+                if (backEdge(seen, ins)) backEdgePoll(b);
             }
             b.with(e);
+        }
+
+        private void startStrip(CodeBuilder b, StripMining.Loop loop, Instruction exitTest) {
+            if (exitTest.opcode() != loop.exitTest()) {
+                throw new IllegalStateException("strip-mining: loop head changed between analysis and rewrite");
+            }
+            int lim = b.allocateLocal(TypeKind.INT);
+            Label body = b.newLabel();
+            StripMining.emitPrologue(b, loop, lim);
+            b.labelBinding(body);
+            limSlots.put(loop.head(), new int[] {lim});
+            bodies.put(loop.head(), body);
         }
 
         private void backEdgePoll(CodeBuilder b) {
@@ -240,7 +279,11 @@ public final class PollInserter {
         }
 
         private static void poll(CodeBuilder b) {
-            b.invokestatic(POLL_CLASS, POLL_METHOD, VOID_NO_ARGS);
+            emitPoll(b);
         }
+    }
+
+    static void emitPoll(CodeBuilder b) {
+        b.invokestatic(POLL_CLASS, POLL_METHOD, VOID_NO_ARGS);
     }
 }

@@ -77,16 +77,52 @@ class PollInserterTest {
 
     @Test
     void aForLoopPollsOncePerIterationAndAStridedOneEveryNth() throws Exception {
+        PollInserter.Options noStrips = PollInserter.Options.DEFAULT.withStripMining(false);
         try (PollCounter counter = new PollCounter()) {
-            Class<?> every = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
+            Class<?> every = Class.forName("agenttest.samples.Samples", true, loader(noStrips));
             long polls = counter.countDuring(() -> invoke(every, "sumTo", 1000));
             assertEquals(1000, polls, "one back-edge per iteration; sumTo calls nothing so has no entry poll");
 
-            Class<?> strided = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT.withStride(64)));
+            Class<?> strided = Class.forName("agenttest.samples.Samples", true, loader(noStrips.withStride(64)));
             assertEquals(1000 / 64, counter.countDuring(() -> invoke(strided, "sumTo", 1000)));
 
             long plainPolls = counter.countDuring(() -> Samples.sumTo(1000));
             assertEquals(0, plainPolls, "the plain class has no polls");
+        }
+    }
+
+    @Test
+    void aStripMinedLoopPollsEveryStripAndAtExitAndRunsEveryIteration() throws Exception {
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> c = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
+            assertEquals(0, counter.countDuring(() -> invoke(c, "sumTo", 10)), "a loop shorter than a strip ends without a poll");
+            assertEquals(0, counter.countDuring(() -> invoke(c, "sumTo", 0)), "a loop that never enters does not poll");
+            int n = 100_000;
+            long polls = counter.countDuring(() -> invoke(c, "sumTo", n));
+            assertTrue(polls >= n / StripMining.MAX_STRIP && polls <= n / StripMining.MIN_STRIP, "polls " + polls);
+            assertEquals(Samples.sumTo(n), call(c, "sumTo", new Class<?>[] {int.class}, n));
+            assertEquals(Samples.sumTo(Integer.MAX_VALUE / 4096), call(c, "sumTo", new Class<?>[] {int.class}, Integer.MAX_VALUE / 4096));
+        }
+        ClassModel out = ClassFile.of().parse(PollInserter.instrument(bytesOf("agenttest.samples.Samples")));
+        PollInserter.Result r = PollInserter.instrument(bytesOf("agenttest.samples.Samples"), null, PollInserter.Options.DEFAULT);
+        assertTrue(r.stripMinedLoops() >= 3, "sumTo, nested's inner loop, arrayFor...: " + r);
+        assertEquals(1, pollsIn(out, "sumTo"));
+    }
+
+    @Test
+    void loopsOutsideTheStripShapeKeepAPollPerIteration() throws Exception {
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> c = Class.forName("agenttest.samples.Loops", true, loader(PollInserter.Options.DEFAULT));
+            // The body writes the bound: not strip-mined, so one poll per iteration.
+            assertEquals(10, counter.countDuring(() -> invoke(c, "shrinkingBound", 20)));
+            // A call in the body: not strip-mined; 50 back-edge polls plus the entry poll of
+            // callInBody (it calls); the callee is leaf code without a poll of its own.
+            assertEquals(51, counter.countDuring(() -> invoke(c, "callInBody", 50)));
+            // A counting-down loop is not the shape either.
+            assertEquals(30, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            // i <= bound with bound = Integer.MAX_VALUE - 3 near the overflow edge: same answer.
+            assertEquals(agenttest.samples.Loops.nearMax(), call(c, "nearMax", new Class<?>[0]));
+            assertEquals(agenttest.samples.Loops.skipsAhead(10_000), call(c, "skipsAhead", new Class<?>[] {int.class}, 10_000));
         }
     }
 
