@@ -97,6 +97,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     private long nextBalanceNs;
     private final SplittableRandom random;
     private final Histogram preemptDelayNs = new Histogram(3_600_000_000_000L, 2);
+    /** How long each preempted task ran from pick to stop: the achieved slice. */
+    private final Histogram preemptedRunNs = new Histogram(3_600_000_000_000L, 2);
     private final List<RuntimeStats.TaskRow> exitedRows = new ArrayList<>();
     private long exitedCount, exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals;
     private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
@@ -378,6 +380,17 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
     }
 
+    /** How long each preempted task had run when it stopped (pick to stop), a copy: the
+     *  achieved time slices. */
+    public Histogram preemptedRunHistogram() {
+        lock.lock();
+        try {
+            return preemptedRunNs.copy();
+        } finally {
+            unlockAndWake();
+        }
+    }
+
     private static String state(RtTask t) {
         if (!t.started) return "new";
         if (t.onCpu) return "running";
@@ -565,6 +578,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             case PREEMPT -> {
                 c.preemptDelivered++;
                 preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
+                preemptedRunNs.recordValue(Math.max(0, ran));
                 enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
             }
             case BLOCK -> {
