@@ -306,7 +306,10 @@ public final class SkyloftRuntime implements AutoCloseable {
                 unlockAndWake();
             }
             carriersExit = true;
-            for (Carrier c : carriers) LockSupport.unpark(c);
+            for (Carrier c : carriers) {
+                c.clearPreempt(); // a request left pending would keep every poll on the slow path
+                LockSupport.unpark(c);
+            }
             for (Carrier c : carriers) {
                 try {
                     c.join(1_000);
