@@ -109,7 +109,7 @@ final class Carrier extends Thread {
                 if (next != null) idleNs += now - idleSinceNs;
                 seenSeq = rt.workSeq;
             } finally {
-                rt.lock.unlock();
+                rt.unlockAndWake(); // issues the unparks (timer, peers) that finish/pick decided
             }
             if (next == null) {
                 if (rt.carriersExit) break;

@@ -172,6 +172,7 @@ public class StepHost implements SchedContext {
     /** Runs {@code cpu}'s task for {@code ns} of fake time, ticking every {@code tickNs}, and
      *  preempts it if the policy says so. Returns the task that ran (null if idle). */
     public StepTask runFor(int cpu, long ns, long tickNs) {
+        if (tickNs <= 0) throw new IllegalArgumentException("tickNs must be positive, got " + tickNs);
         StepTask t = schedule(cpu);
         if (t == null) { nowNs += ns; return null; }
         long end = nowNs + ns;
