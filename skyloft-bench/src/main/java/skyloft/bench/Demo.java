@@ -57,6 +57,24 @@ public final class Demo {
         return new Plan(cores, sch, lc, pipe, ops);
     }
 
+    /** The same plan with {@code policies} as the Skyloft systems of every part (checked; unknown names fail). */
+    public static Plan withPolicies(Plan p, List<String> policies) {
+        List<String> sky = Sut.checkSystems(policies.stream().map(Baselines::skyloft).toList());
+        List<String> systems = new ArrayList<>(sky);
+        systems.add(Baselines.JDK_DEFAULT);
+        systems.add(Baselines.PLATFORM);
+        String pre = policies.stream().filter(x -> Headline.PREEMPTIVE.contains(x)).findFirst().orElse(policies.get(0));
+        var s = p.schbench();
+        var l = p.lc();
+        var pi = p.pipe();
+        var o = p.ops();
+        return new Plan(p.cores(),
+                s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats()),
+                l == null ? null : new LcBench.Options(systems, l.cores(), l.dist(), l.loads(), l.durationNs(), l.workers(), l.slo(), l.seed(), l.runtime(), l.stats()),
+                pi == null ? null : new PipeBench.Options(systems, pi.durationNs(), pi.runs(), pi.runtime(), pi.stats()),
+                o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()));
+    }
+
     /** Runs the plan, writes {@code dir}/index.html and {@code dir}/NAME.json, prints the headline table. */
     public static List<BenchResult> run(Plan p, Path dir, String title, PrintStream out) throws IOException {
         Baselines.configureJdkDefault(p.cores());

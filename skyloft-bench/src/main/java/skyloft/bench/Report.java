@@ -270,7 +270,7 @@ public final class Report {
         for (double d = y.lo(); d <= y.hi() * 1.0001; d *= 10) {
             double py = tp + ph - ph * y.frac(d);
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>", l, l + pw, py, py));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>", l - 4, py + 4, num(d)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>", l - 4, py + 4, decade(d)));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>",
                 tp + ph / 2, tp + ph / 2, esc(yLabel)));
@@ -279,6 +279,14 @@ public final class Report {
     private static void legend(StringBuilder sb, int x, int y, String color, String label) {
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>",
                 x, y - 10, color, x + 16, y, esc(label)));
+    }
+
+    /** A decade tick: 0.01, 0.1, 1, 10, 100, 1k, 10k, 100k, 1M, ... */
+    static String decade(double d) {
+        if (d >= 1e6) return Math.round(d / 1e6) + "M";
+        if (d >= 1e3) return Math.round(d / 1e3) + "k";
+        if (d >= 1) return Long.toString(Math.round(d));
+        return String.format(Locale.ROOT, "%.3g", d);
     }
 
     static String num(double v) {

@@ -17,6 +17,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "skyloft-report", paramLabel = "DIR", description = "Report directory (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--policies", split = ",", paramLabel = "P,...",
+            description = "Skyloft policies to put beside the baselines in every part (default: each benchmark's own list).")
+    java.util.List<String> policies;
+
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
     boolean stats;
 
@@ -25,7 +29,9 @@ final class DemoCommand implements Callable<Integer> {
         int max = Runtime.getRuntime().availableProcessors();
         int n = cores != null ? cores : Math.min(2, max);
         if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
-        Demo.run(Demo.demo(n, Sut.RuntimeConfig.DEFAULT, stats), out, "Skyloft-J demo: headline figures", System.out);
+        Demo.Plan plan = Demo.demo(n, Sut.RuntimeConfig.DEFAULT, stats);
+        if (policies != null && !policies.isEmpty()) plan = Demo.withPolicies(plan, policies);
+        Demo.run(plan, out, "Skyloft-J demo: headline figures", System.out);
         return 0;
     }
 }
