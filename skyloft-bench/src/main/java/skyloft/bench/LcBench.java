@@ -129,6 +129,7 @@ public final class LcBench {
             pp.put("offered_rps", p.offeredRps());
             pp.put("requests", p.requests());
             if (p.unfinished() > 0) pp.put("unfinished", p.unfinished());
+            pp.put("dispatch_lag_p50_us", p.p(p.dispatchLagNs(), 50));
             pp.put("dispatch_lag_p99_us", p.p(p.dispatchLagNs(), 99));
             String s = p.system();
             double p99 = p.p(p.latencyNs(), 99);

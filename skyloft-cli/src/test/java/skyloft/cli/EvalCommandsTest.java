@@ -1,0 +1,60 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Bad input to the evaluation commands fails before anything runs, naming the bad value. */
+class EvalCommandsTest {
+
+    private static void rejects(Supplier<Callable<Integer>> cmd, String expectedInMessage, String... args) {
+        Callable<Integer> c = cmd.get();
+        new CommandLine(c).parseArgs(args);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call, List.of(args).toString());
+        assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
+    }
+
+    @Test
+    void badCommonOptions() {
+        rejects(BenchLcCommand::new, "--timer 'fast'", "--timer", "fast");
+        rejects(BenchLcCommand::new, "--duration: '5'", "--duration", "5");
+        rejects(BenchLcCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
+        rejects(BenchLcCommand::new, "--cores 0", "--cores", "0");
+        rejects(BenchLcCommand::new, "--cores 4096", "--cores", "4096");
+        rejects(BenchLcCommand::new, "--tick", "--tick", "1ns");
+        rejects(BenchSchbenchCommand::new, "skyloft:nosuch", "--systems", "skyloft:nosuch,platform");
+        rejects(BenchPipeCommand::new, "'linux'", "--systems", "linux");
+    }
+
+    @Test
+    void badBenchmarkOptions() {
+        rejects(BenchLcCommand::new, "--dist 'uniform-3us'", "--dist", "uniform-3us");
+        rejects(BenchLcCommand::new, "--slo: 'fast'", "--slo", "fast");
+        rejects(BenchLcCommand::new, "--loads 5.0", "--loads", "0.5,5");
+        rejects(BenchLcCommand::new, "--workers 0", "--workers", "0");
+        rejects(BenchSchbenchCommand::new, "--workers 0", "--workers", "0");
+        rejects(BenchSchbenchCommand::new, "--sleep", "--sleep", "2s");
+        rejects(BenchSchbenchCommand::new, "--footprint 0KB", "--footprint", "0");
+        rejects(BenchPipeCommand::new, "--runs 0", "--runs", "0");
+        rejects(BenchOpsCommand::new, "--systems does not apply", "--systems", "platform");
+        rejects(BenchOpsCommand::new, "nosuch", "--policy", "nosuch");
+        rejects(BenchAllCommand::new, "--json does not apply", "--json", "x.json");
+    }
+
+    @Test
+    void theEvaluationCommandsAreRegistered() {
+        CommandLine bench = new CommandLine(new BenchCommand());
+        for (String name : List.of("schbench", "lc", "pipe", "ops", "all", "yield", "spawn")) {
+            assertTrue(bench.getSubcommands().containsKey(name), name);
+        }
+        CommandLine demo = new CommandLine(new DemoCommand());
+        assertTrue(demo.getCommandSpec().findOption("--stats") != null);
+        assertEquals("skyloft-report", demo.getCommandSpec().findOption("--out").defaultValue());
+    }
+}
