@@ -33,6 +33,9 @@ public final class PolicyRegistry {
                         new Param("min_granularity", "12.5us", "shortest slice; the period grows beyond latency/min_granularity tasks"),
                         new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt")),
                 Cfs::new));
+        register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep, per-task slice",
+                List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it")),
+                Eevdf::new));
         register(new Info("deadline", "SCHED_DEADLINE: EDF over constant bandwidth servers (runtime/deadline/period), throttling, admission control",
                 List.of(new Param("placement", "global", "global (one EDF queue) or partitioned (first fit decreasing by bandwidth)"),
                         new Param("cap", "0.95", "admitted bandwidth per CPU, 0.01..1 (Linux: 950000/1000000)"),
