@@ -36,6 +36,8 @@ public final class PolicyRegistry {
         register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep, per-task slice",
                 List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it")),
                 Eevdf::new));
+        register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
+                List.of(), O1::new));
         register(new Info("deadline", "SCHED_DEADLINE: EDF over constant bandwidth servers (runtime/deadline/period), throttling, admission control",
                 List.of(new Param("placement", "global", "global (one EDF queue) or partitioned (first fit decreasing by bandwidth)"),
                         new Param("cap", "0.95", "admitted bandwidth per CPU, 0.01..1 (Linux: 950000/1000000)"),
