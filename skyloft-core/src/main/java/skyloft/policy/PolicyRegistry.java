@@ -38,6 +38,9 @@ public final class PolicyRegistry {
                 Eevdf::new));
         register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
                 List.of(), O1::new));
+        register(new Info("ws", "work stealing with enforced slices (Skyloft): per-CPU FIFO, idle CPUs steal half a random victim's queue",
+                List.of(new Param("slice", "5us", "time slice, 1us..1s; a task's own slice attribute wins")),
+                WorkStealing::new));
         register(new Info("deadline", "SCHED_DEADLINE: EDF over constant bandwidth servers (runtime/deadline/period), throttling, admission control",
                 List.of(new Param("placement", "global", "global (one EDF queue) or partitioned (first fit decreasing by bandwidth)"),
                         new Param("cap", "0.95", "admitted bandwidth per CPU, 0.01..1 (Linux: 950000/1000000)"),
