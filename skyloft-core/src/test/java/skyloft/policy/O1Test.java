@@ -69,10 +69,11 @@ class O1Test {
         h.runFor(0, 900 * US, US); // the hog runs while the sleeper sleeps
         h.wake(sleeper);
         assertTrue(O1.prio(sleeper) < O1.prio(hog), "sleeping earned a bonus: " + O1.prio(sleeper) + " vs " + O1.prio(hog));
-        while (h.running(0) != sleeper) {
+        for (int i = 0; i < 10 && h.running(0) != sleeper; i++) {
             if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
             h.schedule(0);
         }
+        assertEquals(sleeper, h.running(0));
         h.runFor(0, 200 * US, US); // uses up its 100us slice
         assertEquals(1, sleeper.preemptions());
         assertFalse(p.isExpired(0, sleeper), "an interactive task goes back to the active array");
