@@ -34,6 +34,7 @@ public final class Goodness extends SchedPolicy {
         final Task task;
         int runIndex = -1, allIndex = -1;
         long counterNs, lastChargeNs;
+        int nice, lastCpu = -1; // copies, so the O(n) scan touches only these objects
         boolean yielded;
         G(Task t) { task = t; }
     }
@@ -92,8 +93,8 @@ public final class Goodness extends SchedPolicy {
     int goodness(G g, int cpu) {
         if (g.yielded) return -1;
         if (g.counterNs <= 0) return 0;
-        int w = (int) ((g.counterNs + TICK_NS - 1) / TICK_NS) + 20 - g.task.attr().nice();
-        if (g.task.lastCpu() == cpu) w += PROC_CHANGE_PENALTY;
+        int w = (int) ((g.counterNs + TICK_NS - 1) / TICK_NS) + 20 - g.nice;
+        if (g.lastCpu == cpu) w += PROC_CHANGE_PENALTY;
         return w;
     }
 
@@ -101,6 +102,7 @@ public final class Goodness extends SchedPolicy {
     public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
         G g = g(task);
         if (g.allIndex < 0) { g.allIndex = all.size(); all.add(g); }
+        g.nice = task.attr().nice();
         g.runIndex = runnable.size();
         runnable.add(g);
         if (reason == EnqueueReason.WAKEUP || reason == EnqueueReason.NEW) {
@@ -140,6 +142,7 @@ public final class Goodness extends SchedPolicy {
     @Override
     public void running(int cpu, Task task, long nowNs) {
         g(task).lastChargeNs = nowNs;
+        g(task).lastCpu = cpu;
     }
 
     private static void charge(G g, long nowNs) {
@@ -159,6 +162,11 @@ public final class Goodness extends SchedPolicy {
         G g = g(task);
         charge(g, nowNs);
         if (reason == StopReason.YIELD) g.yielded = true;
+    }
+
+    @Override
+    public void attrChanged(Task task, skyloft.spi.SchedAttr old, long nowNs) {
+        g(task).nice = task.attr().nice();
     }
 
     @Override
