@@ -1,5 +1,8 @@
 package skyloft.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The preemption point. {@link #poll()} is what {@code Skyloft.preemptionPoint()} calls and what
  * the Java agent inserts at loop back-edges and method entries of application code.
@@ -22,6 +25,21 @@ public final class Poll {
      * and by the slow path (down) with atomic updates; read by every poll.
      */
     static volatile int pending;
+
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findStaticVarHandle(Poll.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Atomically adds {@code delta} to the pending count (runtime only). */
+    static void adjustPending(int delta) {
+        PENDING.getAndAdd(delta);
+    }
 
     /** The runtime's slow path; written when a runtime starts or stops, read by the slow path. */
     private static volatile Handler handler;

@@ -1,0 +1,73 @@
+package skyloft.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link ClassFileTransformer} the agent registers: filters, then {@link PollInserter}.
+ * Never lets an error escape: a class that cannot be instrumented is logged once (name and
+ * reason, on stderr), counted as failed, and loaded unchanged. Thread-safe: the JVM calls it
+ * from every class-loading thread at once.
+ */
+public final class PollTransformer implements ClassFileTransformer {
+    private static final String POLL_RESOURCE = "skyloft/runtime/Poll.class";
+
+    private final AgentConfig config;
+    private final AgentStats stats;
+    /** Loader -> whether it can see skyloft.runtime.Poll; weak keys so loaders can be collected. */
+    private final Map<ClassLoader, Boolean> pollVisible = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+
+    public PollTransformer(AgentConfig config, AgentStats stats) {
+        this.config = config;
+        this.stats = stats;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain domain, byte[] classfileBuffer) {
+        try {
+            String why = rejection(module, loader, className);
+            if (why != null) {
+                stats.excluded.increment();
+                if (config.verbose() && className != null && loader != null && !className.startsWith("skyloft/")
+                        && config.filter().accepts(className)) {
+                    System.err.println("skyloft-agent: skipped " + className.replace('/', '.') + ": " + why);
+                }
+                return null;
+            }
+            PollInserter.Result r = PollInserter.instrument(classfileBuffer, loader, config.options());
+            stats.record(r);
+            return r.changed() ? r.bytes() : null;
+        } catch (Throwable t) {
+            stats.failed.increment();
+            String name = className == null ? "<unnamed>" : className.replace('/', '.');
+            if (reportedFailures.add(name)) {
+                System.err.println("skyloft-agent: left " + name + " uninstrumented: " + t);
+            }
+            return null;
+        }
+    }
+
+    /** Why this class is not instrumented, or null. */
+    String rejection(Module module, ClassLoader loader, String className) {
+        if (className == null) return "no name (hidden class)";
+        if (loader == null) return "boot class loader (the JDK)";
+        if (loader == ClassLoader.getPlatformClassLoader()) return "platform class loader (the JDK)";
+        if (module != null && module.isNamed()) {
+            String mn = module.getName();
+            if (mn.startsWith("java.") || mn.startsWith("jdk.")) return "JDK module " + mn;
+        }
+        String why = config.filter().rejection(className);
+        if (why != null) return why;
+        if (!pollVisible.computeIfAbsent(loader, l -> l.getResource(POLL_RESOURCE) != null)) {
+            return "skyloft.runtime.Poll is not visible from " + loader.getName() + " (" + loader.getClass().getName() + ")";
+        }
+        return null;
+    }
+}

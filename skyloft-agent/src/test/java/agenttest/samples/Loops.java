@@ -1,0 +1,47 @@
+package agenttest.samples;
+
+/** Loops next to the strip-mining shape that must not be strip-mined, and edge cases of the shape. */
+public final class Loops {
+    private Loops() {}
+
+    /** Runs n/2 iterations because the body lowers the bound. */
+    public static int shrinkingBound(int n) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            n--;
+            count++;
+        }
+        return count;
+    }
+
+    public static int callInBody(int n) {
+        int s = 0;
+        for (int i = 0; i < n; i++) s += Leaf.twice(i);
+        return s;
+    }
+
+    public static int countDown(int n) {
+        int s = 0;
+        for (int i = n; i > 0; i--) s += i;
+        return s;
+    }
+
+    /** A {@code <=} loop that ends at Integer.MAX_VALUE - 3 (no overflow in the original). */
+    public static long nearMax() {
+        long s = 0;
+        for (int i = Integer.MAX_VALUE - 3000; i <= Integer.MAX_VALUE - 3; i++) s += i & 7;
+        return s;
+    }
+
+    /** The body moves the induction variable itself: the strip test must still keep i < n. */
+    public static long skipsAhead(int n) {
+        long s = 0;
+        int[] a = new int[n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+            if (i % 3 == 0) i += 2;
+            s += i;
+        }
+        return s;
+    }
+}

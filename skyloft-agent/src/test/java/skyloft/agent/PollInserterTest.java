@@ -1,0 +1,220 @@
+package skyloft.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import agenttest.samples.Samples;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+class PollInserterTest {
+
+    static byte[] bytesOf(String className) throws IOException {
+        try (InputStream in = PollInserterTest.class.getClassLoader().getResourceAsStream(className.replace('.', '/') + ".class")) {
+            if (in == null) throw new IOException("no class file for " + className);
+            return in.readAllBytes();
+        }
+    }
+
+    static InstrumentingClassLoader loader(PollInserter.Options options) {
+        return new InstrumentingClassLoader(PollInserterTest.class.getClassLoader(),
+                n -> n.startsWith("agenttest.samples."), options);
+    }
+
+    static Object call(Class<?> c, String method, Class<?>[] types, Object... args) throws ReflectiveOperationException {
+        Method m = c.getDeclaredMethod(method, types);
+        m.setAccessible(true);
+        return m.invoke(null, args);
+    }
+
+    static long pollsIn(ClassModel cm, String method) {
+        MethodModel m = cm.methods().stream().filter(x -> x.methodName().equalsString(method)).findFirst().orElseThrow();
+        return m.code().orElseThrow().elementStream()
+                .filter(e -> e instanceof InvokeInstruction i && i.owner().asSymbol().equals(PollInserter.POLL_CLASS))
+                .count();
+    }
+
+    @Test
+    void instrumentedSamplesComputeTheSameResultsAndVerify() throws Exception {
+        List<String> plain = Samples.all();
+        for (int stride : new int[] {1, 7, 64}) {
+            InstrumentingClassLoader l = loader(PollInserter.Options.DEFAULT.withStride(stride));
+            Class<?> c = Class.forName("agenttest.samples.Samples", true, l);
+            assertSame(l, c.getClassLoader(), "the copy must come from the instrumenting loader");
+            assertNotSame(Samples.class, c);
+            Object result = call(c, "all", new Class<?>[0]);
+            assertEquals(plain, result, "stride " + stride);
+            AgentStats.Snapshot s = l.stats();
+            assertTrue(s.transformed() >= 4, "samples, nested classes, record: " + s);
+            assertTrue(s.backEdgePolls() >= 20 && s.entryPolls() >= 10, s.summary());
+        }
+    }
+
+    @Test
+    void everySampleClassPassesTheVerifierWhenLinked() throws Exception {
+        // Classes from a non-boot loader are verified by default (BytecodeVerificationRemote);
+        // force linking of each nested class, not just the ones all() happens to touch.
+        InstrumentingClassLoader l = loader(PollInserter.Options.DEFAULT.withStride(16));
+        for (Class<?> nested : Samples.class.getDeclaredClasses()) {
+            Class<?> c = Class.forName(nested.getName(), true, l);
+            assertSame(l, c.getClassLoader());
+            c.getDeclaredMethods(); // links
+        }
+    }
+
+    @Test
+    void aForLoopPollsOncePerIterationAndAStridedOneEveryNth() throws Exception {
+        PollInserter.Options noStrips = PollInserter.Options.DEFAULT.withStripMining(false);
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> every = Class.forName("agenttest.samples.Samples", true, loader(noStrips));
+            long polls = counter.countDuring(() -> invoke(every, "sumTo", 1000));
+            assertEquals(1000, polls, "one back-edge per iteration; sumTo calls nothing so has no entry poll");
+
+            Class<?> strided = Class.forName("agenttest.samples.Samples", true, loader(noStrips.withStride(64)));
+            assertEquals(1000 / 64, counter.countDuring(() -> invoke(strided, "sumTo", 1000)));
+
+            long plainPolls = counter.countDuring(() -> Samples.sumTo(1000));
+            assertEquals(0, plainPolls, "the plain class has no polls");
+        }
+    }
+
+    @Test
+    void aStripMinedLoopPollsEveryStripAndAtExitAndRunsEveryIteration() throws Exception {
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> c = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
+            assertEquals(0, counter.countDuring(() -> invoke(c, "sumTo", 10)), "a loop shorter than a strip ends without a poll");
+            assertEquals(0, counter.countDuring(() -> invoke(c, "sumTo", 0)), "a loop that never enters does not poll");
+            int n = 100_000;
+            long polls = counter.countDuring(() -> invoke(c, "sumTo", n));
+            assertTrue(polls >= n / StripMining.MAX_STRIP && polls <= n / StripMining.MIN_STRIP, "polls " + polls);
+            assertEquals(Samples.sumTo(n), call(c, "sumTo", new Class<?>[] {int.class}, n));
+            assertEquals(Samples.sumTo(Integer.MAX_VALUE / 4096), call(c, "sumTo", new Class<?>[] {int.class}, Integer.MAX_VALUE / 4096));
+        }
+        ClassModel out = ClassFile.of().parse(PollInserter.instrument(bytesOf("agenttest.samples.Samples")));
+        PollInserter.Result r = PollInserter.instrument(bytesOf("agenttest.samples.Samples"), null, PollInserter.Options.DEFAULT);
+        assertTrue(r.stripMinedLoops() >= 3, "sumTo, nested's inner loop, arrayFor...: " + r);
+        assertEquals(1, pollsIn(out, "sumTo"));
+    }
+
+    @Test
+    void loopsOutsideTheStripShapeKeepAPollPerIteration() throws Exception {
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> c = Class.forName("agenttest.samples.Loops", true, loader(PollInserter.Options.DEFAULT));
+            // The body writes the bound: not strip-mined, so one poll per iteration.
+            assertEquals(10, counter.countDuring(() -> invoke(c, "shrinkingBound", 20)));
+            // A call in the body: not strip-mined; 50 back-edge polls plus the entry poll of
+            // callInBody (it calls); the callee is leaf code without a poll of its own.
+            assertEquals(51, counter.countDuring(() -> invoke(c, "callInBody", 50)));
+            // A counting-down loop is not the shape either.
+            assertEquals(30, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            // i <= bound with bound = Integer.MAX_VALUE - 3 near the overflow edge: same answer.
+            assertEquals(agenttest.samples.Loops.nearMax(), call(c, "nearMax", new Class<?>[0]));
+            assertEquals(agenttest.samples.Loops.skipsAhead(10_000), call(c, "skipsAhead", new Class<?>[] {int.class}, 10_000));
+        }
+    }
+
+    @Test
+    void recursionPollsAtEveryMethodEntry() throws Exception {
+        try (PollCounter counter = new PollCounter()) {
+            Class<?> c = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
+            long polls = counter.countDuring(() -> invoke(c, "fib", 15));
+            assertEquals(1973, polls, "fib(15) makes 1973 calls, each with an entry poll");
+            PollInserter.Options noEntry = new PollInserter.Options(false, true, 1);
+            Class<?> c2 = Class.forName("agenttest.samples.Samples", true, loader(noEntry));
+            assertEquals(0, counter.countDuring(() -> invoke(c2, "fib", 15)));
+        }
+    }
+
+    @Test
+    void leafGettersClassInitializersAndConstructorEntriesGetNoPoll() throws Exception {
+        byte[] plain = bytesOf("agenttest.samples.Samples$Point");
+        ClassModel out = ClassFile.of().parse(PollInserter.instrument(plain));
+        assertEquals(0, pollsIn(out, "x"), "record accessor is straight-line leaf code");
+        assertEquals(1, pollsIn(out, "manhattanSteps"), "one loop, one back-edge, no calls");
+        ClassModel samples = ClassFile.of().parse(PollInserter.instrument(bytesOf("agenttest.samples.Samples")));
+        assertEquals(0, pollsIn(samples, "<clinit>"), "never in a class initializer, even with a loop");
+        assertEquals(1, pollsIn(samples, "fib"), "entry poll only");
+        ClassModel ctor = ClassFile.of().parse(PollInserter.instrument(bytesOf("agenttest.samples.Samples$Ctor")));
+        for (MethodModel m : ctor.methods()) {
+            if (!m.methodName().equalsString("<init>")) continue;
+            var first = m.code().orElseThrow().elementStream().filter(e -> e instanceof java.lang.classfile.Instruction).findFirst().orElseThrow();
+            assertFalse(first instanceof InvokeInstruction i && i.owner().asSymbol().equals(PollInserter.POLL_CLASS),
+                    "no poll before super()/this() in " + m.methodType().stringValue());
+        }
+        assertEquals(1, pollsIn(ctor, "<init>"), "the (int) constructor's loop still polls (matches the first <init>)");
+    }
+
+    @Test
+    void aClassWithNothingToDoComesBackAsTheSameArray() throws Exception {
+        byte[] plain = bytesOf("agenttest.samples.Leaf");
+        PollInserter.Result r = PollInserter.instrument(plain, null, PollInserter.Options.DEFAULT);
+        assertFalse(r.changed());
+        assertSame(plain, r.bytes());
+        assertEquals(0, r.methodsChanged());
+    }
+
+    @Test
+    void instrumentingTwiceAddsNoSecondPoll() throws Exception {
+        for (int stride : new int[] {1, 8}) {
+            PollInserter.Options o = PollInserter.Options.DEFAULT.withStride(stride);
+            byte[] once = PollInserter.instrument(bytesOf("agenttest.samples.Samples"), null, o).bytes();
+            PollInserter.Result twice = PollInserter.instrument(once, null, o);
+            assertEquals(0, twice.entryPolls() + twice.backEdgePolls(), "stride " + stride);
+            ClassModel a = ClassFile.of().parse(once), b = ClassFile.of().parse(twice.bytes());
+            for (String m : List.of("fib", "sumTo", "nested", "primesBelow", "lambdas")) {
+                assertEquals(pollsIn(a, m), pollsIn(b, m), m);
+            }
+        }
+    }
+
+    @Test
+    void malformedBytesAndBadStridesAreRejectedWithTheValue() {
+        assertThrows(IllegalArgumentException.class, () -> PollInserter.instrument(new byte[] {1, 2, 3}));
+        var e = assertThrows(IllegalArgumentException.class, () -> PollInserter.Options.DEFAULT.withStride(0));
+        assertTrue(e.getMessage().contains("0") && e.getMessage().contains("1.." + PollInserter.MAX_STRIDE), e.getMessage());
+    }
+
+    @Test
+    void instrumentedCodeStillRunsWhenPollsAreDelivered() throws Exception {
+        // A handler that yields, as the runtime's will; on a platform thread Thread.yield is a hint.
+        skyloft.runtime.Poll.install(Thread::yield);
+        PollCounter.setPending(1);
+        try {
+            Class<?> c = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
+            assertEquals(Samples.all(), call(c, "all", new Class<?>[0]));
+        } finally {
+            PollCounter.setPending(0);
+            skyloft.runtime.Poll.install(null);
+        }
+    }
+
+    @Test
+    void changedBytesDifferFromThePlainOnes() throws Exception {
+        byte[] plain = bytesOf("agenttest.samples.Samples");
+        assertNotEquals(plain.length, PollInserter.instrument(plain).length);
+    }
+
+    private static void invoke(Class<?> c, String method, int arg) {
+        IntFunction<Object> f = a -> {
+            try {
+                return call(c, method, new Class<?>[] {int.class}, a);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        };
+        f.apply(arg);
+    }
+}

@@ -1,0 +1,85 @@
+package skyloft.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PollTransformerTest {
+    private final ClassLoader app = PollTransformerTest.class.getClassLoader();
+
+    private static PollTransformer transformer(String args, AgentStats stats) {
+        return new PollTransformer(AgentConfig.parse(args), stats);
+    }
+
+    @Test
+    void transformsAnAcceptedApplicationClass() throws Exception {
+        AgentStats stats = new AgentStats();
+        byte[] plain = PollInserterTest.bytesOf("agenttest.samples.Samples");
+        byte[] out = transformer("", stats).transform(null, app, "agenttest/samples/Samples", null, null, plain);
+        assertNotNull(out);
+        AgentStats.Snapshot s = stats.snapshot();
+        assertEquals(1, s.transformed());
+        assertTrue(s.backEdgePolls() > 10 && s.entryPolls() > 5, s.summary());
+        assertNull(transformer("", stats).transform(null, app, "agenttest/samples/Leaf", null, null,
+                PollInserterTest.bytesOf("agenttest.samples.Leaf")), "nothing to insert: original bytes");
+        assertEquals(1, stats.snapshot().unchanged());
+    }
+
+    @Test
+    void leavesTheJdkSkyloftAndFilteredClassesAlone() throws Exception {
+        AgentStats stats = new AgentStats();
+        byte[] bytes = PollInserterTest.bytesOf("agenttest.samples.Samples"); // content does not matter: never parsed
+        PollTransformer t = transformer("include=agenttest.;exclude=agenttest.samples.Loops", stats);
+        assertNull(t.transform(null, null, "agenttest/samples/Samples", null, null, bytes), "boot loader");
+        assertNull(t.transform(null, ClassLoader.getPlatformClassLoader(), "agenttest/samples/Samples", null, null, bytes), "platform loader");
+        assertNull(t.transform(Object.class.getModule(), app, "agenttest/samples/Samples", null, null, bytes), "java.base module");
+        assertNull(t.transform(null, app, "java/util/ArrayList", null, null, bytes));
+        assertNull(t.transform(null, app, "skyloft/runtime/Poll", null, null, bytes));
+        assertNull(t.transform(null, app, "com/acme/Other", null, null, bytes), "not included");
+        assertNull(t.transform(null, app, "agenttest/samples/Loops", null, null, bytes), "excluded");
+        assertNull(t.transform(null, app, null, null, null, bytes), "hidden class");
+        assertEquals(8, stats.snapshot().excluded());
+        assertEquals(0, stats.snapshot().transformed());
+        assertNotNull(t.transform(null, app, "agenttest/samples/Samples", null, null, bytes));
+    }
+
+    @Test
+    void skipsLoadersThatCannotSeePoll() throws Exception {
+        AgentStats stats = new AgentStats();
+        try (URLClassLoader isolated = new URLClassLoader("isolated", new URL[0], null)) {
+            byte[] bytes = PollInserterTest.bytesOf("agenttest.samples.Samples");
+            PollTransformer t = transformer("", stats);
+            assertNull(t.transform(null, isolated, "agenttest/samples/Samples", null, null, bytes));
+            assertTrue(t.rejection(null, isolated, "agenttest/samples/Samples").contains("not visible"));
+        }
+        assertEquals(1, stats.snapshot().excluded());
+    }
+
+    @Test
+    void aBrokenClassIsLoggedOnceCountedAndLoadedUnchanged() {
+        AgentStats stats = new AgentStats();
+        PollTransformer t = transformer("", stats);
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 3; i++) {
+                assertNull(t.transform(null, app, "com/acme/Broken", null, null, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, log.split("com.acme.Broken", -1).length - 1, log);
+        assertTrue(log.contains("left com.acme.Broken uninstrumented"), log);
+        assertEquals(3, stats.snapshot().failed());
+    }
+}

@@ -1,0 +1,152 @@
+package skyloft.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import skyloft.agent.InstrumentingClassLoader;
+import skyloft.agent.PollInserter;
+
+/**
+ * {@code bench poll-overhead}: what the agent's polls cost when no preemption is pending (the
+ * fast path: one volatile load and a branch per poll). Each kernel in {@code skyloft.bench.kernels}
+ * is loaded twice in the same JVM: plain, from the class path, and instrumented, through an
+ * {@link InstrumentingClassLoader} that runs {@link PollInserter} on the same class files. Both
+ * copies are warmed up, then timed in alternating order (plain first on even rounds, instrumented
+ * first on odd ones) so that drift in machine load hits both; the slowdown of a kernel is the
+ * ratio of the medians.
+ *
+ * <p>Rows: per kernel {@code time_ms} for systems {@code plain} and {@code skyloft:agent},
+ * {@code slowdown} and {@code slowdown_min} (ratio of the fastest runs, less sensitive to
+ * interference) for {@code skyloft:agent}, and {@code poll_overhead_geomean}, the geometric mean
+ * of the median slowdowns (1.00 = no overhead).
+ */
+public final class PollOverheadBench {
+    private PollOverheadBench() {}
+
+    public static final List<String> KERNELS = List.of(
+            "skyloft.bench.kernels.MatMul",
+            "skyloft.bench.kernels.Sieve",
+            "skyloft.bench.kernels.HashChurn",
+            "skyloft.bench.kernels.QuickSort",
+            "skyloft.bench.kernels.StringBuild",
+            "skyloft.bench.kernels.Fib",
+            "skyloft.bench.kernels.Mandelbrot",
+            "skyloft.bench.kernels.Crc32");
+
+    private static final String KERNEL_PACKAGE = "skyloft.bench.kernels.";
+
+    /** Timed runs and warm-up runs per copy of each kernel; the poll options of the instrumented copy. */
+    public record Config(int runs, int warmupRuns, PollInserter.Options options) {
+        public Config {
+            if (runs < 1 || runs > 1000) throw new IllegalArgumentException("--runs " + runs + " out of range; allowed 1..1000");
+            if (warmupRuns < 0 || warmupRuns > 1000) throw new IllegalArgumentException("--warmup " + warmupRuns + " out of range; allowed 0..1000");
+        }
+
+        public static Config defaults() {
+            return new Config(41, 15, PollInserter.Options.DEFAULT);
+        }
+    }
+
+    public static BenchResult run(Config cfg, PrintStream progress) {
+        ClassLoader parent = PollOverheadBench.class.getClassLoader();
+        InstrumentingClassLoader instrumenting = new InstrumentingClassLoader(parent, n -> n.startsWith(KERNEL_PACKAGE), cfg.options());
+        BenchResult result = new BenchResult("poll-overhead")
+                .param("runs", cfg.runs())
+                .param("warmup_runs", cfg.warmupRuns())
+                .param("stride", cfg.options().backEdgeStride())
+                .param("entry_polls", cfg.options().entryPolls())
+                .param("strip_mining", cfg.options().stripMine())
+                .param("cpus", Runtime.getRuntime().availableProcessors());
+        double logSum = 0;
+        int n = 0;
+        for (String className : KERNELS) {
+            CpuKernel plain = load(className, parent);
+            CpuKernel instrumented = load(className, instrumenting);
+            long expected = plain.run();
+            long got = instrumented.run();
+            if (expected != got) {
+                throw new IllegalStateException("kernel " + plain.name() + ": instrumented copy returned " + got + ", plain " + expected);
+            }
+            for (int i = 0; i < cfg.warmupRuns(); i++) {
+                timeNs(plain);
+                timeNs(instrumented);
+            }
+            long[] plainNs = new long[cfg.runs()];
+            long[] instrNs = new long[cfg.runs()];
+            for (int r = 0; r < cfg.runs(); r++) {
+                if ((r & 1) == 0) {
+                    plainNs[r] = timeNs(plain);
+                    instrNs[r] = timeNs(instrumented);
+                } else {
+                    instrNs[r] = timeNs(instrumented);
+                    plainNs[r] = timeNs(plain);
+                }
+            }
+            double plainMs = median(plainNs) / 1e6, instrMs = median(instrNs) / 1e6;
+            double slowdown = instrMs / plainMs;
+            double slowdownMin = (double) min(instrNs) / min(plainNs);
+            Map<String, Object> k = Map.of("kernel", plain.name());
+            result.add(new BenchResult.Row("plain", "time_ms", plainMs, "ms", k));
+            result.add(new BenchResult.Row("skyloft:agent", "time_ms", instrMs, "ms", k));
+            result.add(new BenchResult.Row("skyloft:agent", "slowdown", slowdown, "x", k));
+            result.add(new BenchResult.Row("skyloft:agent", "slowdown_min", slowdownMin, "x", k));
+            logSum += Math.log(slowdown);
+            n++;
+            if (progress != null) {
+                progress.printf(Locale.ROOT, "  %-10s plain %8.2f ms  instrumented %8.2f ms  slowdown %.3f (min-based %.3f)%n",
+                        plain.name(), plainMs, instrMs, slowdown, slowdownMin);
+            }
+        }
+        var s = instrumenting.stats();
+        Map<String, Object> polls = new LinkedHashMap<>();
+        polls.put("entry_polls", s.entryPolls());
+        polls.put("back_edge_polls", s.backEdgePolls());
+        polls.put("strip_mined_loops", s.stripMinedLoops());
+        result.add(new BenchResult.Row("skyloft:agent", "poll_overhead_geomean", Math.exp(logSum / n), "x", polls));
+        return result;
+    }
+
+    private static CpuKernel load(String className, ClassLoader loader) {
+        try {
+            Class<?> c = Class.forName(className, true, loader);
+            return (CpuKernel) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load kernel " + className + " from " + loader.getName() + ": " + e, e);
+        }
+    }
+
+    /** Sink so the JIT keeps every checksum. */
+    private static volatile long sink;
+
+    private static long timeNs(CpuKernel k) {
+        long t0 = System.nanoTime();
+        long v = k.run();
+        long t1 = System.nanoTime();
+        sink ^= v;
+        return t1 - t0;
+    }
+
+    static double median(long[] xs) {
+        long[] s = xs.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return (s.length & 1) == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0;
+    }
+
+    private static long min(long[] xs) {
+        long m = Long.MAX_VALUE;
+        for (long x : xs) m = Math.min(m, x);
+        return m;
+    }
+
+    /** Names of the kernels in the suite, for help text. */
+    public static List<String> kernelNames() {
+        List<String> out = new ArrayList<>();
+        for (String c : KERNELS) out.add(c.substring(c.lastIndexOf('.') + 1));
+        return out;
+    }
+}

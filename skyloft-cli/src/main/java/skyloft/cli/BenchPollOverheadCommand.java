@@ -1,0 +1,46 @@
+package skyloft.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import skyloft.agent.PollInserter;
+import skyloft.bench.BenchResult;
+import skyloft.bench.PollOverheadBench;
+
+/** {@code skyloft bench poll-overhead}: CPU kernels plain vs agent-instrumented, in one JVM run. */
+@Command(name = "poll-overhead", mixinStandardHelpOptions = true,
+        description = "Cost of the agent's preemption polls when nothing is pending: CPU-bound kernels run plain "
+                + "and instrumented in the same JVM; reports per-kernel slowdown and poll_overhead_geomean (1.00 = none).")
+final class BenchPollOverheadCommand implements Callable<Integer> {
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Timed runs per copy of each kernel (default ${DEFAULT-VALUE}).")
+    int runs = PollOverheadBench.Config.defaults().runs();
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warm-up runs per copy of each kernel (default ${DEFAULT-VALUE}).")
+    int warmup = PollOverheadBench.Config.defaults().warmupRuns();
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "Poll every N loop back-edges, 1.." + PollInserter.MAX_STRIDE + " (default ${DEFAULT-VALUE}).")
+    int stride = PollInserter.Options.DEFAULT.backEdgeStride();
+
+    @Option(names = "--no-entry-polls", description = "Leave out method-entry polls (back-edge polls only).")
+    boolean noEntryPolls;
+
+    @Override
+    public Integer call() throws Exception {
+        var options = new PollInserter.Options(!noEntryPolls, true, stride);
+        var cfg = new PollOverheadBench.Config(runs, warmup, options);
+        System.out.println("poll-overhead: " + PollOverheadBench.KERNELS.size() + " kernels, " + runs + " runs each after "
+                + warmup + " warm-up runs; the machine may be shared, so read single kernels with care");
+        BenchResult r = PollOverheadBench.run(cfg, System.out);
+        r.printTable(System.out);
+        if (json != null) {
+            r.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package skyloft.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.PreemptBench;
+import skyloft.runtime.TimerMode;
+import skyloft.util.Durations;
+
+/** {@code skyloft bench preempt}: achieved RR slices with agent-inserted polls, per timer mode and slice. */
+@Command(name = "preempt", mixinStandardHelpOptions = true,
+        description = "CPU-bound agent-instrumented threads under RR at several slices in each timer mode: achieved slice "
+                + "p50/p99/max, preemption delivery p99, timer CPU use.")
+final class BenchPreemptCommand implements Callable<Integer> {
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--slices", paramLabel = "LIST", split = ",",
+            description = "RR slices, e.g. 10us,20us,50us,100us (default).")
+    List<String> slices;
+
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "Timer modes: sleep, spin (default both).")
+    List<String> modes;
+
+    @Option(names = "--cores", paramLabel = "N", description = "Carriers (default ${DEFAULT-VALUE}; the spin timer needs a core of its own).")
+    int cores = PreemptBench.Config.defaults().cores();
+
+    @Option(names = "--hogs", paramLabel = "N", description = "CPU-bound threads per carrier (default ${DEFAULT-VALUE}).")
+    int hogs = PreemptBench.Config.defaults().hogsPerCore();
+
+    @Option(names = "--duration", paramLabel = "TIME", description = "Run time per (mode, slice), e.g. 500ms (default).")
+    String duration = "500ms";
+
+    @Option(names = "--no-pin", description = "Do not pin carriers to CPUs (pinning is the runtime's default).")
+    boolean noPin;
+
+    @Option(names = "--stats", description = "Print the runtime's counters after each point.")
+    boolean stats;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Long> slicesUs = new ArrayList<>();
+        if (slices == null) slicesUs.addAll(PreemptBench.DEFAULT_SLICES_US);
+        else for (String s : slices) {
+            long ns = Durations.parseNs("--slices", s);
+            if (ns % 1_000 != 0) throw new IllegalArgumentException("--slices: " + s + " is not a whole number of microseconds");
+            slicesUs.add(ns / 1_000);
+        }
+        List<TimerMode> ms = new ArrayList<>();
+        if (modes == null) ms.addAll(PreemptBench.Config.defaults().modes());
+        else for (String m : modes) {
+            switch (m.trim().toLowerCase(Locale.ROOT)) {
+                case "sleep" -> ms.add(TimerMode.SLEEP);
+                case "spin" -> ms.add(TimerMode.SPIN);
+                default -> throw new IllegalArgumentException("--modes: '" + m + "' is not a timer mode; allowed sleep, spin");
+            }
+        }
+        var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(Durations.parseNs("--duration", duration)), !noPin, stats);
+        System.out.println("preempt: " + cfg.cores() + " carrier(s) x " + cfg.hogsPerCore() + " instrumented hogs, RR, "
+                + cfg.duration().toMillis() + " ms per point; the machine may be shared, so tails include its noise");
+        BenchResult r = PreemptBench.run(cfg, System.out);
+        r.printTable(System.out);
+        if (json != null) {
+            r.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+}

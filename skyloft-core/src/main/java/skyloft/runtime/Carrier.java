@@ -1,0 +1,158 @@
+package skyloft.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import skyloft.spi.StopReason;
+
+/**
+ * One carrier: a platform thread that plays one CPU of the policy. Its loop, in one pass:
+ * take the scheduler lock; account the task that just stopped (requeue it after a yield or a
+ * preemption, notice a block or an exit); drain the inbox of wakeups; pick the next task
+ * (balancing once if the policy has nothing); release the lock; run the task's continuation
+ * until it yields, blocks or ends. With nothing to run it spins for {@code idleSpinNs}, then
+ * parks until a waker unparks it.
+ */
+final class Carrier extends Thread {
+    private static final VarHandle PREEMPT;
+
+    static {
+        try {
+            PREEMPT = MethodHandles.lookup().findVarHandle(Carrier.class, "preemptRequested", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final SkyloftRuntime rt;
+    final int cpu;
+
+    /** Task running here, or null: written by this carrier under the lock; read under the lock
+     *  by others, and without it only on this carrier's own OS thread (the poll slow path and
+     *  RtTask.execute), where program order makes it exact. Plain: no fence per switch. */
+    RtTask current;
+    /** True between a pick that found nothing and this carrier's next pass: under the lock. */
+    boolean idle;
+    /** Set by RtTask.execute when the running task resubmits itself on this carrier; read and
+     *  reset by this carrier only. */
+    boolean selfSubmitted;
+    /** 1 while a preemption request for this CPU is pending: set by requestPreempt (under the
+     *  lock), cleared by CAS by the poll slow path or when the task stops. */
+    @SuppressWarnings("unused")
+    private volatile int preemptRequested;
+    /** When the pending request was made; written with it, read at delivery. */
+    volatile long preemptRequestNs;
+    /** True while parked idle: written by this carrier, read by wakers (Dekker with workSeq). */
+    volatile boolean parked;
+    /** OS CPU this carrier is pinned to, or -1; written at start. */
+    volatile int osCpu = -1;
+
+    // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals)
+    // or by the timer (ticks, preemption requests); read in snapshots under the lock.
+    long busyNs;
+    long idleNs;
+    long switches;
+    long steals;
+    long ticks;
+    long preemptRequests;
+    long preemptDelivered;
+    long idleParks;
+
+    Carrier(SkyloftRuntime rt, int cpu) {
+        super("skyloft-carrier-" + cpu);
+        this.rt = rt;
+        this.cpu = cpu;
+        setDaemon(true);
+    }
+
+    boolean requestPreempt(long nowNs) {
+        if (PREEMPT.compareAndSet(this, 0, 1)) {
+            preemptRequestNs = nowNs;
+            Poll.adjustPending(1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Clears a pending request; true if this call cleared it. */
+    boolean clearPreempt() {
+        if ((int) PREEMPT.getOpaque(this) != 0 && PREEMPT.compareAndSet(this, 1, 0)) {
+            Poll.adjustPending(-1);
+            return true;
+        }
+        return false;
+    }
+
+    boolean preemptPending() {
+        return (int) PREEMPT.getOpaque(this) != 0;
+    }
+
+    @Override
+    public void run() {
+        rt.carrierStarted(this);
+        RtTask prev = null;
+        StopReason why = null;
+        long idleSinceNs = System.nanoTime();
+        while (true) {
+            RtTask next;
+            long seenSeq;
+            rt.lock.lock();
+            try {
+                long now = System.nanoTime();
+                if (prev != null) {
+                    rt.finishLocked(this, prev, why, now);
+                    prev = null;
+                    idleSinceNs = now;
+                }
+                rt.drainInboxLocked(now);
+                next = rt.halted ? null : rt.pickLocked(this, now);
+                if (next != null) idleNs += now - idleSinceNs;
+                seenSeq = rt.workSeq;
+            } finally {
+                rt.unlockAndWake(); // issues the unparks (timer, peers) that finish/pick decided
+            }
+            if (next == null) {
+                if (rt.carriersExit) break;
+                idle(seenSeq);
+                continue;
+            }
+            selfSubmitted = false;
+            try {
+                next.runContinuation.run();
+            } catch (Throwable e) {
+                rt.carrierError(next, e);
+            }
+            if (!selfSubmitted && (next.exited || next.adopted) && next.thread.getState() == State.TERMINATED) {
+                why = StopReason.EXIT;
+            } else if (selfSubmitted) {
+                why = next.preempting ? StopReason.PREEMPT : StopReason.YIELD;
+            } else {
+                why = StopReason.BLOCK;
+            }
+            prev = next;
+        }
+        rt.carrierStopped(this);
+    }
+
+    /** Spin, then park, until new work may exist (the work sequence moved or the inbox filled). */
+    private void idle(long seenSeq) {
+        long spinUntil = System.nanoTime() + rt.idleSpinNs;
+        while (!workMayExist(seenSeq)) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+                continue;
+            }
+            parked = true;                    // publish before the re-check (Dekker with wakers)
+            if (!workMayExist(seenSeq)) {
+                idleParks++;                  // carrier-owned while idle; read racily by stats
+                LockSupport.parkNanos(this, rt.maxParkNs);
+            }
+            parked = false;
+            spinUntil = System.nanoTime() + rt.idleSpinNs;
+        }
+    }
+
+    private boolean workMayExist(long seenSeq) {
+        return rt.workSeq != seenSeq || !rt.inbox.isEmpty() || rt.carriersExit || rt.halted;
+    }
+}

@@ -1,0 +1,868 @@
+package skyloft.runtime;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import skyloft.policy.PolicyRegistry;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedContext;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StopReason;
+import skyloft.spi.Task;
+import skyloft.trace.TraceKind;
+import skyloft.trace.TraceRecorder;
+import skyloft.util.Durations;
+
+/**
+ * The runtime host: runs virtual threads on its own carrier threads under a {@link SchedPolicy}.
+ *
+ * <h2>Implementation overview</h2>
+ * One {@link Carrier} platform thread per CPU, pinned to its own core where the OS allows. Each
+ * virtual thread is built with its {@link RtTask} as its scheduler (the JDK's custom-executor
+ * hook), so whenever the JDK makes the thread runnable it calls {@code task.execute(...)}:
+ * <ul>
+ *   <li>from the task's own carrier right after it unmounted (Thread.yield): the carrier
+ *       requeues it itself once {@code run()} returns, with no atomic operation;</li>
+ *   <li>from anywhere else (start, unpark from another thread, a timed park expiring on the
+ *       JDK's timer thread): the task is pushed on the lock-free {@link Inbox} and a parked
+ *       carrier is woken.</li>
+ * </ul>
+ * Every policy op runs under the {@link SchedLock}, taken by carriers once per switch (account
+ * the stopped task, drain the inbox, pick the next), by the {@link Ticker} once per tick
+ * (tryLock only), and by spawns and attribute changes. Unparks that the ops decide are
+ * collected in {@link #unparkMask} and issued after the lock is released.
+ *
+ * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock at every
+ * enqueue while some carrier is idle (and at due kicks), and read without it by idle carriers; {@link #halted},
+ * {@link #carriersExit} and {@link #closing} are written by {@code close()} and read by
+ * carriers, the timer and submitters; everything else mutable (policy state, task host fields,
+ * stats, {@link #kicks}) is accessed under the lock only.
+ */
+public final class SkyloftRuntime implements AutoCloseable {
+
+    private static final AtomicInteger RUNTIMES = new AtomicInteger();
+
+    static {
+        VThreads.initJdkPollers();
+    }
+    private static final int RETAINED_EXITED = 256;
+
+    final SchedPolicy policy;
+    final Carrier[] carriers;
+    final SchedLock lock = new SchedLock();
+    final Inbox inbox = new Inbox();
+    final long idleSpinNs;
+    final long maxParkNs;
+    private final Ticker ticker;
+    private final TimerMode timerMode;
+    private final long tickNs;
+    private final boolean pin;
+    private final List<Integer> osCpus;
+    private final String name;
+    private final long startNs;
+    /** Scheduling events go here, always under the lock (so a plain TraceBuffer is safe). */
+    private final TraceRecorder trace;
+
+    /** Bumped (under the lock) whenever work may have appeared for some CPU. */
+    volatile long workSeq;
+    /** close() gave up waiting: carriers pick nothing more. */
+    volatile boolean halted;
+    /** Carriers and the timer leave their loops. */
+    volatile boolean carriersExit;
+    /** No new tasks are accepted. */
+    volatile boolean closing;
+
+    // ---- under the lock ----
+    private long unparkMask;
+    private boolean wakeTicker;
+    /** Carriers whose last pick found nothing (they spin or park until workSeq moves). */
+    private int idleCarriers;
+    private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
+    private long nextBalanceNs;
+    private final SplittableRandom random;
+    private final Histogram preemptDelayNs = new Histogram(3_600_000_000_000L, 2);
+    /** How long each preempted task ran from pick to stop: the achieved slice. */
+    private final Histogram preemptedRunNs = new Histogram(3_600_000_000_000L, 2);
+    private final List<RuntimeStats.TaskRow> exitedRows = new ArrayList<>();
+    private long exitedCount, exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals;
+    private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
+
+    /** Every task created and not yet exited, by thread: touched at spawn, exit and lookups only. */
+    private final ConcurrentHashMap<Thread, RtTask> live = new ConcurrentHashMap<>();
+    /** Threads adopted because they inherited a task as their scheduler, by runContinuation. */
+    private final ConcurrentHashMap<Runnable, RtTask> adopted = new ConcurrentHashMap<>();
+    /** Tasks started and not yet exited. */
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong uncaught = new AtomicLong();
+    private final Object doneMonitor = new Object();
+    private volatile String pinning = "not pinned";
+    private volatile ShutdownReport closedReport;
+
+    private SkyloftRuntime(Builder b, SchedPolicy policy) {
+        this.policy = policy;
+        this.idleSpinNs = b.idleSpinNs;
+        this.maxParkNs = b.maxParkNs;
+        this.timerMode = b.timer;
+        this.tickNs = b.tickNs;
+        this.pin = b.pin;
+        this.name = "skyloft-" + RUNTIMES.incrementAndGet();
+        this.random = new SplittableRandom(b.seed);
+        this.trace = b.trace;
+        this.osCpus = Affinity.allowedCpus();
+        this.carriers = new Carrier[b.cores];
+        for (int i = 0; i < carriers.length; i++) carriers[i] = new Carrier(this, i);
+        policy.attach(new Context());
+        this.startNs = System.nanoTime();
+        Poll.install(SkyloftRuntime::onPoll);
+        for (Carrier c : carriers) c.start();
+        this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
+        if (ticker != null) ticker.start();
+        if (!pin) pinning = "not pinned (pinning off)";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ======================= public API =======================
+
+    /** Starts {@code body} in a new virtual thread with default attributes. */
+    public Thread start(Runnable body) {
+        return start(null, SchedAttr.DEFAULT, body);
+    }
+
+    /**
+     * Starts {@code body} in a new virtual thread named {@code name} (null for a generated one)
+     * with {@code attr}. Throws {@link AdmissionException} if the policy refuses the attributes,
+     * {@link RejectedExecutionException} once the runtime is closing.
+     */
+    public Thread start(String name, SchedAttr attr, Runnable body) {
+        Thread t = newThread(name, attr, body);
+        t.start();
+        return t;
+    }
+
+    /** Like {@link #start(String, SchedAttr, Runnable)} but does not start the thread. */
+    public Thread newThread(String name, SchedAttr attr, Runnable body) {
+        if (closing) throw new RejectedExecutionException("the runtime " + this.name + " is closed");
+        RtTask task = new RtTask(this, name, attr);
+        Runnable wrapped = () -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                uncaught.incrementAndGet();
+                throw e; // the thread's uncaught-exception handler reports it; the carrier is unaffected
+            } finally {
+                task.exited = true;
+            }
+        };
+        Thread vt = VThreads.newThread(task, task.name(), wrapped);
+        task.thread = vt;
+        task.runContinuation = VThreads.runContinuation(vt);
+        lock.lock();
+        try {
+            policy.admit(task, task.attr());
+            long now = System.nanoTime();
+            policy.taskInit(task, now);
+            if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, task, 0);
+        } finally {
+            unlockAndWake();
+        }
+        live.put(vt, task);
+        return vt;
+    }
+
+    /** A factory for threads with {@code attr}; each thread is admitted when it is created. */
+    public ThreadFactory threadFactory(SchedAttr attr) {
+        return r -> newThread(null, attr, r);
+    }
+
+    public ThreadFactory threadFactory() {
+        return threadFactory(SchedAttr.DEFAULT);
+    }
+
+    /** An ExecutorService that starts a new virtual thread of this runtime per task. */
+    public ExecutorService newThreadPerTaskExecutor() {
+        return Executors.newThreadPerTaskExecutor(threadFactory());
+    }
+
+    /** Changes the attributes of a thread of this runtime; the policy may refuse. */
+    public void setAttr(Thread thread, SchedAttr attr) {
+        RtTask t = task(thread);
+        lock.lock();
+        try {
+            policy.admit(t, attr);
+            SchedAttr old = t.attr();
+            t.hostSetAttr(attr);
+            policy.attrChanged(t, old, System.nanoTime());
+        } finally {
+            unlockAndWake();
+        }
+    }
+
+    /** The attributes of a live thread of this runtime. */
+    public SchedAttr attr(Thread thread) {
+        return task(thread).attr();
+    }
+
+    private RtTask task(Thread thread) {
+        RtTask t = live.get(thread);
+        // A joined thread has terminated even if its carrier has not yet processed the exit.
+        if (t == null || (t.started && !thread.isAlive())) {
+            throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
+        }
+        return t;
+    }
+
+    public SchedPolicy policy() {
+        return policy;
+    }
+
+    public int cores() {
+        return carriers.length;
+    }
+
+    /** System.nanoTime() when the runtime started: time zero of its trace. */
+    public long startNs() {
+        return startNs;
+    }
+
+    /** Writes the policy's dump (queues, counters) under the lock. */
+    public void dumpPolicy(PrintWriter out) {
+        lock.lock();
+        try {
+            policy.dump(out);
+        } finally {
+            unlockAndWake();
+        }
+        out.flush();
+    }
+
+    /** Closes with a 10 s grace period; see {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops accepting tasks, waits up to {@code timeout} for every started task to finish, then
+     * stops the carriers and the timer. Tasks still alive then are abandoned and listed in the
+     * report (also printed to stderr): nothing runnable disappears silently. Must not be called
+     * from a thread of this runtime.
+     */
+    public ShutdownReport close(Duration timeout) {
+        if (live.containsKey(Thread.currentThread()) || Thread.currentThread() instanceof Carrier) {
+            throw new IllegalStateException("close() called from a thread of runtime " + name + "; call it from outside");
+        }
+        synchronized (doneMonitor) {
+            if (closedReport != null) return closedReport;
+            closing = true;
+            long t0 = System.nanoTime();
+            long deadline = t0 + timeout.toNanos();
+            try {
+                while (active.get() > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) break;
+                    doneMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 20)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long waited = System.nanoTime() - t0;
+            halted = true;
+            Map<RtTask, String> abandoned = new LinkedHashMap<>();
+            lock.lock();
+            try {
+                long now = System.nanoTime();
+                for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.put(t, "runnable, not yet queued");
+                for (Task t : policy.drain(now)) {
+                    ((RtTask) t).queued = false;
+                    abandoned.put((RtTask) t, "runnable, queued");
+                    policy.taskExit(t, now);
+                }
+                for (Carrier c : carriers) {
+                    if (c.current != null) abandoned.put(c.current, "running on cpu " + c.cpu);
+                }
+                for (RtTask t : live.values()) {
+                    abandoned.putIfAbsent(t, t.started ? "blocked" : "never started");
+                }
+            } finally {
+                unlockAndWake();
+            }
+            carriersExit = true;
+            for (Carrier c : carriers) {
+                c.clearPreempt(); // a request left pending would keep every poll on the slow path
+                LockSupport.unpark(c);
+            }
+            for (Carrier c : carriers) {
+                try {
+                    c.join(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (ticker != null) {
+                LockSupport.unpark(ticker);
+                try {
+                    ticker.join(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            List<String> names = new ArrayList<>();
+            abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
+            closedReport = new ShutdownReport(List.copyOf(names), waited);
+            if (!closedReport.clean()) System.err.println(closedReport);
+            return closedReport;
+        }
+    }
+
+    /** Counters per CPU and per task, taken under the lock. */
+    public RuntimeStats stats() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            List<RuntimeStats.Cpu> cpus = new ArrayList<>();
+            for (Carrier c : carriers) {
+                long busy = c.busyNs + (c.current != null ? now - c.current.runStartNs() : 0);
+                cpus.add(new RuntimeStats.Cpu(c.cpu, c.osCpu, busy, c.idleNs, c.switches, c.steals, c.ticks,
+                        c.preemptRequests, c.preemptDelivered, c.idleParks));
+            }
+            List<RuntimeStats.TaskRow> rows = new ArrayList<>(exitedRows);
+            for (RtTask t : live.values()) rows.add(row(t, state(t)));
+            Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("live_tasks", (long) live.size());
+            counters.put("uncaught_exceptions", uncaught.get());
+            counters.put("lock_contended", lock.contended);
+            counters.put("policy_bad_picks", badPicks);
+            counters.put("policy_bad_cpus", badCpus);
+            counters.put("late_submissions", lateSubmissions);
+            counters.put("carrier_errors", carrierErrors);
+            counters.put("adopted_threads", adoptedCount);
+            if (ticker != null) {
+                counters.put("timer_ticks", ticker.ticks);
+                counters.put("timer_skipped_busy", ticker.skipped);
+            }
+            long requested = 0, delivered = 0;
+            for (Carrier c : carriers) { requested += c.preemptRequests; delivered += c.preemptDelivered; }
+            String timer = timerMode == TimerMode.OFF ? "off" : timerMode.name().toLowerCase() + " every " + Durations.format(tickNs)
+                    + (ticker != null && ticker.pinnedTo >= 0 ? " on CPU " + ticker.pinnedTo : " (shares the carriers' CPUs)")
+                    + (ticker != null && ticker.slackProblem != null ? " (timer slack not lowered: " + ticker.slackProblem + ")" : "");
+            var pre = new RuntimeStats.Preemption(timer, requested, delivered,
+                    preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
+                    ticker != null ? ticker.cpuNs : 0);
+            var totals = new RuntimeStats.TaskRow(0, "exited", "exited", "", exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals);
+            return new RuntimeStats(policy.name(), carriers.length, pinning, now - startNs, cpus, rows, totals, exitedCount, counters, pre);
+        } finally {
+            unlockAndWake();
+        }
+    }
+
+    /** Preemption delivery delays recorded so far (request to the task's stop), a copy. */
+    public Histogram preemptionDelayHistogram() {
+        lock.lock();
+        try {
+            return preemptDelayNs.copy();
+        } finally {
+            unlockAndWake();
+        }
+    }
+
+    /** How long each preempted task had run when it stopped (pick to stop), a copy: the
+     *  achieved time slices. */
+    public Histogram preemptedRunHistogram() {
+        lock.lock();
+        try {
+            return preemptedRunNs.copy();
+        } finally {
+            unlockAndWake();
+        }
+    }
+
+    private static String state(RtTask t) {
+        if (!t.started) return "new";
+        if (t.onCpu) return "running";
+        if (t.queued) return "runnable";
+        return "blocked";
+    }
+
+    private static RuntimeStats.TaskRow row(Task t, String state) {
+        return new RuntimeStats.TaskRow(t.id(), t.name(), state, t.attr().toString(), t.runNs(), t.waitNs(), t.switches(),
+                t.preemptions(), t.yields(), t.blocks(), t.migrations(), t.steals());
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + policy.name() + ", " + carriers.length + " carriers]";
+    }
+
+    // ======================= host internals =======================
+
+    /**
+     * The task for a virtual thread that was created inside the runtime without its factory
+     * ({@code Thread.ofVirtual()}, a virtual-thread executor) and so inherited a task as its
+     * scheduler. Adopted with default attributes on first sight; each of its submissions costs
+     * one map lookup. Throws RejectedExecutionException if the thread cannot be identified.
+     */
+    RtTask adopt(Runnable runContinuation) {
+        RtTask t = adopted.get(runContinuation);
+        if (t != null) return t;
+        Thread vt = VThreads.threadOf(runContinuation);
+        if (vt == null) {
+            throw new RejectedExecutionException("runtime " + name + " cannot identify a virtual thread created inside it"
+                    + " without its thread factory; create threads with SkyloftRuntime.start or threadFactory()");
+        }
+        RtTask nt = new RtTask(this, vt.getName().isEmpty() ? null : vt.getName(), SchedAttr.DEFAULT);
+        nt.thread = vt;
+        nt.runContinuation = runContinuation;
+        nt.adopted = true;
+        lock.lock();
+        try {
+            policy.admit(nt, nt.attr());
+            long now = System.nanoTime();
+            policy.taskInit(nt, now);
+            if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, nt, 0);
+            adoptedCount++;
+        } finally {
+            unlockAndWake();
+        }
+        live.put(vt, nt);
+        adopted.put(runContinuation, nt);
+        return nt;
+    }
+
+    /** RtTask.execute from any thread but the task's own carrier. */
+    void submit(RtTask t) {
+        if (!t.started) {
+            t.started = true;
+            t.pendingReason = EnqueueReason.NEW;
+            Thread c = VThreads.currentCarrier();
+            t.spawnCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
+            if (closing) throw new RejectedExecutionException("the runtime " + name + " is closed");
+            active.incrementAndGet();
+        } else {
+            t.pendingReason = EnqueueReason.WAKEUP;
+        }
+        if (carriersExit) {
+            lateSubmission(t);
+            return;
+        }
+        inbox.push(t);
+        // Wake a parked carrier (the task's last one first) so the inbox is drained promptly.
+        int prefer = t.lastCpu() >= 0 ? t.lastCpu() : Math.max(t.spawnCpu, 0);
+        if (carriers[prefer].parked) {
+            LockSupport.unpark(carriers[prefer]);
+            return;
+        }
+        for (Carrier c : carriers) {
+            if (c.parked) {
+                LockSupport.unpark(c);
+                return;
+            }
+        }
+    }
+
+    private void lateSubmission(RtTask t) {
+        lock.lock();
+        try {
+            lateSubmissions++;
+        } finally {
+            unlockAndWake();
+        }
+        System.err.println("skyloft: " + t + " became runnable after runtime " + name + " closed; it will not run");
+    }
+
+    void drainInboxLocked(long now) {
+        if (inbox.isEmpty()) return;
+        RtTask t = inbox.takeAll();
+        while (t != null) {
+            RtTask next = t.inboxNext;
+            t.inboxNext = null;
+            wakeLocked(t, t.pendingReason, now);
+            t = next;
+        }
+    }
+
+    private void wakeLocked(RtTask t, EnqueueReason reason, long now) {
+        if (t.onCpu) {
+            t.wakePending = true; // its carrier has not processed its stop yet
+            return;
+        }
+        int hint = reason == EnqueueReason.NEW ? t.spawnCpu : t.lastCpu();
+        int cpu = policy.selectCpu(t, hint, reason, now);
+        if (cpu < 0 || cpu >= carriers.length) {
+            badCpus++;
+            cpu = 0;
+        }
+        enqueueLocked(t, cpu, reason, now);
+    }
+
+    private void enqueueLocked(RtTask t, int cpu, EnqueueReason reason, long now) {
+        t.queued = true;
+        t.hostEnqueued(cpu, now);
+        if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
+        policy.enqueue(t, cpu, reason, now);
+        if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
+        workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
+        if (carriers[cpu].parked) {
+            unparkMask |= 1L << (cpu & 63);
+        } else if (unparkMask == 0) {
+            for (Carrier c : carriers) {
+                if (c.parked) { // a parked peer may steal it
+                    unparkMask |= 1L << (c.cpu & 63);
+                    break;
+                }
+            }
+        }
+    }
+
+    RtTask pickLocked(Carrier c, long now) {
+        if (c.idle) {
+            c.idle = false;
+            idleCarriers--;
+        }
+        if (!kicks.isEmpty()) processKicksLocked(now);
+        Task t = policy.pickNext(c.cpu, now);
+        if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
+        if (t == null) {
+            c.idle = true;
+            idleCarriers++;
+            if (trace.enabled()) trace.record(now, TraceKind.IDLE, c.cpu, null, 0);
+            return null;
+        }
+        if (!(t instanceof RtTask r) || r.rt != this || !r.queued) {
+            badPicks++; // a policy bug: it handed out a task it did not own; refuse to run it
+            return null;
+        }
+        r.queued = false;
+        r.onCpu = true;
+        int prevCpu = r.lastCpu();
+        boolean stolen = r.hostPicked(c.cpu, now);
+        if (stolen) c.steals++;
+        if (trace.enabled()) {
+            if (prevCpu >= 0 && prevCpu != c.cpu) trace.record(now, TraceKind.MIGRATE, c.cpu, r, prevCpu);
+            trace.record(now, TraceKind.RUN_START, c.cpu, r, stolen ? 1 : 0);
+        }
+        c.switches++;
+        c.current = r;
+        if (ticker != null && ticker.dormant && (policy.usesTick() || policy.balanceIntervalNs() > 0)) {
+            ticker.dormant = false;
+            wakeTicker = true;
+        }
+        policy.running(c.cpu, r, now);
+        return r;
+    }
+
+    void finishLocked(Carrier c, RtTask t, StopReason why, long now) {
+        c.current = null;
+        c.clearPreempt();
+        long ran = t.hostStopped(why, now);
+        c.busyNs += ran;
+        if (trace.enabled()) trace.record(now, TraceKind.RUN_STOP, c.cpu, t, why.ordinal());
+        policy.stopping(c.cpu, t, why, ran, now);
+        t.onCpu = false;
+        switch (why) {
+            case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
+            case PREEMPT -> {
+                c.preemptDelivered++;
+                preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
+                preemptedRunNs.recordValue(Math.max(0, ran));
+                enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
+            }
+            case BLOCK -> {
+                if (t.wakePending) {
+                    t.wakePending = false;
+                    wakeLocked(t, EnqueueReason.WAKEUP, now);
+                }
+            }
+            case EXIT -> exitLocked(t, now);
+        }
+    }
+
+    private void exitLocked(RtTask t, long now) {
+        policy.taskExit(t, now);
+        if (trace.enabled()) trace.record(now, TraceKind.TASK_EXIT, -1, t, 0);
+        live.remove(t.thread);
+        if (t.adopted) adopted.remove(t.runContinuation);
+        exitedCount++;
+        exRun += t.runNs(); exWait += t.waitNs(); exSwitches += t.switches(); exPreempt += t.preemptions();
+        exYields += t.yields(); exBlocks += t.blocks(); exMigr += t.migrations(); exSteals += t.steals();
+        if (exitedRows.size() < RETAINED_EXITED) exitedRows.add(row(t, "exited"));
+        if (active.decrementAndGet() == 0 && closing) {
+            synchronized (doneMonitor) {
+                doneMonitor.notifyAll();
+            }
+        }
+    }
+
+    /** The timer's work; returns false if the lock was busy and the tick was skipped. */
+    boolean timerTick(long now) {
+        if (!lock.tryLock()) return false;
+        try {
+            drainInboxLocked(now);
+            processKicksLocked(now);
+            for (Carrier c : carriers) {
+                RtTask cur = c.current;
+                if (cur == null) continue;
+                c.ticks++;
+                if (!c.preemptPending() && policy.tick(c.cpu, cur, now - cur.runStartNs(), now)) {
+                    requestPreemptLocked(c, now, 0);
+                }
+            }
+            long interval = policy.balanceIntervalNs();
+            if (interval > 0 && now >= nextBalanceNs) {
+                nextBalanceNs = now + interval;
+                for (Carrier c : carriers) {
+                    if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
+                }
+            }
+            if (!timerNeededLocked()) ticker.dormant = true; // a carrier's next pick or a kick wakes it
+        } finally {
+            unlockAndWake();
+        }
+        return true;
+    }
+
+    /** Under the lock: true while the timer has something to watch (a busy CPU or a kick). */
+    private boolean timerNeededLocked() {
+        if (!kicks.isEmpty()) return true;
+        if (!policy.usesTick() && policy.balanceIntervalNs() <= 0) return false;
+        for (Carrier c : carriers) if (c.current != null) return true;
+        return false;
+    }
+
+    private void processKicksLocked(long now) {
+        long[] k;
+        while ((k = kicks.peek()) != null && k[1] <= now) {
+            kicks.poll();
+            int cpu = (int) k[0];
+            Carrier c = carriers[cpu];
+            RtTask cur = c.current;
+            if (cur == null) {
+                workSeq = workSeq + 1;
+                if (c.parked) unparkMask |= 1L << (cpu & 63);
+            } else if (!c.preemptPending() && policy.tick(cpu, cur, now - cur.runStartNs(), now)) {
+                requestPreemptLocked(c, now, 0);
+            }
+        }
+    }
+
+    private void requestPreemptLocked(Carrier c, long now, int byWhom) {
+        if (c.current != null && c.requestPreempt(now)) {
+            c.preemptRequests++;
+            if (trace.enabled()) trace.record(now, TraceKind.PREEMPT_REQUEST, c.cpu, c.current, byWhom);
+        }
+    }
+
+    /** Releases the lock, then unparks the carriers the ops asked to wake. */
+    void unlockAndWake() {
+        long mask = unparkMask;
+        unparkMask = 0;
+        boolean timer = wakeTicker;
+        wakeTicker = false;
+        lock.unlock();
+        if (timer) LockSupport.unpark(ticker);
+        while (mask != 0) {
+            int cpu = Long.numberOfTrailingZeros(mask);
+            mask &= mask - 1;
+            for (int i = cpu; i < carriers.length; i += 64) LockSupport.unpark(carriers[i]);
+        }
+    }
+
+    void carrierStarted(Carrier c) {
+        if (!pin) return;
+        if (osCpus.size() < carriers.length) {
+            pinning = "not pinned: the process may use " + osCpus.size() + " CPU(s) " + osCpus
+                    + (Affinity.unavailableReason() != null ? " (" + Affinity.unavailableReason() + ")" : "");
+            return;
+        }
+        int os = osCpus.get(c.cpu);
+        String problem = Affinity.pinCurrentThread(os);
+        if (problem == null) {
+            c.osCpu = os;
+            if (c.cpu == carriers.length - 1) pinning = "pinned to CPUs " + osCpus.subList(0, carriers.length);
+        } else {
+            pinning = "not pinned: " + problem;
+        }
+    }
+
+    /** An OS CPU this process may use that no carrier is pinned to, or -1 (then the timer
+     *  shares the carriers' cores and its wakeups preempt them). */
+    int spareOsCpu() {
+        return pin && osCpus.size() > carriers.length ? osCpus.get(carriers.length) : -1;
+    }
+
+    void carrierStopped(Carrier c) {
+        // nothing to release: the carrier's stats stay readable in snapshots
+    }
+
+    void carrierError(RtTask t, Throwable e) {
+        lock.lock();
+        try {
+            carrierErrors++;
+        } finally {
+            unlockAndWake();
+        }
+        System.err.println("skyloft: carrier caught " + e + " while running " + t);
+    }
+
+    /** The poll slow path: if the caller's carrier has a preemption request, yield. */
+    private static void onPoll() {
+        Thread me = Thread.currentThread();
+        if (!me.isVirtual()) return; // a carrier running runtime or policy code: never preempt
+        if (VThreads.currentCarrier() instanceof Carrier c) {
+            RtTask t = c.current;
+            if (t != null && t.thread == me && c.clearPreempt()) {
+                t.preempting = true;
+                try {
+                    Thread.yield();
+                } finally {
+                    t.preempting = false;
+                }
+            }
+        }
+    }
+
+    /** The policy's view of this host. Called under the lock only. */
+    private final class Context implements SchedContext {
+        @Override public int cpuCount() { return carriers.length; }
+        @Override public boolean isIdle(int cpu) { return carriers[cpu].current == null; }
+        @Override public Task current(int cpu) { return carriers[cpu].current; }
+        @Override public void requestPreempt(int cpu) { requestPreemptLocked(carriers[cpu], System.nanoTime(), 1); }
+        @Override public void kickAt(int cpu, long atNs) {
+            kicks.add(new long[] {cpu, atNs});
+            if (ticker != null && ticker.dormant) {
+                ticker.dormant = false;
+                wakeTicker = true;
+            }
+        }
+        @Override public int randomInt(int bound) { return random.nextInt(bound); }
+    }
+
+    // ======================= builder =======================
+
+    /** Builds a runtime: cores, policy (by name with parameters, or an instance), timer, idling. */
+    public static final class Builder {
+        private int cores = Runtime.getRuntime().availableProcessors();
+        private String policyName = "fifo";
+        private final Map<String, String> params = new LinkedHashMap<>();
+        private SchedPolicy policyInstance;
+        private TimerMode timer = TimerMode.SLEEP;
+        private long tickNs = 20_000;
+        private long idleSpinNs = 20_000;
+        private long maxParkNs = 10_000_000;
+        private boolean pin = true;
+        private long seed = 42;
+        private TraceRecorder trace = TraceRecorder.OFF;
+
+        private Builder() {}
+
+        /** Number of carriers, 1..available processors. Default: every core. */
+        public Builder cores(int n) {
+            int max = Runtime.getRuntime().availableProcessors();
+            if (n < 1 || n > max) {
+                throw new IllegalArgumentException("cores " + n + " is out of range; this machine allows 1.." + max);
+            }
+            this.cores = n;
+            return this;
+        }
+
+        /** A registered policy by name ({@code fifo}, {@code rr}, ...). */
+        public Builder policy(String name) {
+            PolicyRegistry.info(name); // fails early, listing the known names
+            this.policyName = name;
+            this.policyInstance = null;
+            return this;
+        }
+
+        /** A registered policy with parameters, e.g. {@code Map.of("slice", "50us")}. */
+        public Builder policy(String name, Map<String, String> parameters) {
+            policy(name);
+            params.clear();
+            params.putAll(parameters);
+            return this;
+        }
+
+        /** One policy parameter, e.g. {@code param("slice", "20us")}. */
+        public Builder param(String key, String value) {
+            params.put(key, value);
+            return this;
+        }
+
+        /** A policy object; it must be fresh (a policy serves one host). */
+        public Builder policy(SchedPolicy instance) {
+            this.policyInstance = java.util.Objects.requireNonNull(instance, "policy");
+            return this;
+        }
+
+        /** Timer mode and tick period (1us..100ms). Default SLEEP every 20us. */
+        public Builder timer(TimerMode mode, long tickPeriodNs) {
+            if (tickPeriodNs < 1_000 || tickPeriodNs > 100_000_000) {
+                throw new IllegalArgumentException("timer tick " + Durations.format(tickPeriodNs) + " is out of range; allowed 1us to 100ms");
+            }
+            this.timer = java.util.Objects.requireNonNull(mode, "mode");
+            this.tickNs = tickPeriodNs;
+            return this;
+        }
+
+        public Builder timer(TimerMode mode) {
+            return timer(mode, tickNs);
+        }
+
+        /** How long an idle carrier spins before it parks (0..10ms). Default 20us. */
+        public Builder idleSpinNs(long ns) {
+            if (ns < 0 || ns > 10_000_000) {
+                throw new IllegalArgumentException("idle spin " + ns + "ns is out of range; allowed 0 to 10ms");
+            }
+            this.idleSpinNs = ns;
+            return this;
+        }
+
+        /** Pin carriers to CPUs through sched_setaffinity where allowed. Default true. */
+        public Builder pin(boolean on) {
+            this.pin = on;
+            return this;
+        }
+
+        /** Seed of the random numbers policies draw (steal victims). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * Records scheduling events (the simulator's trace kinds) into {@code recorder}, always
+         * under the scheduler lock, so a plain {@link skyloft.trace.TraceBuffer} is safe. Times
+         * are System.nanoTime(); see {@link SkyloftRuntime#startNs()}. Default: off.
+         */
+        public Builder trace(TraceRecorder recorder) {
+            this.trace = java.util.Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        public SkyloftRuntime build() {
+            VThreads.check();
+            SchedPolicy p = policyInstance != null ? policyInstance : PolicyRegistry.create(policyName, params);
+            if (policyInstance != null && !params.isEmpty()) {
+                throw new IllegalArgumentException("policy parameters " + params + " were given with a policy instance; configure the instance instead");
+            }
+            return new SkyloftRuntime(this, p);
+        }
+    }
+}

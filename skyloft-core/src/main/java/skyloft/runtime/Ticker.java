@@ -1,0 +1,79 @@
+package skyloft.runtime;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The timer thread: every {@code tickNs} it takes the scheduler lock (if free; a busy lock means
+ * a carrier is scheduling anyway, and the tick is skipped), drains wakeups, serves due policy
+ * kicks, asks the policy's {@code tick} about every busy CPU and turns a yes into a preemption
+ * request that the CPU's running task sees at its next poll.
+ */
+final class Ticker extends Thread {
+    private final SkyloftRuntime rt;
+    private final TimerMode mode;
+    private final long tickNs;
+
+    /** Why lowering the timer slack failed, or null; written once at start, read by stats. */
+    volatile String slackProblem;
+    /** OS CPU the timer is pinned to (one no carrier uses), or -1; written once at start. */
+    volatile int pinnedTo = -1;
+    /** CPU time this thread has used, sampled now and then; written here, read by stats. */
+    volatile long cpuNs;
+    /** True while there is nothing to watch (no busy CPU, no kick): set by the timer and cleared
+     *  (with an unpark) by a carrier's pick or a kick, both under the scheduler lock; the timer
+     *  reads it after its tick to decide whether to park. */
+    volatile boolean dormant;
+    /** Ticks taken and ticks skipped because the lock was busy; written here, read by stats. */
+    volatile long ticks;
+    volatile long skipped;
+
+    Ticker(SkyloftRuntime rt, TimerMode mode, long tickNs) {
+        super("skyloft-timer");
+        this.rt = rt;
+        this.mode = mode;
+        this.tickNs = tickNs;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        if (mode == TimerMode.SLEEP) slackProblem = Affinity.setTimerSlackNs(1);
+        int spare = rt.spareOsCpu();
+        if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
+        long next = System.nanoTime() + tickNs;
+        long n = 0, skips = 0;
+        while (!rt.carriersExit) {
+            long now = System.nanoTime();
+            if (mode == TimerMode.SPIN) {
+                while (now < next && !rt.carriersExit) {
+                    Thread.onSpinWait();
+                    now = System.nanoTime();
+                }
+            } else {
+                while (now < next && !rt.carriersExit) {
+                    LockSupport.parkNanos(next - now);
+                    now = System.nanoTime();
+                }
+            }
+            if (rt.timerTick(now)) n++; else skips++;
+            if (dormant && !rt.carriersExit) {
+                LockSupport.parkNanos(this, 5_000_000); // woken by the carrier that clears dormant
+                next = System.nanoTime() + tickNs;
+            }
+            next += tickNs;
+            if (next < now) next = now + tickNs; // fell behind: do not burst
+            if (((n + skips) & 1023) == 0) {
+                ticks = n;
+                skipped = skips;
+                if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
+            }
+        }
+        ticks = n;
+        skipped = skips;
+        if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
+    }
+}

@@ -1,0 +1,15 @@
+package skyloft.runtime;
+
+/** How the runtime's timer wakes up to call the policy's {@code tick}. */
+public enum TimerMode {
+    /** A timer thread that sleeps between ticks with its timer slack lowered to 1 ns through
+     *  prctl(PR_SET_TIMERSLACK). Needs no dedicated core; ticks come late by the OS's wakeup
+     *  latency (tens of microseconds here). The default. */
+    SLEEP,
+    /** A timer thread that spins between ticks: the tightest ticks, at the price of a whole core
+     *  (Skyloft's UTIMER, Shinjuku's dispatcher core). */
+    SPIN,
+    /** No timer: no ticks, so no time slices; policy kicks are served by idle carriers only.
+     *  For measuring the bare switch path. */
+    OFF
+}
