@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The headline run: short versions of schbench, lc (bimodal), pipe and ops, one after another in
+ * The headline run: short versions of schbench, lc (bimodal), pipe, ops and pick, one after another in
  * one JVM on the same cores ({@link #demo}, about two minutes on 2 cores), or the full versions
  * ({@link #full}, {@code bench all}). Prints one table of headline ratios against jdk-default
  * and platform and writes the HTML report plus each benchmark's JSON rows into a directory.
@@ -18,18 +18,21 @@ public final class Demo {
     private Demo() {}
 
     /** What to run; a null entry is skipped. */
-    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops) {}
+    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops, Pick pick) {}
+
+    /** {@code bench pick} (the policy issue's decision-cost benchmark): policies and runnable counts. */
+    public record Pick(List<String> policies, int[] runnable) {}
 
     /** The short versions: about two minutes on 2 cores. */
     public static Plan demo(int cores, Sut.RuntimeConfig rc, boolean stats) {
         return plan(cores, rc, stats, 2_000_000_000L, List.of(2 * cores, 4 * cores), List.of(0.3, 0.5, 0.7, 0.9), 1_000_000_000L,
-                1_000_000_000L, 2, 500_000_000L);
+                1_000_000_000L, 2, 500_000_000L, new int[] {10, 1_000});
     }
 
     /** The full versions ({@code bench all}); {@code durationNs} is per configuration of schbench and lc (0: their defaults). */
     public static Plan full(int cores, Sut.RuntimeConfig rc, boolean stats, long durationNs) {
         return plan(cores, rc, stats, durationNs > 0 ? durationNs : 5_000_000_000L, List.of(cores, 2 * cores, 4 * cores), LcBench.DEFAULT_LOADS,
-                durationNs > 0 ? durationNs : 2_000_000_000L, 2_000_000_000L, 3, 1_000_000_000L);
+                durationNs > 0 ? durationNs : 2_000_000_000L, 2_000_000_000L, 3, 1_000_000_000L, PickBench.DEFAULT_RUNNABLE);
     }
 
     /** A tiny plan for tests: every benchmark, a fraction of a second each. */
@@ -40,11 +43,11 @@ public final class Demo {
                 new LcBench.Options(List.of("skyloft:rr", Baselines.JDK_DEFAULT), cores, ServiceDist.parse("bimodal-9-5us-50us"), List.of(0.2, 0.5),
                         50_000_000L, 4, LcBench.Slo.parse("50ms"), 1, rc, false),
                 new PipeBench.Options(List.of("skyloft:fifo", Baselines.PLATFORM), 100_000_000L, 1, rc, false),
-                null);
+                null, null);
     }
 
     private static Plan plan(int cores, Sut.RuntimeConfig rc, boolean stats, long schDur, List<Integer> workers, List<Double> loads,
-                             long lcDur, long pipeDur, int runs, long opsDur) {
+                             long lcDur, long pipeDur, int runs, long opsDur, int[] pickRunnable) {
         List<String> skipped = new ArrayList<>();
         var sch = new Schbench.Options(Sut.defaults(Schbench.DEFAULT_POLICIES, skipped), cores, workers, schDur, Math.min(1_000_000_000L, schDur / 4),
                 100, 128, 10, rc, stats);
@@ -54,7 +57,7 @@ public final class Demo {
         String pre = Sut.defaults(List.of("rr"), new ArrayList<>()).contains("skyloft:rr") ? "rr" : "fifo";
         var ops = new OpsBench.Options("fifo", pre, cores, opsDur, runs, rc, stats);
         if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped.stream().distinct().toList() + " (policy not registered in this build)");
-        return new Plan(cores, sch, lc, pipe, ops);
+        return new Plan(cores, sch, lc, pipe, ops, new Pick(PickBench.defaultPolicies(), pickRunnable));
     }
 
     /** The same plan with {@code policies} as the Skyloft systems of every part (checked; unknown names fail). */
@@ -72,7 +75,8 @@ public final class Demo {
                 s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats()),
                 l == null ? null : new LcBench.Options(systems, l.cores(), l.dist(), l.loads(), l.durationNs(), l.workers(), l.slo(), l.seed(), l.runtime(), l.stats()),
                 pi == null ? null : new PipeBench.Options(systems, pi.durationNs(), pi.runs(), pi.runtime(), pi.stats()),
-                o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()));
+                o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()),
+                p.pick() == null ? null : new Pick(List.copyOf(policies), p.pick().runnable()));
     }
 
     /** Runs the plan, writes {@code dir}/index.html and {@code dir}/NAME.json, prints the headline table. */
@@ -84,6 +88,10 @@ public final class Demo {
         if (p.lc() != null) results.add(LcBench.run(p.lc()));
         if (p.pipe() != null) results.add(PipeBench.run(p.pipe(), p.cores()));
         if (p.ops() != null) results.add(OpsBench.run(p.ops()));
+        if (p.pick() != null) {
+            Harness.progress("pick", "policies " + p.pick().policies() + ", runnable " + java.util.Arrays.toString(p.pick().runnable()));
+            results.add(PickBench.run(p.pick().policies(), p.pick().runnable(), null));
+        }
         for (BenchResult r : results) r.writeJson(dir.resolve(r.benchmark() + ".json"));
         Map<String, String> machine = Report.machine(p.cores());
         machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));

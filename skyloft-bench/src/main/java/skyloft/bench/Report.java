@@ -81,6 +81,10 @@ public final class Report {
                     sb.append(pivot(r, "us_per_roundtrip", "carriers"));
                 }
                 case "ops" -> sb.append(opsTable(r));
+                case "pick" -> {
+                    sb.append(barChart("pick: ns per scheduling decision by runnable tasks (one CPU, no threads)", r, "ns_per_op", "runnable"));
+                    sb.append(pivot(r, "ns_per_op", "runnable"));
+                }
                 default -> { }
             }
             sb.append("<details><summary>all ").append(r.rows().size()).append(" rows</summary>\n").append(rowsTable(r)).append("</details>\n");

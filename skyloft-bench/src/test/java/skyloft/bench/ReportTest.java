@@ -56,7 +56,10 @@ class ReportTest {
         ops.add(row("skyloft:fifo", "yield_ns", 300, "ns"));
         ops.add(row("jdk-default", "yield_ns", 250, "ns"));
         ops.add(row("continuation", "yield_ns", 120, "ns"));
-        return List.of(sch, lc, pipe, ops);
+        BenchResult pick = new BenchResult("pick");
+        pick.add(row("skyloft:fifo", "ns_per_op", 30, "ns", "runnable", 10));
+        pick.add(row("skyloft:goodness", "ns_per_op", 9000, "ns", "runnable", 1000));
+        return List.of(sch, lc, pipe, ops, pick);
     }
 
     @Test
@@ -98,7 +101,7 @@ class ReportTest {
         var dbf = DocumentBuilderFactory.newInstance();
         dbf.setNamespaceAware(true);
         while (m.find()) svgs.add(dbf.newDocumentBuilder().parse(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.UTF_8))));
-        assertEquals(4, svgs.size(), "schbench bars, lc all + short, pipe bars");
+        assertEquals(5, svgs.size(), "schbench bars, lc all + short, pipe bars, pick bars");
         // the lc chart has one polyline per system with a p99_us series (rr, jdk-default)
         assertEquals(2, svgs.get(1).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
         // short requests: rr, jdk-default and platform

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark with its baselines (jdk-default, platform, continuation) in the same run.",
         subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchPreemptCommand.class,
-                BenchSchbenchCommand.class, BenchLcCommand.class, BenchPipeCommand.class, BenchOpsCommand.class, BenchAllCommand.class})
+                BenchPickCommand.class, BenchSchbenchCommand.class, BenchLcCommand.class, BenchPipeCommand.class, BenchOpsCommand.class,
+                BenchAllCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
