@@ -25,7 +25,9 @@ import skyloft.util.Durations;
  *
  * <p>The dispatcher sleeps until the next arrival (timer slack lowered to 1 ns) and releases
  * everything due; its lateness is part of every system's latency and is reported as
- * {@code dispatch_lag_p99_us}. It shares the CPUs with the system under test.
+ * {@code dispatch_lag_p50_us}/{@code dispatch_lag_p99_us}. It shares the CPUs with the system
+ * under test, so it runs at nice -20 where allowed ({@code dispatcherNice}), standing in for a
+ * client on another machine; the params say whether that worked.
  *
  * <p>Load is relative to the capacity {@code cores / mean service time}. The SLO is a p99
  * latency ({@code 500us}) or a p99 slowdown ({@code 10x}); {@code max_load_at_slo} is the
@@ -35,6 +37,9 @@ public final class LcBench {
     private LcBench() {}
 
     public static final List<String> DEFAULT_POLICIES = List.of("rr", "cfs", "eevdf", "shinjuku", "fifo");
+    /** The dispatcher's nice value: high priority, standing in for a client on another machine. */
+    public static final int DEFAULT_DISPATCHER_NICE = -20;
+
     public static final List<Double> DEFAULT_LOADS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1);
 
     /** An SLO on p99 latency (ns) or on p99 slowdown (a factor). */
@@ -67,8 +72,16 @@ public final class LcBench {
     }
 
     public record Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
-                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats) {
+                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int dispatcherNice) {
+        public Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
+                       Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats) {
+            this(systems, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, DEFAULT_DISPATCHER_NICE);
+        }
+
         public Options {
+            if (dispatcherNice < -20 || dispatcherNice > 19) {
+                throw new IllegalArgumentException("--dispatcher-nice " + dispatcherNice + " is out of range; allowed -20..19");
+            }
             systems = Sut.checkSystems(systems);
             Checks.cores(cores);
             if (dist == null) throw new IllegalArgumentException("--dist is missing");
@@ -94,6 +107,7 @@ public final class LcBench {
     public static BenchResult run(Options o) {
         int jdkPar = Baselines.configureJdkDefault(o.cores());
         Work.itersPerUs();
+        String niceProblem = o.dispatcherNice() == 0 ? null : probeNice(o.dispatcherNice());
         double capacity = o.cores() * 1e9 / o.dist().meanNs();
         BenchResult r = new BenchResult("lc")
                 .param("cores", o.cores()).param("dist", o.dist().spec()).param("mean_service_us", o.dist().meanNs() / 1e3)
@@ -101,7 +115,8 @@ public final class LcBench {
                 .param("workers", o.workers()).param("slo", o.slo().toString()).param("seed", o.seed())
                 .param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
-                .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service");
+                .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")
+                .param("dispatcher_nice", niceProblem == null ? o.dispatcherNice() : "0 (" + niceProblem + ")");
         for (String sys : o.systems()) {
             List<Point> points = new ArrayList<>();
             try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
@@ -167,6 +182,14 @@ public final class LcBench {
         return best;
     }
 
+    /** Whether a thread may take this nice value: tried on a short-lived platform thread. */
+    private static String probeNice(int nice) {
+        String[] why = new String[1];
+        Thread t = Thread.ofPlatform().start(() -> why[0] = OsPriority.setCurrentThreadNice(nice));
+        YieldBench.join(t);
+        return why[0];
+    }
+
     /** Spins for about {@code ns} of CPU, with a preemption point about every microsecond. */
     static void spinNs(long ns) {
         long per = Work.itersPerUs();
@@ -224,22 +247,27 @@ public final class LcBench {
         }
         // The dispatcher: this platform thread, outside the system under test.
         Affinity.setTimerSlackNs(1);
+        if (o.dispatcherNice() != 0) OsPriority.setCurrentThreadNice(o.dispatcherNice());
         long start = System.nanoTime() + 2_000_000;
         st.startNs = start;
-        int i = 0;
-        while (i < n) {
-            long now = System.nanoTime();
-            int k = 0;
-            while (i < n && start + a.arrivalNs()[i] <= now) {
-                lag.recordValue(Math.max(0, now - (start + a.arrivalNs()[i])));
-                i++;
-                k++;
+        try {
+            int i = 0;
+            while (i < n) {
+                long now = System.nanoTime();
+                int k = 0;
+                while (i < n && start + a.arrivalNs()[i] <= now) {
+                    lag.recordValue(Math.max(0, now - (start + a.arrivalNs()[i])));
+                    i++;
+                    k++;
+                }
+                if (k > 0) ready.release(k);
+                if (i < n) {
+                    long left = start + a.arrivalNs()[i] - System.nanoTime();
+                    if (left > 0) LockSupport.parkNanos(left);
+                }
             }
-            if (k > 0) ready.release(k);
-            if (i < n) {
-                long left = start + a.arrivalNs()[i] - System.nanoTime();
-                if (left > 0) LockSupport.parkNanos(left);
-            }
+        } finally {
+            if (o.dispatcherNice() != 0) OsPriority.setCurrentThreadNice(0); // the caller goes on with other work
         }
         long end = start + durationNs;
         long cap = System.nanoTime() + Math.max(2_000_000_000L, durationNs);

@@ -79,6 +79,9 @@ class SloAndOptionsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 0, LcBench.Slo.parse("1ms"), 1, rc, false));
         assertTrue(e.getMessage().contains("--workers 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 4, LcBench.Slo.parse("1ms"), 1, rc, false, -21));
+        assertTrue(e.getMessage().contains("--dispatcher-nice -21"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new PipeBench.Options(sys, 1_000_000_000L, 0, rc, false));
         assertTrue(e.getMessage().contains("--runs 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new OpsBench.Options("nosuch", "rr", 1, 1_000_000_000L, 1, rc, false));

@@ -33,11 +33,15 @@ final class BenchLcCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the arrival schedule (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--dispatcher-nice", defaultValue = "-20", paramLabel = "N",
+            description = "Nice value of the load generator thread, -20..19 (default ${DEFAULT-VALUE}: it stands in for a client on another machine).")
+    int dispatcherNice;
+
     @Override
     public Integer call() throws Exception {
         var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
                 loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
-                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats);
+                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, dispatcherNice);
         BenchResult r = LcBench.run(o);
         opts.report(r);
         return 0;
