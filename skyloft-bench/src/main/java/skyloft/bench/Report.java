@@ -163,10 +163,16 @@ public final class Report {
         return sb.append("</table>\n").toString();
     }
 
-    static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+    static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#7f7f7f", "#aec7e8"};
 
-    private static String color(List<String> systems, String s) {
-        return COLORS[Math.max(0, systems.indexOf(s)) % COLORS.length];
+    /** One colour per system across every plot: baselines dark, policies by registry order. */
+    static String color(List<String> systems, String s) {
+        if (s.equals(Baselines.JDK_DEFAULT)) return "#222222";
+        if (s.equals(Baselines.PLATFORM)) return "#8c564b";
+        if (s.equals(Baselines.CONTINUATION)) return "#999999";
+        int i = s.startsWith("skyloft:") ? skyloft.policy.PolicyRegistry.names().indexOf(s.substring(8)) : -1;
+        if (i < 0) i = Math.max(0, systems.indexOf(s));
+        return COLORS[i % COLORS.length];
     }
 
     /** p99-style metric vs load, one line per system, log-scaled y. */
