@@ -249,7 +249,7 @@ public final class PollInserter {
         }
 
         private void startStrip(CodeBuilder b, StripMining.Loop loop, Instruction exitTest) {
-            if (exitTest.opcode() != loop.exitTest()) {
+            if (exitTest.opcode() != loop.headTest()) {
                 throw new IllegalStateException("strip-mining: loop head changed between analysis and rewrite");
             }
             int lim = b.allocateLocal(TypeKind.INT);

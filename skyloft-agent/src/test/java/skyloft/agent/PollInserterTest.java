@@ -114,12 +114,18 @@ class PollInserterTest {
         try (PollCounter counter = new PollCounter()) {
             Class<?> c = Class.forName("agenttest.samples.Loops", true, loader(PollInserter.Options.DEFAULT));
             // The body writes the bound: not strip-mined, so one poll per iteration.
+            assertEquals(agenttest.samples.Loops.shrinkingBound(20), call(c, "shrinkingBound", new Class<?>[] {int.class}, 20));
             assertEquals(10, counter.countDuring(() -> invoke(c, "shrinkingBound", 20)));
             // A call in the body: not strip-mined; 50 back-edge polls plus the entry poll of
             // callInBody (it calls); the callee is leaf code without a poll of its own.
             assertEquals(51, counter.countDuring(() -> invoke(c, "callInBody", 50)));
-            // A counting-down loop is not the shape either.
-            assertEquals(30, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            // Counting down is strip-mined too: a short one ends without a poll, a long one polls every strip.
+            assertEquals(0, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            long down = counter.countDuring(() -> invoke(c, "countDown", 100_000));
+            assertTrue(down >= 100_000 / StripMining.MAX_STRIP && down <= 100_000 / StripMining.MIN_STRIP, "polls " + down);
+            assertEquals(agenttest.samples.Loops.countDown(100_000), call(c, "countDown", new Class<?>[] {int.class}, 100_000));
+            assertEquals(agenttest.samples.Loops.downNearMin(), call(c, "downNearMin", new Class<?>[0]));
+            assertEquals(agenttest.samples.Loops.downArray(10_001), call(c, "downArray", new Class<?>[] {int.class}, 10_001));
             // i <= bound with bound = Integer.MAX_VALUE - 3 near the overflow edge: same answer.
             assertEquals(agenttest.samples.Loops.nearMax(), call(c, "nearMax", new Class<?>[0]));
             assertEquals(agenttest.samples.Loops.skipsAhead(10_000), call(c, "skipsAhead", new Class<?>[] {int.class}, 10_000));
