@@ -42,8 +42,10 @@ import java.util.Set;
  * <p>Where polls go (see docs/PREEMPTION.md for the reasoning):
  * <ul>
  *   <li>Back-edge: before every branch or switch with a target at or before itself (a target
- *       label already seen in code order), so every loop iteration runs one poll. With a stride
- *       N &gt; 1 a per-method int local counts down and the poll runs every N back-edges.</li>
+ *       label already seen in code order), so every loop iteration runs one poll. Simple counted
+ *       innermost loops are strip-mined instead ({@link StripMining}): the poll moves out of the
+ *       hot loop and runs once per strip of iterations. With a stride N &gt; 1 a per-method int
+ *       local counts down and the other loops poll every N back-edges.</li>
  *   <li>Entry: first instruction of a method that contains an invoke (call chains and recursion
  *       never cross a back-edge). Straight-line leaf code (getters, setters, arithmetic) needs
  *       no poll: it always reaches a return within a bounded number of instructions. Methods with

@@ -15,6 +15,7 @@ import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
@@ -30,7 +31,8 @@ import java.util.Map;
 /**
  * Strip-mining of simple counted loops, so that their poll leaves the hot loop. A poll inside a
  * loop body (a volatile load) stops the JIT from vectorizing or freely scheduling that loop;
- * measured, it made a dense matrix multiply 3x slower. For an innermost, call-free loop of the
+ * measured, it made a dense matrix multiply 3x slower. For an innermost, call-free loop whose
+ * only way out is its head's test (no break, no return), of the
  * javac shape
  * <pre>
  *   head: iload i; BOUND; if_icmpge|if_icmpgt|if_icmple|if_icmplt exit; BODY; goto head; exit:
@@ -40,14 +42,14 @@ import java.util.Map;
  * stores to the locals BOUND reads, the loop is rewritten as (counting up; counting down mirrors it)
  * <pre>
  *   head: iload i; BOUND; if_icmpge|if_icmpgt exit
- *         lim = i + (int) min((long) BOUND - i [+ 1], STRIP)      // never past the original bound
+ *         lim = min(i + STRIP, BOUND [+ 1])                         // never past the original bound
  *   body: BODY
  *         if (i &lt; lim) goto body                                 // a plain counted loop for the JIT
  *         if (!(i &lt; BOUND)) goto exit                             // [&lt;=] for if_icmpgt
  *         Poll.poll(); goto head
  * </pre>
  * Correctness: BOUND is unchanged while BODY runs, and {@code i < lim} implies the original
- * condition, so every iteration the original would run still runs and no other; when BODY moves
+ * condition (int overflow in computing lim can only make the inner test fail early), so every iteration the original would run still runs and no other; when BODY moves
  * {@code i} some other way the inner test just fails early and the head re-checks. The poll runs
  * at least every STRIP iterations and once per loop exit. STRIP shrinks with the body's size
  * (4096 / instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
@@ -57,7 +59,7 @@ final class StripMining {
     static final int MIN_STRIP = 64;
     static final int MAX_STRIP = 1024;
     static final int MAX_BODY_INSNS = 256;
-    private static final MethodTypeDesc MIN_JJ = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
+    private static final MethodTypeDesc MINMAX_II = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
 
     /** One loop to strip-mine: its head label, the induction local, the bound's instructions, the exit test. */
@@ -160,11 +162,18 @@ final class StripMining {
                 if (at != null && at > h && at <= g) return null;
             }
         }
-        // The body: call-free, bounded size, never writes the bound's locals.
+        // The body: one way out (the head's test), call-free, bounded size, never writes the
+        // bound's locals. Loops with early exits (searches) usually run a few iterations and
+        // cannot be vectorized anyway: a poll per iteration is cheaper than a strip's set-up.
         int insns = 0;
         for (int b = branchIdx + 1; b < g; b++) {
             if (!(els.get(b) instanceof Instruction ins)) continue;
             insns++;
+            if (ins instanceof ReturnInstruction) return null;
+            for (Label l : targets(ins)) {
+                Integer at = labelAt.get(l);
+                if (at == null || at > g) return null;
+            }
             if (ins instanceof InvokeInstruction || ins instanceof InvokeDynamicInstruction) return null;
             if (ins instanceof StoreInstruction st && contains(boundSlots, st.slot())) return null;
             if (ins instanceof IncrementInstruction inc && contains(boundSlots, inc.slot())) return null;
@@ -217,33 +226,25 @@ final class StripMining {
     }
 
     /**
-     * After the head's exit test. Counting up: {@code lim = i + (int) min((long) BOUND - i [+ 1], strip)};
-     * counting down: {@code lim = i - (int) min((long) i - BOUND [+ 1], strip)}; [+ 1] when the
-     * bound itself is included. Long arithmetic, so no overflow.
+     * After the head's exit test: {@code lim = min(i + strip, BOUND [+ 1])} counting up,
+     * {@code lim = max(i - strip, BOUND [- 1])} counting down ([+-1] when the bound itself is
+     * included), in int arithmetic, three or four machine operations. Overflow is harmless: a
+     * wrapped {@code i + strip} or {@code BOUND + 1} only makes {@code lim} smaller (larger when
+     * counting down), so the inner test fails at once and the head re-checks; near the ends of
+     * the int range such a loop polls every iteration, which is slower, never wrong.
      */
     static void emitPrologue(CodeBuilder b, Loop loop, int limSlot) {
         b.iload(loop.iSlot());
-        if (loop.up()) {
-            bound(b, loop);
-            b.i2l();
-            b.iload(loop.iSlot());
-            b.i2l();
-        } else {
-            b.iload(loop.iSlot());
-            b.i2l();
-            bound(b, loop);
-            b.i2l();
-        }
-        b.lsub();
-        if (loop.inclusive()) {
-            b.lconst_1();
-            b.ladd();
-        }
-        b.loadConstant((long) loop.strip());
-        b.invokestatic(MATH, "min", MIN_JJ);
-        b.l2i();
+        b.loadConstant(loop.strip());
         if (loop.up()) b.iadd();
         else b.isub();
+        bound(b, loop);
+        if (loop.inclusive()) {
+            b.iconst_1();
+            if (loop.up()) b.iadd();
+            else b.isub();
+        }
+        b.invokestatic(MATH, loop.up() ? "min" : "max", MINMAX_II);
         b.istore(limSlot);
     }
 
