@@ -26,6 +26,16 @@ public final class Loops {
         return s;
     }
 
+    /** A search: the loop has a second way out (return), so it keeps a poll per iteration. */
+    public static int indexOf(int n, int wanted) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i * 2;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == wanted) return i;
+        }
+        return -1;
+    }
+
     /** Counting down to a bound that is not zero, inclusive ({@code >=}), near Integer.MIN_VALUE. */
     public static long downNearMin() {
         long s = 0;

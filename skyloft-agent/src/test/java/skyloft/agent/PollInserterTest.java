@@ -119,6 +119,15 @@ class PollInserterTest {
             // A call in the body: not strip-mined; 50 back-edge polls plus the entry poll of
             // callInBody (it calls); the callee is leaf code without a poll of its own.
             assertEquals(51, counter.countDuring(() -> invoke(c, "callInBody", 50)));
+            // indexOf: the fill loop is strip-mined (no poll for 100 iterations), the search
+            // loop has an early return, so it polls per iteration: 40 back-edges before a[40] == 80.
+            assertEquals(40, counter.countDuring(() -> {
+                try {
+                    assertEquals(40, call(c, "indexOf", new Class<?>[] {int.class, int.class}, 100, 80));
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }));
             // Counting down is strip-mined too: a short one ends without a poll, a long one polls every strip.
             assertEquals(0, counter.countDuring(() -> invoke(c, "countDown", 30)));
             long down = counter.countDuring(() -> invoke(c, "countDown", 100_000));
