@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code skyloft demo | bench NAME | sim FILE | policies}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
         description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
-        subcommands = {PoliciesCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
 
     @Override

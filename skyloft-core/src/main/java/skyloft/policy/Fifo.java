@@ -45,6 +45,11 @@ public final class Fifo extends SchedPolicy {
     }
 
     @Override
+    public boolean usesTick() {
+        return false; // never slices
+    }
+
+    @Override
     public int balance(int cpu, boolean idle, long nowNs) {
         return idle ? queues.stealHalf(cpu, ctx) : 0;
     }

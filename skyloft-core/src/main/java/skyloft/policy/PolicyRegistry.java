@@ -28,6 +28,19 @@ public final class PolicyRegistry {
         register(new Info("rr", "per-CPU round robin with a time slice; idle CPUs steal half a random victim's queue",
                 List.of(new Param("slice", "50us", "time slice, 5us..1s; a task's own slice attribute wins")),
                 RoundRobin::new));
+        register(new Info("cfs", "Linux CFS (up to 6.5): vruntime order, weights by nice, period from latency/min granularity, wakeup preemption",
+                List.of(new Param("latency", "50us", "target period in which every runnable task runs once"),
+                        new Param("min_granularity", "12.5us", "shortest slice; the period grows beyond latency/min_granularity tasks"),
+                        new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt")),
+                Cfs::new));
+        register(new Info("deadline", "SCHED_DEADLINE: EDF over constant bandwidth servers (runtime/deadline/period), throttling, admission control",
+                List.of(new Param("placement", "global", "global (one EDF queue) or partitioned (first fit decreasing by bandwidth)"),
+                        new Param("cap", "0.95", "admitted bandwidth per CPU, 0.01..1 (Linux: 950000/1000000)"),
+                        new Param("admission", "on", "on: refuse what exceeds the cap; off: admit everything")),
+                Deadline::new));
+        register(new Info("rm", "rate-monotonic fixed priorities by period, partitioned; admission by Liu & Layland then response-time analysis",
+                List.of(new Param("admission", "on", "on: refuse sets that fail both tests; off: admit everything")),
+                RateMonotonic::new));
     }
 
     private PolicyRegistry() {}

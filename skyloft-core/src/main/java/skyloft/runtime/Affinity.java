@@ -17,7 +17,7 @@ import java.util.List;
  * failure as a message instead of throwing, so a runtime on an OS or in a sandbox that refuses
  * still runs (unpinned) and says so in its stats.
  */
-final class Affinity {
+public final class Affinity {
     private Affinity() {}
 
     private static final int MASK_BYTES = 128; // 1024 CPUs
@@ -62,12 +62,12 @@ final class Affinity {
     }
 
     /** Null when affinity calls are available, otherwise why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         return UNAVAILABLE;
     }
 
     /** The OS CPUs this process may run on, in order; empty if unknown. */
-    static List<Integer> allowedCpus() {
+    public static List<Integer> allowedCpus() {
         List<Integer> out = new ArrayList<>();
         if (GET_AFF == null) return out;
         try (Arena arena = Arena.ofConfined()) {
@@ -85,7 +85,7 @@ final class Affinity {
     }
 
     /** Pins the calling thread to {@code osCpu}; null on success, otherwise why it failed. */
-    static String pinCurrentThread(int osCpu) {
+    public static String pinCurrentThread(int osCpu) {
         if (SET_AFF == null) return UNAVAILABLE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(MASK_BYTES);
@@ -99,7 +99,7 @@ final class Affinity {
     }
 
     /** The OS CPU the calling thread runs on now, or -1. */
-    static int currentCpu() {
+    public static int currentCpu() {
         if (GET_CPU == null) return -1;
         try {
             return (int) GET_CPU.invokeExact();
@@ -109,7 +109,7 @@ final class Affinity {
     }
 
     /** Sets the calling thread's timer slack (ns); null on success, otherwise why it failed. */
-    static String setTimerSlackNs(long slackNs) {
+    public static String setTimerSlackNs(long slackNs) {
         if (PRCTL == null) return UNAVAILABLE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());

@@ -28,8 +28,11 @@ final class Carrier extends Thread {
     final int cpu;
 
     /** Task running here, or null: written by this carrier under the lock; read under the lock
-     *  by others, and racily (benign) by the poll slow path and by execute on this carrier. */
-    volatile RtTask current;
+     *  by others, and without it only on this carrier's own OS thread (the poll slow path and
+     *  RtTask.execute), where program order makes it exact. Plain: no fence per switch. */
+    RtTask current;
+    /** True between a pick that found nothing and this carrier's next pass: under the lock. */
+    boolean idle;
     /** Set by RtTask.execute when the running task resubmits itself on this carrier; read and
      *  reset by this carrier only. */
     boolean selfSubmitted;

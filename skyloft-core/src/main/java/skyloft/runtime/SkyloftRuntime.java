@@ -25,6 +25,8 @@ import skyloft.spi.SchedContext;
 import skyloft.spi.SchedPolicy;
 import skyloft.spi.StopReason;
 import skyloft.spi.Task;
+import skyloft.trace.TraceKind;
+import skyloft.trace.TraceRecorder;
 import skyloft.util.Durations;
 
 /**
@@ -47,7 +49,7 @@ import skyloft.util.Durations;
  * collected in {@link #unparkMask} and issued after the lock is released.
  *
  * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock at every
- * enqueue and due kick and read without it by idle carriers; {@link #halted},
+ * enqueue while some carrier is idle (and at due kicks), and read without it by idle carriers; {@link #halted},
  * {@link #carriersExit} and {@link #closing} are written by {@code close()} and read by
  * carriers, the timer and submitters; everything else mutable (policy state, task host fields,
  * stats, {@link #kicks}) is accessed under the lock only.
@@ -74,6 +76,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     private final List<Integer> osCpus;
     private final String name;
     private final long startNs;
+    /** Scheduling events go here, always under the lock (so a plain TraceBuffer is safe). */
+    private final TraceRecorder trace;
 
     /** Bumped (under the lock) whenever work may have appeared for some CPU. */
     volatile long workSeq;
@@ -87,6 +91,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     // ---- under the lock ----
     private long unparkMask;
     private boolean wakeTicker;
+    /** Carriers whose last pick found nothing (they spin or park until workSeq moves). */
+    private int idleCarriers;
     private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
     private long nextBalanceNs;
     private final SplittableRandom random;
@@ -117,6 +123,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
+        this.trace = b.trace;
         this.osCpus = Affinity.allowedCpus();
         this.carriers = new Carrier[b.cores];
         for (int i = 0; i < carriers.length; i++) carriers[i] = new Carrier(this, i);
@@ -171,7 +178,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         lock.lock();
         try {
             policy.admit(task, task.attr());
-            policy.taskInit(task, System.nanoTime());
+            long now = System.nanoTime();
+            policy.taskInit(task, now);
+            if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, task, 0);
         } finally {
             unlockAndWake();
         }
@@ -227,6 +236,11 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     public int cores() {
         return carriers.length;
+    }
+
+    /** System.nanoTime() when the runtime started: time zero of its trace. */
+    public long startNs() {
+        return startNs;
     }
 
     /** Writes the policy's dump (queues, counters) under the lock. */
@@ -292,7 +306,10 @@ public final class SkyloftRuntime implements AutoCloseable {
                 unlockAndWake();
             }
             carriersExit = true;
-            for (Carrier c : carriers) LockSupport.unpark(c);
+            for (Carrier c : carriers) {
+                c.clearPreempt(); // a request left pending would keep every poll on the slow path
+                LockSupport.unpark(c);
+            }
             for (Carrier c : carriers) {
                 try {
                     c.join(1_000);
@@ -417,7 +434,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         lock.lock();
         try {
             policy.admit(nt, nt.attr());
-            policy.taskInit(nt, System.nanoTime());
+            long now = System.nanoTime();
+            policy.taskInit(nt, now);
+            if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, nt, 0);
             adoptedCount++;
         } finally {
             unlockAndWake();
@@ -496,8 +515,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     private void enqueueLocked(RtTask t, int cpu, EnqueueReason reason, long now) {
         t.queued = true;
         t.hostEnqueued(cpu, now);
+        if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
-        workSeq = workSeq + 1; // single writer: the lock holder
+        if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
+        workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
             unparkMask |= 1L << (cpu & 63);
         } else if (unparkMask == 0) {
@@ -511,20 +532,38 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     RtTask pickLocked(Carrier c, long now) {
-        processKicksLocked(now);
+        if (c.idle) {
+            c.idle = false;
+            idleCarriers--;
+        }
+        if (!kicks.isEmpty()) processKicksLocked(now);
         Task t = policy.pickNext(c.cpu, now);
         if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
-        if (t == null) return null;
+        if (t == null) {
+            c.idle = true;
+            idleCarriers++;
+            if (trace.enabled()) trace.record(now, TraceKind.IDLE, c.cpu, null, 0);
+            return null;
+        }
         if (!(t instanceof RtTask r) || r.rt != this || !r.queued) {
             badPicks++; // a policy bug: it handed out a task it did not own; refuse to run it
             return null;
         }
         r.queued = false;
         r.onCpu = true;
-        if (r.hostPicked(c.cpu, now)) c.steals++;
+        int prevCpu = r.lastCpu();
+        boolean stolen = r.hostPicked(c.cpu, now);
+        if (stolen) c.steals++;
+        if (trace.enabled()) {
+            if (prevCpu >= 0 && prevCpu != c.cpu) trace.record(now, TraceKind.MIGRATE, c.cpu, r, prevCpu);
+            trace.record(now, TraceKind.RUN_START, c.cpu, r, stolen ? 1 : 0);
+        }
         c.switches++;
         c.current = r;
-        if (ticker != null && ticker.dormant) wakeTicker = true;
+        if (ticker != null && ticker.dormant && (policy.usesTick() || policy.balanceIntervalNs() > 0)) {
+            ticker.dormant = false;
+            wakeTicker = true;
+        }
         policy.running(c.cpu, r, now);
         return r;
     }
@@ -534,6 +573,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         c.clearPreempt();
         long ran = t.hostStopped(why, now);
         c.busyNs += ran;
+        if (trace.enabled()) trace.record(now, TraceKind.RUN_STOP, c.cpu, t, why.ordinal());
         policy.stopping(c.cpu, t, why, ran, now);
         t.onCpu = false;
         switch (why) {
@@ -556,6 +596,7 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     private void exitLocked(RtTask t, long now) {
         policy.taskExit(t, now);
+        if (trace.enabled()) trace.record(now, TraceKind.TASK_EXIT, -1, t, 0);
         live.remove(t.thread);
         if (t.adopted) adopted.remove(t.runContinuation);
         exitedCount++;
@@ -580,7 +621,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 if (cur == null) continue;
                 c.ticks++;
                 if (!c.preemptPending() && policy.tick(c.cpu, cur, now - cur.runStartNs(), now)) {
-                    requestPreemptLocked(c, now);
+                    requestPreemptLocked(c, now, 0);
                 }
             }
             long interval = policy.balanceIntervalNs();
@@ -590,18 +631,19 @@ public final class SkyloftRuntime implements AutoCloseable {
                     if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
                 }
             }
+            if (!timerNeededLocked()) ticker.dormant = true; // a carrier's next pick or a kick wakes it
         } finally {
             unlockAndWake();
         }
         return true;
     }
 
-    /** True while the timer has something to watch: a busy CPU or a pending kick. Read without
-     *  the lock by the timer before it goes dormant (a racy read, re-checked after it publishes
-     *  {@code dormant}; carriers read {@code dormant} after publishing {@code current}). */
-    boolean timerNeeded() {
+    /** Under the lock: true while the timer has something to watch (a busy CPU or a kick). */
+    private boolean timerNeededLocked() {
+        if (!kicks.isEmpty()) return true;
+        if (!policy.usesTick() && policy.balanceIntervalNs() <= 0) return false;
         for (Carrier c : carriers) if (c.current != null) return true;
-        return !kicks.isEmpty() || !inbox.isEmpty();
+        return false;
     }
 
     private void processKicksLocked(long now) {
@@ -615,13 +657,16 @@ public final class SkyloftRuntime implements AutoCloseable {
                 workSeq = workSeq + 1;
                 if (c.parked) unparkMask |= 1L << (cpu & 63);
             } else if (!c.preemptPending() && policy.tick(cpu, cur, now - cur.runStartNs(), now)) {
-                requestPreemptLocked(c, now);
+                requestPreemptLocked(c, now, 0);
             }
         }
     }
 
-    private void requestPreemptLocked(Carrier c, long now) {
-        if (c.current != null && c.requestPreempt(now)) c.preemptRequests++;
+    private void requestPreemptLocked(Carrier c, long now, int byWhom) {
+        if (c.current != null && c.requestPreempt(now)) {
+            c.preemptRequests++;
+            if (trace.enabled()) trace.record(now, TraceKind.PREEMPT_REQUEST, c.cpu, c.current, byWhom);
+        }
     }
 
     /** Releases the lock, then unparks the carriers the ops asked to wake. */
@@ -692,10 +737,13 @@ public final class SkyloftRuntime implements AutoCloseable {
         @Override public int cpuCount() { return carriers.length; }
         @Override public boolean isIdle(int cpu) { return carriers[cpu].current == null; }
         @Override public Task current(int cpu) { return carriers[cpu].current; }
-        @Override public void requestPreempt(int cpu) { requestPreemptLocked(carriers[cpu], System.nanoTime()); }
+        @Override public void requestPreempt(int cpu) { requestPreemptLocked(carriers[cpu], System.nanoTime(), 1); }
         @Override public void kickAt(int cpu, long atNs) {
             kicks.add(new long[] {cpu, atNs});
-            if (ticker != null && ticker.dormant) wakeTicker = true;
+            if (ticker != null && ticker.dormant) {
+                ticker.dormant = false;
+                wakeTicker = true;
+            }
         }
         @Override public int randomInt(int bound) { return random.nextInt(bound); }
     }
@@ -714,6 +762,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         private long maxParkNs = 10_000_000;
         private boolean pin = true;
         private long seed = 42;
+        private TraceRecorder trace = TraceRecorder.OFF;
 
         private Builder() {}
 
@@ -787,6 +836,16 @@ public final class SkyloftRuntime implements AutoCloseable {
         /** Seed of the random numbers policies draw (steal victims). */
         public Builder seed(long s) {
             this.seed = s;
+            return this;
+        }
+
+        /**
+         * Records scheduling events (the simulator's trace kinds) into {@code recorder}, always
+         * under the scheduler lock, so a plain {@link skyloft.trace.TraceBuffer} is safe. Times
+         * are System.nanoTime(); see {@link SkyloftRuntime#startNs()}. Default: off.
+         */
+        public Builder trace(TraceRecorder recorder) {
+            this.trace = java.util.Objects.requireNonNull(recorder, "recorder");
             return this;
         }
 

@@ -19,8 +19,9 @@ final class Ticker extends Thread {
     volatile String slackProblem;
     /** CPU time this thread has used, sampled now and then; written here, read by stats. */
     volatile long cpuNs;
-    /** True while parked because no CPU is busy and no kick is pending: written here, read by
-     *  carriers, which unpark the timer when they start running a task (Dekker with busy). */
+    /** True while there is nothing to watch (no busy CPU, no kick): set by the timer and cleared
+     *  (with an unpark) by a carrier's pick or a kick, both under the scheduler lock; the timer
+     *  reads it after its tick to decide whether to park. */
     volatile boolean dormant;
     /** Ticks taken and ticks skipped because the lock was busy; written here, read by stats. */
     volatile long ticks;
@@ -55,11 +56,9 @@ final class Ticker extends Thread {
                 }
             }
             if (rt.timerTick(now)) n++; else skips++;
-            if (!rt.timerNeeded()) {
-                dormant = true;
-                if (!rt.timerNeeded() && !rt.carriersExit) LockSupport.parkNanos(this, 5_000_000); // safety net: 200 wakeups/s at most
-                dormant = false;
-                next = System.nanoTime();
+            if (dormant && !rt.carriersExit) {
+                LockSupport.parkNanos(this, 5_000_000); // woken by the carrier that clears dormant
+                next = System.nanoTime() + tickNs;
             }
             next += tickNs;
             if (next < now) next = now + tickNs; // fell behind: do not burst

@@ -147,6 +147,14 @@ public abstract class SchedPolicy {
     }
 
     /**
+     * False if {@link #tick} never asks for preemption (a non-preemptive policy), so the host
+     * can leave its timer idle. Kicks and periodic balancing are served either way. Default true.
+     */
+    public boolean usesTick() {
+        return true;
+    }
+
+    /**
      * Moves work to {@code cpu}, which is idle ({@code idle == true}: it found nothing to pick)
      * or reached a periodic balance point. Returns the number of tasks moved; the host counts
      * them as steals of that CPU. Stealing policies take from other CPUs' queues here; policies

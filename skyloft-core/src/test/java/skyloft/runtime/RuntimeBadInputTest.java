@@ -80,10 +80,11 @@ class RuntimeBadInputTest {
                 }
             });
             assertTrue(change.getMessage().contains("nice -5"), change.getMessage());
-            assertEquals(1L, rt.stats().tasksExited());
             StringWriter sw = new StringWriter();
             rt.dumpPolicy(new PrintWriter(sw));
             assertTrue(sw.toString().contains("no-negative-nice"));
+            assertTrue(rt.close(Duration.ofSeconds(10)).clean());
+            assertEquals(2L, rt.stats().tasksExited(), "the refused thread was never created");
         }
     }
 

@@ -138,7 +138,11 @@ public class StepHost implements SchedContext {
     public boolean tick(int cpu) {
         StepTask t = current[cpu];
         if (t == null) return false;
-        return policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+        boolean preempt = policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+        if (preempt && !policy.usesTick()) {
+            throw new AssertionError(policy.name() + ": tick asked for preemption but usesTick() says it never does");
+        }
+        return preempt;
     }
 
     /** Stops the task on {@code cpu} for {@code why}; YIELD and PREEMPT re-enqueue it on the
@@ -168,6 +172,7 @@ public class StepHost implements SchedContext {
     /** Runs {@code cpu}'s task for {@code ns} of fake time, ticking every {@code tickNs}, and
      *  preempts it if the policy says so. Returns the task that ran (null if idle). */
     public StepTask runFor(int cpu, long ns, long tickNs) {
+        if (tickNs <= 0) throw new IllegalArgumentException("tickNs must be positive, got " + tickNs);
         StepTask t = schedule(cpu);
         if (t == null) { nowNs += ns; return null; }
         long end = nowNs + ns;

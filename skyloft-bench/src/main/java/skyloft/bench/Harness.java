@@ -1,0 +1,45 @@
+package skyloft.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A careful little harness for benchmarks that cannot live inside JMH (they start runtimes and
+ * threads): warm-up runs, then several measured runs, reporting the median with the min and max
+ * beside it. Every figure a benchmark prints is measured in the same JVM run as its baselines.
+ */
+public final class Harness {
+    private Harness() {}
+
+    /** The median of several runs, with the spread. */
+    public record Measurement(double median, double min, double max, int runs) {
+        public BenchResult.Row row(String system, String metric, String unit) {
+            return new BenchResult.Row(system, metric, median, unit,
+                    java.util.Map.of("min", min, "max", max, "runs", runs));
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.1f (min %.1f, max %.1f, %d runs)", median, min, max, runs);
+        }
+    }
+
+    /**
+     * Runs {@code oneRun} {@code warmups} times unmeasured and {@code runs} times measured; each
+     * call returns its own figure (ns per op, for instance).
+     */
+    public static Measurement measure(int warmups, int runs, DoubleSupplier oneRun) {
+        for (int i = 0; i < warmups; i++) oneRun.getAsDouble();
+        double[] v = new double[runs];
+        for (int i = 0; i < runs; i++) v[i] = oneRun.getAsDouble();
+        Arrays.sort(v);
+        double median = runs % 2 == 1 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
+        return new Measurement(median, v[0], v[runs - 1], runs);
+    }
+
+    /** Progress for runs longer than a few seconds: one line to stderr. */
+    public static void progress(String bench, String what) {
+        System.err.println("[" + bench + "] " + what);
+    }
+}

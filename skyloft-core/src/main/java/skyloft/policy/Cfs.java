@@ -1,0 +1,260 @@
+package skyloft.policy;
+
+import java.io.PrintWriter;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.NiceWeights;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StopReason;
+import skyloft.spi.Task;
+
+/**
+ * The Completely Fair Scheduler as in Linux up to 6.5, at microsecond scale like Skyloft's
+ * user-space CFS. Each CPU keeps its runnable tasks ordered by virtual runtime (ran ns x 1024 /
+ * weight, weights from the nice table); the smallest runs next. A task runs for its share of
+ * the period, period x weight / queue weight, where the period is {@code latency} while at
+ * most latency / min_granularity tasks are runnable and nr_running x min_granularity beyond.
+ * min_vruntime only moves forward. A waking task is placed at max(its vruntime, min_vruntime -
+ * latency/2) (sleeper credit, bounded); a new one at min_vruntime + one virtual slice. A woken
+ * task preempts the running one if their vruntimes differ by more than the wakeup
+ * granularity (converted to the woken task's virtual time).
+ *
+ * <p>Parameters: {@code latency} (default 50us), {@code min_granularity} (default 12.5us),
+ * {@code wakeup_granularity} (default 10us, about Linux's 1/6 of latency). Yield is treated as
+ * a preemption (the task is re-queued by vruntime).
+ *
+ * <p>Good at: proportional sharing by nice, and interactive tasks (sleepers come back near the
+ * front). Bad at: latency guarantees (a task's delay grows with the number of runnable tasks),
+ * and short-running latency-critical work against long-slice batch work of the same weight
+ * (what EEVDF's slices fix).
+ *
+ * <p>Multicore: per-CPU run queues; wakeups prefer the previous CPU while it is idle; an idle
+ * CPU pulls half of the busiest queue; a periodic balance (every 4 x latency) pulls half of
+ * the difference when another queue is longer by two or more. Migrated tasks keep their
+ * vruntime relative to min_vruntime. Complexity: pick and enqueue O(log n) (a binary heap
+ * stands in for the red-black tree). Concurrency: serialized by the host; plain fields.
+ */
+public final class Cfs extends SchedPolicy {
+    public static final long DEFAULT_LATENCY_NS = 50_000;
+    public static final long DEFAULT_MIN_GRANULARITY_NS = 12_500;
+    public static final long DEFAULT_WAKEUP_GRANULARITY_NS = 10_000;
+
+    static final class Entity extends TaskHeap.Node {
+        int weight;
+        int cpu = -1;          // run queue the task is counted in (queued or running), or last one
+        boolean counted;       // its weight is in that run queue's load
+        long execStartNs;
+        Entity(Task t) { super(t); }
+    }
+
+    static final class Rq {
+        final TaskHeap heap = new TaskHeap();
+        long minVruntime;
+        long load;             // weight of queued tasks plus the running one
+        int nr;                // number of queued tasks plus the running one
+        Entity curr;
+    }
+
+    private final long latencyNs, minGranularityNs, wakeupGranularityNs;
+    private Rq[] rqs;
+    private long wakeupPreemptions, sliceExpiries, migrations;
+
+    public Cfs() {
+        this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
+    }
+
+    public Cfs(long latencyNs, long minGranularityNs, long wakeupGranularityNs) {
+        if (minGranularityNs > latencyNs) {
+            throw new IllegalArgumentException("cfs min_granularity " + minGranularityNs + "ns exceeds latency " + latencyNs + "ns; allowed min_granularity <= latency");
+        }
+        this.latencyNs = latencyNs;
+        this.minGranularityNs = minGranularityNs;
+        this.wakeupGranularityNs = wakeupGranularityNs;
+    }
+
+    Cfs(PolicyParams p) {
+        this(p.durationNs("latency", DEFAULT_LATENCY_NS, 1_000, 1_000_000_000),
+                p.durationNs("min_granularity", DEFAULT_MIN_GRANULARITY_NS, 500, 1_000_000_000),
+                p.durationNs("wakeup_granularity", DEFAULT_WAKEUP_GRANULARITY_NS, 0, 1_000_000_000));
+    }
+
+    @Override
+    public String name() {
+        return "cfs";
+    }
+
+    @Override
+    protected void init(int cpus) {
+        rqs = new Rq[cpus];
+        for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
+        wakeupPreemptions = sliceExpiries = migrations = 0;
+    }
+
+    private static Entity e(Task t) {
+        if (t.policyState instanceof Entity e) return e;
+        Entity e = new Entity(t);
+        e.weight = t.attr().weight();
+        t.policyState = e;
+        return e;
+    }
+
+    private static long toVirtual(long ns, int weight) {
+        return weight == NiceWeights.NICE_0_WEIGHT ? ns : ns * NiceWeights.NICE_0_WEIGHT / weight;
+    }
+
+    private long periodNs(int nr) {
+        return nr <= latencyNs / minGranularityNs ? latencyNs : nr * minGranularityNs;
+    }
+
+    /** Wall-clock slice of {@code e} on {@code rq}: period x weight / queue weight. */
+    private long sliceNs(Rq rq, Entity e) {
+        long load = Math.max(rq.load, e.weight);
+        return periodNs(Math.max(rq.nr, 1)) * e.weight / load;
+    }
+
+    private void updateCurr(Rq rq, long nowNs) {
+        Entity c = rq.curr;
+        if (c == null) return;
+        long delta = nowNs - c.execStartNs;
+        if (delta > 0) {
+            c.key += toVirtual(delta, c.weight);
+            c.execStartNs = nowNs;
+        }
+        updateMin(rq);
+    }
+
+    private static void updateMin(Rq rq) {
+        long m = Long.MAX_VALUE;
+        if (rq.curr != null) m = rq.curr.key;
+        TaskHeap.Node left = rq.heap.peek();
+        if (left != null) m = Math.min(m, left.key);
+        if (m != Long.MAX_VALUE && m > rq.minVruntime) rq.minVruntime = m;
+    }
+
+    @Override
+    public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
+        Entity e = e(task);
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        if (e.cpu >= 0 && e.cpu != cpu) e.key = e.key - rqs[e.cpu].minVruntime + rq.minVruntime; // keep relative position
+        e.weight = task.attr().weight();
+        switch (reason) {
+            case NEW -> e.key = rq.minVruntime + toVirtual(sliceNs(rq, e), e.weight);
+            case WAKEUP -> e.key = Math.max(e.key, rq.minVruntime - latencyNs / 2);
+            default -> { }
+        }
+        e.cpu = cpu;
+        addToRq(rq, e);
+        if ((reason == EnqueueReason.WAKEUP || reason == EnqueueReason.NEW) && rq.curr != null
+                && rq.curr.key - e.key > toVirtual(wakeupGranularityNs, e.weight)) {
+            wakeupPreemptions++;
+            ctx.requestPreempt(cpu);
+        }
+    }
+
+    private static void addToRq(Rq rq, Entity e) {
+        rq.heap.add(e);
+        rq.load += e.weight;
+        rq.nr++;
+        e.counted = true;
+    }
+
+    private static void removeFromRq(Rq rq, Entity e) {
+        rq.heap.remove(e);
+        rq.load -= e.weight;
+        rq.nr--;
+        e.counted = false;
+    }
+
+    @Override
+    public Task pickNext(int cpu, long nowNs) {
+        Rq rq = rqs[cpu];
+        Entity e = (Entity) rq.heap.poll();
+        if (e == null) return null;
+        rq.curr = e;
+        updateMin(rq);
+        return e.task;
+    }
+
+    @Override
+    public void running(int cpu, Task task, long nowNs) {
+        e(task).execStartNs = nowNs;
+    }
+
+    @Override
+    public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        if (rq.heap.isEmpty()) return false;
+        long slice = sliceNs(rq, e(task));
+        boolean expired = ranNs >= slice
+                || (ranNs >= minGranularityNs && e(task).key - rq.heap.peek().key > toVirtual(slice, e(task).weight));
+        if (expired) sliceExpiries++;
+        return expired;
+    }
+
+    @Override
+    public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        Entity e = e(task);
+        if (rq.curr == e) rq.curr = null;
+        if (e.counted) { rq.load -= e.weight; rq.nr--; e.counted = false; }
+    }
+
+    @Override
+    public void attrChanged(Task task, SchedAttr old, long nowNs) {
+        Entity e = e(task);
+        int w = task.attr().weight();
+        if (e.counted) {
+            Rq rq = rqs[e.cpu];
+            if (rq.curr == e) updateCurr(rq, nowNs);
+            rq.load += w - e.weight;
+        }
+        e.weight = w;
+    }
+
+    @Override
+    public int balance(int cpu, boolean idle, long nowNs) {
+        Rq dst = rqs[cpu];
+        int busiest = -1;
+        for (int c = 0; c < rqs.length; c++) {
+            if (c != cpu && (busiest < 0 || rqs[c].heap.size() > rqs[busiest].heap.size())) busiest = c;
+        }
+        if (busiest < 0) return 0;
+        Rq src = rqs[busiest];
+        int want = idle ? (src.heap.size() + 1) / 2 : (src.nr - dst.nr) / 2;
+        if (!idle && src.nr - dst.nr < 2) return 0;
+        int moved = 0;
+        for (; moved < want && !src.heap.isEmpty(); moved++) {
+            Entity e = (Entity) src.heap.at(src.heap.size() - 1); // a leaf: cheap to remove, rarely the next to run
+            removeFromRq(src, e);
+            e.key = e.key - src.minVruntime + dst.minVruntime;
+            e.cpu = cpu;
+            addToRq(dst, e);
+        }
+        migrations += moved;
+        return moved;
+    }
+
+    @Override
+    public long balanceIntervalNs() {
+        return 4 * latencyNs;
+    }
+
+    /** Virtual runtime of {@code task} (for tests and traces). */
+    public static long vruntimeNs(Task task) {
+        return e(task).key;
+    }
+
+    public long minVruntimeNs(int cpu) {
+        return rqs[cpu].minVruntime;
+    }
+
+    @Override
+    public void dump(PrintWriter out) {
+        out.print(name() + " latency=" + latencyNs + "ns min_granularity=" + minGranularityNs + "ns queued");
+        for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].heap.size());
+        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations);
+    }
+}

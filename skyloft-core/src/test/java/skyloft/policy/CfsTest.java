@@ -1,0 +1,98 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+class CfsTest {
+    static final long US = 1_000;
+
+    /** Runs CPU 0 for {@code totalNs}, ticking every microsecond and preempting when told. */
+    private static void runLong(StepHost h, long totalNs) {
+        long end = h.now() + totalNs;
+        while (h.now() < end) h.runFor(0, Math.min(1_000 * US, end - h.now()), US);
+        if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
+    }
+
+    @Test
+    void niceZeroAndNiceFiveShareAsTheirWeights() {
+        StepHost h = new StepHost(new Cfs(), 1, 1);
+        StepTask a = h.spawn("nice0", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("nice5", SchedAttr.DEFAULT.withNice(5), 0);
+        runLong(h, 200_000 * US);
+        double share = 100.0 * a.runNs() / (a.runNs() + b.runNs());
+        assertEquals(75.35, share, 1.0, "nice 0 share");
+        assertTrue(b.preemptions() > 100, "shared by slicing, not by one long run");
+    }
+
+    @Test
+    void equalNiceGivesEqualShares() {
+        StepHost h = new StepHost(new Cfs(), 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT.withNice(3), 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT.withNice(3), 0);
+        StepTask c = h.spawn("c", SchedAttr.DEFAULT.withNice(3), 0);
+        runLong(h, 60_000 * US);
+        long total = a.runNs() + b.runNs() + c.runNs();
+        for (StepTask t : new StepTask[] {a, b, c}) assertEquals(33.33, 100.0 * t.runNs() / total, 1.0, t.name());
+    }
+
+    /** A runs 5us and blocks, B runs {@code bRanNs}, then A wakes. */
+    private static StepHost wakeAfter(long bRanNs) {
+        StepHost h = new StepHost(new Cfs(), 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        assertEquals(50 * US, Cfs.vruntimeNs(a), "a new task starts one virtual slice after min_vruntime");
+        h.advance(5 * US);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(b, h.schedule(0));
+        h.advance(bRanNs);
+        h.wake(a);
+        return h;
+    }
+
+    @Test
+    void shortSleeperKeepsItsVruntimeAndDoesNotPreemptWithinTheGranularity() {
+        StepHost h = wakeAfter(8 * US); // b at 58us, a at 55us: lead 3us < 10us
+        StepTask a = h.tasks().get(0);
+        assertEquals(55 * US, Cfs.vruntimeNs(a));
+        assertFalse(h.preemptPending(0));
+    }
+
+    @Test
+    void shortSleeperPreemptsBeyondTheGranularity() {
+        StepHost h = wakeAfter(20 * US); // b at 70us, a at 55us: lead 15us > 10us
+        assertEquals(55 * US, Cfs.vruntimeNs(h.tasks().get(0)));
+        assertTrue(h.preemptPending(0));
+    }
+
+    @Test
+    void longSleeperIsPlacedHalfALatencyBeforeMinVruntime() {
+        Cfs p = new Cfs();
+        StepHost h = wakeAfter(10_000 * US);
+        // b ran 10ms alone: min_vruntime = b's vruntime = 50us + 10ms; a gets min - latency/2.
+        assertEquals(10_050 * US - 25 * US, Cfs.vruntimeNs(h.tasks().get(0)));
+        assertTrue(h.preemptPending(0), "a 25us lead exceeds the 10us granularity");
+        assertEquals(0, p.name().compareTo("cfs"));
+    }
+
+    @Test
+    void idleCpuPullsHalfTheBusiestQueue() {
+        StepHost h = new StepHost(new Cfs(), 2, 1);
+        h.spawn("r", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.spawn("r1", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        for (int i = 0; i < 4; i++) h.spawn("q" + i, SchedAttr.DEFAULT, 0);
+        h.stop(1, StopReason.BLOCK);
+        // Both CPUs were busy when the four were spawned, so they queued on CPU 0.
+        h.schedule(1);
+        assertEquals(2, h.steals());
+    }
+}

@@ -1,0 +1,182 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+/** SCHED_DEADLINE: CBS worked example H and admission example I of realtime-cases.md (1 unit = 1 ms). */
+class DeadlineTest {
+    static final long MS = 1_000_000;
+
+    static SchedAttr dl(long c, long d, long t) {
+        return SchedAttr.DEFAULT.withDeadline(c * MS, d * MS, t * MS);
+    }
+
+    /** Runs the task of example H for 4 units, blocks it, and wakes it at {@code wakeAt}. */
+    private static StepTask blockAtFourAndWake(long wakeAt, StepHost h) {
+        StepTask t = h.spawn("h", dl(10, 100, 100), 0);
+        assertEquals(t, h.schedule(0));
+        h.advance(4 * MS);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(6 * MS, Deadline.runtimeLeftNs(t));
+        assertEquals(100 * MS, Deadline.deadlineNs(t));
+        h.advance((wakeAt - 4) * MS);
+        h.wake(t);
+        return t;
+    }
+
+    @Test
+    void wakeupRuleResetsWhenTheRemainingDensityIsTooHigh() {
+        StepHost h = new StepHost(new Deadline(), 1, 1);
+        StepTask t = blockAtFourAndWake(50, h); // 6/50 = 0.12 > 0.1
+        assertEquals(150 * MS, Deadline.deadlineNs(t));
+        assertEquals(10 * MS, Deadline.runtimeLeftNs(t));
+    }
+
+    @Test
+    void wakeupRuleKeepsTheServerWhenTheDensityFits() {
+        StepHost h = new StepHost(new Deadline(), 1, 1);
+        StepTask t = blockAtFourAndWake(30, h); // 6/70 = 0.086 <= 0.1
+        assertEquals(100 * MS, Deadline.deadlineNs(t));
+        assertEquals(6 * MS, Deadline.runtimeLeftNs(t));
+    }
+
+    /** A CPU hog under Q=10, P=100 next to a background hog, ticked every 1 unit for 10 periods. */
+    @Test
+    void hogGetsExactlyQPerPWithThrottlingAndReplenishment() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask bg = h.spawn("background", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", dl(10, 100, 100), 0);
+        long[] perPeriod = new long[10];
+        long last = 0;
+        for (long ms = 0; ms < 1000; ms++) {
+            StepTask ran = h.runFor(0, MS, MS);
+            if (ran == hog) perPeriod[(int) (ms / 100)] += MS;
+            if (ms == 10) {
+                assertTrue(p.isThrottled(hog), "throttled once its 10 units are used");
+                assertTrue(h.kicks().stream().anyMatch(k -> k[0] == 0 && k[1] == 100 * MS), "asks for a look at its deadline");
+            }
+            if (ms == 100) assertEquals(200 * MS, Deadline.deadlineNs(hog), "replenished: deadline += P");
+            last = ms;
+        }
+        for (int i = 0; i < 10; i++) assertEquals(10 * MS, perPeriod[i], "period " + i);
+        assertEquals(100 * MS, hog.runNs());
+        assertTrue(bg.runNs() >= 880 * MS, "the background task gets the rest: " + bg.runNs());
+        assertEquals(999, last);
+    }
+
+    @Test
+    void throttledServerIsReplenishedWhenAnIdleCpuIsKicked() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask hog = h.spawn("hog", dl(10, 100, 100), 0);
+        h.runFor(0, 20 * MS, MS);
+        assertEquals(10 * MS, hog.runNs());
+        assertNull(h.schedule(0), "throttled: nothing to run");
+        h.advance(90 * MS); // t = 100: the kick time
+        assertEquals(hog, h.schedule(0));
+        assertEquals(10 * MS, Deadline.runtimeLeftNs(hog));
+        assertEquals(200 * MS, Deadline.deadlineNs(hog));
+    }
+
+    @Test
+    void earliestDeadlineRunsAndPreemptsBackground() {
+        StepHost h = new StepHost(new Deadline(), 1, 1);
+        StepTask plain = h.spawn("plain", SchedAttr.DEFAULT, 0);
+        assertEquals(plain, h.schedule(0));
+        StepTask late = h.spawn("late", dl(1, 50, 50), 0);
+        assertTrue(h.preemptPending(0), "a deadline task preempts background work");
+        StepTask early = h.spawn("early", dl(1, 20, 50), 0);
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(early, h.schedule(0));
+        h.advance(MS);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(late, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(plain, h.schedule(0));
+    }
+
+    @Test
+    void globalEdfShowsDhallsEffectAtTimeZero() {
+        StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("admission", "off")), 2, 1);
+        StepTask t1 = h.spawn("t1", dl(10, 10, 10), 0);
+        StepTask t2 = h.spawn("t2", dl(1, 9, 9), 0);
+        StepTask t3 = h.spawn("t3", dl(1, 9, 9), 0);
+        assertEquals(t2, h.schedule(0));
+        assertEquals(t3, h.schedule(1));
+        h.advance(MS);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(t1, h.schedule(0), "task 1 cannot start before t=1, so it misses at t=10");
+    }
+
+    @Test
+    void admissionExampleIOnOneCpu() {
+        StepHost h = new StepHost(new Deadline(), 1, 1);
+        StepTask a = h.spawn("a", dl(50, 100, 100), 0);
+        h.spawn("b", dl(40, 100, 100), 0);
+        var e = assertThrows(AdmissionException.class, () -> h.spawn("c", dl(10, 100, 100), 0));
+        assertTrue(e.getMessage().contains("bandwidth 0.100") && e.getMessage().contains("total to 1.000")
+                && e.getMessage().contains("cap 0.950"), e.getMessage());
+        assertTrue(e.getMessage().contains("admission=off"), e.getMessage());
+        h.schedule(0);
+        h.stop(0, StopReason.EXIT); // the earliest deadline ran: a or b
+        h.spawn("c", dl(10, 100, 100), 0); // bandwidth was released at exit
+        assertNotEquals(null, a);
+    }
+
+    @Test
+    void admissionCapIsThreePointEightOnFourCpus() {
+        StepHost h = new StepHost(new Deadline(), 4, 1);
+        for (int i = 0; i < 38; i++) h.spawn("t" + i, dl(10, 100, 100), 0);
+        var e = assertThrows(AdmissionException.class, () -> h.spawn("t38", dl(10, 100, 100), 0));
+        assertTrue(e.getMessage().contains("cap 3.800") && e.getMessage().contains("4 CPUs"), e.getMessage());
+    }
+
+    @Test
+    void offAdmitsEverythingAndCapIsAParameter() {
+        StepHost off = new StepHost(PolicyRegistry.create("deadline", Map.of("admission", "off")), 1, 1);
+        for (int i = 0; i < 3; i++) off.spawn("t" + i, dl(50, 100, 100), 0);
+        StepHost full = new StepHost(PolicyRegistry.create("deadline", Map.of("cap", "1.0")), 1, 1);
+        full.spawn("a", dl(50, 100, 100), 0);
+        full.spawn("b", dl(50, 100, 100), 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("deadline", Map.of("placement", "mixed")));
+        assertTrue(e.getMessage().contains("'mixed'") && e.getMessage().contains("global, partitioned"), e.getMessage());
+    }
+
+    @Test
+    void partitionedFirstFitDecreasingPutsTheHeavyTaskAlone() {
+        Deadline p = (Deadline) PolicyRegistry.create("deadline", Map.of("placement", "partitioned", "cap", "1.0", "admission", "off"));
+        StepHost h = new StepHost(p, 2, 1);
+        // Spawned light ones first: first fit decreasing still isolates the heavy task.
+        StepTask t2 = h.spawn("t2", dl(1, 9, 9), 0);
+        StepTask t3 = h.spawn("t3", dl(1, 9, 9), 0);
+        StepTask t1 = h.spawn("t1", dl(10, 10, 10), 0);
+        assertEquals(Deadline.homeCpu(t2), Deadline.homeCpu(t3));
+        assertNotEquals(Deadline.homeCpu(t1), Deadline.homeCpu(t2));
+        assertEquals(t1, h.schedule(Deadline.homeCpu(t1)));
+        assertEquals(t2, h.schedule(Deadline.homeCpu(t2)));
+        h.drainAndCheck();
+    }
+
+    @Test
+    void partitionedAdmissionRefusesWhatFitsOnNoCpu() {
+        StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("placement", "partitioned")), 2, 1);
+        h.spawn("a", dl(60, 100, 100), 0);
+        h.spawn("b", dl(60, 100, 100), 0);
+        var e = assertThrows(AdmissionException.class, () -> h.spawn("c", dl(60, 100, 100), 0));
+        assertTrue(e.getMessage().contains("no CPU with room for bandwidth 0.600") && e.getMessage().contains("cpu0=0.600"), e.getMessage());
+        assertFalse(e.getMessage().isBlank());
+    }
+}

@@ -1,0 +1,24 @@
+package skyloft.sim;
+
+/**
+ * The modelled costs of the simulator, in virtual ns; all zero gives the textbook model.
+ *
+ * @param switchNs       paid by a task each time a CPU starts it: its work begins this long after
+ *                       the pick. Charged to the
+ *                       task's CPU time, as a kernel charges the switch to the incoming task.
+ * @param preemptDelayNs from a preemption request (tick answered true, or requestPreempt) to the
+ *                       task actually stopping: the runtime's timer-to-poll delay.
+ * @param migrationNs    extra start-up cost when a task starts on a CPU other than its last one
+ *                       (cold caches), added to {@code switchNs}.
+ */
+public record CostModel(long switchNs, long preemptDelayNs, long migrationNs) {
+
+    public static final CostModel ZERO = new CostModel(0, 0, 0);
+
+    public CostModel {
+        if (switchNs < 0 || preemptDelayNs < 0 || migrationNs < 0) {
+            throw new IllegalArgumentException("costs must not be negative: switch " + switchNs + "ns, preempt_delay "
+                    + preemptDelayNs + "ns, migration " + migrationNs + "ns");
+        }
+    }
+}

@@ -1,0 +1,494 @@
+package skyloft.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedContext;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StopReason;
+import skyloft.spi.Task;
+import skyloft.trace.TraceKind;
+import skyloft.trace.TraceRecorder;
+
+/**
+ * The simulator host: runs an unchanged {@link SchedPolicy} over modelled CPUs in virtual
+ * nanoseconds, deterministically for a seed.
+ *
+ * <h2>Implementation Overview</h2>
+ * <b>Event loop.</b> A priority queue of events ordered by (time, class, sequence number).
+ * The loop takes the next event, sets {@code now} to its time and handles it; once every event
+ * of the current instant has been handled it runs the <em>dispatch phase</em>: each idle CPU
+ * that was freed, kicked, or that has not looked since something was enqueued anywhere asks
+ * the policy for a task ({@code pickNext}; if null, {@code balance(cpu, true)} and
+ * {@code pickNext} once more) and starts it, or stays idle. Events created by the dispatch
+ * phase at the same instant (a zero-delay preemption) are handled before time moves on.
+ *
+ * <p><b>Event kinds</b> and their class, which orders events of the same instant:
+ * <pre>
+ *  0 COMPLETE  a running task finished its burst: its workload records the job and says BLOCK or EXIT
+ *  1 PREEMPT   a preemption request is delivered: the task stops with PREEMPT, is enqueued PREEMPTED
+ *  2 RELEASE   workload events: periodic job releases, request arrivals, wakeups after a sleep
+ *  3 KICK      a policy's kickAt came due: idle CPU -> dispatch; busy CPU -> tick
+ *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU
+ *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs
+ *  6 DEADLINE  a job's absolute deadline: a miss if the job is not complete by then
+ *  7 END       the end of the run
+ * </pre>
+ * So at one instant, completions come before releases (a job ending at t frees the CPU before
+ * the job released at t arrives) and a job completing exactly at its deadline is not a miss.
+ * Events that refer to a run of a task (COMPLETE, PREEMPT) carry the CPU's generation number,
+ * bumped at every start and stop, and are ignored once stale.
+ *
+ * <p><b>Mapping to the SPI</b> (as {@link skyloft.spi.SchedPolicy} prescribes, with the
+ * {@code Task.host*} bookkeeping): spawn = admit + taskInit; a workload's first wakeup =
+ * selectCpu + enqueue(NEW), later ones selectCpu + enqueue(WAKEUP); start = hostPicked +
+ * running; stop = hostStopped + stopping, then enqueue(YIELD/PREEMPTED) on the same CPU,
+ * nothing for BLOCK, taskExit for EXIT. {@code requestPreempt} and a tick that answers true
+ * schedule a PREEMPT event after the modelled delivery delay. Enqueueing on an idle CPU wakes
+ * it (in the dispatch phase). Policies' {@link SchedContext} calls never re-enter the policy.
+ *
+ * <p><b>Cost model</b> ({@link CostModel}): a task's work begins {@code switchNs} (+
+ * {@code migrationNs} if it last ran elsewhere) after every start (the runtime pays a
+ * continuation switch even to resume the task it just ran); a preemption takes effect {@code preemptDelayNs} after it is asked
+ * for. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to
+ * the task that was started.
+ *
+ * <p><b>Determinism.</b> One thread; ties broken by class then by insertion order; the
+ * policy's {@code randomInt} and each workload draw from {@link SplittableRandom}s derived from
+ * the seed. The same scenario, policy and seed give the same events and numbers.
+ */
+public final class Simulator implements SchedContext {
+
+    private static final int COMPLETE = 0, PREEMPT = 1, KICK = 3, TICK = 4, BALANCE = 5, END = 7;
+    private static final int WORKLOAD = 100; // kind of workload events; their class comes from the workload
+    /** A livelock guard: this many events at one instant means a policy keeps asking for "now". */
+    private static final int MAX_EVENTS_PER_INSTANT = 5_000_000;
+
+    /** An event. Mutable fields are written once, before it is queued. */
+    private static final class Ev {
+        long timeNs;
+        int cls;
+        long seq;
+        int kind;
+        int cpu;
+        long gen;
+        SimTask task;
+        Workload owner;
+        int tag;
+        long arg;
+    }
+
+    private final SchedPolicy policy;
+    private final int cpus;
+    private final long tickNs;
+    private final CostModel costs;
+    private final long seed;
+    private final SplittableRandom policyRandom;
+    private final TraceRecorder trace;
+    private final PriorityQueue<Ev> queue = new PriorityQueue<>((a, b) -> {
+        if (a.timeNs != b.timeNs) return Long.compare(a.timeNs, b.timeNs);
+        if (a.cls != b.cls) return Integer.compare(a.cls, b.cls);
+        return Long.compare(a.seq, b.seq);
+    });
+    private final List<Workload> workloads = new ArrayList<>();
+
+    private final SimTask[] current;
+    private final long[] progressStartNs;
+    private final long[] gen;
+    private final boolean[] preemptPending;
+    private final boolean[] resched;
+    private final boolean[] idleMarked;
+    private final long[] idleSeenEpoch;
+    private long enqueueEpoch;
+    private boolean tickScheduled;
+    private long seq;
+    private long nowNs;
+    private long endNs;
+    private boolean ran;
+
+    // counters (see counters())
+    private long events, picks, preemptRequests, preemptsDelivered, balanceMoved, stolenPicks, migrations, kicks, ticks;
+
+    /**
+     * @param policy  a fresh policy instance; the simulator attaches it
+     * @param cpus    number of CPUs, at least 1
+     * @param tickNs  timer period; 0 disables ticks
+     * @param costs   modelled costs
+     * @param seed    seed of every random stream
+     * @param trace   where events go ({@link TraceRecorder#OFF} for none)
+     */
+    public Simulator(SchedPolicy policy, int cpus, long tickNs, CostModel costs, long seed, TraceRecorder trace) {
+        if (cpus < 1) throw new IllegalArgumentException("cpus " + cpus + " must be at least 1");
+        if (tickNs < 0) throw new IllegalArgumentException("tick " + tickNs + "ns must not be negative");
+        this.policy = policy;
+        this.cpus = cpus;
+        this.tickNs = tickNs;
+        this.costs = costs;
+        this.seed = seed;
+        this.policyRandom = new SplittableRandom(seed);
+        this.trace = trace == null ? TraceRecorder.OFF : trace;
+        current = new SimTask[cpus];
+        progressStartNs = new long[cpus];
+        gen = new long[cpus];
+        preemptPending = new boolean[cpus];
+        resched = new boolean[cpus];
+        idleMarked = new boolean[cpus];
+        idleSeenEpoch = new long[cpus];
+        java.util.Arrays.fill(idleSeenEpoch, -1);
+        policy.attach(this);
+    }
+
+    /** Adds a workload; its tasks start at time 0 of {@link #run}. */
+    public Simulator add(Workload w) {
+        if (ran) throw new IllegalStateException("add workloads before run");
+        workloads.add(w);
+        return this;
+    }
+
+    public List<Workload> workloads() {
+        return List.copyOf(workloads);
+    }
+
+    public SchedPolicy policy() {
+        return policy;
+    }
+
+    /** Current virtual time in ns. */
+    public long now() {
+        return nowNs;
+    }
+
+    /** End of the run in ns (valid during {@link #run}). */
+    public long endNs() {
+        return endNs;
+    }
+
+    // ---------------------------------------------------------------- SchedContext
+
+    @Override
+    public int cpuCount() {
+        return cpus;
+    }
+
+    @Override
+    public boolean isIdle(int cpu) {
+        return current[cpu] == null;
+    }
+
+    @Override
+    public Task current(int cpu) {
+        return current[cpu];
+    }
+
+    @Override
+    public void requestPreempt(int cpu) {
+        checkCpu("requestPreempt", cpu);
+        preempt(cpu, 1);
+    }
+
+    @Override
+    public void kickAt(int cpu, long atNs) {
+        checkCpu("kickAt", cpu);
+        Ev e = event(Math.max(atNs, nowNs), KICK, KICK);
+        e.cpu = cpu;
+        queue.add(e);
+    }
+
+    @Override
+    public int randomInt(int bound) {
+        return policyRandom.nextInt(bound);
+    }
+
+    private void checkCpu(String op, int cpu) {
+        if (cpu < 0 || cpu >= cpus) {
+            throw new IllegalStateException("policy " + policy.name() + " called " + op + " with cpu " + cpu + "; allowed 0.." + (cpus - 1));
+        }
+    }
+
+    // ---------------------------------------------------------------- services for workloads
+
+    /** Schedules a workload event: {@code owner.onEvent(sim, task, tag, arg)} at {@code atNs}. */
+    void at(long atNs, int cls, Workload owner, SimTask task, int tag, long arg) {
+        Ev e = event(Math.max(atNs, nowNs), cls, WORKLOAD);
+        e.owner = owner;
+        e.task = task;
+        e.tag = tag;
+        e.arg = arg;
+        queue.add(e);
+    }
+
+    /** Creates a task of {@code owner}: admit, then taskInit. It is not runnable until {@link #wake}. */
+    SimTask spawn(Workload owner, String name, SchedAttr attr) {
+        SimTask t = new SimTask(this, owner, name, attr);
+        try {
+            policy.admit(t, attr);
+        } catch (AdmissionException e) {
+            throw new IllegalArgumentException("task " + name + ": policy " + policy.name() + " refused its attributes (" + attr + "): " + e.getMessage(), e);
+        }
+        policy.taskInit(t, nowNs);
+        owner.stats.tasks++;
+        if (trace.enabled()) trace.record(nowNs, TraceKind.TASK_NEW, -1, t, 0);
+        return t;
+    }
+
+    /** Makes a new or blocked task runnable with {@code burstNs} of work: selectCpu, then enqueue NEW or WAKEUP. */
+    void wake(SimTask t, long burstNs) {
+        if (t.state != SimTask.State.NEW && t.state != SimTask.State.BLOCKED) {
+            throw new IllegalStateException("simulator bug: wake of " + t + " in state " + t.state);
+        }
+        EnqueueReason why = t.state == SimTask.State.NEW ? EnqueueReason.NEW : EnqueueReason.WAKEUP;
+        t.remainingNs = Math.max(1, burstNs);
+        int cpu = policy.selectCpu(t, t.lastCpu(), why, nowNs);
+        if (cpu < 0 || cpu >= cpus) {
+            throw new IllegalStateException("policy " + policy.name() + ": selectCpu returned " + cpu + " for " + t + "; allowed 0.." + (cpus - 1));
+        }
+        enqueue(t, cpu, why);
+    }
+
+    /** CPU work left in {@code t}'s current burst, counting progress of a run in course. */
+    long remainingNs(SimTask t) {
+        if (t.state != SimTask.State.RUNNING) return t.remainingNs;
+        int c = t.lastCpu();
+        return Math.max(0, t.remainingNs - Math.max(0, nowNs - progressStartNs[c]));
+    }
+
+    void record(TraceKind kind, int cpu, SimTask t, long arg) {
+        if (trace.enabled()) trace.record(nowNs, kind, cpu, t, arg);
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    /** Runs every workload from time 0 to {@code durationNs}; returns the results. Call once. */
+    public SimResult run(long durationNs) {
+        if (ran) throw new IllegalStateException("a simulator runs once");
+        if (durationNs <= 0) throw new IllegalArgumentException("duration " + durationNs + "ns must be positive");
+        ran = true;
+        endNs = durationNs;
+        for (int i = 0; i < workloads.size(); i++) {
+            workloads.get(i).start(this, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (i + 1)));
+        }
+        queue.add(event(endNs, END, END));
+        long interval = policy.balanceIntervalNs();
+        if (interval > 0) queue.add(event(interval, BALANCE, BALANCE));
+        long instantEvents = 0;
+        long lastInstant = -1;
+        while (!queue.isEmpty()) {
+            Ev e = queue.poll();
+            if (e.kind == END) {
+                nowNs = e.timeNs;
+                break;
+            }
+            nowNs = e.timeNs;
+            if (nowNs == lastInstant) {
+                if (++instantEvents > MAX_EVENTS_PER_INSTANT) {
+                    throw new IllegalStateException("livelock: more than " + MAX_EVENTS_PER_INSTANT + " events at t=" + nowNs
+                            + "ns (policy " + policy.name() + " keeps asking for a kick or preemption now)");
+                }
+            } else {
+                lastInstant = nowNs;
+                instantEvents = 0;
+            }
+            events++;
+            handle(e);
+            Ev next = queue.peek();
+            if (next == null || next.timeNs != nowNs) dispatchAll();
+        }
+        nowNs = endNs;
+        for (int c = 0; c < cpus; c++) {
+            SimTask t = current[c];
+            if (t != null) t.workload.stats.cpuNs += nowNs - t.runStartNs();
+        }
+        return SimResult.of(this, seed);
+    }
+
+    private Ev event(long timeNs, int cls, int kind) {
+        Ev e = new Ev();
+        e.timeNs = timeNs;
+        e.cls = cls;
+        e.kind = kind;
+        e.seq = seq++;
+        return e;
+    }
+
+    private void handle(Ev e) {
+        switch (e.kind) {
+            case COMPLETE -> {
+                if (gen[e.cpu] != e.gen) return;
+                SimTask t = current[e.cpu];
+                StopReason r = t.workload.burstDone(this, t);
+                if (r != StopReason.BLOCK && r != StopReason.EXIT) {
+                    throw new IllegalStateException("workload " + t.workload.name() + " answered " + r + " for a finished burst; allowed BLOCK or EXIT");
+                }
+                stop(e.cpu, r);
+            }
+            case PREEMPT -> {
+                if (gen[e.cpu] != e.gen || current[e.cpu] == null) return;
+                preemptsDelivered++;
+                stop(e.cpu, StopReason.PREEMPT);
+            }
+            case WORKLOAD -> e.owner.onEvent(this, e.task, e.tag, e.arg);
+            case KICK -> {
+                kicks++;
+                SimTask t = current[e.cpu];
+                if (t == null) {
+                    resched[e.cpu] = true;
+                } else if (policy.tick(e.cpu, t, nowNs - t.runStartNs(), nowNs)) {
+                    preempt(e.cpu, 0);
+                }
+            }
+            case TICK -> {
+                tickScheduled = false;
+                ticks++;
+                boolean busy = false;
+                for (int c = 0; c < cpus; c++) {
+                    SimTask t = current[c];
+                    if (t == null) continue;
+                    busy = true;
+                    if (policy.tick(c, t, nowNs - t.runStartNs(), nowNs)) preempt(c, 0);
+                }
+                if (busy) ensureTick();
+            }
+            case BALANCE -> {
+                for (int c = 0; c < cpus; c++) {
+                    if (current[c] != null) balanceMoved += policy.balance(c, false, nowNs);
+                }
+                queue.add(event(nowNs + policy.balanceIntervalNs(), BALANCE, BALANCE));
+            }
+            default -> throw new IllegalStateException("simulator bug: event kind " + e.kind);
+        }
+    }
+
+    private void ensureTick() {
+        if (tickScheduled || tickNs == 0) return;
+        tickScheduled = true;
+        queue.add(event((nowNs / tickNs + 1) * tickNs, TICK, TICK));
+    }
+
+    /** Preemption of {@code cpu}'s task, from its tick ({@code source} 0) or requestPreempt (1). */
+    private void preempt(int cpu, int source) {
+        if (current[cpu] == null) {
+            resched[cpu] = true;
+            return;
+        }
+        if (preemptPending[cpu]) return;
+        preemptPending[cpu] = true;
+        preemptRequests++;
+        record(TraceKind.PREEMPT_REQUEST, cpu, current[cpu], source);
+        Ev e = event(nowNs + costs.preemptDelayNs(), PREEMPT, PREEMPT);
+        e.cpu = cpu;
+        e.gen = gen[cpu];
+        queue.add(e);
+    }
+
+    private void enqueue(SimTask t, int cpu, EnqueueReason why) {
+        t.state = SimTask.State.QUEUED;
+        t.hostEnqueued(cpu, nowNs);
+        record(TraceKind.ENQUEUE, cpu, t, why.ordinal());
+        enqueueEpoch++;
+        resched[cpu] = true;
+        policy.enqueue(t, cpu, why, nowNs);
+    }
+
+    private void dispatchAll() {
+        for (int c = 0; c < cpus; c++) {
+            if (current[c] == null && (resched[c] || idleSeenEpoch[c] != enqueueEpoch)) dispatch(c);
+        }
+    }
+
+    private void dispatch(int cpu) {
+        resched[cpu] = false;
+        idleSeenEpoch[cpu] = enqueueEpoch;
+        Task picked = policy.pickNext(cpu, nowNs);
+        if (picked == null) {
+            balanceMoved += policy.balance(cpu, true, nowNs);
+            picked = policy.pickNext(cpu, nowNs);
+        }
+        if (picked == null) {
+            if (!idleMarked[cpu]) {
+                idleMarked[cpu] = true;
+                record(TraceKind.IDLE, cpu, null, 0);
+            }
+            return;
+        }
+        if (!(picked instanceof SimTask t) || t.sim != this || t.state != SimTask.State.QUEUED) {
+            String where = picked instanceof SimTask st && st.sim == this ? "which is " + st.state : "which this simulator never created";
+            throw new IllegalStateException("policy " + policy.name() + ": pickNext(" + cpu + ") returned " + picked + " " + where
+                    + ", not queued (ownership contract broken)");
+        }
+        start(cpu, t);
+    }
+
+    private void start(int cpu, SimTask t) {
+        int prev = t.lastCpu();
+        boolean stolen = t.hostPicked(cpu, nowNs);
+        picks++;
+        if (stolen) stolenPicks++;
+        t.state = SimTask.State.RUNNING;
+        current[cpu] = t;
+        gen[cpu]++;
+        preemptPending[cpu] = false;
+        idleMarked[cpu] = false;
+        long cost = costs.switchNs();
+        if (prev >= 0 && prev != cpu) {
+            migrations++;
+            cost += costs.migrationNs();
+            record(TraceKind.MIGRATE, cpu, t, prev);
+        }
+        record(TraceKind.RUN_START, cpu, t, stolen ? 1 : 0);
+        policy.running(cpu, t, nowNs);
+        progressStartNs[cpu] = nowNs + cost;
+        Ev e = event(progressStartNs[cpu] + t.remainingNs, COMPLETE, COMPLETE);
+        e.cpu = cpu;
+        e.gen = gen[cpu];
+        queue.add(e);
+        ensureTick();
+    }
+
+    private void stop(int cpu, StopReason why) {
+        SimTask t = current[cpu];
+        long ranNs = t.hostStopped(why, nowNs);
+        t.remainingNs = Math.max(0, t.remainingNs - Math.max(0, nowNs - progressStartNs[cpu]));
+        current[cpu] = null;
+        gen[cpu]++;
+        preemptPending[cpu] = false;
+        resched[cpu] = true;
+        t.workload.stats.cpuNs += ranNs;
+        record(TraceKind.RUN_STOP, cpu, t, why.ordinal());
+        policy.stopping(cpu, t, why, ranNs, nowNs);
+        switch (why) {
+            case YIELD -> enqueue(t, cpu, EnqueueReason.YIELD);
+            case PREEMPT -> enqueue(t, cpu, EnqueueReason.PREEMPTED);
+            case BLOCK -> t.state = SimTask.State.BLOCKED;
+            case EXIT -> {
+                t.state = SimTask.State.EXITED;
+                record(TraceKind.TASK_EXIT, -1, t, 0);
+                policy.taskExit(t, nowNs);
+            }
+        }
+    }
+
+    /** Host counters of the run: events, picks, preemptions requested and delivered, tasks moved by balance, stolen picks, migrations, kicks, ticks. */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("events", events);
+        m.put("picks", picks);
+        m.put("preempt_requests", preemptRequests);
+        m.put("preemptions", preemptsDelivered);
+        m.put("balance_moved", balanceMoved);
+        m.put("stolen_picks", stolenPicks);
+        m.put("migrations", migrations);
+        m.put("kicks", kicks);
+        m.put("ticks", ticks);
+        return m;
+    }
+
+    int cpus() {
+        return cpus;
+    }
+}

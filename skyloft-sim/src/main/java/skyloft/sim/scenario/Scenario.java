@@ -1,0 +1,77 @@
+package skyloft.sim.scenario;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import skyloft.policy.PolicyRegistry;
+import skyloft.sim.CostModel;
+import skyloft.sim.SimResult;
+import skyloft.sim.Simulator;
+import skyloft.sim.Workload;
+import skyloft.spi.SchedPolicy;
+import skyloft.trace.TraceRecorder;
+
+/**
+ * A parsed scenario file (see docs/SCENARIOS.md): the machine, the policy and its parameters,
+ * the modelled costs, and the workload entries. Immutable; every {@link #run} builds fresh
+ * workloads and a fresh policy, so a scenario can be run many times (other policies, seeds).
+ *
+ * @param source     the file it came from, for messages
+ * @param name       its name (the file name without extension unless given)
+ * @param cpus       number of CPUs
+ * @param durationNs how long to simulate
+ * @param seed       default seed
+ * @param tickNs     timer tick period (0: no ticks)
+ * @param policy     default policy name
+ * @param params     default policy parameters
+ * @param costs      modelled costs
+ * @param tasks      workload entries in file order
+ */
+public record Scenario(String source, String name, int cpus, long durationNs, long seed, long tickNs,
+                       String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
+
+    /** One workload entry: its name, type and a factory for fresh instances. */
+    public record TaskSpec(String name, String type, Supplier<Workload> factory) {}
+
+    public Scenario {
+        params = Map.copyOf(params);
+        tasks = List.copyOf(tasks);
+    }
+
+    /** Runs with the file's own policy, parameters, seed and duration. */
+    public SimResult run(TraceRecorder trace) {
+        return run(null, Map.of(), null, null, trace);
+    }
+
+    /**
+     * Runs, overriding what is not null: {@code policyName} (then only {@code extraParams} apply;
+     * otherwise they are laid over the file's params), {@code seedOverride},
+     * {@code durationOverrideNs}.
+     */
+    public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace) {
+        String p = policyName != null ? policyName : policy;
+        Map<String, String> ps = new LinkedHashMap<>(policyName != null && !policyName.equals(policy) ? Map.of() : params);
+        ps.putAll(extraParams);
+        SchedPolicy pol;
+        try {
+            pol = PolicyRegistry.create(p, ps);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(source + ": policy: " + e.getMessage(), e);
+        }
+        long seedUsed = seedOverride != null ? seedOverride : seed;
+        long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
+        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace);
+        for (TaskSpec t : tasks) sim.add(t.factory().get());
+        try {
+            return sim.run(dur);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The policy name a run with {@code override} (may be null) uses. */
+    public String policyFor(String override) {
+        return override != null ? override : policy;
+    }
+}

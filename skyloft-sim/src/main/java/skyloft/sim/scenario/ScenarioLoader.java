@@ -1,0 +1,340 @@
+package skyloft.sim.scenario;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import skyloft.sim.CostModel;
+import skyloft.sim.Dist;
+import skyloft.sim.HogWorkload;
+import skyloft.sim.PeriodicWorkload;
+import skyloft.sim.PhasesWorkload;
+import skyloft.sim.PoissonWorkload;
+import skyloft.spi.SchedAttr;
+import skyloft.util.Durations;
+
+/**
+ * Reads scenario files (YAML; JSON is YAML too) into {@link Scenario}s, strictly: unknown keys,
+ * missing fields, values without units and out-of-range numbers are refused with a
+ * {@link ScenarioException} that names the file, the field (as a path such as
+ * {@code tasks[1] (t2).period}), the value, and what is allowed. The format is documented in
+ * docs/SCENARIOS.md.
+ */
+public final class ScenarioLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "cpus", "duration", "seed", "tick", "policy", "params", "costs", "tasks");
+    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration");
+    private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
+    private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
+            "periodic", Set.of("exec", "count"),
+            "poisson", Set.of("rate", "load", "service"),
+            "hog", Set.of("count"),
+            "phases", Set.of("run", "sleep", "count"));
+    private static final int MAX_CPUS = 1024;
+    private static final int MAX_COUNT = 100_000;
+    public static final long DEFAULT_TICK_NS = 10_000;
+    private static final Pattern RATE = Pattern.compile("([0-9]*\\.?[0-9]+(?:[eE][0-9]+)?)\\s*([kKMG]?)\\s*/\\s*(s|ms|us)");
+
+    private final String file;
+
+    private ScenarioLoader(String file) {
+        this.file = file;
+    }
+
+    /** Loads {@code path}. */
+    public static Scenario load(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ScenarioException(path + ": cannot read the scenario file: " + e.getMessage(), e);
+        }
+        String base = path.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        return parse(path.toString(), base, text);
+    }
+
+    /** Parses {@code text}; {@code file} names it in errors, {@code defaultName} is used if it has no name. */
+    public static Scenario parse(String file, String defaultName, String text) {
+        return new ScenarioLoader(file).scenario(defaultName, text);
+    }
+
+    private ScenarioException error(String field, Object value, String problem) {
+        return new ScenarioException(file + ": " + field + ": " + show(value) + " " + problem);
+    }
+
+    private static String show(Object v) {
+        if (v == null) return "(missing)";
+        if (v instanceof String s) return "'" + s + "'";
+        return String.valueOf(v);
+    }
+
+    private Scenario scenario(String defaultName, String text) {
+        Object root;
+        try (Reader r = new StringReader(text)) {
+            LoaderOptions opts = new LoaderOptions();
+            opts.setAllowDuplicateKeys(false);
+            root = new Yaml(new SafeConstructor(opts)).load(r);
+        } catch (YAMLException | IOException e) {
+            throw new ScenarioException(file + ": not a valid YAML file: " + e.getMessage().replace('\n', ' '), e);
+        }
+        Map<String, Object> top = map("(top level)", root);
+        checkKeys("(top level)", top, TOP_KEYS);
+        String name = top.containsKey("name") ? string("name", top.get("name")) : defaultName;
+        int cpus = (int) integer("cpus", top.getOrDefault("cpus", 1), 1, MAX_CPUS);
+        if (!top.containsKey("duration")) throw error("duration", null, "is required; allowed a duration with a unit, e.g. 20ms or 1s");
+        long durationNs = duration("duration", top.get("duration"));
+        if (durationNs <= 0) throw error("duration", top.get("duration"), "must be positive; allowed e.g. 20ms or 1s");
+        long seed = integer("seed", top.getOrDefault("seed", 1), Long.MIN_VALUE, Long.MAX_VALUE);
+        long tickNs = top.containsKey("tick") ? duration("tick", top.get("tick")) : DEFAULT_TICK_NS;
+        String policy = top.containsKey("policy") ? string("policy", top.get("policy")) : "fifo";
+        Map<String, String> params = new LinkedHashMap<>();
+        if (top.containsKey("params") && top.get("params") != null) {
+            for (var e : map("params", top.get("params")).entrySet()) params.put(e.getKey(), scalar("params." + e.getKey(), e.getValue()));
+        }
+        CostModel costs = CostModel.ZERO;
+        if (top.containsKey("costs") && top.get("costs") != null) {
+            Map<String, Object> c = map("costs", top.get("costs"));
+            checkKeys("costs", c, COST_KEYS);
+            costs = new CostModel(
+                    c.containsKey("switch") ? duration("costs.switch", c.get("switch")) : 0,
+                    c.containsKey("preempt_delay") ? duration("costs.preempt_delay", c.get("preempt_delay")) : 0,
+                    c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0);
+        }
+        Object tasksObj = top.get("tasks");
+        if (!(tasksObj instanceof List<?> list) || list.isEmpty()) {
+            throw error("tasks", tasksObj, "is not a list of tasks; allowed a non-empty list, each with a name and a type ("
+                    + String.join(", ", TYPE_KEYS.keySet().stream().sorted().toList()) + ")");
+        }
+        List<Scenario.TaskSpec> specs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            Scenario.TaskSpec s = task(i, list.get(i), cpus);
+            if (!names.add(s.name())) throw error("tasks[" + i + "].name", s.name(), "is used twice; allowed unique names");
+            specs.add(s);
+        }
+        return new Scenario(file, name, cpus, durationNs, seed, tickNs, policy, params, costs, specs);
+    }
+
+    private Scenario.TaskSpec task(int index, Object obj, int cpus) {
+        String at = "tasks[" + index + "]";
+        Map<String, Object> m = map(at, obj);
+        if (!m.containsKey("name")) throw error(at + ".name", null, "is required; allowed a name made of letters, digits, '-', '_' and '.'");
+        String name = string(at + ".name", m.get("name"));
+        if (!name.matches("[A-Za-z0-9_.-]+")) throw error(at + ".name", name, "is not allowed; allowed letters, digits, '-', '_' and '.' ('#' is kept for replicas)");
+        at = at + " (" + name + ")";
+        String type = m.containsKey("type") ? string(at + ".type", m.get("type")) : null;
+        if (type == null || !TYPE_KEYS.containsKey(type)) {
+            throw error(at + ".type", type, "is not a task type; allowed " + String.join(", ", TYPE_KEYS.keySet().stream().sorted().toList()));
+        }
+        Set<String> allowed = new HashSet<>(COMMON_TASK_KEYS);
+        allowed.addAll(TYPE_KEYS.get(type));
+        checkKeys(at, m, allowed);
+        final String f = at;
+        int nice = (int) integer(f + ".nice", m.getOrDefault("nice", 0), SchedAttr.MIN_NICE, SchedAttr.MAX_NICE);
+        long sliceNs = m.containsKey("slice") ? duration(f + ".slice", m.get("slice")) : 0;
+        String app = m.containsKey("app") ? string(f + ".app", m.get("app")) : SchedAttr.DEFAULT_APP;
+        long offsetNs = m.containsKey("offset") ? duration(f + ".offset", m.get("offset")) : 0;
+        long runtimeNs = m.containsKey("runtime") ? duration(f + ".runtime", m.get("runtime")) : 0;
+        long deadlineNs = m.containsKey("deadline") ? duration(f + ".deadline", m.get("deadline")) : 0;
+        long periodNs = m.containsKey("period") ? duration(f + ".period", m.get("period")) : 0;
+        int count = (int) integer(f + ".count", m.getOrDefault("count", 1), 1, MAX_COUNT);
+        if ("periodic".equals(type)) {
+            if (runtimeNs == 0) throw error(f + ".runtime", m.get("runtime"), "is required for a periodic task; allowed a positive duration, e.g. 2ms");
+            if (periodNs == 0) throw error(f + ".period", m.get("period"), "is required for a periodic task; allowed a positive duration, e.g. 5ms");
+        }
+        SchedAttr attr;
+        try {
+            attr = new SchedAttr(nice, sliceNs, runtimeNs, deadlineNs, periodNs, app);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(file + ": " + f + ": " + e.getMessage(), e);
+        }
+        return switch (type) {
+            case "periodic" -> {
+                long execNs = m.containsKey("exec") ? duration(f + ".exec", m.get("exec")) : 0;
+                yield new Scenario.TaskSpec(name, type, () -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
+            }
+            case "hog" -> new Scenario.TaskSpec(name, type, () -> new HogWorkload(name, attr, offsetNs, count));
+            case "phases" -> {
+                if (!m.containsKey("run")) throw error(f + ".run", null, "is required for a phases task; allowed a duration or a distribution");
+                if (!m.containsKey("sleep")) throw error(f + ".sleep", null, "is required for a phases task; allowed a duration or a distribution");
+                Dist run = dist(f + ".run", m.get("run"));
+                Dist sleep = dist(f + ".sleep", m.get("sleep"));
+                yield new Scenario.TaskSpec(name, type, () -> new PhasesWorkload(name, attr, run, sleep, offsetNs, count));
+            }
+            case "poisson" -> {
+                if (!m.containsKey("service")) throw error(f + ".service", null, "is required for a poisson stream; allowed a duration or a distribution");
+                Dist service = dist(f + ".service", m.get("service"));
+                boolean hasRate = m.containsKey("rate"), hasLoad = m.containsKey("load");
+                if (hasRate == hasLoad) throw error(f + ".rate", m.get("rate"), "and load: give exactly one; allowed rate: 100k/s or load: 0.7");
+                double rate = hasRate ? rate(f + ".rate", m.get("rate"))
+                        : decimal(f + ".load", m.get("load"), 1e-6, 10.0) * cpus * 1e9 / service.meanNs();
+                yield new Scenario.TaskSpec(name, type, () -> new PoissonWorkload(name, attr, rate, service, offsetNs));
+            }
+            default -> throw new IllegalStateException(type);
+        };
+    }
+
+    // ------------------------------------------------------------ typed values
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(String field, Object v) {
+        if (!(v instanceof Map<?, ?> m)) throw error(field, v, "is not a mapping; allowed key: value pairs");
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) throw error(field, k, "is not allowed as a key; allowed text keys");
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private void checkKeys(String field, Map<String, Object> m, Set<String> allowed) {
+        for (String k : m.keySet()) {
+            if (!allowed.contains(k)) {
+                throw error(field + "." + k, k, "is not a known field; allowed " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private String string(String field, Object v) {
+        if (v instanceof String s && !s.isBlank()) return s.trim();
+        if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
+        throw error(field, v, "is not text; allowed a non-empty string");
+    }
+
+    /** Policy parameter values: text as written; YAML's booleans (on/off/yes/no/true/false) become on/off. */
+    private String scalar(String field, Object v) {
+        if (v instanceof Boolean b) return b ? "on" : "off";
+        if (v instanceof String || v instanceof Number) return String.valueOf(v).trim();
+        throw error(field, v, "is not a single value; allowed text, a number, or on/off");
+    }
+
+    private long integer(String field, Object v, long min, long max) {
+        long x;
+        if (v instanceof Integer || v instanceof Long) {
+            x = ((Number) v).longValue();
+        } else {
+            throw error(field, v, "is not an integer; allowed " + range(min, max));
+        }
+        if (x < min || x > max) throw error(field, v, "is out of range; allowed " + range(min, max));
+        return x;
+    }
+
+    private static String range(long min, long max) {
+        if (min == Long.MIN_VALUE) return "any integer";
+        return "an integer " + min + ".." + max;
+    }
+
+    private double decimal(String field, Object v, double min, double max) {
+        if (!(v instanceof Number n)) throw error(field, v, "is not a number; allowed " + min + " to " + max);
+        double x = n.doubleValue();
+        if (!(x >= min && x <= max)) throw error(field, v, "is out of range; allowed " + min + " to " + max);
+        return x;
+    }
+
+    /** A duration with a unit; a bare 0 is allowed. */
+    private long duration(String field, Object v) {
+        if (v instanceof Number n && n.doubleValue() == 0) return 0;
+        if (!(v instanceof String s)) {
+            throw error(field, v, "is not a duration; allowed a number with a unit ns, us, ms or s, e.g. 500us, 2ms, 1s");
+        }
+        try {
+            return Durations.parseNs(file + ": " + field, s);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(e.getMessage(), e);
+        }
+    }
+
+    /** A rate such as {@code 100k/s}, {@code 2.5M/s}, {@code 500/ms}; returns per second. */
+    private double rate(String field, Object v) {
+        String allowed = "allowed a number with an optional k, M or G and a per-unit /s, /ms or /us, e.g. 100k/s";
+        if (!(v instanceof String s)) throw error(field, v, "is not a rate; " + allowed);
+        Matcher mt = RATE.matcher(s.trim());
+        if (!mt.matches()) throw error(field, v, "is not a rate; " + allowed);
+        double x = Double.parseDouble(mt.group(1));
+        x *= switch (mt.group(2)) {
+            case "k", "K" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            default -> 1;
+        };
+        x *= switch (mt.group(3)) {
+            case "ms" -> 1e3;
+            case "us" -> 1e6;
+            default -> 1;
+        };
+        if (!(x > 0) || x > 1e10) throw error(field, v, "is out of range; allowed more than 0 and at most 10G/s");
+        return x;
+    }
+
+    /**
+     * A distribution: a duration (fixed), or one of {@code {fixed: D}}, {@code {exp: MEAN}},
+     * {@code {lognormal: {mean: D, sigma: S}}}, {@code {mix: [{p: P, value: DIST}, ...]}},
+     * {@code {bimodal: [...two entries...]}}.
+     */
+    private Dist dist(String field, Object v) {
+        String allowed = "allowed a duration (fixed), {exp: MEAN}, {fixed: D}, {lognormal: {mean: D, sigma: S}}, "
+                + "{mix: [{p: P, value: DIST}, ...]} or {bimodal: [two such entries]}";
+        if (v instanceof String || v instanceof Number) {
+            long ns = duration(field, v);
+            if (ns <= 0) throw error(field, v, "must be positive; " + allowed);
+            return new Dist.Fixed(ns);
+        }
+        if (!(v instanceof Map<?, ?>)) throw error(field, v, "is not a distribution; " + allowed);
+        Map<String, Object> m = map(field, v);
+        if (m.size() != 1) throw error(field, m.keySet(), "must have exactly one kind; " + allowed);
+        String kind = m.keySet().iterator().next();
+        Object arg = m.get(kind);
+        String f = field + "." + kind;
+        return switch (kind.toLowerCase(Locale.ROOT)) {
+            case "fixed" -> dist(f, arg instanceof Map<?, ?> ? null : arg);
+            case "exp", "exponential" -> {
+                long mean = duration(f, arg);
+                if (mean <= 0) throw error(f, arg, "must be positive; allowed a mean duration, e.g. 10us");
+                yield new Dist.Exponential(mean);
+            }
+            case "lognormal" -> {
+                Map<String, Object> p = map(f, arg);
+                checkKeys(f, p, Set.of("mean", "sigma"));
+                long mean = duration(f + ".mean", p.get("mean"));
+                if (mean <= 0) throw error(f + ".mean", p.get("mean"), "must be positive; allowed a duration, e.g. 10us");
+                double sigma = decimal(f + ".sigma", p.get("sigma"), 0.01, 5.0);
+                yield new Dist.LogNormal(mean, sigma);
+            }
+            case "mix", "bimodal" -> {
+                if (!(arg instanceof List<?> parts) || parts.size() < 2) {
+                    throw error(f, arg, "is not a list of at least two components; allowed [{p: 0.995, value: 0.5us}, {p: 0.005, value: 500us}]");
+                }
+                if (kind.equals("bimodal") && parts.size() != 2) throw error(f, parts.size() + " components", "given; bimodal needs exactly 2 (use mix for more)");
+                List<Double> ps = new ArrayList<>();
+                List<Dist> ds = new ArrayList<>();
+                double sum = 0;
+                for (int i = 0; i < parts.size(); i++) {
+                    String pf = f + "[" + i + "]";
+                    Map<String, Object> c = map(pf, parts.get(i));
+                    checkKeys(pf, c, Set.of("p", "value"));
+                    double p = decimal(pf + ".p", c.get("p"), 0.0, 1.0);
+                    if (!c.containsKey("value")) throw error(pf + ".value", null, "is required; allowed a duration or a distribution");
+                    ps.add(p);
+                    ds.add(dist(pf + ".value", c.get("value")));
+                    sum += p;
+                }
+                if (Math.abs(sum - 1.0) > 1e-6) throw error(f, String.format(Locale.ROOT, "probabilities summing to %.6f", sum), "are not allowed; they must sum to 1");
+                yield new Dist.Mixture(ps, ds);
+            }
+            default -> throw error(field, kind, "is not a distribution kind; " + allowed);
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package skyloft.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import skyloft.sim.scenario.Scenario;
+import skyloft.sim.scenario.ScenarioLoader;
+
+/** Every bundled scenario in examples/ runs, and each shows what its comment says. */
+class ExamplesTest {
+
+    static Path examples() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("examples")) && Files.exists(p.resolve("skyloft-sim"))) return p.resolve("examples");
+        }
+        throw new IllegalStateException("no examples folder above " + here);
+    }
+
+    static Stream<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(examples())) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    static Scenario load(String name) {
+        return ScenarioLoader.load(examples().resolve(name));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void everyBundledScenarioRunsAndStartsWithAComment(Path file) throws IOException {
+        assertTrue(Files.readString(file).startsWith("#"), file + " should start with a comment saying what it shows");
+        SimResult r = ScenarioLoader.load(file).run(null);
+        assertFalse(r.rows().isEmpty());
+        assertTrue(r.rows().stream().mapToDouble(SimResult.Row::cpuShare).sum() > 0.05, "something ran in " + file);
+    }
+
+    @Test
+    void thereAreBundledScenarios() throws IOException {
+        assertTrue(files().count() >= 6);
+    }
+
+    @Test
+    void caseB_rmMissesAndEdfDoesNot() {
+        Scenario s = load("rt-b-rm-misses-edf-meets.yaml");
+        assertEquals(7_000_000, s.run(null).row("t2").firstMissNs());
+        SimResult edf = s.run("deadline", Map.of("admission", "off"), null, null, null);
+        assertEquals(0, edf.row("t1").deadlineMisses() + edf.row("t2").deadlineMisses());
+    }
+
+    @Test
+    void dhallGlobalMissesPartitionedDoesNot() {
+        Scenario s = load("dhall-2cpu.yaml");
+        assertEquals(10_000_000, s.run(null).row("heavy").firstMissNs());
+        SimResult part = s.run(null, Map.of("placement", "partitioned", "cap", "1.0"), null, null, null);
+        assertEquals(0, part.rows().stream().mapToLong(SimResult.Row::deadlineMisses).sum());
+    }
+
+    @Test
+    void cfsSharesFollowNiceWeightsAndRrIgnoresThem() {
+        Scenario s = load("cfs-nice.yaml");
+        SimResult cfs = s.run(null);
+        assertEquals(2 * 1024.0 / 2383, cfs.row("nice0").cpuShare(), 0.01);
+        assertEquals(335.0 / 2383, cfs.row("nice5").cpuShare(), 0.01);
+        SimResult rr = s.run("rr", Map.of(), null, null, null);
+        assertEquals(1.0 / 3, rr.row("nice5").cpuShare(), 0.01);
+    }
+
+    @Test
+    void bimodalFifoBlocksShortRequestsRrDoesNot() {
+        Scenario s = load("bimodal-fifo-vs-rr.yaml");
+        SimResult fifo = s.run(null);
+        SimResult rr = s.run("rr", Map.of("slice", "20us"), null, null, null);
+        double fifoP99 = fifo.row("req").latencyP99Us(), rrP99 = rr.row("req").latencyP99Us();
+        assertTrue(fifoP99 > 5 * rrP99, "fifo p99 " + fifoP99 + "us vs rr p99 " + rrP99 + "us");
+        assertEquals(5.0, fifo.row("req").latencyP50Us(), 0.1, "most requests are short and unhindered");
+        assertEquals(List.of("req"), rr.rows().stream().map(SimResult.Row::name).toList());
+    }
+}

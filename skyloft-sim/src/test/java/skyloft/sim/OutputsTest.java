@@ -1,0 +1,121 @@
+package skyloft.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import skyloft.policy.PolicyRegistry;
+import skyloft.spi.SchedAttr;
+import skyloft.trace.MiniJson;
+import skyloft.trace.PerfettoTraceWriter;
+import skyloft.trace.SvgGanttWriter;
+import skyloft.trace.Trace;
+import skyloft.trace.TraceBuffer;
+
+/** The outputs of a run (table, JSON, SVG Gantt, Perfetto trace) parse and hold the expected tasks and events. */
+class OutputsTest {
+    static final long MS = 1_000_000;
+
+    /** Dhall's case under global EDF: heavy misses at 10ms. */
+    static Simulator dhall(TraceBuffer tb) {
+        Simulator s = new Simulator(PolicyRegistry.create("deadline"), 2, 100_000, CostModel.ZERO, 1, tb);
+        s.add(new PeriodicWorkload("heavy", SchedAttr.DEFAULT.withDeadline(10 * MS, 10 * MS, 10 * MS), 0, 0, 1));
+        s.add(new PeriodicWorkload("light", SchedAttr.DEFAULT.withDeadline(1 * MS, 9 * MS, 9 * MS), 0, 0, 2));
+        return s;
+    }
+
+    @Test
+    void jsonHasTheDocumentedKeysAndNullForNoMiss() {
+        SimResult r = dhall(null).run(30 * MS);
+        Map<String, Object> root = MiniJson.object(r.toJson("dhall"));
+        assertEquals("deadline", root.get("policy"));
+        assertEquals(Boolean.TRUE, root.get("simulated"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> tasks = (Map<String, Map<String, Object>>) root.get("tasks");
+        assertEquals(Set.of("heavy", "light"), tasks.keySet());
+        Map<String, Object> heavy = tasks.get("heavy"), light = tasks.get("light");
+        for (String k : List.of("cpu_share", "completed", "latency_p99_us", "deadline_misses", "first_miss_ns")) {
+            assertTrue(heavy.containsKey(k) && light.containsKey(k), k);
+        }
+        assertEquals(10.0 * MS, heavy.get("first_miss_ns"));
+        assertNull(light.get("first_miss_ns"));
+        assertEquals(0.0, light.get("deadline_misses"));
+        assertEquals(2.0, light.get("tasks"));
+        assertEquals(r.row("heavy").cpuShare(), (Double) heavy.get("cpu_share"), 1e-5);
+    }
+
+    @Test
+    void tableShowsEveryTaskAndTheFirstMiss() {
+        SimResult r = dhall(null).run(30 * MS);
+        StringWriter sw = new StringWriter();
+        r.printTable("dhall", new PrintWriter(sw));
+        String[] lines = sw.toString().split("\n");
+        assertTrue(lines[0].contains("policy deadline") && lines[0].contains("simulated"), lines[0]);
+        assertTrue(lines[2].startsWith("heavy") && lines[2].trim().endsWith("10ms"), lines[2]);
+        assertTrue(lines[3].startsWith("light") && lines[3].trim().endsWith("-"), lines[3]);
+    }
+
+    @Test
+    void perfettoTraceParsesWithSlicesPerCpuAndTheMiss() throws Exception {
+        TraceBuffer tb = new TraceBuffer();
+        Simulator s = dhall(tb);
+        s.run(30 * MS);
+        Trace t = tb.toTrace("dhall", 2, 0, 30 * MS);
+        StringWriter sw = new StringWriter();
+        PerfettoTraceWriter.write(t, sw);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> ev = (List<Map<String, Object>>) MiniJson.object(sw.toString()).get("traceEvents");
+        Set<String> sliceNames = new HashSet<>();
+        Set<Double> tids = new HashSet<>();
+        for (Map<String, Object> e : ev) {
+            if ("X".equals(e.get("ph"))) { sliceNames.add((String) e.get("name")); tids.add((Double) e.get("tid")); }
+        }
+        assertEquals(Set.of("heavy", "light#1", "light#2"), sliceNames);
+        assertEquals(Set.of(1.0, 2.0), tids, "a thread per CPU");
+        List<Map<String, Object>> misses = ev.stream().filter(e -> "i".equals(e.get("ph")) && "DEADLINE MISS heavy".equals(e.get("name"))).toList();
+        assertEquals(10_000.0, misses.get(0).get("ts"), "first miss at 10ms = 10000us");
+        assertTrue(ev.stream().anyMatch(e -> "i".equals(e.get("ph")) && ((String) e.get("name")).startsWith("wakeup light")));
+    }
+
+    @Test
+    void ganttSvgParsesWithALanePerCpuAColourPerGroupAndMisses() throws Exception {
+        TraceBuffer tb = new TraceBuffer();
+        dhall(tb).run(30 * MS);
+        StringWriter sw = new StringWriter();
+        SvgGanttWriter.write(tb.toTrace("dhall", 2, 0, 30 * MS), sw);
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document doc = f.newDocumentBuilder().parse(new InputSource(new StringReader(sw.toString())));
+        NodeList rects = doc.getElementsByTagName("rect");
+        Set<String> tasks = new HashSet<>();
+        Set<String> fills = new HashSet<>();
+        for (int i = 0; i < rects.getLength(); i++) {
+            Element r = (Element) rects.item(i);
+            if ("slice".equals(r.getAttribute("class"))) { tasks.add(r.getAttribute("data-task")); fills.add(r.getAttribute("fill")); }
+        }
+        assertEquals(Set.of("heavy", "light#1", "light#2"), tasks);
+        assertEquals(2, fills.size(), "heavy and the light group");
+        List<String> missTasks = new ArrayList<>();
+        NodeList paths = doc.getElementsByTagName("path");
+        for (int i = 0; i < paths.getLength(); i++) {
+            Element p = (Element) paths.item(i);
+            if ("miss".equals(p.getAttribute("class"))) missTasks.add(p.getAttribute("data-task"));
+        }
+        assertTrue(!missTasks.isEmpty() && missTasks.stream().allMatch("heavy"::equals), missTasks.toString());
+        assertTrue(sw.toString().contains(">CPU 1<") && sw.toString().contains(">10ms<"));
+    }
+}

@@ -1,0 +1,158 @@
+package skyloft.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import skyloft.policy.PolicyRegistry;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.Task;
+import skyloft.trace.TraceBuffer;
+import skyloft.trace.TraceKind;
+
+/** The host's mechanics with fifo and rr: ticks, preemption and its delay, costs, balancing, kicks. */
+class SimulatorTest {
+    static final long US = 1_000, MS = 1_000_000;
+
+    static Simulator sim(SchedPolicy p, int cpus, long tickNs, CostModel costs) {
+        return new Simulator(p, cpus, tickNs, costs, 1, null);
+    }
+
+    @Test
+    void rrSharesOneCpuEquallyAndPreemptsEverySlice() {
+        Simulator s = sim(PolicyRegistry.create("rr", Map.of("slice", "50us")), 1, 10 * US, CostModel.ZERO);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 1)).add(new HogWorkload("b", SchedAttr.DEFAULT, 0, 1));
+        SimResult r = s.run(10 * MS);
+        assertEquals(0.5, r.row("a").cpuShare(), 0.01);
+        assertEquals(0.5, r.row("b").cpuShare(), 0.01);
+        assertEquals(200, r.counters().get("preemptions"), 2, "10ms / 50us slices");
+    }
+
+    @Test
+    void fifoNeverPreemptsSoTheFirstHogKeepsTheCpu() {
+        Simulator s = sim(PolicyRegistry.create("fifo"), 1, 10 * US, CostModel.ZERO);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 1)).add(new HogWorkload("b", SchedAttr.DEFAULT, 0, 1));
+        SimResult r = s.run(10 * MS);
+        assertEquals(1.0, r.row("a").cpuShare(), 1e-9);
+        assertEquals(0.0, r.row("b").cpuShare(), 1e-9);
+        assertEquals(0, r.counters().get("preemptions"));
+    }
+
+    @Test
+    void preemptionDelayLengthensEachSlice() {
+        // 50us slice, ticks every 10us on the grid, delivery 5us after the request: the first run
+        // is asked to stop at 50us and stops at 55us; the next one reaches its slice at the tick
+        // at 110us and stops at 115us, so it lasts 60us
+        TraceBuffer tb = new TraceBuffer();
+        Simulator s = new Simulator(PolicyRegistry.create("rr", Map.of("slice", "50us")), 1, 10 * US, new CostModel(0, 5 * US, 0), 1, tb);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 1)).add(new HogWorkload("b", SchedAttr.DEFAULT, 0, 1));
+        s.run(1 * MS);
+        var slices = tb.toTrace("t", 1, 0, MS).slices();
+        assertEquals(55 * US, slices.get(0).durationNs());
+        assertEquals(60 * US, slices.get(1).durationNs());
+        assertEquals(60 * US, slices.get(2).durationNs());
+        assertEquals(tb.toTrace("t", 1, 0, MS).ofKind(TraceKind.PREEMPT_REQUEST).get(0).timeNs(), 50 * US);
+    }
+
+    @Test
+    void switchCostDelaysCompletionAndIsChargedToTheTask() {
+        Simulator s = sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(10 * US, 0, 0));
+        s.add(new PeriodicWorkload("p", SchedAttr.DEFAULT.withDeadline(1 * MS, 2 * MS, 2 * MS), 0, 0, 1));
+        SimResult r = s.run(10 * MS);
+        assertEquals(1010.0, r.row("p").latencyMaxUs(), 1e-9);
+        assertEquals(5 * 1.01 / 10, r.row("p").cpuShare(), 1e-9);
+    }
+
+    @Test
+    void idleCpuStealsWorkQueuedOnABusyOneAndMigrationCostsAreCharged() {
+        // two phases tasks spawned together land on CPU 0's queue only if CPU 0 looks idle to both;
+        // fifo's idle balancing must spread them over both CPUs
+        Simulator s = sim(PolicyRegistry.create("fifo"), 2, 0, new CostModel(0, 0, 3 * US));
+        s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(100 * US), new Dist.Fixed(1 * US), 0, 4));
+        SimResult r = s.run(10 * MS);
+        assertTrue(r.row("w").cpuShare() > 0.95, "both CPUs busy: " + r.row("w").cpuShare());
+        assertTrue(r.counters().get("stolen_picks") > 0);
+    }
+
+    /** A policy that keeps one global FIFO but releases tasks only at 1ms boundaries, by kickAt. */
+    static final class GatedFifo extends SchedPolicy {
+        final java.util.ArrayDeque<Task> q = new java.util.ArrayDeque<>();
+        @Override public String name() { return "gated"; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) {
+            q.addLast(t);
+            ctx.kickAt(0, (nowNs / MS + 1) * MS);
+        }
+        @Override public Task pickNext(int cpu, long nowNs) {
+            if (nowNs % MS == 0) return q.pollFirst();
+            if (!q.isEmpty()) ctx.kickAt(cpu, (nowNs / MS + 1) * MS);
+            return null;
+        }
+    }
+
+    @Test
+    void kickAtWakesAnIdleCpuAtTheRequestedTime() {
+        Simulator s = sim(new GatedFifo(), 1, 0, CostModel.ZERO);
+        s.add(new PoissonWorkload("r", SchedAttr.DEFAULT, 500, new Dist.Fixed(10 * US), 0));
+        SimResult r = s.run(100 * MS);
+        assertTrue(r.row("r").completed() > 35, "completed " + r.row("r").completed());
+        assertTrue(r.counters().get("kicks") > 35);
+        // every request waits for the next 1ms boundary: latency between 10us and 1ms + queueing
+        assertTrue(r.row("r").latencyMeanUs() > 400, "mean " + r.row("r").latencyMeanUs());
+    }
+
+    /** Per-CPU FIFO that asks for periodic balancing every 1ms and counts the calls. */
+    static final class PeriodicBalancer extends SchedPolicy {
+        final java.util.ArrayDeque<Task> q = new java.util.ArrayDeque<>();
+        int busyBalances, idleBalances;
+        @Override public String name() { return "balancer"; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) { q.addLast(t); }
+        @Override public Task pickNext(int cpu, long nowNs) { return q.pollFirst(); }
+        @Override public long balanceIntervalNs() { return MS; }
+        @Override public int balance(int cpu, boolean idle, long nowNs) {
+            if (idle) idleBalances++; else busyBalances++;
+            return 0;
+        }
+    }
+
+    @Test
+    void periodicBalanceRunsOnEveryBusyCpuAtTheInterval() {
+        PeriodicBalancer p = new PeriodicBalancer();
+        Simulator s = sim(p, 2, 0, CostModel.ZERO);
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 2));
+        s.run(10 * MS + 1);
+        assertEquals(20, p.busyBalances, "2 busy CPUs x 10 balance points");
+        assertEquals(0, p.idleBalances);
+    }
+
+    /** A broken policy that hands out a task twice. */
+    static final class Duplicating extends SchedPolicy {
+        Task last;
+        @Override public String name() { return "dup"; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) { last = t; }
+        @Override public Task pickNext(int cpu, long nowNs) { return last; }
+    }
+
+    @Test
+    void aPolicyThatBreaksOwnershipIsCaughtWithItsName() {
+        Simulator s = sim(new Duplicating(), 2, 0, CostModel.ZERO);
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 1));
+        var e = assertThrows(IllegalStateException.class, () -> s.run(MS));
+        assertTrue(e.getMessage().contains("dup") && e.getMessage().contains("RUNNING"), e.getMessage());
+    }
+
+    @Test
+    void phasesTasksReportWakeupToDoneLatency() {
+        Simulator s = sim(PolicyRegistry.create("rr"), 1, 10 * US, CostModel.ZERO);
+        s.add(new PhasesWorkload("io", SchedAttr.DEFAULT, new Dist.Fixed(20 * US), new Dist.Fixed(180 * US), 0, 1));
+        SimResult r = s.run(10 * MS);
+        assertEquals(50, r.row("io").completed());
+        assertEquals(20.0, r.row("io").latencyMaxUs(), 1e-9);
+        assertEquals(0.1, r.row("io").cpuShare(), 1e-3);
+        assertEquals(List.of("io"), r.rows().stream().map(SimResult.Row::name).toList());
+    }
+}

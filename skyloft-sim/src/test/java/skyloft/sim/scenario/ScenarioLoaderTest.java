@@ -1,0 +1,131 @@
+package skyloft.sim.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import skyloft.sim.SimResult;
+
+/** Scenario files: what a good one becomes, and that bad ones name file, field, value and what is allowed. */
+class ScenarioLoaderTest {
+
+    static Scenario parse(String text) {
+        return ScenarioLoader.parse("bad.yaml", "bad", text);
+    }
+
+    /** Asserts the error mentions the file and every fragment. */
+    static void refused(String text, String... fragments) {
+        ScenarioException e = assertThrows(ScenarioException.class, () -> parse(text));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("bad.yaml: "), m);
+        for (String f : fragments) assertTrue(m.contains(f), "missing '" + f + "' in: " + m);
+    }
+
+    static final String GOOD = """
+            # a comment
+            name: demo
+            cpus: 2
+            duration: 20ms
+            seed: 9
+            tick: 50us
+            policy: rr
+            params: {slice: 20us}
+            costs: {switch: 200ns, preempt_delay: 2us, migration: 0}
+            tasks:
+              - {name: rt, type: periodic, runtime: 500us, period: 2ms, offset: 100us}
+              - name: web
+                type: poisson
+                rate: 10k/s
+                service: {mix: [{p: 0.9, value: {exp: 5us}}, {p: 0.1, value: {lognormal: {mean: 50us, sigma: 1.0}}}]}
+                app: lc
+              - {name: bg, type: hog, count: 2, nice: 5}
+              - {name: io, type: phases, run: 20us, sleep: {exp: 200us}}
+            """;
+
+    @Test
+    void aGoodFileParsesAndRuns() {
+        Scenario s = parse(GOOD);
+        assertEquals("demo", s.name());
+        assertEquals(2, s.cpus());
+        assertEquals(20_000_000, s.durationNs());
+        assertEquals(50_000, s.tickNs());
+        assertEquals(200, s.costs().switchNs());
+        assertEquals(2_000, s.costs().preemptDelayNs());
+        assertEquals(List.of("rt", "web", "bg", "io"), s.tasks().stream().map(Scenario.TaskSpec::name).toList());
+        SimResult r = s.run(null);
+        assertEquals("rr", r.policy());
+        assertEquals(10, r.row("rt").completed());
+        assertEquals(2, r.row("bg").tasks());
+        assertTrue(r.row("web").completed() > 100, "web " + r.row("web").completed());
+        assertTrue(r.row("io").completed() > 10);
+    }
+
+    @Test
+    void ratesAndLoadsAreConverted() {
+        Scenario s = parse("""
+                duration: 1s
+                tasks:
+                  - {name: a, type: poisson, rate: 2.5M/s, service: 100ns}
+                """);
+        assertEquals(1, s.tasks().size());
+        SimResult r = parse("""
+                duration: 100ms
+                cpus: 2
+                tasks:
+                  - {name: a, type: poisson, load: 0.5, service: 10us}
+                """).run(null);
+        assertEquals(0.5, r.row("a").cpuShare(), 0.03, "load 0.5 of 2 CPUs");
+    }
+
+    @Test
+    void durationWithoutUnitIsRefused() {
+        refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
+        refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
+        refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2xs, period: 7ms}]", "tasks[0] (t2).runtime", "2xs", "ns, us, ms or s");
+    }
+
+    @Test
+    void unknownFieldsTypesAndMissingFieldsAreRefused() {
+        refused("duration: 20ms\ntasks: [{name: a, type: hog, prio: 3}]", "tasks[0] (a).prio", "not a known field", "allowed", "nice");
+        refused("duration: 20ms\ntasks: [{name: a, type: periodic2}]", "tasks[0] (a).type", "periodic2", "allowed hog, periodic, phases, poisson");
+        refused("duration: 20ms\ntasks: [{name: a, type: periodic, period: 5ms}]", "tasks[0] (a).runtime", "required");
+        refused("tasks: [{name: a, type: hog}]", "duration", "required");
+        refused("duration: 20ms\ncpu: 2\ntasks: [{name: a, type: hog}]", "(top level).cpu", "allowed", "cpus");
+        refused("duration: 20ms\ntasks: []", "tasks", "non-empty list");
+        refused("duration: 20ms\ntasks: [{name: a, type: hog}, {name: a, type: hog}]", "tasks[1].name", "'a'", "unique");
+    }
+
+    @Test
+    void badNumbersRatesAndDistributionsAreRefused() {
+        refused("duration: 20ms\ncpus: 0\ntasks: [{name: a, type: hog}]", "cpus", "0", "allowed an integer 1..1024");
+        refused("duration: 20ms\ntasks: [{name: a, type: hog, nice: 25}]", "tasks[0] (a).nice", "25", "-20..19");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 100k, service: 5us}]", "tasks[0] (a).rate", "'100k'", "100k/s");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, load: 0.5, service: 5us}]", "exactly one");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {mix: [{p: 0.5, value: 1us}, {p: 0.4, value: 2us}]}}]",
+                "tasks[0] (a).service.mix", "0.900000", "sum to 1");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {gamma: 3us}}]", "service", "'gamma'", "allowed", "lognormal");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {bimodal: [{p: 0.3, value: 1us}, {p: 0.3, value: 1us}, {p: 0.4, value: 1us}]}}]",
+                "bimodal needs exactly 2");
+    }
+
+    @Test
+    void deadlineParametersOutOfOrderAreRefusedWithTheTask() {
+        refused("duration: 20ms\ntasks: [{name: t1, type: periodic, runtime: 6ms, deadline: 5ms, period: 5ms}]",
+                "tasks[0] (t1)", "runtime <= deadline <= period", "6ms");
+    }
+
+    @Test
+    void brokenYamlIsRefused() {
+        refused("duration: 20ms\ntasks: [{name: a, type: hog}\n", "not a valid YAML file");
+        refused("duration: 20ms\nduration: 30ms\ntasks: [{name: a, type: hog}]", "not a valid YAML file", "duration");
+    }
+
+    @Test
+    void anUnknownPolicyIsNamedWhenRun() {
+        Scenario s = parse("duration: 1ms\npolicy: nosuch\ntasks: [{name: a, type: hog}]");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.run(null));
+        assertTrue(e.getMessage().contains("bad.yaml: policy") && e.getMessage().contains("nosuch") && e.getMessage().contains("fifo"), e.getMessage());
+    }
+}
