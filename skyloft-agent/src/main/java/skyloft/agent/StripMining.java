@@ -32,8 +32,7 @@ import java.util.Map;
  * Strip-mining of simple counted loops, so that their poll leaves the hot loop. A poll inside a
  * loop body (a volatile load) stops the JIT from vectorizing or freely scheduling that loop;
  * measured, it made a dense matrix multiply 3x slower. For an innermost, call-free loop whose
- * only way out is its head's test (no break, no return), of the
- * javac shape
+ * only way out is its head's test (no break, no return), of the javac shape
  * <pre>
  *   head: iload i; BOUND; if_icmpge|if_icmpgt|if_icmple|if_icmplt exit; BODY; goto head; exit:
  *   head: iload i; ifge|ifgt|ifle|iflt exit; BODY; goto head; exit:       (BOUND = 0)
@@ -49,10 +48,11 @@ import java.util.Map;
  *         Poll.poll(); goto head
  * </pre>
  * Correctness: BOUND is unchanged while BODY runs, and {@code i < lim} implies the original
- * condition (int overflow in computing lim can only make the inner test fail early), so every iteration the original would run still runs and no other; when BODY moves
- * {@code i} some other way the inner test just fails early and the head re-checks. The poll runs
- * at least every STRIP iterations and once per loop exit. STRIP shrinks with the body's size
- * (4096 / instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
+ * condition (int overflow in computing lim can only make the inner test fail early), so every
+ * iteration the original would run still runs and no other; when BODY moves {@code i} some
+ * other way the inner test just fails early and the head re-checks. The poll runs every STRIP
+ * iterations; a loop that ends does not poll. STRIP shrinks with the body's size (4096 /
+ * instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
  * Not thread-safe per instance: one instance per method transformation.
  */
 final class StripMining {
