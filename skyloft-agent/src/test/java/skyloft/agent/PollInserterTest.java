@@ -196,6 +196,20 @@ class PollInserterTest {
     }
 
     @Test
+    void aClassWhoseOwnClassFileIsNoResourceStillGetsItsFrames() throws Exception {
+        // A loader with no application resources (only the boot loader's): the class itself and
+        // its frames' merge of this/String must be resolved from the class's own bytes.
+        try (var bare = new java.net.URLClassLoader("bare", new java.net.URL[0], null)) {
+            assertTrue(bare.getResource("agenttest/samples/Merge.class") == null);
+            PollInserter.Result r = PollInserter.instrument(bytesOf("agenttest.samples.Merge"), bare,
+                    PollInserter.Options.DEFAULT.withStripMining(false));
+            assertTrue(r.changed() && r.backEdgePolls() == 1, r.toString());
+            ClassModel m = ClassFile.of().parse(r.bytes());
+            assertEquals(1, pollsIn(m, "pick"));
+        }
+    }
+
+    @Test
     void malformedBytesAndBadStridesAreRejectedWithTheValue() {
         assertThrows(IllegalArgumentException.class, () -> PollInserter.instrument(new byte[] {1, 2, 3}));
         var e = assertThrows(IllegalArgumentException.class, () -> PollInserter.Options.DEFAULT.withStride(0));
