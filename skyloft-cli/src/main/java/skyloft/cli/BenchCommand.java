@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code skyloft bench NAME}: each benchmark is a subcommand; every one takes {@code --json FILE}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark with its baselines (jdk-default, platform, continuation) in the same run.",
-        subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchPreemptCommand.class})
+        subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchPreemptCommand.class,
+                BenchPickCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -33,6 +33,17 @@ public final class PolicyRegistry {
                         new Param("min_granularity", "12.5us", "shortest slice; the period grows beyond latency/min_granularity tasks"),
                         new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt")),
                 Cfs::new));
+        register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep, per-task slice",
+                List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it")),
+                Eevdf::new));
+        register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
+                List.of(), O1::new));
+        register(new Info("ws", "work stealing with enforced slices (Skyloft): per-CPU FIFO, idle CPUs steal half a random victim's queue",
+                List.of(new Param("slice", "5us", "time slice, 1us..1s; a task's own slice attribute wins")),
+                WorkStealing::new));
+        register(new Info("shinjuku", "Shinjuku-style single global FCFS queue with a preemption quantum (processor sharing), no dispatcher core",
+                List.of(new Param("quantum", "10us", "preemption quantum, 1us..1s; a task's own slice attribute wins")),
+                Shinjuku::new));
         register(new Info("deadline", "SCHED_DEADLINE: EDF over constant bandwidth servers (runtime/deadline/period), throttling, admission control",
                 List.of(new Param("placement", "global", "global (one EDF queue) or partitioned (first fit decreasing by bandwidth)"),
                         new Param("cap", "0.95", "admitted bandwidth per CPU, 0.01..1 (Linux: 950000/1000000)"),
@@ -41,6 +52,8 @@ public final class PolicyRegistry {
         register(new Info("rm", "rate-monotonic fixed priorities by period, partitioned; admission by Liu & Layland then response-time analysis",
                 List.of(new Param("admission", "on", "on: refuse sets that fail both tests; off: admit everything")),
                 RateMonotonic::new));
+        register(new Info("goodness", "Linux 2.4 O(n) baseline: one global queue scanned for the best goodness (counter + 20 - nice)",
+                List.of(), Goodness::new));
     }
 
     private PolicyRegistry() {}

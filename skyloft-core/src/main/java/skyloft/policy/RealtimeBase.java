@@ -110,7 +110,7 @@ abstract class RealtimeBase extends SchedPolicy {
                     + fmt(proposed.deadlineNs()) + " / period " + fmt(proposed.periodNs()) + " for " + task.name()
                     + ": " + why + " (or create the policy with admission=off)");
         }
-        if (partitioned) firstFitDecreasing(true);
+        if (partitioned) { if (cpus == 1) s.home = 0; else firstFitDecreasing(true); } // one CPU: nothing to place
     }
 
     static String fmt(long ns) { return skyloft.util.Durations.format(ns); }

@@ -362,6 +362,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             long requested = 0, delivered = 0;
             for (Carrier c : carriers) { requested += c.preemptRequests; delivered += c.preemptDelivered; }
             String timer = timerMode == TimerMode.OFF ? "off" : timerMode.name().toLowerCase() + " every " + Durations.format(tickNs)
+                    + (ticker != null && ticker.pinnedTo >= 0 ? " on CPU " + ticker.pinnedTo : " (shares the carriers' CPUs)")
                     + (ticker != null && ticker.slackProblem != null ? " (timer slack not lowered: " + ticker.slackProblem + ")" : "");
             var pre = new RuntimeStats.Preemption(timer, requested, delivered,
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
@@ -699,6 +700,12 @@ public final class SkyloftRuntime implements AutoCloseable {
         } else {
             pinning = "not pinned: " + problem;
         }
+    }
+
+    /** An OS CPU this process may use that no carrier is pinned to, or -1 (then the timer
+     *  shares the carriers' cores and its wakeups preempt them). */
+    int spareOsCpu() {
+        return pin && osCpus.size() > carriers.length ? osCpus.get(carriers.length) : -1;
     }
 
     void carrierStopped(Carrier c) {

@@ -17,6 +17,8 @@ final class Ticker extends Thread {
 
     /** Why lowering the timer slack failed, or null; written once at start, read by stats. */
     volatile String slackProblem;
+    /** OS CPU the timer is pinned to (one no carrier uses), or -1; written once at start. */
+    volatile int pinnedTo = -1;
     /** CPU time this thread has used, sampled now and then; written here, read by stats. */
     volatile long cpuNs;
     /** True while there is nothing to watch (no busy CPU, no kick): set by the timer and cleared
@@ -38,6 +40,8 @@ final class Ticker extends Thread {
     @Override
     public void run() {
         if (mode == TimerMode.SLEEP) slackProblem = Affinity.setTimerSlackNs(1);
+        int spare = rt.spareOsCpu();
+        if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
         long next = System.nanoTime() + tickNs;

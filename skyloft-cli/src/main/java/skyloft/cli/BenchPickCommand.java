@@ -1,0 +1,38 @@
+package skyloft.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.PickBench;
+
+/** {@code skyloft bench pick}: ns per pick-next + enqueue per policy as the run queue grows. */
+@Command(name = "pick", mixinStandardHelpOptions = true,
+        description = "Cost of one scheduling decision (pickNext + enqueue cycle) per policy, for 10, 1k, 100k and 1M runnable tasks.")
+final class BenchPickCommand implements Callable<Integer> {
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the result rows as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--runnable", split = ",", paramLabel = "LIST", description = "Runnable task counts (default 10,1000,100000,1000000).")
+    List<Integer> runnable;
+
+    @Option(names = "--policies", split = ",", paramLabel = "LIST", description = "Policies to measure (default: all registered).")
+    List<String> policies;
+
+    @Override
+    public Integer call() throws Exception {
+        int[] counts = runnable == null ? PickBench.DEFAULT_RUNNABLE : runnable.stream().mapToInt(Integer::intValue).toArray();
+        List<String> names = policies == null ? PickBench.defaultPolicies() : policies;
+        System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
+                + PickBench.RUNS + " runs (noisy on a shared machine)");
+        BenchResult res = PickBench.run(names, counts, System.out);
+        res.printTable(System.out);
+        if (json != null) {
+            res.writeJson(json);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+}

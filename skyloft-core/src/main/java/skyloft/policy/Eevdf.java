@@ -1,0 +1,300 @@
+package skyloft.policy;
+
+import java.io.PrintWriter;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.NiceWeights;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StopReason;
+import skyloft.spi.Task;
+
+/**
+ * EEVDF (Earliest Eligible Virtual Deadline First), Linux 6.6+, at microsecond scale. Each CPU
+ * tracks V, the weight-averaged vruntime of its runnable tasks (the running one included); a
+ * task's lag is w x (V - vruntime), and the lags sum to zero. A task is eligible when its lag is
+ * not negative (vruntime &lt;= V). Its virtual deadline is vruntime + slice x 1024 / weight; the
+ * eligible task with the earliest virtual deadline runs. When the running task's vruntime
+ * reaches its deadline it gets a new one and, if others wait, is preempted. A task keeps its lag
+ * across sleep: it is placed at V - lag x (W + w) / W, so that adding its own weight to the
+ * average leaves its lag intact (lag clamped to two slices, own or base whichever is longer, as Linux clamps it to two slices or a tick). A new task
+ * starts at lag 0 with a first deadline half a slice away. A woken task preempts only if it
+ * would be the pick. Yield pushes the task's deadline one slice later.
+ *
+ * <p>Parameters: {@code slice} (base slice, default 12.5us as Skyloft's). A task's own
+ * {@code sliceNs} attribute replaces it for that task: short slices get earlier deadlines and so
+ * lower latency, at the same long-run share.
+ *
+ * <p>Good at: fairness by weight like CFS plus latency control per task through the slice,
+ * without CFS's heuristics. Bad at: a task's latency still grows with the total weight
+ * runnable; short slices cost more switches.
+ *
+ * <p>Implementation: two heaps per CPU stand in for Linux's augmented red-black tree: eligible
+ * candidates by deadline, and not-yet-eligible tasks by vruntime. At pick time tasks that
+ * became eligible move over, and a heap top found ineligible (V moved back) moves back; each
+ * move is O(log n), so pick is O(log n) amortized. V is kept as sums relative to a zero point
+ * that follows the running task (exact integers, as Linux's avg_vruntime). Multicore as CFS:
+ * per-CPU queues, idle pull of half the busiest queue, periodic balance; a moved task keeps its
+ * lag. Concurrency: serialized by the host; plain fields.
+ */
+public final class Eevdf extends SchedPolicy {
+    public static final long DEFAULT_SLICE_NS = 12_500;
+
+    static final class Entity extends TaskHeap.Node {
+        long vruntime, deadline, vlag, execStartNs;
+        int weight;
+        int cpu = -1;
+        boolean counted;
+        Entity(Task t) { super(t); }
+    }
+
+    static final class Rq {
+        final TaskHeap eligible = new TaskHeap(); // key = virtual deadline
+        final TaskHeap pending = new TaskHeap();  // key = vruntime
+        long zero, sumW, sumWv;                   // sumWv = sum of w * (v - zero)
+        Entity curr;
+        int queued() { return eligible.size() + pending.size(); }
+    }
+
+    private final long sliceNs;
+    private Rq[] rqs;
+    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
+
+    public Eevdf() {
+        this(DEFAULT_SLICE_NS);
+    }
+
+    public Eevdf(long sliceNs) {
+        this.sliceNs = sliceNs;
+    }
+
+    Eevdf(PolicyParams p) {
+        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000));
+    }
+
+    @Override
+    public String name() {
+        return "eevdf";
+    }
+
+    @Override
+    protected void init(int cpus) {
+        rqs = new Rq[cpus];
+        for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
+        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = 0;
+    }
+
+    private static Entity e(Task t) {
+        if (t.policyState instanceof Entity e) return e;
+        Entity e = new Entity(t);
+        e.weight = t.attr().weight();
+        t.policyState = e;
+        return e;
+    }
+
+    private long vsliceOf(Entity e) {
+        long s = e.task.attr().sliceNs() > 0 ? e.task.attr().sliceNs() : sliceNs;
+        return s * NiceWeights.NICE_0_WEIGHT / e.weight;
+    }
+
+    // ---- the weighted average V ----
+
+    private static long avg(Rq rq) {
+        return rq.sumW == 0 ? rq.zero : rq.zero + Math.floorDiv(rq.sumWv, rq.sumW);
+    }
+
+    private static boolean eligible(Rq rq, Entity e) {
+        return (e.vruntime - rq.zero) * rq.sumW <= rq.sumWv;
+    }
+
+    private static void count(Rq rq, Entity e) {
+        rq.sumW += e.weight;
+        rq.sumWv += e.weight * (e.vruntime - rq.zero);
+        e.counted = true;
+    }
+
+    private static void uncount(Rq rq, Entity e) {
+        rq.sumW -= e.weight;
+        rq.sumWv -= e.weight * (e.vruntime - rq.zero);
+        e.counted = false;
+    }
+
+    private static void moveZero(Rq rq, long zero) {
+        rq.sumWv -= rq.sumW * (zero - rq.zero);
+        rq.zero = zero;
+    }
+
+    private void updateCurr(Rq rq, long nowNs) {
+        Entity c = rq.curr;
+        if (c == null) return;
+        long delta = nowNs - c.execStartNs;
+        if (delta <= 0) return;
+        c.execStartNs = nowNs;
+        long dv = delta * NiceWeights.NICE_0_WEIGHT / c.weight;
+        c.vruntime += dv;
+        rq.sumWv += c.weight * dv;
+        moveZero(rq, c.vruntime);
+    }
+
+    // ---- queueing ----
+
+    private static void insert(Rq rq, Entity e) {
+        if (eligible(rq, e)) { e.key = e.deadline; rq.eligible.add(e); }
+        else { e.key = e.vruntime; rq.pending.add(e); }
+    }
+
+    private static void unlink(Rq rq, Entity e) {
+        if (!rq.eligible.remove(e)) rq.pending.remove(e);
+    }
+
+    /** Moves tasks between the two heaps until the eligible top is truly eligible; returns it. */
+    private Entity best(Rq rq) {
+        while (true) {
+            Entity p;
+            while ((p = (Entity) rq.pending.peek()) != null && eligible(rq, p)) {
+                rq.pending.poll();
+                p.key = p.deadline;
+                rq.eligible.add(p);
+                eligibilityFlips++;
+            }
+            Entity top = (Entity) rq.eligible.peek();
+            if (top == null || eligible(rq, top)) return top;
+            rq.eligible.poll();
+            top.key = top.vruntime;
+            rq.pending.add(top);
+            eligibilityFlips++;
+        }
+    }
+
+    @Override
+    public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        Entity e = e(task);
+        e.weight = task.attr().weight();
+        if (reason == EnqueueReason.NEW || reason == EnqueueReason.WAKEUP) {
+            long lag = reason == EnqueueReason.NEW ? 0 : e.vlag;
+            long limit = 2 * Math.max(vsliceOf(e), sliceNs * NiceWeights.NICE_0_WEIGHT / e.weight);
+            lag = Math.max(-limit, Math.min(limit, lag));
+            if (rq.sumW > 0) lag = lag * (rq.sumW + e.weight) / rq.sumW;
+            e.vruntime = avg(rq) - lag;
+            e.deadline = e.vruntime + (reason == EnqueueReason.NEW ? vsliceOf(e) / 2 : vsliceOf(e));
+        } else if (reason == EnqueueReason.YIELD) {
+            e.deadline += vsliceOf(e);
+        }
+        e.cpu = cpu;
+        count(rq, e);
+        insert(rq, e);
+        Entity c = rq.curr;
+        if (c != null && reason != EnqueueReason.YIELD && reason != EnqueueReason.PREEMPTED && best(rq) == e
+                && (!eligible(rq, c) || e.deadline < c.deadline)) {
+            wakeupPreemptions++;
+            ctx.requestPreempt(cpu);
+        }
+    }
+
+    @Override
+    public Task pickNext(int cpu, long nowNs) {
+        Rq rq = rqs[cpu];
+        Entity e = best(rq);
+        if (e == null) e = (Entity) rq.pending.peek(); // unreachable: the least vruntime is always eligible
+        if (e == null) return null;
+        unlink(rq, e);
+        rq.curr = e;
+        return e.task;
+    }
+
+    @Override
+    public void running(int cpu, Task task, long nowNs) {
+        e(task).execStartNs = nowNs;
+        moveZero(rqs[cpu], e(task).vruntime);
+    }
+
+    @Override
+    public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        Entity c = e(task);
+        if (c.vruntime < c.deadline) return false;
+        c.deadline = c.vruntime + vsliceOf(c);
+        deadlineExpiries++;
+        return rq.queued() > 0;
+    }
+
+    @Override
+    public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
+        Rq rq = rqs[cpu];
+        updateCurr(rq, nowNs);
+        Entity e = e(task);
+        if (rq.curr == e) rq.curr = null;
+        if (e.counted) {
+            e.vlag = avg(rq) - e.vruntime;
+            uncount(rq, e);
+        }
+    }
+
+    @Override
+    public void attrChanged(Task task, SchedAttr old, long nowNs) {
+        Entity e = e(task);
+        if (e.counted) {
+            Rq rq = rqs[e.cpu];
+            if (rq.curr == e) updateCurr(rq, nowNs);
+            boolean queued = e.queued();
+            if (queued) unlink(rq, e);
+            uncount(rq, e);
+            e.weight = task.attr().weight();
+            count(rq, e);
+            if (queued) insert(rq, e);
+        } else {
+            e.weight = task.attr().weight();
+        }
+    }
+
+    @Override
+    public int balance(int cpu, boolean idle, long nowNs) {
+        Rq dst = rqs[cpu];
+        int busiest = -1;
+        for (int c = 0; c < rqs.length; c++) {
+            if (c != cpu && (busiest < 0 || rqs[c].queued() > rqs[busiest].queued())) busiest = c;
+        }
+        if (busiest < 0) return 0;
+        Rq src = rqs[busiest];
+        int srcNr = src.queued() + (src.curr != null ? 1 : 0), dstNr = dst.queued() + (dst.curr != null ? 1 : 0);
+        if (!idle && srcNr - dstNr < 2) return 0;
+        int want = idle ? (src.queued() + 1) / 2 : (srcNr - dstNr) / 2;
+        int moved = 0;
+        updateCurr(dst, nowNs);
+        for (; moved < want && src.queued() > 0; moved++) {
+            TaskHeap h = src.pending.isEmpty() ? src.eligible : src.pending; // prefer tasks that would wait anyway
+            Entity e = (Entity) h.at(h.size() - 1);
+            h.remove(e);
+            long lag = avg(src) - e.vruntime;
+            uncount(src, e);
+            e.vruntime = avg(dst) - lag;
+            e.deadline = e.vruntime + vsliceOf(e);
+            e.cpu = cpu;
+            count(dst, e);
+            insert(dst, e);
+        }
+        migrations += moved;
+        return moved;
+    }
+
+    @Override
+    public long balanceIntervalNs() {
+        return 16 * sliceNs;
+    }
+
+    // ---- for tests and traces ----
+
+    public long avgVruntimeNs(int cpu) { return avg(rqs[cpu]); }
+    public static long vruntimeNs(Task t) { return e(t).vruntime; }
+    public static long deadlineNs(Task t) { return e(t).deadline; }
+
+    @Override
+    public void dump(PrintWriter out) {
+        out.print(name() + " slice=" + sliceNs + "ns queued");
+        for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
+        out.println(" wakeupPreemptions=" + wakeupPreemptions + " deadlineExpiries=" + deadlineExpiries
+                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips);
+    }
+}

@@ -1,0 +1,120 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+class EevdfTest {
+    static final long US = 1_000;
+
+    private static List<StepTask> counted(StepHost h) {
+        return h.tasks().stream().filter(t -> t.state() == StepHost.State.QUEUED || t.state() == StepHost.State.RUNNING).toList();
+    }
+
+    /** Random spawns, runs, sleeps and wakes on one CPU; {@code check} runs after every step. */
+    private static void randomRun(Eevdf p, StepHost h, long seed, Runnable afterEachStep, Runnable afterEachPick) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<StepTask> blocked = new ArrayList<>();
+        for (int step = 0; step < 3000; step++) {
+            switch (rnd.nextInt(6)) {
+                case 0 -> { if (h.tasks().size() < 12) h.spawn("t" + h.tasks().size(), SchedAttr.DEFAULT.withNice(rnd.nextInt(-5, 8)), 0); }
+                case 1, 2 -> {
+                    h.runFor(0, rnd.nextLong(1 * US, 60 * US), 2 * US);
+                }
+                case 3 -> { if (h.running(0) != null) blocked.add(h.stop(0, StopReason.BLOCK)); }
+                case 4 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
+                default -> {
+                    if (h.running(0) == null && h.schedule(0) != null) afterEachPick.run();
+                }
+            }
+            afterEachStep.run();
+        }
+    }
+
+    @Test
+    void lagsSumToZero() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 1, 1);
+        long[] checks = {0};
+        randomRun(p, h, 11, () -> {
+            long v = p.avgVruntimeNs(0), sum = 0, w = 0;
+            for (StepTask t : counted(h)) {
+                sum += (long) t.attr().weight() * (v - Eevdf.vruntimeNs(t));
+                w += t.attr().weight();
+            }
+            // V is rounded down to a whole ns, so the sum is within one ns of total weight of zero.
+            assertTrue(sum <= 0 && sum > -Math.max(w, 1), "sum of lags " + sum + " with total weight " + w);
+            if (w > 0) checks[0]++;
+        }, () -> { });
+        assertTrue(checks[0] > 1000);
+    }
+
+    @Test
+    void onlyEligibleTasksArePickedAndTheEarliestDeadlineAmongThem() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 1, 2);
+        long[] picks = {0};
+        randomRun(p, h, 12, () -> { }, () -> {
+            StepTask cur = h.running(0);
+            long v = p.avgVruntimeNs(0);
+            assertTrue(Eevdf.vruntimeNs(cur) <= v, "picked an ineligible task");
+            for (StepTask t : counted(h)) {
+                if (t != cur && Eevdf.vruntimeNs(t) <= v) assertTrue(Eevdf.deadlineNs(cur) <= Eevdf.deadlineNs(t), "an eligible task had an earlier deadline");
+            }
+            picks[0]++;
+        });
+        assertTrue(picks[0] > 100, "picks checked: " + picks[0]);
+    }
+
+    /**
+     * Three CPU-bound nice-0 tasks with slices 5us, 12.5us (the default) and 100us share one CPU
+     * equally, but the short-slice one runs in short turns with short waits between them: its
+     * mean wait per dispatch (latency) is far below the long-slice one's. (With sleepers, the
+     * lag kept across sleep decides when a task becomes eligible, and the slice only decides
+     * the order among eligible ones.)
+     */
+    @Test
+    void shortSliceTaskWaitsLessThanLongSliceTaskOfTheSameWeight() {
+        StepHost h = new StepHost(new Eevdf(), 1, 3);
+        StepTask shortSlice = h.spawn("short", SchedAttr.DEFAULT.withSliceNs(5 * US), 0);
+        StepTask mid = h.spawn("default", SchedAttr.DEFAULT, 0);
+        StepTask longSlice = h.spawn("long", SchedAttr.DEFAULT.withSliceNs(100 * US), 0);
+        while (h.now() < 30_000 * US) h.runFor(0, 1_000 * US, US);
+        long total = shortSlice.runNs() + mid.runNs() + longSlice.runNs();
+        for (StepTask t : new StepTask[] {shortSlice, mid, longSlice}) {
+            assertEquals(33.3, 100.0 * t.runNs() / total, 2.0, t.name() + " share");
+        }
+        double shortWait = (double) shortSlice.waitNs() / shortSlice.switches();
+        double longWait = (double) longSlice.waitNs() / longSlice.switches();
+        assertTrue(shortWait * 3 < longWait, "mean wait per dispatch: 5us slice " + shortWait + "ns, 100us slice " + longWait + "ns");
+    }
+
+    @Test
+    void lagIsKeptAcrossSleep() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        StepTask c = h.spawn("c", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(30 * US);
+        h.tick(0); // brings a's vruntime up to date: a ran 30us ahead of b and c, V = 10us, lag = -20us
+        long lagBefore = p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a);
+        assertEquals(-20 * US, lagBefore);
+        h.stop(0, StopReason.BLOCK);
+        h.schedule(0);
+        h.advance(50 * US);
+        h.stop(0, StopReason.PREEMPT);
+        h.wake(a);
+        long lagAfter = p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a);
+        assertEquals(lagBefore, lagAfter, 1, "lag before sleep " + lagBefore + " after " + lagAfter);
+    }
+}

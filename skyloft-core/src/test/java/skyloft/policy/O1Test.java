@@ -1,0 +1,81 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+class O1Test {
+    static final long US = 1_000;
+
+    @Test
+    void timeslicesFollowStaticPriority() {
+        assertEquals(800 * US, O1.timesliceNs(100));
+        assertEquals(100 * US, O1.timesliceNs(120));
+        assertEquals(5 * US, O1.timesliceNs(139));
+    }
+
+    @Test
+    void highestPriorityAlwaysRunsFirst() {
+        StepHost h = new StepHost(new O1(), 1, 1);
+        int[] nices = {5, -3, 10, 0, -10, 19, -20};
+        for (int n : nices) h.spawn("nice" + n, SchedAttr.DEFAULT.withNice(n), 0);
+        int[] expected = {-20, -10, -3, 0, 5, 10, 19};
+        for (int n : expected) {
+            StepTask t = h.schedule(0);
+            assertEquals(n, t.attr().nice(), "ran " + t);
+            h.stop(0, StopReason.EXIT);
+        }
+    }
+
+    @Test
+    void wokenHigherPriorityTaskPreempts() {
+        StepHost h = new StepHost(new O1(), 1, 1);
+        StepTask low = h.spawn("low", SchedAttr.DEFAULT.withNice(10), 0);
+        assertEquals(low, h.schedule(0));
+        h.spawn("high", SchedAttr.DEFAULT.withNice(-5), 0);
+        assertTrue(h.preemptPending(0));
+    }
+
+    @Test
+    void expiredTasksWaitForTheArraySwap() {
+        O1 p = new O1();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a-nice0", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b-nice10", SchedAttr.DEFAULT.withNice(10), 0);
+        assertEquals(a, h.runFor(0, 1_000 * US, US)); // runs its 100us slice, then is preempted
+        assertEquals(100 * US, a.runNs());
+        assertTrue(p.isExpired(0, a), "a CPU hog goes to the expired array");
+        StepTask late = h.spawn("late-nice19", SchedAttr.DEFAULT.withNice(19), 0);
+        assertEquals(b, h.runFor(0, 1_000 * US, US), "the lower priority b still runs before the expired a");
+        assertEquals(late, h.runFor(0, 1_000 * US, US), "so does a new nice 19 task");
+        assertEquals(1, a.switches(), "a waited for the swap");
+        assertEquals(a, h.runFor(0, 1_000 * US, US), "after the swap the highest priority runs first");
+    }
+
+    @Test
+    void interactiveSleeperReturnsToTheActiveArray() {
+        O1 p = new O1();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
+        assertEquals(sleeper, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        h.runFor(0, 900 * US, US); // the hog runs while the sleeper sleeps
+        h.wake(sleeper);
+        assertTrue(O1.prio(sleeper) < O1.prio(hog), "sleeping earned a bonus: " + O1.prio(sleeper) + " vs " + O1.prio(hog));
+        for (int i = 0; i < 10 && h.running(0) != sleeper; i++) {
+            if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
+            h.schedule(0);
+        }
+        assertEquals(sleeper, h.running(0));
+        h.runFor(0, 200 * US, US); // uses up its 100us slice
+        assertEquals(1, sleeper.preemptions());
+        assertFalse(p.isExpired(0, sleeper), "an interactive task goes back to the active array");
+    }
+}

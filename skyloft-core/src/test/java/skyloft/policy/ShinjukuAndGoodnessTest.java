@@ -1,0 +1,74 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+class ShinjukuAndGoodnessTest {
+    static final long US = 1_000;
+
+    @Test
+    void shinjukuServesOneQueueFirstComeFirstServedOnAnyCpu() {
+        StepHost h = new StepHost(new Shinjuku(), 2, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        h.schedule(1);
+        StepTask c = h.spawn("c", SchedAttr.DEFAULT, 0);
+        StepTask d = h.spawn("d", SchedAttr.DEFAULT, 1);
+        assertEquals(a, h.running(0));
+        assertEquals(b, h.running(1));
+        h.stop(1, StopReason.EXIT);
+        assertEquals(c, h.schedule(1), "the oldest waiting task, whichever CPU it arrived on");
+        h.stop(0, StopReason.EXIT);
+        assertEquals(d, h.schedule(0));
+        assertEquals(0, h.steals(), "one queue: nothing to steal");
+    }
+
+    @Test
+    void shinjukuQuantumGivesProcessorSharing() {
+        StepHost h = new StepHost(new Shinjuku(), 1, 1);
+        StepTask long1 = h.spawn("long1", SchedAttr.DEFAULT, 0);
+        assertEquals(long1, h.runFor(0, 100 * US, US));
+        assertEquals(0, long1.preemptions(), "alone: never preempted");
+        StepTask long2 = h.spawn("long2", SchedAttr.DEFAULT, 0);
+        StepTask shortOne = h.spawn("short", SchedAttr.DEFAULT, 0);
+        long start = h.now();
+        for (int i = 0; i < 100 && h.schedule(0) != shortOne; i++) h.runFor(0, 100 * US, US);
+        assertEquals(shortOne, h.running(0));
+        assertTrue(h.now() - start <= 2 * 10 * US + US, "the short request waited " + (h.now() - start) + "ns, at most two quanta");
+        assertTrue(long2.switches() == 1 && long1.preemptions() >= 1);
+    }
+
+    @Test
+    void goodnessPicksTheBestCounterPlusNice() {
+        StepHost h = new StepHost(new Goodness(), 1, 1);
+        h.spawn("nice0", SchedAttr.DEFAULT, 0);
+        StepTask better = h.spawn("nice-5", SchedAttr.DEFAULT.withNice(-5), 0);
+        assertEquals(better, h.schedule(0));
+    }
+
+    @Test
+    void goodnessRecalculatesWhenEveryCounterIsUsedAndSleepersGainCredit() {
+        Goodness p = new Goodness();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
+        assertEquals(sleeper, h.schedule(0));
+        h.stop(0, StopReason.BLOCK); // sleeps with its full 60us counter
+        assertEquals(hog, h.runFor(0, 1_000 * US, 10 * US)); // alone, runs its counter down...
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(hog, h.schedule(0), "...and a recalculation gives it a new counter");
+        h.wake(sleeper); // 60 / 2 + 60 = 90us of counter: better goodness than the hog's
+        assertTrue(h.preemptPending(0), "the sleeper's credit preempts the hog");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(sleeper, h.schedule(0));
+        h.runFor(0, 85 * US, US);
+        assertEquals(sleeper, h.running(0), "its counter grew beyond the 60us base");
+    }
+}
