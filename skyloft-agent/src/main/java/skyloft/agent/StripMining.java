@@ -15,6 +15,7 @@ import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
@@ -30,37 +31,62 @@ import java.util.Map;
 /**
  * Strip-mining of simple counted loops, so that their poll leaves the hot loop. A poll inside a
  * loop body (a volatile load) stops the JIT from vectorizing or freely scheduling that loop;
- * measured, it made a dense matrix multiply 3x slower. For an innermost, call-free loop of the
- * javac shape
+ * measured, it made a dense matrix multiply 3x slower. For an innermost, call-free loop whose
+ * only way out is its head's test (no break, no return), of the javac shape
  * <pre>
- *   head: iload i; BOUND; if_icmpge|if_icmpgt exit; BODY; goto head; exit:
+ *   head: iload i; BOUND; if_icmpge|if_icmpgt|if_icmple|if_icmplt exit; BODY; goto head; exit:
+ *   head: iload i; ifge|ifgt|ifle|iflt exit; BODY; goto head; exit:       (BOUND = 0)
  * </pre>
  * where BOUND is an int local, an int constant, or {@code aload a; arraylength}, and BODY never
- * stores to the locals BOUND reads, the loop is rewritten as
+ * stores to the locals BOUND reads, the loop is rewritten as (counting up; counting down mirrors it)
  * <pre>
  *   head: iload i; BOUND; if_icmpge|if_icmpgt exit
- *         lim = i + (int) min((long) BOUND - i [+ 1], STRIP)      // never past the original bound
+ *         lim = min(i + STRIP, BOUND [+ 1])                         // never past the original bound
  *   body: BODY
  *         if (i &lt; lim) goto body                                 // a plain counted loop for the JIT
  *         if (!(i &lt; BOUND)) goto exit                             // [&lt;=] for if_icmpgt
  *         Poll.poll(); goto head
  * </pre>
  * Correctness: BOUND is unchanged while BODY runs, and {@code i < lim} implies the original
- * condition, so every iteration the original would run still runs and no other; when BODY moves
- * {@code i} some other way the inner test just fails early and the head re-checks. The poll runs
- * at least every STRIP iterations and once per loop exit. STRIP shrinks with the body's size
- * (4096 / instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
+ * condition (int overflow in computing lim can only make the inner test fail early), so every
+ * iteration the original would run still runs and no other; when BODY moves {@code i} some
+ * other way the inner test just fails early and the head re-checks. The poll runs every STRIP
+ * iterations; a loop that ends does not poll. STRIP shrinks with the body's size (4096 /
+ * instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
  * Not thread-safe per instance: one instance per method transformation.
  */
 final class StripMining {
     static final int MIN_STRIP = 64;
     static final int MAX_STRIP = 1024;
     static final int MAX_BODY_INSNS = 256;
-    private static final MethodTypeDesc MIN_JJ = MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
+    private static final MethodTypeDesc MINMAX_II = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_int);
     private static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
 
     /** One loop to strip-mine: its head label, the induction local, the bound's instructions, the exit test. */
-    record Loop(Label head, int iSlot, List<Instruction> bound, Opcode exitTest, Label exit, int headInsns, int strip) {}
+    record Loop(Label head, int iSlot, List<Instruction> bound, Opcode headTest, Opcode exitTest, Label exit,
+                int headInsns, int strip) {
+        /** Counting up ({@code i < B}, {@code i <= B}) or down ({@code i > B}, {@code i >= B}). */
+        boolean up() {
+            return exitTest == Opcode.IF_ICMPGE || exitTest == Opcode.IF_ICMPGT;
+        }
+
+        /** Whether the loop runs while i equals the bound ({@code <=}, {@code >=}). */
+        boolean inclusive() {
+            return exitTest == Opcode.IF_ICMPGT || exitTest == Opcode.IF_ICMPLT;
+        }
+    }
+
+    /** The two-operand form of a loop-exit test, or null if it is not one we strip-mine. */
+    private static Opcode normalized(Opcode op) {
+        return switch (op) {
+            case IF_ICMPGE, IF_ICMPGT, IF_ICMPLE, IF_ICMPLT -> op;
+            case IFGE -> Opcode.IF_ICMPGE;
+            case IFGT -> Opcode.IF_ICMPGT;
+            case IFLE -> Opcode.IF_ICMPLE;
+            case IFLT -> Opcode.IF_ICMPLT;
+            default -> null;
+        };
+    }
 
     private StripMining() {}
 
@@ -104,14 +130,17 @@ final class StripMining {
             }
             k++;
         }
-        if (branchIdx < 0 || hd.size() < 3) return null;
+        if (branchIdx < 0 || hd.size() < 2) return null;
         if (!(hd.get(0) instanceof LoadInstruction li) || li.typeKind() != TypeKind.INT) return null;
         int iSlot = li.slot();
-        List<Instruction> bound = hd.subList(1, hd.size() - 1);
-        int[] boundSlots = boundSlots(bound, iSlot);
-        if (boundSlots == null) return null;
         BranchInstruction test = (BranchInstruction) hd.get(hd.size() - 1);
-        if (test.opcode() != Opcode.IF_ICMPGE && test.opcode() != Opcode.IF_ICMPGT) return null;
+        Opcode exitTest = normalized(test.opcode());
+        if (exitTest == null) return null;
+        boolean zeroBound = test.opcode() != exitTest; // ifle/iflt/ifge/ifgt compare with 0
+        if (zeroBound != (hd.size() == 2)) return null;
+        List<Instruction> bound = hd.subList(1, hd.size() - 1);
+        int[] boundSlots = zeroBound ? new int[0] : boundSlots(bound, iSlot);
+        if (boundSlots == null) return null;
         Integer exitIdx = labelAt.get(test.target());
         if (exitIdx == null || exitIdx <= branchIdx) return null;
         // The single back-edge: a goto to head before the exit label.
@@ -133,11 +162,18 @@ final class StripMining {
                 if (at != null && at > h && at <= g) return null;
             }
         }
-        // The body: call-free, bounded size, never writes the bound's locals.
+        // The body: one way out (the head's test), call-free, bounded size, never writes the
+        // bound's locals. Loops with early exits (searches) usually run a few iterations and
+        // cannot be vectorized anyway: a poll per iteration is cheaper than a strip's set-up.
         int insns = 0;
         for (int b = branchIdx + 1; b < g; b++) {
             if (!(els.get(b) instanceof Instruction ins)) continue;
             insns++;
+            if (ins instanceof ReturnInstruction) return null;
+            for (Label l : targets(ins)) {
+                Integer at = labelAt.get(l);
+                if (at == null || at > g) return null;
+            }
             if (ins instanceof InvokeInstruction || ins instanceof InvokeDynamicInstruction) return null;
             if (ins instanceof StoreInstruction st && contains(boundSlots, st.slot())) return null;
             if (ins instanceof IncrementInstruction inc && contains(boundSlots, inc.slot())) return null;
@@ -145,7 +181,7 @@ final class StripMining {
         }
         if (insns > MAX_BODY_INSNS) return null;
         int strip = Math.clamp(4096 / Math.max(1, insns), MIN_STRIP, MAX_STRIP);
-        return new Loop(head, iSlot, List.copyOf(bound), test.opcode(), test.target(), hd.size(), strip);
+        return new Loop(head, iSlot, List.copyOf(bound), test.opcode(), exitTest, test.target(), hd.size(), strip);
     }
 
     /** Long/double stores cover two slots; a store to slot s-1 of a wide type clobbers s. */
@@ -189,39 +225,48 @@ final class StripMining {
         return out;
     }
 
-    /** After the head's exit test: {@code lim = i + (int) min((long) BOUND - i [+ 1], strip)}. */
+    /**
+     * After the head's exit test: {@code lim = min(i + strip, BOUND [+ 1])} counting up,
+     * {@code lim = max(i - strip, BOUND [- 1])} counting down ([+-1] when the bound itself is
+     * included), in int arithmetic, three or four machine operations. Overflow is harmless: a
+     * wrapped {@code i + strip} or {@code BOUND + 1} only makes {@code lim} smaller (larger when
+     * counting down), so the inner test fails at once and the head re-checks; near the ends of
+     * the int range such a loop polls every iteration, which is slower, never wrong.
+     */
     static void emitPrologue(CodeBuilder b, Loop loop, int limSlot) {
-        for (Instruction ins : loop.bound()) b.with(ins);
-        b.i2l();
         b.iload(loop.iSlot());
-        b.i2l();
-        b.lsub();
-        if (loop.exitTest() == Opcode.IF_ICMPGT) { // i <= BOUND: one more iteration than i < BOUND
-            b.lconst_1();
-            b.ladd();
+        b.loadConstant(loop.strip());
+        if (loop.up()) b.iadd();
+        else b.isub();
+        bound(b, loop);
+        if (loop.inclusive()) {
+            b.iconst_1();
+            if (loop.up()) b.iadd();
+            else b.isub();
         }
-        b.loadConstant((long) loop.strip());
-        b.invokestatic(MATH, "min", MIN_JJ);
-        b.l2i();
-        b.iload(loop.iSlot());
-        b.iadd();
+        b.invokestatic(MATH, loop.up() ? "min" : "max", MINMAX_II);
         b.istore(limSlot);
     }
 
+    private static void bound(CodeBuilder b, Loop loop) {
+        if (loop.bound().isEmpty()) b.iconst_0();
+        else for (Instruction ins : loop.bound()) b.with(ins);
+    }
+
     /**
-     * In place of the back-edge goto: {@code if (i < lim) goto body; if (!(i < BOUND)) goto exit;
-     * poll; goto head}. A loop that simply ends does not poll: the code after it reaches its next
-     * poll within straight-line distance, and a short inner loop run many times would pay a
-     * volatile load per run for nothing.
+     * In place of the back-edge goto: {@code if (i < lim) goto body} ({@code >} counting down);
+     * then the original exit test, so that a loop that simply ends does not poll (the code after
+     * it reaches its next poll within straight-line distance, and a short inner loop run many
+     * times would pay a volatile load per run for nothing); then {@code poll; goto head}.
      */
     static void emitBackEdge(CodeBuilder b, Loop loop, int limSlot, Label body, Label exit, Instruction originalGoto) {
         b.iload(loop.iSlot());
         b.iload(limSlot);
-        b.if_icmplt(body);
+        if (loop.up()) b.if_icmplt(body);
+        else b.if_icmpgt(body);
         b.iload(loop.iSlot());
-        for (Instruction ins : loop.bound()) b.with(ins);
-        if (loop.exitTest() == Opcode.IF_ICMPGT) b.if_icmpgt(exit);
-        else b.if_icmpge(exit);
+        bound(b, loop);
+        b.branch(loop.exitTest(), exit);
         PollInserter.emitPoll(b);
         b.with(originalGoto);
     }

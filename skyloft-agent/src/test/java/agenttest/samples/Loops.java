@@ -26,6 +26,35 @@ public final class Loops {
         return s;
     }
 
+    /** A search: the loop has a second way out (return), so it keeps a poll per iteration. */
+    public static int indexOf(int n, int wanted) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i * 2;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == wanted) return i;
+        }
+        return -1;
+    }
+
+    /** Counting down to a bound that is not zero, inclusive ({@code >=}), near Integer.MIN_VALUE. */
+    public static long downNearMin() {
+        long s = 0;
+        for (int i = Integer.MIN_VALUE + 3000; i >= Integer.MIN_VALUE + 2; i--) s += i & 5;
+        return s;
+    }
+
+    /** Counting down with {@code >= 0} (an iflt exit test) over an array, moving i inside the body. */
+    public static long downArray(int n) {
+        int[] a = new int[n];
+        long s = 0;
+        for (int i = a.length - 1; i >= 0; i--) {
+            a[i] = i * 3;
+            if (i % 5 == 0) i--;
+            s += i;
+        }
+        return s;
+    }
+
     /** A {@code <=} loop that ends at Integer.MAX_VALUE - 3 (no overflow in the original). */
     public static long nearMax() {
         long s = 0;

@@ -62,6 +62,26 @@ class AgentEndToEndTest {
         assertTrue(stdout.contains("stats=Snapshot[transformed="), stdout);
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void attachingToARunningJvmRetransformsLoadedClasses(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("skyloft-agent.jar");
+        writeAgentJar(codeSource(PollAgent.class), jar);
+        String cp = codeSource(agenttest.app.AttachMain.class) + java.io.File.pathSeparator + codeSource(skyloft.runtime.Poll.class);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-Djdk.attach.allowAttachSelf=true",
+                "-XX:+EnableDynamicAgentLoading", "-cp", cp, "agenttest.app.AttachMain", jar.toString()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        String stdout = Files.readString(out), stderr = Files.readString(err);
+        assertTrue(done, "forked JVM did not finish in 90 s; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+        assertEquals(0, p.exitValue(), "stdout:\n" + stdout + "\nstderr:\n" + stderr);
+        assertEquals(0, value(stdout, "before.polls"), "no agent yet");
+        assertEquals(101, value(stdout, "after.polls"), "100 back-edges + one entry poll after retransformation; stderr:\n" + stderr);
+    }
+
     private static long value(String text, String key) {
         Matcher m = Pattern.compile("(?m)(?:^|\\s)" + Pattern.quote(key) + "=(-?\\d+)").matcher(text);
         if (!m.find()) throw new AssertionError("no " + key + "= in:\n" + text);

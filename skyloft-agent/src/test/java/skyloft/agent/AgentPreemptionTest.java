@@ -107,7 +107,7 @@ class AgentPreemptionTest {
     @Test
     void threeHogsUnderRoundRobinEachGetAShare() throws Exception {
         int n = 3;
-        long units = 2_000_000;
+        long units = 8_000_000; // long enough that a briefly starved timer cannot let one finish alone
         AtomicLongArray progress = new AtomicLongArray(n), snapshot = new AtomicLongArray(n);
         AtomicBoolean firstDone = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(n);
@@ -133,24 +133,28 @@ class AgentPreemptionTest {
 
     @Test
     void aPollInsideSynchronizedYieldsAndTheMonitorStillExcludes() throws Exception {
-        long iterations = 3_000_000;
+        long iterations = 200_000, cap = 500_000_000;
         Object lock = new Object();
         AtomicReference<Thread> owner = new AtomicReference<>();
-        AtomicLong counter = new AtomicLong();
+        AtomicLong counter = new AtomicLong(), aDone = new AtomicLong(), bDone = new AtomicLong();
         AtomicInteger violations = new AtomicInteger();
         CountDownLatch aInside = new CountDownLatch(1), bInside = new CountDownLatch(1);
         AtomicBoolean aSawBusy = new AtomicBoolean(), bSawBusy = new AtomicBoolean();
+        AtomicBoolean aStarted = new AtomicBoolean(), bStarted = new AtomicBoolean(), always = new AtomicBoolean(true);
         ClassLoader loader = instrumenting();
         try (SkyloftRuntime rt = runtime()) {
-            Thread a = rt.start("a", SchedAttr.DEFAULT,
-                    newInstance(loader, "agenttest.rt.Locked", lock, iterations, owner, counter, violations, aInside, aSawBusy));
+            // a holds the monitor until b has started (b can only start if a is preempted inside it).
+            Thread a = rt.start("a", SchedAttr.DEFAULT, newInstance(loader, "agenttest.rt.Locked", lock, iterations, cap,
+                    owner, counter, aDone, violations, aInside, aSawBusy, aStarted, bStarted));
             assertTrue(aInside.await(60, TimeUnit.SECONDS));
-            Thread b = rt.start("b", SchedAttr.DEFAULT,
-                    newInstance(loader, "agenttest.rt.Locked", lock, iterations, owner, counter, violations, bInside, bSawBusy));
+            Thread b = rt.start("b", SchedAttr.DEFAULT, newInstance(loader, "agenttest.rt.Locked", lock, iterations, cap,
+                    owner, counter, bDone, violations, bInside, bSawBusy, bStarted, always));
             assertTrue(a.join(Duration.ofSeconds(90)) && b.join(Duration.ofSeconds(90)));
             assertTrue(bSawBusy.get(), "b started while a held the monitor: a was preempted inside synchronized");
+            assertTrue(aDone.get() < cap, "a stopped waiting because b started, not at its cap");
             assertEquals(0, violations.get(), "two threads inside one monitor");
-            assertEquals(2 * iterations, counter.get());
+            assertEquals(iterations, bDone.get());
+            assertEquals(aDone.get() + bDone.get(), counter.get());
             assertTrue(task(rt.stats(), "a").preemptions() >= 1);
         }
     }

@@ -114,12 +114,27 @@ class PollInserterTest {
         try (PollCounter counter = new PollCounter()) {
             Class<?> c = Class.forName("agenttest.samples.Loops", true, loader(PollInserter.Options.DEFAULT));
             // The body writes the bound: not strip-mined, so one poll per iteration.
+            assertEquals(agenttest.samples.Loops.shrinkingBound(20), call(c, "shrinkingBound", new Class<?>[] {int.class}, 20));
             assertEquals(10, counter.countDuring(() -> invoke(c, "shrinkingBound", 20)));
             // A call in the body: not strip-mined; 50 back-edge polls plus the entry poll of
             // callInBody (it calls); the callee is leaf code without a poll of its own.
             assertEquals(51, counter.countDuring(() -> invoke(c, "callInBody", 50)));
-            // A counting-down loop is not the shape either.
-            assertEquals(30, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            // indexOf: the fill loop is strip-mined (no poll for 100 iterations), the search
+            // loop has an early return, so it polls per iteration: 40 back-edges before a[40] == 80.
+            assertEquals(40, counter.countDuring(() -> {
+                try {
+                    assertEquals(40, call(c, "indexOf", new Class<?>[] {int.class, int.class}, 100, 80));
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            // Counting down is strip-mined too: a short one ends without a poll, a long one polls every strip.
+            assertEquals(0, counter.countDuring(() -> invoke(c, "countDown", 30)));
+            long down = counter.countDuring(() -> invoke(c, "countDown", 100_000));
+            assertTrue(down >= 100_000 / StripMining.MAX_STRIP && down <= 100_000 / StripMining.MIN_STRIP, "polls " + down);
+            assertEquals(agenttest.samples.Loops.countDown(100_000), call(c, "countDown", new Class<?>[] {int.class}, 100_000));
+            assertEquals(agenttest.samples.Loops.downNearMin(), call(c, "downNearMin", new Class<?>[0]));
+            assertEquals(agenttest.samples.Loops.downArray(10_001), call(c, "downArray", new Class<?>[] {int.class}, 10_001));
             // i <= bound with bound = Integer.MAX_VALUE - 3 near the overflow edge: same answer.
             assertEquals(agenttest.samples.Loops.nearMax(), call(c, "nearMax", new Class<?>[0]));
             assertEquals(agenttest.samples.Loops.skipsAhead(10_000), call(c, "skipsAhead", new Class<?>[] {int.class}, 10_000));
@@ -177,6 +192,20 @@ class PollInserterTest {
             for (String m : List.of("fib", "sumTo", "nested", "primesBelow", "lambdas")) {
                 assertEquals(pollsIn(a, m), pollsIn(b, m), m);
             }
+        }
+    }
+
+    @Test
+    void aClassWhoseOwnClassFileIsNoResourceStillGetsItsFrames() throws Exception {
+        // A loader with no application resources (only the boot loader's): the class itself and
+        // its frames' merge of this/String must be resolved from the class's own bytes.
+        try (var bare = new java.net.URLClassLoader("bare", new java.net.URL[0], null)) {
+            assertTrue(bare.getResource("agenttest/samples/Merge.class") == null);
+            PollInserter.Result r = PollInserter.instrument(bytesOf("agenttest.samples.Merge"), bare,
+                    PollInserter.Options.DEFAULT.withStripMining(false));
+            assertTrue(r.changed() && r.backEdgePolls() == 1, r.toString());
+            ClassModel m = ClassFile.of().parse(r.bytes());
+            assertEquals(1, pollsIn(m, "pick"));
         }
     }
 

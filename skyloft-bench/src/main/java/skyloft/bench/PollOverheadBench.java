@@ -1,6 +1,8 @@
 package skyloft.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,13 +18,15 @@ import skyloft.agent.PollInserter;
  * is loaded twice in the same JVM: plain, from the class path, and instrumented, through an
  * {@link InstrumentingClassLoader} that runs {@link PollInserter} on the same class files. Both
  * copies are warmed up, then timed in alternating order (plain first on even rounds, instrumented
- * first on odd ones) so that drift in machine load hits both; the slowdown of a kernel is the
- * ratio of the medians.
+ * first on odd ones) so that drift in machine load hits both; each run is timed by the thread's
+ * CPU time (wall time if the JVM cannot tell), so time the OS gives to other processes does not
+ * count; the slowdown of a kernel is the ratio of the medians.
  *
  * <p>Rows: per kernel {@code time_ms} for systems {@code plain} and {@code skyloft:agent},
  * {@code slowdown} and {@code slowdown_min} (ratio of the fastest runs, less sensitive to
  * interference) for {@code skyloft:agent}, and {@code poll_overhead_geomean}, the geometric mean
- * of the median slowdowns (1.00 = no overhead).
+ * of the median slowdowns (1.00 = no overhead), with {@code poll_overhead_geomean_min} the same
+ * over the min-based ones (on a shared machine most runs can be disturbed; the fastest rarely are).
  */
 public final class PollOverheadBench {
     private PollOverheadBench() {}
@@ -40,8 +44,19 @@ public final class PollOverheadBench {
     private static final String KERNEL_PACKAGE = "skyloft.bench.kernels.";
 
     /** Timed runs and warm-up runs per copy of each kernel; the poll options of the instrumented copy. */
-    public record Config(int runs, int warmupRuns, PollInserter.Options options) {
+    public record Config(int runs, int warmupRuns, PollInserter.Options options, List<String> kernels) {
+        public Config(int runs, int warmupRuns, PollInserter.Options options) {
+            this(runs, warmupRuns, options, kernelNames());
+        }
+
         public Config {
+            for (String k : kernels) {
+                if (!kernelNames().contains(k)) {
+                    throw new IllegalArgumentException("--kernels: '" + k + "' is not a kernel; allowed " + String.join(", ", kernelNames()));
+                }
+            }
+            if (kernels.isEmpty()) throw new IllegalArgumentException("--kernels: empty; allowed " + String.join(", ", kernelNames()));
+            kernels = List.copyOf(kernels);
             if (runs < 1 || runs > 1000) throw new IllegalArgumentException("--runs " + runs + " out of range; allowed 1..1000");
             if (warmupRuns < 0 || warmupRuns > 1000) throw new IllegalArgumentException("--warmup " + warmupRuns + " out of range; allowed 0..1000");
         }
@@ -60,10 +75,12 @@ public final class PollOverheadBench {
                 .param("stride", cfg.options().backEdgeStride())
                 .param("entry_polls", cfg.options().entryPolls())
                 .param("strip_mining", cfg.options().stripMine())
-                .param("cpus", Runtime.getRuntime().availableProcessors());
-        double logSum = 0;
+                .param("cpus", Runtime.getRuntime().availableProcessors())
+                .param("clock", CPU_CLOCK ? "thread_cpu" : "wall");
+        double logSum = 0, logSumMin = 0;
         int n = 0;
         for (String className : KERNELS) {
+            if (!cfg.kernels().contains(className.substring(className.lastIndexOf('.') + 1))) continue;
             CpuKernel plain = load(className, parent);
             CpuKernel instrumented = load(className, instrumenting);
             long expected = plain.run();
@@ -95,6 +112,7 @@ public final class PollOverheadBench {
             result.add(new BenchResult.Row("skyloft:agent", "slowdown", slowdown, "x", k));
             result.add(new BenchResult.Row("skyloft:agent", "slowdown_min", slowdownMin, "x", k));
             logSum += Math.log(slowdown);
+            logSumMin += Math.log(slowdownMin);
             n++;
             if (progress != null) {
                 progress.printf(Locale.ROOT, "  %-10s plain %8.2f ms  instrumented %8.2f ms  slowdown %.3f (min-based %.3f)%n",
@@ -107,6 +125,7 @@ public final class PollOverheadBench {
         polls.put("back_edge_polls", s.backEdgePolls());
         polls.put("strip_mined_loops", s.stripMinedLoops());
         result.add(new BenchResult.Row("skyloft:agent", "poll_overhead_geomean", Math.exp(logSum / n), "x", polls));
+        result.add(new BenchResult.Row("skyloft:agent", "poll_overhead_geomean_min", Math.exp(logSumMin / n), "x", polls));
         return result;
     }
 
@@ -122,10 +141,15 @@ public final class PollOverheadBench {
     /** Sink so the JIT keeps every checksum. */
     private static volatile long sink;
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Thread CPU time when the JVM offers it: time the OS gave to other processes is not
+     *  counted, which matters on a shared machine; wall time otherwise. */
+    static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported();
+
     private static long timeNs(CpuKernel k) {
-        long t0 = System.nanoTime();
+        long t0 = CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         long v = k.run();
-        long t1 = System.nanoTime();
+        long t1 = CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         sink ^= v;
         return t1 - t0;
     }
@@ -143,7 +167,7 @@ public final class PollOverheadBench {
         return m;
     }
 
-    /** Names of the kernels in the suite, for help text. */
+    /** Simple class names of the kernels in the suite, as {@code --kernels} takes them. */
     public static List<String> kernelNames() {
         List<String> out = new ArrayList<>();
         for (String c : KERNELS) out.add(c.substring(c.lastIndexOf('.') + 1));

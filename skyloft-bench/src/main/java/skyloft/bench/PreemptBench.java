@@ -28,7 +28,9 @@ import skyloft.spi.SchedAttr;
  * slice counts as part of it), {@code delivery_p99_us} (the runtime's request-to-yield histogram),
  * {@code timer_cpu_pct} (the timer thread's CPU time over the wall time, % of one core),
  * {@code preempt_delivered}, {@code fair_share_min} (smallest hog's share of work over the
- * equal share). Timer tick: slice/2 clamped to 10..50us in SLEEP mode (each wakeup costs CPU),
+ * equal share). Baseline in the same run, system {@code skyloft:rr-no-agent}: the same hogs
+ * loaded plain, which nothing can preempt ({@code preempt_delivered},
+ * {@code longest_mean_run_us}: the longest mean run per switch of any hog). Timer tick: slice/2 clamped to 10..50us in SLEEP mode (each wakeup costs CPU),
  * slice/10 in SPIN mode (min 1us).
  */
 public final class PreemptBench {
@@ -97,6 +99,23 @@ public final class PreemptBench {
                     if (cfg.printStats()) progress.print(o.stats.format());
                 }
             }
+        }
+        // Baseline: the same hogs loaded plain (no polls) under the same policy and timer. Nothing
+        // can preempt them, so the first one keeps its carrier for the whole run.
+        long baseSliceNs = cfg.slicesUs().get(cfg.slicesUs().size() - 1) * 1_000;
+        TimerMode baseMode = cfg.modes().get(0);
+        Outcome plain = runOne(PreemptBench.class.getClassLoader(), baseMode, baseSliceNs, cfg.cores(), cfg.hogsPerCore(),
+                cfg.duration(), cfg.pin());
+        long longestRunNs = 0;
+        for (RuntimeStats.TaskRow t : plain.stats.tasks()) {
+            if (t.switches() > 0) longestRunNs = Math.max(longestRunNs, t.runNs() / t.switches());
+        }
+        Map<String, Object> bp = Map.of("mode", baseMode.name().toLowerCase(Locale.ROOT), "slice_us", baseSliceNs / 1_000);
+        result.add(new BenchResult.Row("skyloft:rr-no-agent", "preempt_delivered", plain.stats.preemption().delivered(), "count", bp));
+        result.add(new BenchResult.Row("skyloft:rr-no-agent", "longest_mean_run_us", longestRunNs / 1e3, "us", bp));
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "  baseline, hogs without polls (%s, slice %d us): %d preemptions delivered; a hog held its carrier %.1f ms per run%n",
+                    baseMode.name().toLowerCase(Locale.ROOT), baseSliceNs / 1_000, plain.stats.preemption().delivered(), longestRunNs / 1e6);
         }
         return result;
     }

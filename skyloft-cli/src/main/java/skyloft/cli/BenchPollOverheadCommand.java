@@ -29,11 +29,18 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
     @Option(names = "--no-entry-polls", description = "Leave out method-entry polls (back-edge polls only).")
     boolean noEntryPolls;
 
+    @Option(names = "--no-strip-mining", description = "Poll on every back-edge instead of strip-mining counted loops.")
+    boolean noStripMining;
+
+    @Option(names = "--kernels", paramLabel = "LIST", split = ",",
+            description = "Kernels to run, by class name (default all: MatMul, Sieve, HashChurn, QuickSort, StringBuild, Fib, Mandelbrot, Crc32).")
+    java.util.List<String> kernels;
+
     @Override
     public Integer call() throws Exception {
-        var options = new PollInserter.Options(!noEntryPolls, true, stride);
-        var cfg = new PollOverheadBench.Config(runs, warmup, options);
-        System.out.println("poll-overhead: " + PollOverheadBench.KERNELS.size() + " kernels, " + runs + " runs each after "
+        var options = new PollInserter.Options(!noEntryPolls, true, stride, !noStripMining);
+        var cfg = new PollOverheadBench.Config(runs, warmup, options, kernels == null ? PollOverheadBench.kernelNames() : kernels);
+        System.out.println("poll-overhead: " + cfg.kernels().size() + " kernels, " + runs + " runs each after "
                 + warmup + " warm-up runs; the machine may be shared, so read single kernels with care");
         BenchResult r = PollOverheadBench.run(cfg, System.out);
         r.printTable(System.out);

@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Linux CPU affinity and timer slack through FFM: sched_getaffinity / sched_setaffinity for the
@@ -26,11 +27,17 @@ public final class Affinity {
     private static final MethodHandle SET_AFF;
     private static final MethodHandle GET_CPU;
     private static final MethodHandle PRCTL;
+    private static final MethodHandle CLOCK_NANOSLEEP;
+    private static final MethodHandle SCHED_SETSCHEDULER;
+    private static final int SCHED_FIFO = 1;
+    private static final MethodHandle CLOCK_GETTIME;
+    private static final int CLOCK_MONOTONIC = 1;
+    private static final int TIMER_ABSTIME = 1;
     private static final VarHandle ERRNO;
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle g = null, s = null, c = null, p = null;
+        MethodHandle g = null, s = null, c = null, p = null, ns = null, gt = null, ss = null;
         VarHandle errno = null;
         String why = null;
         try {
@@ -48,15 +55,24 @@ public final class Affinity {
                 c = linker.downcallHandle(libc.find("sched_getcpu").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
                 p = linker.downcallHandle(libc.find("prctl").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), ccs);
+                ns = linker.downcallHandle(libc.find("clock_nanosleep").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+                ss = linker.downcallHandle(libc.find("sched_setscheduler").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS), ccs);
+                gt = linker.downcallHandle(libc.find("clock_gettime").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
             }
         } catch (Throwable e) {
             why = "native calls unavailable: " + e;
-            g = s = c = p = null;
+            g = s = c = p = ns = gt = ss = null;
         }
         GET_AFF = g;
         SET_AFF = s;
         GET_CPU = c;
         PRCTL = p;
+        CLOCK_NANOSLEEP = ns;
+        SCHED_SETSCHEDULER = ss;
+        CLOCK_GETTIME = gt;
         ERRNO = errno;
         UNAVAILABLE = why;
     }
@@ -117,6 +133,77 @@ public final class Affinity {
             return rc == 0 ? null : "prctl(PR_SET_TIMERSLACK) failed, errno " + (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
             return "prctl failed: " + e;
+        }
+    }
+
+    /**
+     * Makes the calling thread SCHED_FIFO at {@code priority} (1..99), so that when it wakes it
+     * preempts ordinary (carrier) threads at once. Null on success, otherwise why it failed
+     * (typically EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO). Only for threads that sleep
+     * most of the time: Linux's RT throttling caps a runaway one at 95% of a CPU.
+     */
+    public static String setRealtimePriority(int priority) {
+        if (SCHED_SETSCHEDULER == null) return UNAVAILABLE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment param = arena.allocate(ValueLayout.JAVA_INT);
+            param.set(ValueLayout.JAVA_INT, 0, priority);
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) SCHED_SETSCHEDULER.invokeExact(state, 0, SCHED_FIFO, param);
+            return rc == 0 ? null : "sched_setscheduler(SCHED_FIFO) failed, errno " + (int) ERRNO.get(state, 0L);
+        } catch (Throwable e) {
+            return "sched_setscheduler failed: " + e;
+        }
+    }
+
+    /**
+     * A sleeper that wakes at absolute CLOCK_MONOTONIC deadlines given in System.nanoTime()
+     * terms (clock_nanosleep with TIMER_ABSTIME), so a periodic tick neither drifts nor
+     * overshoots as a relative park does. One per thread; allocates nothing per sleep.
+     * {@link #create} returns null where the call is unavailable.
+     */
+    static final class AbsoluteSleeper {
+        private final MemorySegment ts = Arena.ofAuto().allocate(16);
+        private final long offsetNs; // CLOCK_MONOTONIC - System.nanoTime()
+
+        private AbsoluteSleeper(long offsetNs) {
+            this.offsetNs = offsetNs;
+        }
+
+        static AbsoluteSleeper create() {
+            if (CLOCK_NANOSLEEP == null || CLOCK_GETTIME == null) return null;
+            try {
+                // The offset between the two clocks (zero where HotSpot reads CLOCK_MONOTONIC) from
+                // the tightest of several samples: one taken across a deschedule would shift every
+                // deadline by up to that gap.
+                MemorySegment t = Arena.ofAuto().allocate(16);
+                long bestGap = Long.MAX_VALUE, offset = 0;
+                for (int i = 0; i < 16; i++) {
+                    long before = System.nanoTime();
+                    int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, t);
+                    long after = System.nanoTime();
+                    if (rc != 0) return null;
+                    if (after - before < bestGap) {
+                        bestGap = after - before;
+                        long mono = t.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + t.get(ValueLayout.JAVA_LONG, 8);
+                        offset = mono - (before + after) / 2;
+                    }
+                }
+                return bestGap < 100_000 ? new AbsoluteSleeper(offset) : null;
+            } catch (Throwable e) {
+                return null;
+            }
+        }
+
+        /** Sleeps until System.nanoTime() reaches about {@code deadlineNs}. */
+        void sleepUntil(long deadlineNs) {
+            long mono = deadlineNs + offsetNs;
+            ts.set(ValueLayout.JAVA_LONG, 0, mono / 1_000_000_000L);
+            ts.set(ValueLayout.JAVA_LONG, 8, mono % 1_000_000_000L);
+            try {
+                int rc = (int) CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, TIMER_ABSTIME, ts, MemorySegment.NULL);
+            } catch (Throwable e) {
+                LockSupport.parkNanos(Math.max(0, deadlineNs - System.nanoTime()));
+            }
         }
     }
 }

@@ -17,6 +17,8 @@ final class Ticker extends Thread {
 
     /** Why lowering the timer slack failed, or null; written once at start, read by stats. */
     volatile String slackProblem;
+    /** Why the timer could not get real-time priority, or null; written once at start. */
+    volatile String rtProblem = "not tried";
     /** OS CPU the timer is pinned to (one no carrier uses), or -1; written once at start. */
     volatile int pinnedTo = -1;
     /** CPU time this thread has used, sampled now and then; written here, read by stats. */
@@ -39,9 +41,15 @@ final class Ticker extends Thread {
 
     @Override
     public void run() {
-        if (mode == TimerMode.SLEEP) slackProblem = Affinity.setTimerSlackNs(1);
+        if (mode == TimerMode.SLEEP) {
+            slackProblem = Affinity.setTimerSlackNs(1);
+            // A sleeping timer that shares busy cores must preempt a carrier at each wakeup; under
+            // the fair scheduler it would wait behind them (its frequent wakeups exhaust its share).
+            rtProblem = Affinity.setRealtimePriority(1);
+        }
         int spare = rt.spareOsCpu();
         if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
+        Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
         long next = System.nanoTime() + tickNs;
@@ -51,6 +59,11 @@ final class Ticker extends Thread {
             if (mode == TimerMode.SPIN) {
                 while (now < next && !rt.carriersExit) {
                     Thread.onSpinWait();
+                    now = System.nanoTime();
+                }
+            } else if (sleeper != null) {
+                while (now < next && !rt.carriersExit) { // absolute deadline: no drift, no overshoot
+                    sleeper.sleepUntil(next);
                     now = System.nanoTime();
                 }
             } else {
@@ -63,9 +76,10 @@ final class Ticker extends Thread {
             if (dormant && !rt.carriersExit) {
                 LockSupport.parkNanos(this, 5_000_000); // woken by the carrier that clears dormant
                 next = System.nanoTime() + tickNs;
+            } else {
+                next += tickNs;
+                if (next < now) next = now + tickNs; // fell behind: do not burst
             }
-            next += tickNs;
-            if (next < now) next = now + tickNs; // fell behind: do not burst
             if (((n + skips) & 1023) == 0) {
                 ticks = n;
                 skipped = skips;
