@@ -119,7 +119,7 @@ public final class OpsBench {
     }
 
     private static SkyloftRuntime rt(Options o, String policy, int cores) {
-        return SkyloftRuntime.builder().cores(cores).policy(policy).timer(o.runtime().timer(), o.runtime().tickNs()).build();
+        return o.runtime().apply(SkyloftRuntime.builder().cores(cores).policy(policy)).build();
     }
 
     private static YieldBench.Starter pinnedStarter(int cpu) {

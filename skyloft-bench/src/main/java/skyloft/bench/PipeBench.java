@@ -45,8 +45,7 @@ public final class PipeBench {
                 p.put("carriers", carriers);
                 Harness.Measurement m;
                 if (sys.startsWith("skyloft:")) {
-                    try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(carriers).policy(sys.substring(8))
-                            .timer(o.runtime().timer(), o.runtime().tickNs()).build()) {
+                    try (SkyloftRuntime rt = o.runtime().apply(SkyloftRuntime.builder().cores(carriers).policy(sys.substring(8))).build()) {
                         m = Harness.measure(1, o.runs(), () -> roundTripUs(perRun, b -> rt.start(b), b -> rt.start(b)));
                         rt.close();
                         if (o.stats()) System.out.println(rt.stats().format());

@@ -2,7 +2,6 @@ package skyloft.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.Affinity;
@@ -41,19 +40,32 @@ public abstract class Sut implements AutoCloseable {
     @Override
     public void close() {}
 
-    /** How a benchmark builds Skyloft runtimes: timer mode and tick. */
+    /**
+     * How a benchmark builds Skyloft runtimes: timer mode and tick, each null/0 for the runtime's
+     * own default (a tick without a mode uses the sleep timer).
+     */
     public record RuntimeConfig(TimerMode timer, long tickNs) {
-        public static final RuntimeConfig DEFAULT = new RuntimeConfig(TimerMode.SLEEP, 20_000);
+        public static final RuntimeConfig DEFAULT = new RuntimeConfig(null, 0);
 
         public RuntimeConfig {
-            if (timer == null) throw new IllegalArgumentException("timer mode is missing; allowed: sleep, spin, off");
-            if (tickNs < 1_000 || tickNs > 100_000_000) {
+            if (tickNs != 0 && (tickNs < 1_000 || tickNs > 100_000_000)) {
                 throw new IllegalArgumentException("tick " + tickNs + "ns is out of range; allowed 1us to 100ms");
             }
         }
 
+        /** Applies the mode and tick to a builder. */
+        public SkyloftRuntime.Builder apply(SkyloftRuntime.Builder b) {
+            if (tickNs > 0) return b.timer(timer != null ? timer : TimerMode.SLEEP, tickNs);
+            if (timer != null) return b.timer(timer);
+            return b;
+        }
+
+        /** What the runtime's timer actually is with this config, as its stats word it (builds a throwaway runtime). */
         public String describe() {
-            return timer.name().toLowerCase(Locale.ROOT) + " every " + skyloft.util.Durations.format(tickNs);
+            try (SkyloftRuntime rt = apply(SkyloftRuntime.builder().cores(1).policy("fifo")).build()) {
+                String t = rt.stats().preemption().timer();
+                return (timer == null && tickNs == 0 ? "runtime default: " : "") + t;
+            }
         }
     }
 
@@ -107,7 +119,7 @@ public abstract class Sut implements AutoCloseable {
 
         Skyloft(String name, String policy, int cores, RuntimeConfig rc) {
             super(name);
-            rt = SkyloftRuntime.builder().cores(cores).policy(policy).timer(rc.timer(), rc.tickNs()).build();
+            rt = rc.apply(SkyloftRuntime.builder().cores(cores).policy(policy)).build();
         }
 
         @Override public Thread start(String threadName, Runnable body) {

@@ -26,10 +26,10 @@ final class EvalOptions {
             description = "Systems to run: skyloft:<policy>, jdk-default, platform (default: per benchmark).")
     List<String> systems;
 
-    @Option(names = "--timer", defaultValue = "sleep", paramLabel = "MODE", description = "Skyloft timer: sleep, spin or off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: sleep, spin or off (default: the runtime's).")
     String timer;
 
-    @Option(names = "--tick", defaultValue = "20us", paramLabel = "D", description = "Skyloft timer tick (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
     String tick;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
@@ -48,13 +48,13 @@ final class EvalOptions {
     }
 
     Sut.RuntimeConfig runtime() {
-        TimerMode m = switch (timer.toLowerCase(Locale.ROOT)) {
+        TimerMode m = timer == null ? null : switch (timer.toLowerCase(Locale.ROOT)) {
             case "sleep" -> TimerMode.SLEEP;
             case "spin" -> TimerMode.SPIN;
             case "off" -> TimerMode.OFF;
             default -> throw new IllegalArgumentException("--timer '" + timer + "' is not a timer mode; allowed: sleep, spin, off");
         };
-        return new Sut.RuntimeConfig(m, Durations.parseNs("--tick", tick, 1_000, 100_000_000));
+        return new Sut.RuntimeConfig(m, tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000));
     }
 
     /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
