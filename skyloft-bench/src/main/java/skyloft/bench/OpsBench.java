@@ -51,6 +51,7 @@ public final class OpsBench {
         Harness.progress("ops", "yield switch");
         try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
             r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"));
+            Sut.quiesce(rt);
         }
         r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
                 "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
@@ -63,6 +64,7 @@ public final class OpsBench {
         try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
             r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
                     .row(sky, "spawn_ns", "ns"));
+            Sut.quiesce(rt);
         }
         r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
                 () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"));
@@ -74,6 +76,7 @@ public final class OpsBench {
         Harness.progress("ops", "wakeup of a parked thread");
         try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
             addWakeup(r, sky, wakeups(b -> rt.start(b), 2000));
+            Sut.quiesce(rt);
         }
         addWakeup(r, Baselines.JDK_DEFAULT, wakeups(b -> Thread.ofVirtual().start(b), 2000));
         addWakeup(r, Baselines.PLATFORM, wakeups(b -> Thread.ofPlatform().start(b), 2000));
@@ -90,6 +93,7 @@ public final class OpsBench {
             YieldBench.join(a);
             YieldBench.join(b);
             Histogram d = rt.preemptionDelayHistogram();
+            Sut.quiesce(rt);
             rt.close();
             RuntimeStats st = rt.stats();
             Map<String, Object> p = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ public final class PipeBench {
                 if (sys.startsWith("skyloft:")) {
                     try (SkyloftRuntime rt = o.runtime().apply(SkyloftRuntime.builder().cores(carriers).policy(sys.substring(8))).build()) {
                         m = Harness.measure(1, o.runs(), () -> roundTripUs(perRun, b -> rt.start(b), b -> rt.start(b)));
+                        Sut.quiesce(rt);
                         rt.close();
                         if (o.stats()) System.out.println(rt.stats().format());
                     }
