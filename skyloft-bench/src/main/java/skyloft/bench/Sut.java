@@ -60,9 +60,14 @@ public abstract class Sut implements AutoCloseable {
             return b;
         }
 
-        /** What the runtime's timer actually is with this config, as its stats word it (builds a throwaway runtime). */
+        /**
+         * What the runtime's timer actually is with this config, as its stats word it: builds a
+         * throwaway one-carrier rr runtime and runs one short spinning task so the timer starts.
+         */
         public String describe() {
-            try (SkyloftRuntime rt = apply(SkyloftRuntime.builder().cores(1).policy("fifo")).build()) {
+            try (SkyloftRuntime rt = apply(SkyloftRuntime.builder().cores(1).policy("rr")).build()) {
+                YieldBench.join(rt.start(() -> LcBench.spinNs(300_000)));
+                quiesce(rt);
                 String t = rt.stats().preemption().timer();
                 return (timer == null && tickNs == 0 ? "runtime default: " : "") + t;
             }
