@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import skyloft.util.Json;
 
 /**
  * The result of one benchmark run: its name, its parameters and rows of

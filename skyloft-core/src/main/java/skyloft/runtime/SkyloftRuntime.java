@@ -46,7 +46,8 @@ import skyloft.util.Durations;
  * Every policy op runs under the {@link SchedLock}, taken by carriers once per switch (account
  * the stopped task, drain the inbox, pick the next), by the {@link Ticker} once per tick
  * (tryLock only), and by spawns and attribute changes. Unparks that the ops decide are
- * collected in {@link #unparkMask} and issued after the lock is released.
+ * collected in {@link #unparkMask} and issued after the lock is released, as is the notify of a
+ * waiting close(): nothing blocks while holding the scheduler lock.
  *
  * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock at every
  * enqueue while some carrier is idle (and at due kicks), and read without it by idle carriers; {@link #halted},
@@ -91,6 +92,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     // ---- under the lock ----
     private long unparkMask;
     private boolean wakeTicker;
+    /** The last active task exited while close() waits: notify it once the lock is released. */
+    private boolean notifyClose;
     /** Carriers whose last pick found nothing (they spin or park until workSeq moves). */
     private int idleCarriers;
     private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
@@ -110,7 +113,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Tasks started and not yet exited. */
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong uncaught = new AtomicLong();
+    /** Notified (by the carrier that exits the last active task) while close() waits. */
     private final Object doneMonitor = new Object();
+    /** Serializes close() calls; never taken while holding the scheduler lock. */
+    private final Object closeLock = new Object();
     private volatile String pinning = "not pinned";
     private volatile ShutdownReport closedReport;
 
@@ -270,7 +276,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (live.containsKey(Thread.currentThread()) || Thread.currentThread() instanceof Carrier) {
             throw new IllegalStateException("close() called from a thread of runtime " + name + "; call it from outside");
         }
-        synchronized (doneMonitor) {
+        // Lock order: closeLock, then the scheduler lock. doneMonitor is held only around wait():
+        // a carrier notifies it while holding the scheduler lock.
+        synchronized (closeLock) {
             if (closedReport != null) return closedReport;
             closing = true;
             long t0 = System.nanoTime();
@@ -279,7 +287,9 @@ public final class SkyloftRuntime implements AutoCloseable {
                 while (active.get() > 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) break;
-                    doneMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 20)));
+                    synchronized (doneMonitor) {
+                        if (active.get() > 0) doneMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 20)));
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -606,11 +616,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         exRun += t.runNs(); exWait += t.waitNs(); exSwitches += t.switches(); exPreempt += t.preemptions();
         exYields += t.yields(); exBlocks += t.blocks(); exMigr += t.migrations(); exSteals += t.steals();
         if (exitedRows.size() < RETAINED_EXITED) exitedRows.add(row(t, "exited"));
-        if (active.decrementAndGet() == 0 && closing) {
-            synchronized (doneMonitor) {
-                doneMonitor.notifyAll();
-            }
-        }
+        if (active.decrementAndGet() == 0 && closing) notifyClose = true; // after the unlock
     }
 
     /** The timer's work; returns false if the lock was busy and the tick was skipped. */
@@ -678,8 +684,15 @@ public final class SkyloftRuntime implements AutoCloseable {
         unparkMask = 0;
         boolean timer = wakeTicker;
         wakeTicker = false;
+        boolean closeWaiter = notifyClose;
+        notifyClose = false;
         lock.unlock();
         if (timer) LockSupport.unpark(ticker);
+        if (closeWaiter) {
+            synchronized (doneMonitor) { // never while holding the scheduler lock
+                doneMonitor.notifyAll();
+            }
+        }
         while (mask != 0) {
             int cpu = Long.numberOfTrailingZeros(mask);
             mask &= mask - 1;

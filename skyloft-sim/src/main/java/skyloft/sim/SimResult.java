@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import skyloft.util.Durations;
+import skyloft.util.Json;
 
 /**
  * The numbers of one simulated run: a row per workload entry, the host's counters, and how to
@@ -134,20 +135,10 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
     }
 
     private static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+        return Json.number(v, 6);
     }
 
     private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> { if (ch < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch)); else sb.append(ch); }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.quote(s);
     }
 }

@@ -1,14 +1,17 @@
-package skyloft.bench;
+package skyloft.util;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 
-/** Minimal JSON writing for results: strings, numbers, booleans, null, maps and lists. */
+/** Minimal JSON writing for the project's outputs (benchmark rows, simulator results, traces):
+ *  strings, numbers, booleans, null, maps and lists. */
 public final class Json {
     private Json() {}
 
+    /** A JSON string literal; null gives {@code null}. */
     public static String quote(String s) {
+        if (s == null) return "null";
         var sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -27,11 +30,17 @@ public final class Json {
         return sb.append('"').toString();
     }
 
-    /** A finite number; NaN and infinities become null (JSON has neither). */
+    /** A finite number with 4 significant digits; NaN and infinities become null (JSON has neither). */
     public static String number(double v) {
+        return number(v, 4);
+    }
+
+    /** A finite number with {@code digits} significant digits (integers exactly); NaN and
+     *  infinities become null. */
+    public static String number(double v, int digits) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+        return String.format(Locale.ROOT, "%." + digits + "g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
     }
 
     public static String value(Object o) {
