@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import skyloft.util.Json;
 
 /**
  * The HTML report: one self-contained page (inline SVG plots, inline CSS, no scripts, nothing

@@ -144,9 +144,8 @@ public abstract class Sut implements AutoCloseable {
     /**
      * Waits (up to 2 s) until the runtime has processed the exit of every task, so that close()
      * finds nothing running. Joining a thread is not enough: join returns when the JDK marks
-     * the thread terminated, before its carrier has accounted the exit. Works around a lock-order
-     * deadlock between close() and a task exit that races with it (reported; runtime code is
-     * not this module's).
+     * the thread terminated, before its carrier has accounted the exit. Guarded against a
+     * close()/exit lock-order deadlock seen before the runtime fixed it; kept, as it is cheap.
      */
     static void quiesce(SkyloftRuntime rt) {
         long deadline = System.nanoTime() + 2_000_000_000L;
