@@ -112,7 +112,7 @@ public final class LcBench {
         BenchResult r = new BenchResult("lc")
                 .param("cores", o.cores()).param("dist", o.dist().spec()).param("mean_service_us", o.dist().meanNs() / 1e3)
                 .param("capacity_rps", capacity).param("loads", o.loads()).param("duration_per_load_s", o.durationNs() / 1e9)
-                .param("workers", o.workers()).param("slo", o.slo().toString()).param("seed", o.seed())
+                .param("workers", o.workers()).param("slo", o.slo().toString()).param("slo_us", o.slo().p99Ns() > 0 ? o.slo().p99Ns() / 1e3 : null).param("seed", o.seed())
                 .param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")

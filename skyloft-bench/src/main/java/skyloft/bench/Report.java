@@ -184,6 +184,7 @@ public final class Report {
             series.computeIfAbsent(x.system(), s -> new TreeMap<>()).put(l.doubleValue(), x.value());
         }
         if (series.isEmpty()) return "";
+        double slo = r.params().get("slo_us") instanceof Number n ? n.doubleValue() : Double.NaN;
         double xmin = Double.MAX_VALUE, xmax = 0, ymin = Double.MAX_VALUE, ymax = 0;
         for (var s : series.values()) {
             xmin = Math.min(xmin, s.firstKey());
@@ -191,6 +192,7 @@ public final class Report {
             for (double v : s.values()) { ymin = Math.min(ymin, v); ymax = Math.max(ymax, v); }
         }
         if (xmax <= xmin) { xmin -= 0.05; xmax += 0.05; }
+        if (slo > 0) { ymin = Math.min(ymin, slo); ymax = Math.max(ymax, slo); }
         Axis y = Axis.log(ymin, ymax);
         int w = 760, h = 380, l = 70, rt = 170, tp = 30, bt = 45;
         int pw = w - l - rt, ph = h - tp - bt;
@@ -204,6 +206,11 @@ public final class Report {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.0f%%</text>", px, tp + ph + 15, lv * 100));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">load (fraction of capacity)</text>", l + pw / 2, h - 8));
+        if (slo > 0) {
+            double py = tp + ph - ph * y.frac(slo);
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#d62728\" stroke-dasharray=\"6,4\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#d62728\">SLO %s us</text>", l, l + pw, py, py, l + 4, py - 4, num(slo)));
+        }
         List<String> systems = new ArrayList<>(series.keySet());
         int li = 0;
         for (var e : series.entrySet()) {

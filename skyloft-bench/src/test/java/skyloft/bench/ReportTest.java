@@ -36,7 +36,7 @@ class ReportTest {
             sch.add(row("jdk-default", "wakeup_p99_us", 20000, "us", "workers", w));
             sch.add(row("platform", "wakeup_p99_us", w == 4 ? 6000 : 2000, "us", "workers", w));
         }
-        BenchResult lc = new BenchResult("lc").param("dist", "bimodal-995-4us-10ms").param("slo", "p99 <= 500us");
+        BenchResult lc = new BenchResult("lc").param("dist", "bimodal-995-4us-10ms").param("slo", "p99 <= 500us").param("slo_us", 500.0);
         for (double l : new double[] {0.3, 0.5, 0.7}) {
             lc.add(row("skyloft:rr", "p99_us", 100 * l, "us", "load", l));
             lc.add(row("skyloft:rr", "short_p99_us", 80 * l, "us", "load", l));
@@ -112,6 +112,7 @@ class ReportTest {
         for (String tag : new String[] {"table", "tr", "svg", "details", "h2"}) {
             assertEquals(count(html, "<" + tag + ">") + count(html, "<" + tag + " "), count(html, "</" + tag + ">"), tag);
         }
+        assertTrue(html.contains("SLO 500 us"), "the SLO is drawn on the lc plots");
         assertTrue(html.contains("class=\"lose\""), "a loss is shown");
         assertTrue(html.contains("class=\"win\""));
         assertTrue(html.contains("<b>no</b>"), "a missed target is shown");
