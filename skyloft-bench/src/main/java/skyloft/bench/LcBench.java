@@ -113,7 +113,7 @@ public final class LcBench {
                 .param("cores", o.cores()).param("dist", o.dist().spec()).param("mean_service_us", o.dist().meanNs() / 1e3)
                 .param("capacity_rps", capacity).param("loads", o.loads()).param("duration_per_load_s", o.durationNs() / 1e9)
                 .param("workers", o.workers()).param("slo", o.slo().toString()).param("slo_us", o.slo().p99Ns() > 0 ? o.slo().p99Ns() / 1e3 : null).param("seed", o.seed())
-                .param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
+                .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")
                 .param("dispatcher_nice", niceProblem == null ? o.dispatcherNice() : "0 (" + niceProblem + ")");
@@ -153,7 +153,9 @@ public final class LcBench {
             r.add(new BenchResult.Row(s, "p50_us", p.p(p.latencyNs(), 50), "us", pp));
             r.add(new BenchResult.Row(s, "p99_us", p99, "us", pp));
             r.add(new BenchResult.Row(s, "p999_us", p.p(p.latencyNs(), 99.9), "us", pp));
+            r.add(new BenchResult.Row(s, "p50_slowdown", slowdown(p, 50), "x", pp));
             r.add(new BenchResult.Row(s, "p99_slowdown", sd99, "x", pp));
+            r.add(new BenchResult.Row(s, "p999_slowdown", slowdown(p, 99.9), "x", pp));
             if (o.dist().classes() > 1) r.add(new BenchResult.Row(s, "short_p99_us", p.p(p.shortLatencyNs(), 99), "us", pp));
             curve.add(new double[] {p.load(), p99, sd99, p.achievedRps()});
         }
@@ -164,6 +166,10 @@ public final class LcBench {
             pp.put("rps", best[1]);
             r.add(new BenchResult.Row(points.get(0).system(), "max_load_at_slo", best[0], "load", pp));
         }
+    }
+
+    private static double slowdown(Point p, double q) {
+        return p.slowdownMilli().getTotalCount() == 0 ? Double.NaN : p.slowdownMilli().getValueAtPercentile(q) / 1000.0;
     }
 
     /**

@@ -34,7 +34,7 @@ public final class PipeBench {
         List<Integer> cpus = Affinity.allowedCpus();
         BenchResult r = new BenchResult("pipe")
                 .param("duration_per_config_s", o.durationNs() / 1e9).param("runs", o.runs())
-                .param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar);
+                .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar);
         long perRun = Math.max(20_000_000L, o.durationNs() / (o.runs() + 1)); // one unmeasured warm-up run
         int maxCarriers = Math.min(2, Runtime.getRuntime().availableProcessors());
         for (String sys : o.systems()) {

@@ -66,7 +66,7 @@ public final class Schbench {
                 .param("cores", o.cores()).param("workers", o.workers()).param("message_threads", 1)
                 .param("duration_s", o.durationNs() / 1e9).param("warmup_s", o.warmupNs() / 1e9)
                 .param("sleep_us", o.sleepUs()).param("footprint_kb", o.footprintKb()).param("matrix_side", matrixSide(o.footprintKb()))
-                .param("ops", o.ops()).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar)
+                .param("ops", o.ops()).param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar)
                 .param("platform", Sut.platformPlacement(o.cores()))
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() per matrix row");
         for (int w : o.workers()) {

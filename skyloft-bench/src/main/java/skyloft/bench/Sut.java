@@ -189,6 +189,19 @@ public abstract class Sut implements AutoCloseable {
         }
     }
 
+    /** Each Skyloft system's policy parameters (the registry defaults benchmarks run with), for the params. */
+    public static java.util.Map<String, String> policyDefaults(List<String> systems) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String s : systems) {
+            if (!s.startsWith("skyloft:")) continue;
+            var info = PolicyRegistry.info(s.substring(8));
+            StringBuilder sb = new StringBuilder();
+            for (var p : info.params()) sb.append(sb.isEmpty() ? "" : ", ").append(p.name()).append('=').append(p.defaultValue());
+            out.put(s, sb.isEmpty() ? "-" : sb.toString());
+        }
+        return out;
+    }
+
     /** A short description of the platform baseline's placement on {@code cores} CPUs. */
     public static String platformPlacement(int cores) {
         int n = Affinity.allowedCpus().size();
