@@ -462,11 +462,20 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** RtTask.execute from any thread but the task's own carrier. */
     void submit(RtTask t) {
         if (!t.started) {
+            if (closing) { // created before close() began, started after: it never existed
+                lock.lock();
+                try {
+                    policy.taskExit(t, System.nanoTime());
+                } finally {
+                    unlockAndWake();
+                }
+                live.remove(t.thread);
+                throw new RejectedExecutionException("the runtime " + name + " is closed");
+            }
             t.started = true;
             t.pendingReason = EnqueueReason.NEW;
             Thread c = VThreads.currentCarrier();
             t.spawnCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
-            if (closing) throw new RejectedExecutionException("the runtime " + name + " is closed");
             active.incrementAndGet();
         } else {
             t.pendingReason = EnqueueReason.WAKEUP;

