@@ -40,6 +40,10 @@ final class RtTask extends Task implements Executor {
     /** First execute seen (the JDK's start). Written by the starting thread only. */
     boolean started;
 
+    /** Under lock: neighbours in the runtime's list of live tasks (created, not yet exited). */
+    RtTask livePrev, liveNext;
+    /** Under lock: on the live list. Read without it only as a hint (attribute lookups). */
+    boolean live;
     /** Under lock: the policy owns it. */
     boolean queued;
     /** Under lock: picked and its stop not yet processed. */

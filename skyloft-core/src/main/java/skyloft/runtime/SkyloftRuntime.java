@@ -106,8 +106,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     private long exitedCount, exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals;
     private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
 
-    /** Every task created and not yet exited, by thread: touched at spawn, exit and lookups only. */
-    private final ConcurrentHashMap<Thread, RtTask> live = new ConcurrentHashMap<>();
+    /** Under the lock: every task created and not yet exited, as an intrusive list (no
+     *  allocation per spawn); a thread's task is found through its scheduler field instead. */
+    private RtTask liveHead;
+    private int liveCount;
     /** Threads adopted because they inherited a task as their scheduler, by runContinuation. */
     private final ConcurrentHashMap<Runnable, RtTask> adopted = new ConcurrentHashMap<>();
     /** Tasks started and not yet exited. */
@@ -178,7 +180,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 task.exited = true;
             }
         };
-        Thread vt = VThreads.newThread(task, task.name(), wrapped);
+        Thread vt = VThreads.newThread(task, task.givenName(), wrapped);
         task.thread = vt;
         task.runContinuation = VThreads.runContinuation(vt);
         lock.lock();
@@ -187,10 +189,10 @@ public final class SkyloftRuntime implements AutoCloseable {
             long now = System.nanoTime();
             policy.taskInit(task, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, task, 0);
+            linkLive(task);
         } finally {
             unlockAndWake();
         }
-        live.put(vt, task);
         return vt;
     }
 
@@ -228,12 +230,35 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     private RtTask task(Thread thread) {
-        RtTask t = live.get(thread);
+        RtTask t = taskOf(thread);
         // A joined thread has terminated even if its carrier has not yet processed the exit.
-        if (t == null || (t.started && !thread.isAlive())) {
+        if (t == null || !t.live || (t.started && !thread.isAlive())) {
             throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
         }
         return t;
+    }
+
+    /** The task of a thread of this runtime (its own, or the one it was adopted as), or null. */
+    private RtTask taskOf(Thread thread) {
+        if (!(VThreads.schedulerOf(thread) instanceof RtTask r) || r.rt != this) return null;
+        return r.thread == thread ? r : adopted.get(VThreads.runContinuation(thread));
+    }
+
+    private void linkLive(RtTask t) {
+        t.live = true;
+        t.liveNext = liveHead;
+        if (liveHead != null) liveHead.livePrev = t;
+        liveHead = t;
+        liveCount++;
+    }
+
+    private void unlinkLive(RtTask t) {
+        if (!t.live) return;
+        t.live = false;
+        if (t.livePrev != null) t.livePrev.liveNext = t.liveNext; else liveHead = t.liveNext;
+        if (t.liveNext != null) t.liveNext.livePrev = t.livePrev;
+        t.livePrev = t.liveNext = null;
+        liveCount--;
     }
 
     public SchedPolicy policy() {
@@ -273,7 +298,7 @@ public final class SkyloftRuntime implements AutoCloseable {
      * from a thread of this runtime.
      */
     public ShutdownReport close(Duration timeout) {
-        if (live.containsKey(Thread.currentThread()) || Thread.currentThread() instanceof Carrier) {
+        if (taskOf(Thread.currentThread()) != null || Thread.currentThread() instanceof Carrier) {
             throw new IllegalStateException("close() called from a thread of runtime " + name + "; call it from outside");
         }
         // Lock order: closeLock, then the scheduler lock. doneMonitor is held only around wait():
@@ -309,7 +334,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 for (Carrier c : carriers) {
                     if (c.current != null) abandoned.put(c.current, "running on cpu " + c.cpu);
                 }
-                for (RtTask t : live.values()) {
+                for (RtTask t = liveHead; t != null; t = t.liveNext) {
                     abandoned.putIfAbsent(t, t.started ? "blocked" : "never started");
                 }
             } finally {
@@ -355,9 +380,9 @@ public final class SkyloftRuntime implements AutoCloseable {
                         c.preemptRequests, c.preemptDelivered, c.idleParks));
             }
             List<RuntimeStats.TaskRow> rows = new ArrayList<>(exitedRows);
-            for (RtTask t : live.values()) rows.add(row(t, state(t)));
+            for (RtTask t = liveHead; t != null; t = t.liveNext) rows.add(row(t, state(t)));
             Map<String, Long> counters = new LinkedHashMap<>();
-            counters.put("live_tasks", (long) live.size());
+            counters.put("live_tasks", (long) liveCount);
             counters.put("uncaught_exceptions", uncaught.get());
             counters.put("lock_contended", lock.contended);
             counters.put("policy_bad_picks", badPicks);
@@ -451,10 +476,10 @@ public final class SkyloftRuntime implements AutoCloseable {
             policy.taskInit(nt, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, nt, 0);
             adoptedCount++;
+            linkLive(nt);
         } finally {
             unlockAndWake();
         }
-        live.put(vt, nt);
         adopted.put(runContinuation, nt);
         return nt;
     }
@@ -466,10 +491,10 @@ public final class SkyloftRuntime implements AutoCloseable {
                 lock.lock();
                 try {
                     policy.taskExit(t, System.nanoTime());
+                    unlinkLive(t);
                 } finally {
                     unlockAndWake();
                 }
-                live.remove(t.thread);
                 throw new RejectedExecutionException("the runtime " + name + " is closed");
             }
             t.started = true;
@@ -619,7 +644,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     private void exitLocked(RtTask t, long now) {
         policy.taskExit(t, now);
         if (trace.enabled()) trace.record(now, TraceKind.TASK_EXIT, -1, t, 0);
-        live.remove(t.thread);
+        unlinkLive(t);
         if (t.adopted) adopted.remove(t.runContinuation);
         exitedCount++;
         exRun += t.runNs(); exWait += t.waitNs(); exSwitches += t.switches(); exPreempt += t.preemptions();

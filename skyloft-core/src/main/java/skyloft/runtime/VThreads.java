@@ -17,12 +17,13 @@ final class VThreads {
 
     private static final MethodHandle NEW_VTHREAD;
     private static final VarHandle RUN_CONTINUATION;
+    private static final VarHandle SCHEDULER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final String PROBLEM;
 
     static {
         MethodHandle nv = null, cc = null;
-        VarHandle rc = null;
+        VarHandle rc = null, sch = null;
         String problem = null;
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
@@ -31,13 +32,16 @@ final class VThreads {
             nv = bl.findStatic(builders, "newVirtualThread",
                     MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
             Class<?> vt = Class.forName("java.lang.VirtualThread");
-            rc = MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).findVarHandle(vt, "runContinuation", Runnable.class);
+            MethodHandles.Lookup vl = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            rc = vl.findVarHandle(vt, "runContinuation", Runnable.class);
+            sch = vl.findVarHandle(vt, "scheduler", Executor.class);
             cc = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             problem = "Skyloft needs the JVM option --add-opens java.base/java.lang=ALL-UNNAMED (and JDK 25): " + e;
         }
         NEW_VTHREAD = nv;
         RUN_CONTINUATION = rc;
+        SCHEDULER = sch;
         CURRENT_CARRIER = cc;
         PROBLEM = problem;
     }
@@ -100,6 +104,12 @@ final class VThreads {
     /** The Runnable the JDK will hand to the scheduler for {@code vthread}. */
     static Runnable runContinuation(Thread vthread) {
         return (Runnable) RUN_CONTINUATION.get(vthread);
+    }
+
+    /** The scheduler of a virtual thread (an RtTask for threads of a runtime), or null for a
+     *  platform thread. */
+    static Executor schedulerOf(Thread t) {
+        return t.isVirtual() ? (Executor) SCHEDULER.get(t) : null;
     }
 
     /** The platform thread the caller runs on (itself, if it is a platform thread). */

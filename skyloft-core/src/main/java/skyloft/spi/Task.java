@@ -43,12 +43,14 @@ public class Task {
 
     protected Task(String name, SchedAttr attr) {
         this.id = IDS.incrementAndGet();
-        this.name = name != null ? name : "task-" + id;
+        this.name = name; // null: named "task-<id>" on demand, so unnamed spawns build no string
         this.attr = attr != null ? attr : SchedAttr.DEFAULT;
     }
 
     public final long id() { return id; }
-    public final String name() { return name; }
+    public final String name() { return name != null ? name : "task-" + id; }
+    /** The name given at creation, or null. */
+    public final String givenName() { return name; }
     public final SchedAttr attr() { return attr; }
     /** CPU the task last ran on, -1 before it first ran. */
     public final int lastCpu() { return lastCpu; }
@@ -107,6 +109,6 @@ public class Task {
 
     @Override
     public String toString() {
-        return name + "#" + id;
+        return name() + "#" + id;
     }
 }
