@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import skyloft.util.Json;
+import skyloft.util.Xml;
 
 /**
  * The HTML report: one self-contained page (inline SVG plots, inline CSS, no scripts, nothing
@@ -318,18 +319,6 @@ public final class Report {
     }
 
     static String esc(String s) {
-        if (s == null) return "";
-        var sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Xml.escape(s);
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import skyloft.util.Xml;
 
 /**
  * Draws a {@link Trace} as an SVG Gantt chart a person can read: one lane per CPU with a box
@@ -205,19 +206,6 @@ public final class SvgGanttWriter {
     }
 
     static String xml(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                default -> { if (c >= 0x20 || c == '\n' || c == '\t') sb.append(c); }
-            }
-        }
-        return sb.toString();
+        return Xml.escape(s);
     }
 }
