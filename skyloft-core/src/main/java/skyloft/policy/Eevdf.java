@@ -77,6 +77,11 @@ public final class Eevdf extends SchedPolicy {
     }
 
     @Override
+    public boolean tickNeedsWaiters() {
+        return true; // a slice only ends when someone waits for the CPU
+    }
+
+    @Override
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();

@@ -101,6 +101,11 @@ public final class O1 extends SchedPolicy {
     }
 
     @Override
+    public boolean tickNeedsWaiters() {
+        return true; // a slice only ends when someone waits for the CPU
+    }
+
+    @Override
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();

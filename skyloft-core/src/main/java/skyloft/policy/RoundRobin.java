@@ -48,6 +48,11 @@ public final class RoundRobin extends SchedPolicy {
         return "rr";
     }
 
+    @Override
+    public boolean tickNeedsWaiters() {
+        return true; // a slice only ends when someone waits for the CPU
+    }
+
     public long sliceNs() {
         return sliceNs;
     }

@@ -51,6 +51,11 @@ public final class Shinjuku extends SchedPolicy {
     }
 
     @Override
+    public boolean tickNeedsWaiters() {
+        return true; // a slice only ends when someone waits for the CPU
+    }
+
+    @Override
     protected void init(int cpus) {
         queue = new ArrayDeque<>();
         quantumExpiries = 0;

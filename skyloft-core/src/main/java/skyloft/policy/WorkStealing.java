@@ -54,6 +54,11 @@ public final class WorkStealing extends SchedPolicy {
     }
 
     @Override
+    public boolean tickNeedsWaiters() {
+        return true; // a slice only ends when someone waits for the CPU
+    }
+
+    @Override
     protected void init(int cpus) {
         queues = new PerCpuQueues(cpus);
         sliceExpiries = kicks = periodicMoves = 0;

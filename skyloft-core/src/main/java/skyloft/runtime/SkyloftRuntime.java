@@ -77,6 +77,9 @@ public final class SkyloftRuntime implements AutoCloseable {
     private final List<Integer> osCpus;
     private final String name;
     private final long startNs;
+    /** The policy's timer hints, read once at start. */
+    private final boolean usesTick, tickNeedsWaiters;
+    private final long balanceIntervalNs;
     /** Scheduling events go here, always under the lock (so a plain TraceBuffer is safe). */
     private final TraceRecorder trace;
 
@@ -94,6 +97,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     private boolean wakeTicker;
     /** The last active task exited while close() waits: notify it once the lock is released. */
     private boolean notifyClose;
+    /** Tasks the policy owns (enqueued, not yet picked). */
+    private int queuedCount;
     /** Carriers whose last pick found nothing (they spin or park until workSeq moves). */
     private int idleCarriers;
     private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
@@ -136,6 +141,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.carriers = new Carrier[b.cores];
         for (int i = 0; i < carriers.length; i++) carriers[i] = new Carrier(this, i);
         policy.attach(new Context());
+        this.usesTick = policy.usesTick();
+        this.tickNeedsWaiters = policy.tickNeedsWaiters();
+        this.balanceIntervalNs = policy.balanceIntervalNs();
         this.startNs = System.nanoTime();
         Poll.install(SkyloftRuntime::onPoll);
         for (Carrier c : carriers) c.start();
@@ -328,6 +336,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.put(t, "runnable, not yet queued");
                 for (Task t : policy.drain(now)) {
                     ((RtTask) t).queued = false;
+                    queuedCount--;
                     abandoned.put((RtTask) t, "runnable, queued");
                     policy.taskExit(t, now);
                 }
@@ -561,9 +570,11 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     private void enqueueLocked(RtTask t, int cpu, EnqueueReason reason, long now) {
         t.queued = true;
+        queuedCount++;
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
+        wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
@@ -597,6 +608,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             return null;
         }
         r.queued = false;
+        queuedCount--;
         r.onCpu = true;
         int prevCpu = r.lastCpu();
         boolean stolen = r.hostPicked(c.cpu, now);
@@ -607,10 +619,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         c.switches++;
         c.current = r;
-        if (ticker != null && ticker.dormant && (policy.usesTick() || policy.balanceIntervalNs() > 0)) {
-            ticker.dormant = false;
-            wakeTicker = true;
-        }
+        wakeTimerIfNeededLocked();
         policy.running(c.cpu, r, now);
         return r;
     }
@@ -667,9 +676,8 @@ public final class SkyloftRuntime implements AutoCloseable {
                     requestPreemptLocked(c, now, 0);
                 }
             }
-            long interval = policy.balanceIntervalNs();
-            if (interval > 0 && now >= nextBalanceNs) {
-                nextBalanceNs = now + interval;
+            if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
+                nextBalanceNs = now + balanceIntervalNs;
                 for (Carrier c : carriers) {
                     if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
                 }
@@ -681,10 +689,22 @@ public final class SkyloftRuntime implements AutoCloseable {
         return true;
     }
 
+    /** Under the lock: wakes a dormant timer once it has something to watch again. */
+    private void wakeTimerIfNeededLocked() {
+        if (ticker != null && ticker.dormant && timerNeededLocked()) {
+            ticker.dormant = false;
+            wakeTicker = true;
+        }
+    }
+
     /** Under the lock: true while the timer has something to watch (a busy CPU or a kick). */
     private boolean timerNeededLocked() {
         if (!kicks.isEmpty()) return true;
-        if (!policy.usesTick() && policy.balanceIntervalNs() <= 0) return false;
+        // With nothing queued, a periodic balance has nothing to move and a waiter-only tick
+        // nothing to preempt for.
+        boolean ticking = usesTick && (queuedCount > 0 || !tickNeedsWaiters);
+        boolean balancing = balanceIntervalNs > 0 && queuedCount > 0;
+        if (!ticking && !balancing) return false;
         for (Carrier c : carriers) if (c.current != null) return true;
         return false;
     }

@@ -40,7 +40,8 @@ import java.io.PrintWriter;
  * </pre>
  * {@link #admit} and {@link #attrChanged} run whenever attributes are set or changed;
  * {@link #balance} runs when a CPU finds nothing to pick, and periodically if the policy asks
- * for it with {@link #balanceIntervalNs()}.
+ * for it with {@link #balanceIntervalNs()}. The timer hints {@link #usesTick()},
+ * {@link #tickNeedsWaiters()} and {@link #balanceIntervalNs()} are read once, when the host starts.
  */
 public abstract class SchedPolicy {
 
@@ -152,6 +153,16 @@ public abstract class SchedPolicy {
      */
     public boolean usesTick() {
         return true;
+    }
+
+    /**
+     * True if {@link #tick} can only ask for preemption while some task is queued (the policy
+     * owns at least one runnable task): time slices that only matter when someone waits. The
+     * host then leaves its timer idle whenever nothing is queued. Default false (deadline
+     * servers must be throttled even when alone). The contract suite checks the claim.
+     */
+    public boolean tickNeedsWaiters() {
+        return false;
     }
 
     /**

@@ -142,6 +142,9 @@ public class StepHost implements SchedContext {
         if (preempt && !policy.usesTick()) {
             throw new AssertionError(policy.name() + ": tick asked for preemption but usesTick() says it never does");
         }
+        if (preempt && policy.tickNeedsWaiters() && tasks.stream().noneMatch(x -> x.state == State.QUEUED)) {
+            throw new AssertionError(policy.name() + ": tick asked for preemption with nothing queued, but tickNeedsWaiters() says it never does");
+        }
         return preempt;
     }
 
