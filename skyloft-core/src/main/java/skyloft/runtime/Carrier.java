@@ -131,7 +131,6 @@ final class Carrier extends Thread {
             }
             prev = next;
         }
-        rt.carrierStopped(this);
     }
 
     /** Spin, then park, until new work may exist (the work sequence moved or the inbox filled). */

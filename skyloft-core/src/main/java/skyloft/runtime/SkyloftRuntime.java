@@ -777,10 +777,6 @@ public final class SkyloftRuntime implements AutoCloseable {
         return pin && osCpus.size() > carriers.length ? osCpus.get(carriers.length) : -1;
     }
 
-    void carrierStopped(Carrier c) {
-        // nothing to release: the carrier's stats stay readable in snapshots
-    }
-
     void carrierError(RtTask t, Throwable e) {
         lock.lock();
         try {
