@@ -15,15 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import skyloft.runtime.RuntimeStats;
 import skyloft.runtime.SkyloftRuntime;
+import skyloft.runtime.TimerMode;
 import skyloft.spi.SchedAttr;
 
 /**
  * Agent-inserted polls against the real runtime, with real threads: one carrier, RR with a
- * 100us slice, the default (sleeping) timer. Code under test comes from {@code agenttest.rt},
+ * 100us slice, under both no-dedicated-core timers: POLL (the default: the carrier reads the
+ * clock in the polls) and SLEEP (a sleeping timer thread). Code under test comes from {@code agenttest.rt},
  * loaded through {@link InstrumentingClassLoader} (the agent's transformation) and never calls
  * the runtime. With a single carrier, a second thread can only run while the first is alive if
  * the first was preempted, so the checks are about order, not time; timeouts are long because
@@ -32,8 +35,8 @@ import skyloft.spi.SchedAttr;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AgentPreemptionTest {
 
-    private static SkyloftRuntime runtime() {
-        return SkyloftRuntime.builder().cores(1).policy("rr").param("slice", "100us").pin(false).build();
+    private static SkyloftRuntime runtime(TimerMode timer) {
+        return SkyloftRuntime.builder().cores(1).policy("rr").param("slice", "100us").timer(timer).pin(false).build();
     }
 
     private static ClassLoader instrumenting() {
@@ -55,9 +58,10 @@ class AgentPreemptionTest {
                 .orElseThrow(() -> new AssertionError("no task " + name + " in " + s.tasks()));
     }
 
-    @Test
-    void anInstrumentedHogIsPreemptedAndAnotherThreadGetsTheCpu() throws Exception {
-        try (SkyloftRuntime rt = runtime()) {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void anInstrumentedHogIsPreemptedAndAnotherThreadGetsTheCpu(TimerMode timer) throws Exception {
+        try (SkyloftRuntime rt = runtime(timer)) {
             CountDownLatch started = new CountDownLatch(1);
             AtomicBoolean stop = new AtomicBoolean();
             Thread hog = rt.start("hog", SchedAttr.DEFAULT, newInstance(instrumenting(), "agenttest.rt.Hog", started, stop));
@@ -79,10 +83,11 @@ class AgentPreemptionTest {
         }
     }
 
-    @Test
-    void withoutPollsTheSameHogKeepsTheCarrier() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void withoutPollsTheSameHogKeepsTheCarrier(TimerMode timer) throws Exception {
         // Control: the plain class (no polls) cannot be preempted, so the other thread waits.
-        try (SkyloftRuntime rt = runtime()) {
+        try (SkyloftRuntime rt = runtime(timer)) {
             CountDownLatch started = new CountDownLatch(1);
             AtomicBoolean stop = new AtomicBoolean();
             Thread hog = rt.start("plain-hog", SchedAttr.DEFAULT, new agenttest.rt.Hog(started, stop));
@@ -104,15 +109,16 @@ class AgentPreemptionTest {
         }
     }
 
-    @Test
-    void threeHogsUnderRoundRobinEachGetAShare() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void threeHogsUnderRoundRobinEachGetAShare(TimerMode timer) throws Exception {
         int n = 3;
         long units = 8_000_000; // long enough that a briefly starved timer cannot let one finish alone
         AtomicLongArray progress = new AtomicLongArray(n), snapshot = new AtomicLongArray(n);
         AtomicBoolean firstDone = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(n);
         ClassLoader loader = instrumenting();
-        try (SkyloftRuntime rt = runtime()) {
+        try (SkyloftRuntime rt = runtime(timer)) {
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 ts.add(rt.start("worker-" + i, SchedAttr.DEFAULT,
@@ -131,8 +137,9 @@ class AgentPreemptionTest {
         }
     }
 
-    @Test
-    void aPollInsideSynchronizedYieldsAndTheMonitorStillExcludes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void aPollInsideSynchronizedYieldsAndTheMonitorStillExcludes(TimerMode timer) throws Exception {
         long iterations = 200_000, cap = 500_000_000;
         Object lock = new Object();
         AtomicReference<Thread> owner = new AtomicReference<>();
@@ -142,7 +149,7 @@ class AgentPreemptionTest {
         AtomicBoolean aSawBusy = new AtomicBoolean(), bSawBusy = new AtomicBoolean();
         AtomicBoolean aStarted = new AtomicBoolean(), bStarted = new AtomicBoolean(), always = new AtomicBoolean(true);
         ClassLoader loader = instrumenting();
-        try (SkyloftRuntime rt = runtime()) {
+        try (SkyloftRuntime rt = runtime(timer)) {
             // a holds the monitor until b has started (b can only start if a is preempted inside it).
             Thread a = rt.start("a", SchedAttr.DEFAULT, newInstance(loader, "agenttest.rt.Locked", lock, iterations, cap,
                     owner, counter, aDone, violations, aInside, aSawBusy, aStarted, bStarted));
@@ -159,14 +166,15 @@ class AgentPreemptionTest {
         }
     }
 
-    @Test
-    void pollsUnderAClassInitializerBreakNothingAndPreemptionResumesAfterIt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void pollsUnderAClassInitializerBreakNothingAndPreemptionResumesAfterIt(TimerMode timer) throws Exception {
         RtShared.initEntered = new CountDownLatch(1);
         RtShared.initFinished = false;
         AtomicLong value = new AtomicLong();
         AtomicBoolean otherRan = new AtomicBoolean(), otherSawInitDone = new AtomicBoolean();
         ClassLoader loader = instrumenting();
-        try (SkyloftRuntime rt = runtime()) {
+        try (SkyloftRuntime rt = runtime(timer)) {
             Thread user = rt.start("init-user", SchedAttr.DEFAULT, newInstance(loader, "agenttest.rt.InitUser", value, otherRan));
             try {
                 assertTrue(RtShared.initEntered.await(60, TimeUnit.SECONDS), "initializer never started");

@@ -30,8 +30,12 @@ import skyloft.spi.SchedAttr;
  * {@code preempt_delivered}, {@code fair_share_min} (smallest hog's share of work over the
  * equal share). Baseline in the same run, system {@code skyloft:rr-no-agent}: the same hogs
  * loaded plain, which nothing can preempt ({@code preempt_delivered},
- * {@code longest_mean_run_us}: the longest mean run per switch of any hog). Timer tick: slice/2 clamped to 10..50us in SLEEP mode (each wakeup costs CPU),
- * slice/10 in SPIN mode (min 1us).
+ * {@code longest_mean_run_us}: the longest mean run per switch of any hog) and
+ * {@code work_rate_vs_plain} per point: the hogs' total work per second over the baseline's, so
+ * what the polls, switches and (when sharing the carriers' cores) the timer cost the hogs shows
+ * up; the POLL mode's cost is there, not in {@code timer_cpu_pct}. Timer tick: slice/2 clamped
+ * to 10..50us in SLEEP mode (each wakeup costs CPU), slice/10 in SPIN mode (min 1us), slice/2
+ * clamped to 1..50us in POLL mode (a tick is a lock and a policy call, no wakeup).
  */
 public final class PreemptBench {
     private PreemptBench() {}
@@ -41,7 +45,7 @@ public final class PreemptBench {
     public record Config(List<TimerMode> modes, List<Long> slicesUs, int cores, int hogsPerCore, Duration duration, boolean pin, boolean printStats) {
         public Config {
             for (TimerMode m : modes) {
-                if (m == TimerMode.OFF) throw new IllegalArgumentException("--modes: off has no timer to measure; allowed sleep, spin");
+                if (m == TimerMode.OFF) throw new IllegalArgumentException("--modes: off has no timer to measure; allowed poll, sleep, spin");
             }
             for (long s : slicesUs) {
                 if (s < 5 || s > 1_000_000) throw new IllegalArgumentException("--slices: " + s + "us out of range; allowed 5us..1s");
@@ -57,12 +61,16 @@ public final class PreemptBench {
         }
 
         public static Config defaults() {
-            return new Config(List.of(TimerMode.SLEEP, TimerMode.SPIN), DEFAULT_SLICES_US, 1, 3, Duration.ofMillis(500), true, false);
+            return new Config(List.of(TimerMode.POLL, TimerMode.SLEEP, TimerMode.SPIN), DEFAULT_SLICES_US, 1, 3, Duration.ofMillis(500), true, false);
         }
     }
 
     static long tickNs(TimerMode mode, long sliceNs) {
-        return mode == TimerMode.SPIN ? Math.max(1_000, sliceNs / 10) : Math.clamp(sliceNs / 2, 10_000, 50_000);
+        return switch (mode) {
+            case SPIN -> Math.max(1_000, sliceNs / 10);
+            case POLL -> Math.clamp(sliceNs / 2, 1_000, 50_000);
+            default -> Math.clamp(sliceNs / 2, 10_000, 50_000);
+        };
     }
 
     public static BenchResult run(Config cfg, PrintStream progress) {
@@ -76,7 +84,13 @@ public final class PreemptBench {
                 .param("pinned", cfg.pin())
                 .param("cpus", Runtime.getRuntime().availableProcessors());
         // Warm-up: JIT-compile the hog and the runtime's switch path; not reported.
-        runOne(loader, TimerMode.SLEEP, 100_000, cfg.cores(), cfg.hogsPerCore(), Duration.ofMillis(300), cfg.pin());
+        for (TimerMode mode : cfg.modes()) runOne(loader, mode, 100_000, cfg.cores(), cfg.hogsPerCore(), Duration.ofMillis(200), cfg.pin());
+        // Baseline: the same hogs loaded plain (no polls) under the same policy and timer. Nothing
+        // can preempt them, so the first one keeps its carrier for the whole run.
+        long baseSliceNs = cfg.slicesUs().get(cfg.slicesUs().size() - 1) * 1_000;
+        TimerMode baseMode = cfg.modes().get(0);
+        Outcome plain = runOne(PreemptBench.class.getClassLoader(), baseMode, baseSliceNs, cfg.cores(), cfg.hogsPerCore(),
+                cfg.duration(), cfg.pin());
         for (TimerMode mode : cfg.modes()) {
             for (long sliceUs : cfg.slicesUs()) {
                 Outcome o = runOne(loader, mode, sliceUs * 1_000, cfg.cores(), cfg.hogsPerCore(), cfg.duration(), cfg.pin());
@@ -90,22 +104,18 @@ public final class PreemptBench {
                 result.add(new BenchResult.Row(sys, "timer_cpu_pct", o.timerCpuPct, "%", p));
                 result.add(new BenchResult.Row(sys, "preempt_delivered", o.stats.preemption().delivered(), "count", p));
                 result.add(new BenchResult.Row(sys, "fair_share_min", o.fairShareMin, "x", p));
+                double rate = plain.workPerSec > 0 ? o.workPerSec / plain.workPerSec : 0;
+                result.add(new BenchResult.Row(sys, "work_rate_vs_plain", rate, "x", p));
                 if (progress != null) {
                     progress.printf(Locale.ROOT, "  %-5s slice %4d us: achieved p50 %7.1f p99 %7.1f max %8.1f us; delivery p99 %6.1f us;"
-                                    + " timer %5.1f%% of a core; %d preemptions; min share %.2f%n",
+                                    + " timer %5.1f%% of a core; %d preemptions; min share %.2f; work rate %.3f of plain%n",
                             mode.name().toLowerCase(Locale.ROOT), sliceUs, o.slices.getValueAtPercentile(50) / 1e3,
                             o.slices.getValueAtPercentile(99) / 1e3, o.slices.getMaxValue() / 1e3,
-                            o.stats.preemption().delayP99Ns() / 1e3, o.timerCpuPct, o.stats.preemption().delivered(), o.fairShareMin);
+                            o.stats.preemption().delayP99Ns() / 1e3, o.timerCpuPct, o.stats.preemption().delivered(), o.fairShareMin, rate);
                     if (cfg.printStats()) progress.print(o.stats.format());
                 }
             }
         }
-        // Baseline: the same hogs loaded plain (no polls) under the same policy and timer. Nothing
-        // can preempt them, so the first one keeps its carrier for the whole run.
-        long baseSliceNs = cfg.slicesUs().get(cfg.slicesUs().size() - 1) * 1_000;
-        TimerMode baseMode = cfg.modes().get(0);
-        Outcome plain = runOne(PreemptBench.class.getClassLoader(), baseMode, baseSliceNs, cfg.cores(), cfg.hogsPerCore(),
-                cfg.duration(), cfg.pin());
         long longestRunNs = 0;
         for (RuntimeStats.TaskRow t : plain.stats.tasks()) {
             if (t.switches() > 0) longestRunNs = Math.max(longestRunNs, t.runNs() / t.switches());
@@ -120,7 +130,7 @@ public final class PreemptBench {
         return result;
     }
 
-    private record Outcome(Histogram slices, RuntimeStats stats, double timerCpuPct, double fairShareMin) {}
+    private record Outcome(Histogram slices, RuntimeStats stats, double timerCpuPct, double fairShareMin, double workPerSec) {}
 
     private static Outcome runOne(ClassLoader loader, TimerMode mode, long sliceNs, int cores, int hogsPerCore,
                                   Duration duration, boolean pin) {
@@ -156,7 +166,7 @@ public final class PreemptBench {
             least = Math.min(least, h.work());
         }
         double fair = total == 0 ? 0 : (double) least / ((double) total / n);
-        return new Outcome(rt.preemptedRunHistogram(), stats, 100.0 * stats.preemption().timerCpuNs() / wallNs, fair);
+        return new Outcome(rt.preemptedRunHistogram(), stats, 100.0 * stats.preemption().timerCpuNs() / wallNs, fair, total * 1e9 / wallNs);
     }
 
     private static HogTask newHog(ClassLoader loader) {

@@ -42,7 +42,7 @@ public abstract class Sut implements AutoCloseable {
 
     /**
      * How a benchmark builds Skyloft runtimes: timer mode and tick, each null/0 for the runtime's
-     * own default (a tick without a mode uses the sleep timer).
+     * own default (a tick without a mode applies to the default poll timer).
      */
     public record RuntimeConfig(TimerMode timer, long tickNs) {
         public static final RuntimeConfig DEFAULT = new RuntimeConfig(null, 0);
@@ -55,7 +55,7 @@ public abstract class Sut implements AutoCloseable {
 
         /** Applies the mode and tick to a builder. */
         public SkyloftRuntime.Builder apply(SkyloftRuntime.Builder b) {
-            if (tickNs > 0) return b.timer(timer != null ? timer : TimerMode.SLEEP, tickNs);
+            if (tickNs > 0) return b.timer(timer != null ? timer : TimerMode.POLL, tickNs);
             if (timer != null) return b.timer(timer);
             return b;
         }

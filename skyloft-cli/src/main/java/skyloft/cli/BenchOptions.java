@@ -22,7 +22,7 @@ final class BenchOptions {
     @Option(names = "--policies", split = ",", paramLabel = "P,...", description = "Policies to measure (default: all registered).")
     List<String> policies;
 
-    @Option(names = "--timer", defaultValue = "sleep", paramLabel = "MODE", description = "Runtime timer: sleep, spin or off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timer", defaultValue = "poll", paramLabel = "MODE", description = "Runtime timer: poll, sleep, spin or off (default ${DEFAULT-VALUE}).")
     String timer;
 
     @Option(names = "--stats", description = "Print the runtime's per-CPU and per-task counters after each policy.")
@@ -35,12 +35,11 @@ final class BenchOptions {
     }
 
     TimerMode timerMode() {
-        return switch (timer.toLowerCase()) {
-            case "sleep" -> TimerMode.SLEEP;
-            case "spin" -> TimerMode.SPIN;
-            case "off" -> TimerMode.OFF;
-            default -> throw new IllegalArgumentException("--timer '" + timer + "' is not a timer mode; allowed: sleep, spin, off");
-        };
+        try {
+            return TimerMode.parse(timer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--timer: " + e.getMessage());
+        }
     }
 
     void check() {

@@ -25,7 +25,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
             description = "RR slices, e.g. 10us,20us,50us,100us (default).")
     List<String> slices;
 
-    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "Timer modes: sleep, spin (default both).")
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "Timer modes: poll, sleep, spin (default all three).")
     List<String> modes;
 
     @Option(names = "--cores", paramLabel = "N", description = "Carriers (default ${DEFAULT-VALUE}; the spin timer needs a core of its own).")
@@ -55,10 +55,10 @@ final class BenchPreemptCommand implements Callable<Integer> {
         List<TimerMode> ms = new ArrayList<>();
         if (modes == null) ms.addAll(PreemptBench.Config.defaults().modes());
         else for (String m : modes) {
-            switch (m.trim().toLowerCase(Locale.ROOT)) {
-                case "sleep" -> ms.add(TimerMode.SLEEP);
-                case "spin" -> ms.add(TimerMode.SPIN);
-                default -> throw new IllegalArgumentException("--modes: '" + m + "' is not a timer mode; allowed sleep, spin");
+            try {
+                ms.add(TimerMode.parse(m));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--modes: " + e.getMessage());
             }
         }
         var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(Durations.parseNs("--duration", duration)), !noPin, stats);

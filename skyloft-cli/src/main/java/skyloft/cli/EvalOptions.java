@@ -26,7 +26,7 @@ final class EvalOptions {
             description = "Systems to run: skyloft:<policy>, jdk-default, platform (default: per benchmark).")
     List<String> systems;
 
-    @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: sleep, spin or off (default: the runtime's).")
+    @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: poll, sleep, spin or off (default: the runtime's, poll).")
     String timer;
 
     @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
@@ -48,12 +48,12 @@ final class EvalOptions {
     }
 
     Sut.RuntimeConfig runtime() {
-        TimerMode m = timer == null ? null : switch (timer.toLowerCase(Locale.ROOT)) {
-            case "sleep" -> TimerMode.SLEEP;
-            case "spin" -> TimerMode.SPIN;
-            case "off" -> TimerMode.OFF;
-            default -> throw new IllegalArgumentException("--timer '" + timer + "' is not a timer mode; allowed: sleep, spin, off");
-        };
+        TimerMode m;
+        try {
+            m = timer == null ? null : TimerMode.parse(timer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--timer: " + e.getMessage());
+        }
         return new Sut.RuntimeConfig(m, tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000));
     }
 

@@ -22,7 +22,7 @@ class EvalCommandsTest {
 
     @Test
     void badCommonOptions() {
-        rejects(BenchLcCommand::new, "--timer 'fast'", "--timer", "fast");
+        rejects(BenchLcCommand::new, "--timer: 'fast' is not a timer mode; allowed: sleep, spin, poll, off", "--timer", "fast");
         rejects(BenchLcCommand::new, "--duration: '5'", "--duration", "5");
         rejects(BenchLcCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
         rejects(BenchLcCommand::new, "--cores 0", "--cores", "0");

@@ -15,10 +15,12 @@ import skyloft.spi.StopReason;
  */
 final class Carrier extends Thread {
     private static final VarHandle PREEMPT;
+    private static final VarHandle ARMED;
 
     static {
         try {
             PREEMPT = MethodHandles.lookup().findVarHandle(Carrier.class, "preemptRequested", int.class);
+            ARMED = MethodHandles.lookup().findVarHandle(Carrier.class, "clockArmed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,6 +48,23 @@ final class Carrier extends Thread {
     volatile boolean parked;
     /** OS CPU this carrier is pinned to, or -1; written at start. */
     volatile int osCpu = -1;
+
+    // POLL timer mode: the carrier's own clock. clockArmed is set by CAS under the lock (this
+    // carrier's pick, an enqueue or kick that gives the policy something to tick for) or
+    // without it (a wakeup pushed to the inbox while no carrier is parked), cleared by CAS under
+    // the lock, and read by the poll slow path on this carrier; while set it holds one unit of
+    // Poll.pending, so every poll takes the slow path. The other fields are touched only on this
+    // carrier's OS thread (its pick, and the poll slow path of the task it runs), so program
+    // order makes them exact without fences.
+    volatile boolean clockArmed;
+    /** Polls between clock reads, adapted so reads come about every rt.clockGapNs. */
+    int pollStride = 64;
+    /** When the clock was last read (a pick or a poll). */
+    long lastClockNs;
+    /** When the next policy tick of this CPU is due. */
+    long nextTickNs;
+    /** Clock reads made by polls; read racily by stats. */
+    long clockReads;
 
     // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals)
     // or by the timer (ticks, preemption requests); read in snapshots under the lock.
@@ -86,6 +105,61 @@ final class Carrier extends Thread {
     boolean preemptPending() {
         return (int) PREEMPT.getOpaque(this) != 0;
     }
+
+    /** Makes this carrier's polls read the clock (any thread), or stop doing so (under the lock). */
+    void armClock(boolean on) {
+        if (on) {
+            if (!clockArmed && ARMED.compareAndSet(this, false, true)) {
+                Poll.adjustPending(1);
+                RtTask t = current; // racy off this carrier: at worst a stale task checks once early
+                if (t != null) t.pollBudget = 0;
+                if (rt.carriersExit) disarmClock(); // lost a race with close(), which disarms after setting it
+            }
+        } else if (clockArmed && ARMED.compareAndSet(this, true, false)) {
+            Poll.adjustPending(-1);
+            // A wakeup pushed after our last drain, whose pusher saw us armed, must not wait for
+            // our next switch (Dekker with submit: push, then arm; here disarm, then look).
+            if (current != null && !rt.inbox.isEmpty()) armClock(true);
+        }
+    }
+
+    /** At close, after the carriers stopped: disarms for good (no re-check of the inbox). */
+    void disarmClock() {
+        if (clockArmed && ARMED.compareAndSet(this, true, false)) Poll.adjustPending(-1);
+    }
+
+    /** On this carrier, when it starts running {@code t}: the first tick is one period away. */
+    void restartClock(RtTask t, long nowNs) {
+        lastClockNs = nowNs;
+        t.pollBudget = pollStride;
+        nextTickNs = nowNs + rt.tickNs;
+    }
+
+    /**
+     * The poll slow path of the task running here, once its poll budget is spent: reads the
+     * clock, adapts the stride (double it when reads come too often, halve it when too seldom),
+     * and when a tick is due, or a wakeup waits in the inbox, ticks the policy for this CPU
+     * (which may request this CPU's preemption; the caller then delivers it at once).
+     */
+    void clockCheck(RtTask t) {
+        long now = System.nanoTime();
+        long gap = now - lastClockNs;
+        lastClockNs = now;
+        int s = pollStride;
+        if (gap < rt.clockGapNs >> 1) {
+            if (s < MAX_STRIDE) s <<= 1;
+        } else if (gap > rt.clockGapNs << 1 && s > 1) {
+            s >>= 1;
+        }
+        pollStride = s;
+        t.pollBudget = s;
+        clockReads++;
+        if (now >= nextTickNs || !rt.inbox.isEmpty()) {
+            if (rt.carrierTick(this, t, now)) nextTickNs = now + rt.tickNs;
+        }
+    }
+
+    private static final int MAX_STRIDE = 1 << 16;
 
     @Override
     public void run() {

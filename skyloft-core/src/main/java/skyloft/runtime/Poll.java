@@ -9,20 +9,26 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Fast path: one load of a static volatile int (a plain load on x86) and a branch; no
  * allocation, no clock, no ThreadLocal. The slow path runs only while some carrier has a
- * preemption request pending; it asks the installed {@link Handler} whether the request is for
- * the calling thread's carrier, and if so the handler yields.
+ * preemption request pending or has its clock armed (the POLL timer mode). In a task of a
+ * runtime it counts the task's poll budget down (the thread's scheduler field is the task: two
+ * loads, no call) and only when the budget is spent calls the runtime, which reads the clock if
+ * the carrier is armed and yields if a preemption for this carrier is pending. The budget is 1
+ * except on armed carriers, so outside POLL mode every slow-path poll checks; a requester zeroes
+ * the running task's budget. Polls from other threads go to the installed {@link Handler}, if
+ * any (a test hook).
  */
 public final class Poll {
     private Poll() {}
 
-    /** What the runtime plugs in: decides whether the calling thread should yield, and does. */
+    /** A hook for polls from threads that are not tasks of a runtime (tests count polls with it). */
     public interface Handler {
         void onPoll();
     }
 
     /**
-     * Number of carriers with a preemption request not yet delivered. Written by the timer (up)
-     * and by the slow path (down) with atomic updates; read by every poll.
+     * Number of carriers with a preemption request not yet delivered, plus the number of carriers
+     * whose clock is armed. Changed with atomic updates by requesters and deliverers (under or
+     * outside the scheduler lock) and by arming (under it); read by every poll.
      */
     static volatile int pending;
 
@@ -41,7 +47,7 @@ public final class Poll {
         PENDING.getAndAdd(delta);
     }
 
-    /** The runtime's slow path; written when a runtime starts or stops, read by the slow path. */
+    /** The hook for other threads; written by install, read by the slow path. */
     private static volatile Handler handler;
 
     /** The poll: cheap when nothing is pending. */
@@ -50,11 +56,15 @@ public final class Poll {
     }
 
     private static void slowPath() {
+        if (VThreads.schedulerOfVirtual(Thread.currentThread()) instanceof RtTask t) {
+            if (--t.pollBudget <= 0) t.rt.pollCheck(t);
+            return;
+        }
         Handler h = handler;
         if (h != null) h.onPoll();
     }
 
-    /** Installs the slow-path handler (the runtime does this); null removes it. */
+    /** Installs the hook for polls from threads that are not runtime tasks; null removes it. */
     public static void install(Handler h) {
         handler = h;
     }

@@ -72,7 +72,11 @@ public final class SkyloftRuntime implements AutoCloseable {
     final long maxParkNs;
     private final Ticker ticker;
     private final TimerMode timerMode;
-    private final long tickNs;
+    /** Tick period; in POLL mode also the period of each carrier's own ticks. */
+    final long tickNs;
+    /** POLL mode: the aimed-for time between a carrier's clock reads (tick/4, 250ns..5us). */
+    final long clockGapNs;
+    private final boolean pollClock;
     private final boolean pin;
     private final List<Integer> osCpus;
     private final String name;
@@ -132,7 +136,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.idleSpinNs = b.idleSpinNs;
         this.maxParkNs = b.maxParkNs;
         this.timerMode = b.timer;
-        this.tickNs = b.tickNs;
+        this.tickNs = b.tickNs > 0 ? b.tickNs : b.timer == TimerMode.POLL ? 5_000 : 50_000;
+        this.clockGapNs = Math.clamp(tickNs / 4, 250, 5_000);
+        this.pollClock = b.timer == TimerMode.POLL;
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
@@ -145,7 +151,6 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.tickNeedsWaiters = policy.tickNeedsWaiters();
         this.balanceIntervalNs = policy.balanceIntervalNs();
         this.startNs = System.nanoTime();
-        Poll.install(SkyloftRuntime::onPoll);
         for (Carrier c : carriers) c.start();
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
         if (ticker != null) ticker.start();
@@ -361,6 +366,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            for (Carrier c : carriers) c.disarmClock(); // else every poll in the process stays on the slow path
             if (ticker != null) {
                 LockSupport.unpark(ticker);
                 try {
@@ -405,7 +411,16 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
             long requested = 0, delivered = 0;
             for (Carrier c : carriers) { requested += c.preemptRequests; delivered += c.preemptDelivered; }
-            String timer = timerMode == TimerMode.OFF ? "off" : timerMode.name().toLowerCase() + " every " + Durations.format(tickNs)
+            if (pollClock) {
+                long reads = 0;
+                for (Carrier c : carriers) reads += c.clockReads;
+                counters.put("poll_clock_reads", reads);
+            }
+            String timer = timerMode == TimerMode.OFF ? "off"
+                    : pollClock ? "poll: carriers read the clock in polls (about every " + Durations.format(clockGapNs)
+                        + ") and tick every " + Durations.format(tickNs) + "; kick timer sleeps"
+                        + (ticker != null && ticker.pinnedTo >= 0 ? " on CPU " + ticker.pinnedTo : "")
+                    : timerMode.label() + " every " + Durations.format(tickNs)
                     + (ticker != null && ticker.pinnedTo >= 0 ? " on CPU " + ticker.pinnedTo : " (shares the carriers' CPUs)")
                     + (ticker != null && timerMode == TimerMode.SLEEP
                         ? (ticker.rtProblem == null ? ", SCHED_FIFO" : " (no real-time priority: " + ticker.rtProblem + ")") : "")
@@ -531,6 +546,17 @@ public final class SkyloftRuntime implements AutoCloseable {
                 return;
             }
         }
+        // Every carrier is busy (or spinning idle, and then it sees the inbox itself). Unless the
+        // policy never preempts, make sure something drains the inbox before the next switch, so
+        // the policy can decide on a wakeup preemption: armed carriers read the inbox at their
+        // next clock read; a dormant timer is woken.
+        if (!usesTick && balanceIntervalNs == 0) return;
+        if (pollClock) {
+            for (Carrier c : carriers) if (c.current != null) c.armClock(true);
+        } else if (ticker != null && ticker.dormant) {
+            ticker.dormant = false;
+            LockSupport.unpark(ticker);
+        }
     }
 
     private void lateSubmission(RtTask t) {
@@ -598,6 +624,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         Task t = policy.pickNext(c.cpu, now);
         if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
         if (t == null) {
+            if (pollClock) c.armClock(false);
             c.idle = true;
             idleCarriers++;
             if (trace.enabled()) trace.record(now, TraceKind.IDLE, c.cpu, null, 0);
@@ -621,6 +648,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         c.current = r;
         wakeTimerIfNeededLocked();
         policy.running(c.cpu, r, now);
+        if (pollClock) {
+            c.armClock(clockNeededLocked());
+            c.restartClock(r, now);
+        }
         return r;
     }
 
@@ -691,6 +722,12 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     /** Under the lock: wakes a dormant timer once it has something to watch again. */
     private void wakeTimerIfNeededLocked() {
+        if (pollClock) {
+            if (clockNeededLocked()) {
+                for (Carrier c : carriers) if (c.current != null) c.armClock(true);
+            }
+            return;
+        }
         if (ticker != null && ticker.dormant && timerNeededLocked()) {
             ticker.dormant = false;
             wakeTicker = true;
@@ -700,13 +737,64 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Under the lock: true while the timer has something to watch (a busy CPU or a kick). */
     private boolean timerNeededLocked() {
         if (!kicks.isEmpty()) return true;
-        // With nothing queued, a periodic balance has nothing to move and a waiter-only tick
-        // nothing to preempt for.
-        boolean ticking = usesTick && (queuedCount > 0 || !tickNeedsWaiters);
-        boolean balancing = balanceIntervalNs > 0 && queuedCount > 0;
-        if (!ticking && !balancing) return false;
+        if (pollClock || !clockNeededLocked()) return false; // in POLL mode busy carriers tick themselves
         for (Carrier c : carriers) if (c.current != null) return true;
         return false;
+    }
+
+    /** Under the lock: whether a busy CPU needs ticks (kicks aside). With nothing queued, a
+     *  periodic balance has nothing to move and a waiter-only tick nothing to preempt for. */
+    private boolean clockNeededLocked() {
+        if (!kicks.isEmpty()) return true;
+        return usesTick && (queuedCount > 0 || !tickNeedsWaiters) || balanceIntervalNs > 0 && queuedCount > 0;
+    }
+
+    /**
+     * POLL mode: a carrier's own tick, from the poll slow path of its running task {@code t}
+     * (a virtual thread; the lock is a spin lock, so nothing parks). Drains wakeups, serves due
+     * kicks, asks the policy's tick about this CPU and balances when due. Returns false if the
+     * lock was busy (the next clock read tries again); a preemption it decides is left pending
+     * on {@code c} for the caller to deliver.
+     */
+    boolean carrierTick(Carrier c, RtTask t, long now) {
+        if (!lock.tryLock()) return false;
+        try {
+            drainInboxLocked(now);
+            processKicksLocked(now);
+            if (c.current == t) {
+                c.ticks++;
+                if (!c.preemptPending() && policy.tick(c.cpu, t, now - t.runStartNs(), now)) {
+                    requestPreemptLocked(c, now, 0);
+                }
+            }
+            if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
+                nextBalanceNs = now + balanceIntervalNs;
+                for (Carrier o : carriers) {
+                    if (o.current != null && policy.balance(o.cpu, false, now) > 0) workSeq = workSeq + 1;
+                }
+            }
+            if (!clockNeededLocked()) c.armClock(false);
+        } finally {
+            unlockAndWake();
+        }
+        return true;
+    }
+
+    /** POLL mode: the kick timer's work, under the lock if free: drains wakeups, serves due kicks.
+     *  Returns when the earliest remaining kick is due (Long.MAX_VALUE for none), or 0 if the
+     *  lock was busy. */
+    long kickTimerTick(long now) {
+        if (!lock.tryLock()) return 0;
+        try {
+            drainInboxLocked(now);
+            processKicksLocked(now);
+            long[] k = kicks.peek();
+            long next = k == null ? Long.MAX_VALUE : k[1];
+            ticker.wakeAtNs = next;
+            return next;
+        } finally {
+            unlockAndWake();
+        }
     }
 
     private void processKicksLocked(long now) {
@@ -727,6 +815,7 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     private void requestPreemptLocked(Carrier c, long now, int byWhom) {
         if (c.current != null && c.requestPreempt(now)) {
+            c.current.pollBudget = 0; // its next poll checks (see RtTask.pollBudget)
             c.preemptRequests++;
             if (trace.enabled()) trace.record(now, TraceKind.PREEMPT_REQUEST, c.cpu, c.current, byWhom);
         }
@@ -787,13 +876,23 @@ public final class SkyloftRuntime implements AutoCloseable {
         System.err.println("skyloft: carrier caught " + e + " while running " + t);
     }
 
-    /** The poll slow path: if the caller's carrier has a preemption request, yield. */
-    private static void onPoll() {
+    /**
+     * The poll slow path of a thread whose scheduler is {@code sched} (a task of this runtime,
+     * or the task whose thread created it), once its poll budget is spent: on an armed carrier,
+     * read the clock (which may tick the policy); then, if a preemption of this carrier is
+     * pending, yield. Only the thread actually running on a carrier of this runtime does either.
+     */
+    void pollCheck(RtTask sched) {
+        sched.pollBudget = 1;
         Thread me = Thread.currentThread();
-        if (!me.isVirtual()) return; // a carrier running runtime or policy code: never preempt
-        if (VThreads.currentCarrier() instanceof Carrier c) {
+        if (VThreads.currentCarrier() instanceof Carrier c && c.rt == this) {
             RtTask t = c.current;
-            if (t != null && t.thread == me && c.clearPreempt()) {
+            if (t == null || t.thread != me) return;
+            if (c.clockArmed) {
+                c.clockCheck(t);
+                sched.pollBudget = t.pollBudget; // differs from t only for an adopted thread
+            }
+            if (c.clearPreempt()) {
                 t.preempting = true;
                 try {
                     Thread.yield();
@@ -816,6 +915,13 @@ public final class SkyloftRuntime implements AutoCloseable {
                 ticker.dormant = false;
                 wakeTicker = true;
             }
+            if (pollClock) {
+                for (Carrier c : carriers) if (c.current != null) c.armClock(true);
+                if (ticker != null && atNs < ticker.wakeAtNs) {
+                    ticker.wakeAtNs = atNs;
+                    wakeTicker = true;
+                }
+            }
         }
         @Override public int randomInt(int bound) { return random.nextInt(bound); }
     }
@@ -828,8 +934,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         private String policyName = "fifo";
         private final Map<String, String> params = new LinkedHashMap<>();
         private SchedPolicy policyInstance;
-        private TimerMode timer = TimerMode.SLEEP;
-        private long tickNs = 50_000;
+        private TimerMode timer = TimerMode.POLL;
+        private long tickNs; // 0: the mode's default
         private long idleSpinNs = 20_000;
         private long maxParkNs = 10_000_000;
         private boolean pin = true;
@@ -877,9 +983,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
 
         /**
-         * Timer mode and tick period (1us..100ms). Default SLEEP every 50us: each sleeping wakeup
-         * costs about 15us of CPU on this project's VM, so a 50us tick takes about 30% of a core
-         * while a ticking policy has busy CPUs (none while idle or under fifo).
+         * Timer mode and tick period (1us..100ms). Default POLL ticking every 5us: carriers read
+         * the clock in their polls, with no timer wakeups. SLEEP defaults to 50us: each sleeping
+         * wakeup costs 15 to 20us of CPU on this project's VM, so a 50us tick takes a third of a
+         * core or more while a ticking policy has busy CPUs (none while idle or under fifo).
          */
         public Builder timer(TimerMode mode, long tickPeriodNs) {
             if (tickPeriodNs < 1_000 || tickPeriodNs > 100_000_000) {
@@ -890,8 +997,11 @@ public final class SkyloftRuntime implements AutoCloseable {
             return this;
         }
 
+        /** Timer mode with its default tick: 5us for POLL, 50us otherwise. */
         public Builder timer(TimerMode mode) {
-            return timer(mode, tickNs);
+            this.timer = java.util.Objects.requireNonNull(mode, "mode");
+            this.tickNs = 0;
+            return this;
         }
 
         /** How long an idle carrier spins before it parks (0..10ms). Default 20us. */

@@ -5,10 +5,12 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The timer thread: every {@code tickNs} it takes the scheduler lock (if free; a busy lock means
+ * The timer thread. In SLEEP and SPIN mode: every {@code tickNs} it takes the scheduler lock (if free; a busy lock means
  * a carrier is scheduling anyway, and the tick is skipped), drains wakeups, serves due policy
  * kicks, asks the policy's {@code tick} about every busy CPU and turns a yes into a preemption
- * request that the CPU's running task sees at its next poll.
+ * request that the CPU's running task sees at its next poll. In POLL mode the carriers tick
+ * themselves and this thread only serves policy kicks: it parks until the earliest one is due
+ * (a new earlier kick unparks it) and otherwise costs nothing.
  */
 final class Ticker extends Thread {
     private final SkyloftRuntime rt;
@@ -30,6 +32,9 @@ final class Ticker extends Thread {
     /** Ticks taken and ticks skipped because the lock was busy; written here, read by stats. */
     volatile long ticks;
     volatile long skipped;
+    /** POLL mode: when the earliest kick is due (Long.MAX_VALUE for none); written under the
+     *  scheduler lock by this thread (after serving kicks) and by kickAt; read here before parking. */
+    volatile long wakeAtNs = Long.MAX_VALUE;
 
     Ticker(SkyloftRuntime rt, TimerMode mode, long tickNs) {
         super("skyloft-timer");
@@ -41,7 +46,7 @@ final class Ticker extends Thread {
 
     @Override
     public void run() {
-        if (mode == TimerMode.SLEEP) {
+        if (mode == TimerMode.SLEEP || mode == TimerMode.POLL) {
             slackProblem = Affinity.setTimerSlackNs(1);
             // A sleeping timer that shares busy cores must preempt a carrier at each wakeup; under
             // the fair scheduler it would wait behind them (its frequent wakeups exhaust its share).
@@ -52,6 +57,10 @@ final class Ticker extends Thread {
         Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
+        if (mode == TimerMode.POLL) {
+            serveKicks(mx, cpuTime);
+            return;
+        }
         long next = System.nanoTime() + tickNs;
         long n = 0, skips = 0;
         while (!rt.carriersExit) {
@@ -81,6 +90,38 @@ final class Ticker extends Thread {
                 if (next < now) next = now + tickNs; // fell behind: do not burst
             }
             if (((n + skips) & 1023) == 0) {
+                ticks = n;
+                skipped = skips;
+                if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
+            }
+        }
+        ticks = n;
+        skipped = skips;
+        if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
+    }
+
+    /** POLL mode: sleep until the earliest kick (parkNanos, so kickAt can unpark it), serve it. */
+    private void serveKicks(ThreadMXBean mx, boolean cpuTime) {
+        long n = 0, skips = 0;
+        while (!rt.carriersExit) {
+            long now = System.nanoTime();
+            long due = wakeAtNs;
+            if (due <= now) {
+                long next = rt.kickTimerTick(now);
+                if (next == 0) {
+                    // Lock busy: its holder is a carrier picking or ticking, which serves due
+                    // kicks itself. Retry later, not at once: at real-time priority a tight retry
+                    // loop would take the CPU from the carriers.
+                    skips++;
+                    LockSupport.parkNanos(this, 100_000);
+                } else {
+                    n++;
+                }
+            } else {
+                LockSupport.parkNanos(this, Math.min(due - now, 5_000_000));
+                if (wakeAtNs == Long.MAX_VALUE && !rt.carriersExit) wakeAtNs = 0; // re-check now and then
+            }
+            if (((n + skips) & 63) == 0) {
                 ticks = n;
                 skipped = skips;
                 if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();

@@ -112,6 +112,12 @@ final class VThreads {
         return t.isVirtual() ? (Executor) SCHEDULER.get(t) : null;
     }
 
+    /** The scheduler of {@code t} if it is a virtual thread, else null; small enough for the JIT
+     *  to inline into every poll's slow path. */
+    static Object schedulerOfVirtual(Thread t) {
+        return t.isVirtual() ? SCHEDULER.get(t) : null;
+    }
+
     /** The platform thread the caller runs on (itself, if it is a platform thread). */
     static Thread currentCarrier() {
         try {

@@ -1,0 +1,105 @@
+package skyloft.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import skyloft.spi.SchedAttr;
+
+/**
+ * The POLL timer (the default): carriers read the clock in their polls only while a tick can
+ * matter, tick the policy themselves, and leave no poll armed after close. One carrier, so a
+ * second task can only run while the first is alive if the first was preempted: the checks are
+ * about order and counters, not time.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PollTimerTest {
+
+    @Test
+    void parseAcceptsEveryModeAndNamesTheAllowedOnes() {
+        for (TimerMode m : TimerMode.values()) {
+            assertSame(m, TimerMode.parse(m.label()));
+            assertSame(m, TimerMode.parse(" " + m.name() + " "));
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> TimerMode.parse("fast"));
+        assertEquals("'fast' is not a timer mode; allowed: sleep, spin, poll, off", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TimerMode.parse(null));
+    }
+
+    @Test
+    void theDefaultTimerIsPollTickingEvery5us() {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("rr").pin(false).build()) {
+            String timer = rt.stats().preemption().timer();
+            assertTrue(timer.startsWith("poll:") && timer.contains("tick every 5us"), timer);
+        }
+    }
+
+    @Test
+    void aLoneTaskLeavesPollsUnarmedAndAWaiterArmsThemAndGetsTheCpu() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong polls = new AtomicLong();
+        long readsAlone;
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("rr").param("slice", "50us").pin(false).build()) {
+            Thread hog = rt.start("hog", SchedAttr.DEFAULT, () -> {
+                while (!stop.get()) {
+                    Skyloft.preemptionPoint();
+                    polls.incrementAndGet();
+                }
+            });
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (polls.get() < 2_000_000 && System.nanoTime() < deadline) Thread.sleep(1);
+                assertTrue(polls.get() >= 2_000_000, "the hog never got going");
+                // Alone under rr (whose ticks only matter with waiters) the carrier is not armed.
+                readsAlone = rt.stats().counters().get("poll_clock_reads");
+                assertEquals(0, readsAlone, "clock reads while the hog ran alone");
+                assertEquals(0, Poll.pending, "polls armed while nothing could be preempted");
+
+                CountDownLatch otherRan = new CountDownLatch(1);
+                AtomicBoolean hogAlive = new AtomicBoolean();
+                rt.start("other", SchedAttr.DEFAULT, () -> {
+                    hogAlive.set(hog.isAlive() && !stop.get());
+                    otherRan.countDown();
+                });
+                assertTrue(otherRan.await(60, TimeUnit.SECONDS), "the waiter never ran: the hog was not preempted");
+                assertTrue(hogAlive.get(), "the waiter ran only after the hog ended");
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(hog.join(Duration.ofSeconds(30)));
+            RuntimeStats s = rt.stats();
+            assertTrue(s.counters().get("poll_clock_reads") > 0, s.format());
+            assertTrue(s.preemption().delivered() >= 1, s.format());
+        }
+        assertEquals(0, Poll.pending, "a closed runtime left polls armed or a request pending");
+    }
+
+    @Test
+    void deadlineKicksAreServedWithNoTickingTimer() throws Exception {
+        // A CBS server throttled at its budget is released by a kick; in POLL mode the kick timer
+        // (which only wakes for kicks) must serve it even when every carrier is idle.
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("deadline").pin(false).build()) {
+            SchedAttr attr = SchedAttr.DEFAULT.withDeadline(200_000, 1_000_000, 1_000_000);
+            AtomicLong spins = new AtomicLong();
+            Thread t = rt.start("server", attr, () -> {
+                long end = System.nanoTime() + 5_000_000; // 5 ms of work against a 200us/1ms budget
+                while (System.nanoTime() < end) {
+                    Skyloft.preemptionPoint();
+                    spins.incrementAndGet();
+                }
+            });
+            assertTrue(t.join(Duration.ofSeconds(60)), "the throttled server was never released");
+            RuntimeStats s = rt.stats();
+            assertTrue(s.tasks().stream().anyMatch(r -> r.name().equals("server") && r.preemptions() >= 1), s.format());
+        }
+        assertEquals(0, Poll.pending);
+    }
+}
