@@ -29,6 +29,11 @@ import skyloft.util.Durations;
  * under test, so it runs at nice -20 where allowed ({@code dispatcherNice}), standing in for a
  * client on another machine; the params say whether that worked.
  *
+ * <p>Skyloft's carriers spin {@link #LC_IDLE_SPIN_NS} (2 ms) before they park unless
+ * {@code --idle-spin} says otherwise, as the cores of microsecond-scale schedulers poll: on this
+ * project's VM waking an idle CPU costs 20 to 30 us (an exit to the hypervisor), more than most
+ * requests. The params say so ({@code timer}).
+ *
  * <p>Load is relative to the capacity {@code cores / mean service time}. The SLO is a p99
  * latency ({@code 500us}) or a p99 slowdown ({@code 10x}); {@code max_load_at_slo} is the
  * highest load up to which every measured load met it.
@@ -39,6 +44,9 @@ public final class LcBench {
     public static final List<String> DEFAULT_POLICIES = List.of("rr", "cfs", "eevdf", "shinjuku", "fifo");
     /** The dispatcher's nice value: high priority, standing in for a client on another machine. */
     public static final int DEFAULT_DISPATCHER_NICE = -20;
+
+    /** Idle spin of Skyloft's carriers in this benchmark unless one is given. */
+    public static final long LC_IDLE_SPIN_NS = 2_000_000;
 
     public static final List<Double> DEFAULT_LOADS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1);
 
@@ -105,6 +113,7 @@ public final class LcBench {
     }
 
     public static BenchResult run(Options o) {
+        Sut.RuntimeConfig rc = o.runtime().withDefaultIdleSpinNs(LC_IDLE_SPIN_NS);
         int jdkPar = Baselines.configureJdkDefault(o.cores());
         Work.itersPerUs();
         String niceProblem = o.dispatcherNice() == 0 ? null : probeNice(o.dispatcherNice());
@@ -113,13 +122,13 @@ public final class LcBench {
                 .param("cores", o.cores()).param("dist", o.dist().spec()).param("mean_service_us", o.dist().meanNs() / 1e3)
                 .param("capacity_rps", capacity).param("loads", o.loads()).param("duration_per_load_s", o.durationNs() / 1e9)
                 .param("workers", o.workers()).param("slo", o.slo().toString()).param("slo_us", o.slo().p99Ns() > 0 ? o.slo().p99Ns() / 1e3 : null).param("seed", o.seed())
-                .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
+                .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", rc.describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")
                 .param("dispatcher_nice", niceProblem == null ? o.dispatcherNice() : "0 (" + niceProblem + ")");
         for (String sys : o.systems()) {
             List<Point> points = new ArrayList<>();
-            try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
+            try (Sut sut = Sut.create(sys, o.cores(), rc)) {
                 // warm-up: a short run at 30% load, not recorded
                 onePoint(sut, o, 0.3, Math.min(300_000_000L, o.durationNs()), o.seed() - 1);
                 for (int i = 0; i < o.loads().size(); i++) {

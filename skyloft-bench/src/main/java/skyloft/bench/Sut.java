@@ -41,20 +41,33 @@ public abstract class Sut implements AutoCloseable {
     public void close() {}
 
     /**
-     * How a benchmark builds Skyloft runtimes: timer mode and tick, each null/0 for the runtime's
-     * own default (a tick without a mode applies to the default poll timer).
+     * How a benchmark builds Skyloft runtimes: timer mode, tick and idle spin, each null/0/-1 for
+     * the runtime's own default (a tick without a mode applies to the default poll timer).
      */
-    public record RuntimeConfig(TimerMode timer, long tickNs) {
-        public static final RuntimeConfig DEFAULT = new RuntimeConfig(null, 0);
+    public record RuntimeConfig(TimerMode timer, long tickNs, long idleSpinNs) {
+        public static final RuntimeConfig DEFAULT = new RuntimeConfig(null, 0, -1);
+
+        public RuntimeConfig(TimerMode timer, long tickNs) {
+            this(timer, tickNs, -1);
+        }
 
         public RuntimeConfig {
             if (tickNs != 0 && (tickNs < 1_000 || tickNs > 100_000_000)) {
                 throw new IllegalArgumentException("tick " + tickNs + "ns is out of range; allowed 1us to 100ms");
             }
+            if (idleSpinNs < -1 || idleSpinNs > 10_000_000) {
+                throw new IllegalArgumentException("idle spin " + idleSpinNs + "ns is out of range; allowed 0 to 10ms");
+            }
         }
 
-        /** Applies the mode and tick to a builder. */
+        /** This config with {@code ns} of idle spin if none was chosen. */
+        public RuntimeConfig withDefaultIdleSpinNs(long ns) {
+            return idleSpinNs >= 0 ? this : new RuntimeConfig(timer, tickNs, ns);
+        }
+
+        /** Applies the mode, tick and idle spin to a builder. */
         public SkyloftRuntime.Builder apply(SkyloftRuntime.Builder b) {
+            if (idleSpinNs >= 0) b.idleSpinNs(idleSpinNs);
             if (tickNs > 0) return b.timer(timer != null ? timer : TimerMode.POLL, tickNs);
             if (timer != null) return b.timer(timer);
             return b;
@@ -69,7 +82,8 @@ public abstract class Sut implements AutoCloseable {
                 YieldBench.join(rt.start(() -> LcBench.spinNs(300_000)));
                 quiesce(rt);
                 String t = rt.stats().preemption().timer();
-                return (timer == null && tickNs == 0 ? "runtime default: " : "") + t;
+                return (timer == null && tickNs == 0 ? "runtime default: " : "") + t
+                        + (idleSpinNs >= 0 ? "; idle carriers spin " + skyloft.util.Durations.format(idleSpinNs) + " before parking" : "");
             }
         }
     }

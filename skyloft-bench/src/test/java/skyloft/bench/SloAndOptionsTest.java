@@ -88,6 +88,11 @@ class SloAndOptionsTest {
         assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Sut.RuntimeConfig(skyloft.runtime.TimerMode.SLEEP, 10));
         assertTrue(e.getMessage().contains("tick 10ns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Sut.RuntimeConfig(null, 0, 20_000_000));
+        assertTrue(e.getMessage().contains("idle spin 20000000ns"), e.getMessage());
+        // lc's 2 ms idle spin applies only where none was chosen
+        assertEquals(2_000_000, rc.withDefaultIdleSpinNs(2_000_000).idleSpinNs());
+        assertEquals(0, new Sut.RuntimeConfig(null, 0, 0).withDefaultIdleSpinNs(2_000_000).idleSpinNs());
         // loads are sorted and deduplicated
         assertEquals(List.of(0.2, 0.5), new LcBench.Options(sys, 1, dist, List.of(0.5, 0.2, 0.5), 1_000_000_000L, 4,
                 LcBench.Slo.parse("1ms"), 1, rc, false).loads());

@@ -32,6 +32,9 @@ final class EvalOptions {
     @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
     String tick;
 
+    @Option(names = "--idle-spin", paramLabel = "D", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms (default: the runtime's, 20us).")
+    String idleSpin;
+
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
     boolean stats;
 
@@ -54,7 +57,8 @@ final class EvalOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--timer: " + e.getMessage());
         }
-        return new Sut.RuntimeConfig(m, tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000));
+        return new Sut.RuntimeConfig(m, tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000),
+                idleSpin == null ? -1 : Durations.parseNs("--idle-spin", idleSpin, 0, 10_000_000));
     }
 
     /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */

@@ -26,6 +26,7 @@ class EvalCommandsTest {
         rejects(BenchLcCommand::new, "--duration: '5'", "--duration", "5");
         rejects(BenchLcCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
         rejects(BenchLcCommand::new, "--cores 0", "--cores", "0");
+        rejects(BenchLcCommand::new, "--idle-spin: 20ms is out of range", "--idle-spin", "20ms");
         rejects(BenchLcCommand::new, "--cores 4096", "--cores", "4096");
         rejects(BenchLcCommand::new, "--tick", "--tick", "1ns");
         rejects(BenchSchbenchCommand::new, "skyloft:nosuch", "--systems", "skyloft:nosuch,platform");
