@@ -3,6 +3,8 @@ package skyloft.bench;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,13 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import skyloft.agent.InstrumentingClassLoader;
 import skyloft.agent.PollInserter;
-import java.util.ArrayDeque;
 import skyloft.runtime.SkyloftRuntime;
+import skyloft.runtime.TimerMode;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedPolicy;
 import skyloft.spi.Task;
-import skyloft.runtime.TimerMode;
-import java.time.Duration;
 
 /**
  * {@code bench poll-overhead}: what the agent's polls cost when no preemption is pending (the
@@ -35,11 +35,13 @@ import java.time.Duration;
  * of the median slowdowns (1.00 = no overhead), with {@code poll_overhead_geomean_min} the same
  * over the min-based ones (on a shared machine most runs can be disturbed; the fastest rarely are).
  *
- * <p>Armed polls: under the POLL timer (the runtime's default) every poll of a busy carrier takes
- * the slow path (find the carrier, count down to the next clock read). Each kernel is therefore
- * also timed inside one task of a one-carrier POLL-mode rr runtime, plain and instrumented, by
- * wall time (a virtual thread has no CPU clock): rows {@code slowdown_armed} per kernel and
- * {@code poll_overhead_geomean_armed}, with {@code clock_reads} proving the polls were armed.
+ * <p>Armed polls: under the POLL timer (the runtime's default) every poll of an armed carrier
+ * takes the slow path (find the task, count down to the next clock read; read the clock and tick
+ * now and then). Each kernel is therefore also timed inside one task of a one-carrier POLL-mode
+ * runtime whose policy keeps the carrier armed, plain and instrumented, by wall time (a virtual
+ * thread has no CPU clock), after all the unarmed measurements: rows {@code slowdown_armed} per
+ * kernel and {@code poll_overhead_geomean_armed}, with {@code clock_reads} proving the polls were
+ * armed.
  */
 public final class PollOverheadBench {
     private PollOverheadBench() {}
@@ -197,7 +199,8 @@ public final class PollOverheadBench {
     }
 
     /** A FIFO that wants ticks even for a lone task (as deadline servers do) and never
-     *  preempts: its carrier's polls stay armed, and nothing but the polls changes. */
+     *  preempts: its carrier stays armed, so the polls, clock reads and ticks are all that
+     *  differs from an unarmed run. */
     private static final class Ticking extends SchedPolicy {
         private final ArrayDeque<Task> queue = new ArrayDeque<>();
 

@@ -34,9 +34,9 @@ import skyloft.spi.SchedAttr;
  * {@code work_rate_vs_unpreempted} per point: the hogs' total work per second over that of the
  * same instrumented hogs with no timer (polls never armed, no preemption), so what the armed
  * polls, clock reads, ticks and switches cost the hogs shows up; the POLL mode's cost is there,
- * not in {@code timer_cpu_pct}. Timer tick: slice/2 clamped
- * to 10..50us in SLEEP mode (each wakeup costs CPU), slice/10 in SPIN mode (min 1us), slice/2
- * clamped to 1..50us in POLL mode (a tick is a lock and a policy call, no wakeup).
+ * not in {@code timer_cpu_pct}. Timer tick: slice/2 clamped to 10..50us in SLEEP mode (each
+ * wakeup costs CPU), slice/10 in SPIN mode (min 1us), slice/2 clamped to 1..50us in POLL mode (a
+ * tick is a lock and a policy call, no wakeup).
  */
 public final class PreemptBench {
     private PreemptBench() {}

@@ -67,7 +67,8 @@ final class Carrier extends Thread {
     long clockReads;
 
     // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals)
-    // or by the timer (ticks, preemption requests); read in snapshots under the lock.
+    // or by whoever ticks it, the timer or (POLL mode) its own task's poll (ticks, preemption
+    // requests); read in snapshots under the lock.
     long busyNs;
     long idleNs;
     long switches;

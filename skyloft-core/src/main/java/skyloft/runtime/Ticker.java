@@ -5,10 +5,10 @@ import java.lang.management.ThreadMXBean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The timer thread. In SLEEP and SPIN mode: every {@code tickNs} it takes the scheduler lock (if free; a busy lock means
- * a carrier is scheduling anyway, and the tick is skipped), drains wakeups, serves due policy
- * kicks, asks the policy's {@code tick} about every busy CPU and turns a yes into a preemption
- * request that the CPU's running task sees at its next poll. In POLL mode the carriers tick
+ * The timer thread. In SLEEP and SPIN mode: every {@code tickNs} it takes the scheduler lock
+ * (if free; a busy lock means a carrier is scheduling anyway, and the tick is skipped), drains
+ * wakeups, serves due policy kicks, asks the policy's {@code tick} about every busy CPU and
+ * turns a yes into a preemption request that the CPU's running task sees at its next poll. In POLL mode the carriers tick
  * themselves and this thread only serves policy kicks: it parks until the earliest one is due
  * (a new earlier kick unparks it) and otherwise costs nothing.
  */
