@@ -21,8 +21,14 @@ import skyloft.runtime.SkyloftRuntime;
  *       of an otherwise idle system; time to the thread's first instruction;</li>
  *   <li>{@code preempt_delay_p50_us}/{@code p99}: Skyloft only, from a preemption request to the
  *       task's stop, two spinning threads on one carrier under {@code preemptPolicy};</li>
- *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run;</li>
- *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending).</li>
+ *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run (a timer thread's ticks; under
+ *       the POLL timer the carriers tick in their own polls, so the row reports the carriers'
+ *       ticks and the kick timer's CPU instead, with NaN as its value);</li>
+ *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending);</li>
+ *   <li>system {@code machine}: {@code stalls_over_30us_per_s}, {@code stalls_over_1ms_per_s},
+ *       {@code max_stall_ms}: a platform thread pinned to each CPU spins for a second reading
+ *       the clock; every gap is time the OS or the hypervisor took the CPU away. No scheduler in
+ *       this process can give tails below this floor.</li>
  * </ul>
  */
 public final class OpsBench {
@@ -45,6 +51,10 @@ public final class OpsBench {
         String sky = Baselines.skyloft(o.policy());
         List<Integer> cpus = Affinity.allowedCpus();
         int pinCpu = cpus.isEmpty() ? -1 : cpus.get(cpus.size() - 1);
+
+        // the machine's own noise floor
+        Harness.progress("ops", "CPU stalls (1 s, a spinning thread pinned to each CPU)");
+        machineStalls(r, cpus, Math.min(o.cores(), Math.max(1, cpus.size())));
 
         // yield switch
         int switches = 200_000, each = switches / 2;
@@ -103,10 +113,17 @@ public final class OpsBench {
             r.add(new BenchResult.Row(pre, "preempt_delay_p50_us", n == 0 ? Double.NaN : d.getValueAtPercentile(50) / 1e3, "us", p));
             r.add(new BenchResult.Row(pre, "preempt_delay_p99_us", n == 0 ? Double.NaN : d.getValueAtPercentile(99) / 1e3, "us", p));
             long ticks = st.counters().getOrDefault("timer_ticks", 0L);
+            boolean carriersTick = st.counters().containsKey("poll_clock_reads");
             Map<String, Object> tp = new LinkedHashMap<>();
             tp.put("ticks", ticks);
             tp.put("timer_cpu_ms", st.preemption().timerCpuNs() / 1e6);
-            r.add(new BenchResult.Row(pre, "tick_cpu_ns", ticks == 0 ? Double.NaN : st.preemption().timerCpuNs() / (double) ticks, "ns", tp));
+            if (carriersTick) {
+                long own = 0;
+                for (RuntimeStats.Cpu c : st.cpus()) own += c.ticks();
+                tp.put("carrier_ticks", own);
+                tp.put("note", "POLL timer: the carriers tick in their polls; the timer thread only serves kicks");
+            }
+            r.add(new BenchResult.Row(pre, "tick_cpu_ns", ticks == 0 || carriersTick ? Double.NaN : st.preemption().timerCpuNs() / (double) ticks, "ns", tp));
             if (o.stats()) System.out.println(st.format());
         }
 
@@ -114,6 +131,43 @@ public final class OpsBench {
         Harness.progress("ops", "poll fast path");
         r.add(Harness.measure(2, o.runs(), OpsBench::pollNs).row(sky, "poll_ns", "ns"));
         return r;
+    }
+
+    /** One pinned spinning platform thread per CPU for a second; rows on the gaps between clock reads. */
+    static void machineStalls(BenchResult r, List<Integer> cpus, int n) {
+        long durNs = 1_000_000_000L;
+        long[][] counts = new long[n][2];
+        long[] max = new long[n];
+        Thread[] ts = new Thread[n];
+        for (int k = 0; k < n; k++) {
+            int me = k, cpu = k < cpus.size() ? cpus.get(k) : -1;
+            ts[k] = Thread.ofPlatform().start(() -> {
+                if (cpu >= 0) Affinity.pinCurrentThread(cpu);
+                long end = System.nanoTime() + durNs, last = System.nanoTime();
+                while (true) {
+                    long now = System.nanoTime();
+                    if (now > end) break;
+                    long gap = now - last;
+                    last = now;
+                    if (gap > 30_000) {
+                        counts[me][0]++;
+                        if (gap > 1_000_000) counts[me][1]++;
+                        if (gap > max[me]) max[me] = gap;
+                    }
+                }
+            });
+        }
+        for (Thread t : ts) YieldBench.join(t);
+        long over30 = 0, over1ms = 0, worst = 0;
+        for (int k = 0; k < n; k++) {
+            over30 += counts[k][0];
+            over1ms += counts[k][1];
+            worst = Math.max(worst, max[k]);
+        }
+        Map<String, Object> p = Map.of("cpus", n, "seconds", durNs / 1e9);
+        r.add(new BenchResult.Row("machine", "stalls_over_30us_per_s", over30 / (double) n, "1/s", p));
+        r.add(new BenchResult.Row("machine", "stalls_over_1ms_per_s", over1ms / (double) n, "1/s", p));
+        r.add(new BenchResult.Row("machine", "max_stall_ms", worst / 1e6, "ms", p));
     }
 
     private static BenchResult.Row with(BenchResult.Row row, String k, Object v) {
