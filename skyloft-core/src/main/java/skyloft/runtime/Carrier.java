@@ -144,14 +144,8 @@ final class Carrier extends Thread {
      */
     void clockCheck(RtTask t) {
         long now = System.nanoTime();
-        long gap = now - lastClockNs;
+        int s = adaptStride(pollStride, now - lastClockNs, rt.clockGapNs);
         lastClockNs = now;
-        int s = pollStride;
-        if (gap < rt.clockGapNs >> 1) {
-            if (s < MAX_STRIDE) s <<= 1;
-        } else if (gap > rt.clockGapNs << 1 && s > 1) {
-            s >>= 1;
-        }
         pollStride = s;
         t.pollBudget = s;
         clockReads++;
@@ -160,7 +154,16 @@ final class Carrier extends Thread {
         }
     }
 
-    private static final int MAX_STRIDE = 1 << 16;
+    static final int MAX_STRIDE = 1 << 16;
+
+    /** The next stride, given the gap since the last clock read: double it (up to MAX_STRIDE)
+     *  when reads came at under half the aimed-for gap, halve it (down to 1) when at over twice
+     *  it, keep it otherwise. */
+    static int adaptStride(int stride, long gapNs, long targetGapNs) {
+        if (gapNs < targetGapNs >> 1) return stride < MAX_STRIDE ? stride << 1 : stride;
+        if (gapNs > targetGapNs << 1) return stride > 1 ? stride >> 1 : stride;
+        return stride;
+    }
 
     @Override
     public void run() {

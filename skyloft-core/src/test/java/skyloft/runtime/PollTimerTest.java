@@ -35,6 +35,23 @@ class PollTimerTest {
     }
 
     @Test
+    void theStrideFollowsTheGapBetweenClockReads() {
+        long target = 1_250;
+        // Polls every 10 ns: the stride doubles from 1 until reads come about every target.
+        int s = 1;
+        for (int i = 0; i < 20; i++) s = Carrier.adaptStride(s, 10L * s, target);
+        assertTrue(10L * s >= target / 2 && 10L * s <= 2 * target, "stride " + s + " gives reads every " + 10L * s + " ns");
+        // Polls then become 100x sparser: it halves back down.
+        int before = s;
+        for (int i = 0; i < 20; i++) s = Carrier.adaptStride(s, 1_000L * s, target);
+        assertTrue(s < before && 1_000L * s <= 2 * target, "stride " + s);
+        // Bounds: never below 1, never above MAX_STRIDE; inside the band it stays put.
+        assertEquals(1, Carrier.adaptStride(1, 1_000_000, target));
+        assertEquals(Carrier.MAX_STRIDE, Carrier.adaptStride(Carrier.MAX_STRIDE, 1, target));
+        assertEquals(8, Carrier.adaptStride(8, target, target));
+    }
+
+    @Test
     void theDefaultTimerIsPollTickingEvery5us() {
         try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("rr").pin(false).build()) {
             String timer = rt.stats().preemption().timer();
