@@ -32,9 +32,23 @@ final class SchedLock {
     /** Times lock() found the lock held (contention counter; updated by the winner, benign race). */
     long contended;
 
+    /** The thread holding the lock, or null: written by the holder right after acquiring and
+     *  before releasing. Only the holder's own reads are exact, which is all {@link #heldByMe}
+     *  needs (any other thread reads null or some other thread, never itself). */
+    private Thread owner;
+
     void lock() {
-        if (STATE.compareAndSet(this, 0, 1)) return;
+        if (STATE.compareAndSet(this, 0, 1)) {
+            owner = Thread.currentThread();
+            return;
+        }
         slowLock();
+        owner = Thread.currentThread();
+    }
+
+    /** True if the calling thread (a virtual thread counts as itself) holds the lock. */
+    boolean heldByMe() {
+        return owner == Thread.currentThread();
     }
 
     private void slowLock() {
@@ -51,10 +65,13 @@ final class SchedLock {
     }
 
     boolean tryLock() {
-        return STATE.compareAndSet(this, 0, 1);
+        if (!STATE.compareAndSet(this, 0, 1)) return false;
+        owner = Thread.currentThread();
+        return true;
     }
 
     void unlock() {
+        owner = null;
         STATE.setRelease(this, 0);
     }
 }

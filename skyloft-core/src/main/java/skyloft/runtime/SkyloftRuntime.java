@@ -884,6 +884,10 @@ public final class SkyloftRuntime implements AutoCloseable {
      */
     void pollCheck(RtTask sched) {
         sched.pollBudget = 1;
+        // A poll inside a policy op or the runtime's own locked code (an agent-instrumented user
+        // policy, run under the lock by this very thread): never read the clock or yield there;
+        // yielding while holding the scheduler lock would stop every carrier.
+        if (lock.heldByMe()) return;
         Thread me = Thread.currentThread();
         if (VThreads.currentCarrier() instanceof Carrier c && c.rt == this) {
             RtTask t = c.current;

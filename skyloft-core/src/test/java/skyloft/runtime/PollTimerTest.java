@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.Task;
 
 /**
  * The POLL timer (the default): carriers read the clock in their polls only while a tick can
@@ -97,6 +103,65 @@ class PollTimerTest {
             assertTrue(s.preemption().delivered() >= 1, s.format());
         }
         assertEquals(0, Poll.pending, "a closed runtime left polls armed or a request pending");
+    }
+
+    /** A policy as the agent would leave it if its package were instrumented: it polls in its
+     *  ops, which run under the scheduler lock, and it asks for preemptions all the time. */
+    static final class PollingPolicy extends SchedPolicy {
+        private final ArrayDeque<Task> queue = new ArrayDeque<>();
+
+        @Override public String name() { return "polling-fifo"; }
+        @Override public void admit(Task task, SchedAttr proposed) { Skyloft.preemptionPoint(); }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
+            Skyloft.preemptionPoint();
+            queue.addLast(task);
+            for (int c = 0; c < ctx.cpuCount(); c++) if (!ctx.isIdle(c)) ctx.requestPreempt(c);
+        }
+        @Override public Task pickNext(int cpu, long nowNs) {
+            Skyloft.preemptionPoint();
+            return queue.pollFirst();
+        }
+        @Override public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
+            Skyloft.preemptionPoint();
+            return !queue.isEmpty();
+        }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression hangs close() too
+    void pollsInsidePolicyOpsNeverYieldUnderTheLock() throws Exception {
+        // Spawning from a task runs admit under the lock on that task's own thread; with
+        // preemptions requested at every enqueue, a poll there would otherwise find one pending
+        // and yield while holding the lock, and every carrier would spin on it for good.
+        int cores = Math.min(2, Runtime.getRuntime().availableProcessors());
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(cores).policy(new PollingPolicy()).pin(false).build()) {
+            AtomicLong children = new AtomicLong();
+            List<Thread> spawners = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                spawners.add(rt.start("spawner-" + s, SchedAttr.DEFAULT, () -> {
+                    for (int i = 0; i < 3_000; i++) {
+                        Thread c = rt.start(null, SchedAttr.DEFAULT, () -> {
+                            for (int k = 0; k < 200; k++) Skyloft.preemptionPoint();
+                            children.incrementAndGet();
+                        });
+                        if ((i & 15) == 0) {
+                            try {
+                                c.join();
+                            } catch (InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                        }
+                        Skyloft.preemptionPoint();
+                    }
+                }));
+            }
+            for (Thread t : spawners) assertTrue(t.join(Duration.ofSeconds(60)), "spawners stuck: a poll yielded under the lock?");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (children.get() < 6_000 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertEquals(6_000, children.get());
+            assertTrue(rt.stats().preemption().delivered() > 0, "the policy's requests were delivered somewhere");
+        }
+        assertEquals(0, Poll.pending);
     }
 
     @Test
