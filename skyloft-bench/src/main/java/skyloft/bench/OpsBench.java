@@ -193,7 +193,9 @@ public final class OpsBench {
         r.add(new BenchResult.Row(sys, "wakeup_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
     }
 
-    /** A thread of the system parks; this platform thread unparks it every 200 us; ns to its first instruction. */
+    /** A thread of the system parks; this platform thread unparks it every 200 us; ns to its
+     *  first instruction. The waker sleeps, never spins, while it waits for the thread to park
+     *  again: spinning, it would hold the very CPU a pinned carrier needs to wake on. */
     static Histogram wakeups(YieldBench.Starter starter, int n) {
         Histogram h = new Histogram(3);
         var s = new Object() { volatile long unparkNs; volatile int seen; volatile boolean go; };
@@ -206,7 +208,7 @@ public final class OpsBench {
             }
         });
         for (int i = 0; i < n; i++) {
-            while (s.seen != i + 1) Thread.onSpinWait();
+            while (s.seen != i + 1) LockSupport.parkNanos(20_000);
             LockSupport.parkNanos(200_000); // let it park and its carrier go idle
             s.unparkNs = System.nanoTime();
             s.go = true;
