@@ -25,7 +25,7 @@ public final class Demo {
 
     /** The short versions: about two minutes on 2 cores. */
     public static Plan demo(int cores, Sut.RuntimeConfig rc, boolean stats) {
-        return plan(cores, rc, stats, 2_000_000_000L, List.of(2 * cores, 4 * cores), List.of(0.3, 0.5, 0.7, 0.9), 1_000_000_000L,
+        return plan(cores, rc, stats, 2_000_000_000L, List.of(2 * cores, 4 * cores), List.of(0.3, 0.5, 0.7, 0.9), 2_000_000_000L,
                 1_000_000_000L, 2, 500_000_000L, new int[] {10, 1_000});
     }
 
