@@ -113,7 +113,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
     }
 
     static boolean preemptive(String system) {
-        return system.startsWith("skyloft:") && PREEMPTIVE.contains(system.substring(8));
+        return system.startsWith("skyloft:") && PREEMPTIVE.contains(Sut.Policy.of(system).name());
     }
 
     private record Best(String system, double value) {}

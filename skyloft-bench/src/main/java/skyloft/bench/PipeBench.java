@@ -45,7 +45,7 @@ public final class PipeBench {
                 p.put("carriers", carriers);
                 Harness.Measurement m;
                 if (sys.startsWith("skyloft:")) {
-                    try (SkyloftRuntime rt = o.runtime().apply(SkyloftRuntime.builder().cores(carriers).policy(sys.substring(8))).build()) {
+                    try (SkyloftRuntime rt = Sut.builder(sys, carriers, o.runtime()).build()) {
                         m = Harness.measure(1, o.runs(), () -> roundTripUs(perRun, b -> rt.start(b), b -> rt.start(b)));
                         Sut.quiesce(rt);
                         rt.close();

@@ -172,7 +172,7 @@ public final class Report {
         if (s.equals(Baselines.JDK_DEFAULT)) return "#222222";
         if (s.equals(Baselines.PLATFORM)) return "#8c564b";
         if (s.equals(Baselines.CONTINUATION)) return "#999999";
-        int i = s.startsWith("skyloft:") ? skyloft.policy.PolicyRegistry.names().indexOf(s.substring(8)) : -1;
+        int i = s.startsWith("skyloft:") ? skyloft.policy.PolicyRegistry.names().indexOf(Sut.Policy.of(s).name()) : -1;
         if (i < 0) i = Math.max(0, systems.indexOf(s));
         return COLORS[i % COLORS.length];
     }

@@ -88,8 +88,28 @@ public abstract class Sut implements AutoCloseable {
         }
     }
 
+    /** A Skyloft system name taken apart: {@code skyloft:rr} or {@code skyloft:rr[slice=200us]}. */
+    public record Policy(String name, java.util.Map<String, String> params) {
+        /** The policy part of {@code system} (which starts with {@code skyloft:}); throws naming
+         *  the system if the brackets or the parameters are malformed. */
+        public static Policy of(String system) {
+            String rest = system.substring("skyloft:".length());
+            int open = rest.indexOf('[');
+            if (open < 0) return new Policy(rest, java.util.Map.of());
+            if (!rest.endsWith("]") || rest.indexOf('[', open + 1) >= 0) {
+                throw new IllegalArgumentException("system '" + system + "': expected skyloft:<policy>[name=value,...], e.g. skyloft:rr[slice=200us]");
+            }
+            try {
+                return new Policy(rest.substring(0, open), java.util.Map.copyOf(PolicyRegistry.parseParams(rest.substring(open + 1, rest.length() - 1))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system '" + system + "': " + e.getMessage());
+            }
+        }
+    }
+
     /**
-     * Checks a list of system names: {@code skyloft:<registered policy>}, {@code jdk-default},
+     * Checks a list of system names: {@code skyloft:<registered policy>}, optionally with policy
+     * parameters in brackets ({@code skyloft:rr[slice=200us]}), {@code jdk-default},
      * {@code platform}. Throws naming the bad entry and what is allowed.
      */
     public static List<String> checkSystems(List<String> systems) {
@@ -97,17 +117,30 @@ public abstract class Sut implements AutoCloseable {
         for (String s : systems) {
             if (s.equals(Baselines.JDK_DEFAULT) || s.equals(Baselines.PLATFORM)) continue;
             if (s.startsWith("skyloft:")) {
-                String p = s.substring("skyloft:".length());
-                if (PolicyRegistry.names().contains(p)) continue;
-                throw new IllegalArgumentException("system '" + s + "': no policy named '" + p + "'; registered: " + PolicyRegistry.names());
+                Policy p = Policy.of(s);
+                if (!PolicyRegistry.names().contains(p.name())) {
+                    throw new IllegalArgumentException("system '" + s + "': no policy named '" + p.name() + "'; registered: " + PolicyRegistry.names());
+                }
+                try {
+                    PolicyRegistry.create(p.name(), p.params()); // parameters checked now, not mid-run
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("system '" + s + "': " + e.getMessage());
+                }
+                continue;
             }
             throw new IllegalArgumentException("system '" + s + "' is not known; allowed: " + allowed());
         }
         return List.copyOf(systems);
     }
 
+    /** A runtime builder for a Skyloft system ({@code skyloft:<policy>[params]}) on {@code cores} carriers. */
+    public static SkyloftRuntime.Builder builder(String system, int cores, RuntimeConfig rc) {
+        Policy p = Policy.of(system);
+        return rc.apply(SkyloftRuntime.builder().cores(cores).policy(p.name(), p.params()));
+    }
+
     private static String allowed() {
-        return "skyloft:<policy> (" + String.join(", ", PolicyRegistry.names()) + "), jdk-default, platform";
+        return "skyloft:<policy> or skyloft:<policy>[name=value,...] (" + String.join(", ", PolicyRegistry.names()) + "), jdk-default, platform";
     }
 
     /**
@@ -127,7 +160,7 @@ public abstract class Sut implements AutoCloseable {
 
     /** Creates the named system on {@code cores} CPUs. */
     public static Sut create(String system, int cores, RuntimeConfig rc) {
-        if (system.startsWith("skyloft:")) return new Skyloft(system, system.substring(8), cores, rc);
+        if (system.startsWith("skyloft:")) return new Skyloft(system, cores, rc);
         if (system.equals(Baselines.JDK_DEFAULT)) return new Jdk();
         if (system.equals(Baselines.PLATFORM)) return new Platform(cores);
         throw new IllegalArgumentException("system '" + system + "' is not known; allowed: " + allowed());
@@ -136,9 +169,9 @@ public abstract class Sut implements AutoCloseable {
     static final class Skyloft extends Sut {
         final SkyloftRuntime rt;
 
-        Skyloft(String name, String policy, int cores, RuntimeConfig rc) {
+        Skyloft(String name, int cores, RuntimeConfig rc) {
             super(name);
-            rt = rc.apply(SkyloftRuntime.builder().cores(cores).policy(policy)).build();
+            rt = builder(name, cores, rc).build();
         }
 
         @Override public Thread start(String threadName, Runnable body) {
@@ -208,9 +241,12 @@ public abstract class Sut implements AutoCloseable {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String s : systems) {
             if (!s.startsWith("skyloft:")) continue;
-            var info = PolicyRegistry.info(s.substring(8));
+            Policy given = Policy.of(s);
+            var info = PolicyRegistry.info(given.name());
             StringBuilder sb = new StringBuilder();
-            for (var p : info.params()) sb.append(sb.isEmpty() ? "" : ", ").append(p.name()).append('=').append(p.defaultValue());
+            for (var p : info.params()) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(p.name()).append('=').append(given.params().getOrDefault(p.name(), p.defaultValue()));
+            }
             out.put(s, sb.isEmpty() ? "-" : sb.toString());
         }
         return out;

@@ -54,6 +54,19 @@ class SloAndOptionsTest {
         assertTrue(e.getMessage().contains("nosuch") && e.getMessage().contains("fifo"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("linux")));
         assertTrue(e.getMessage().contains("'linux'") && e.getMessage().contains("jdk-default"), e.getMessage());
+        // policy parameters in brackets: checked up front, shown in the params
+        assertEquals(List.of("skyloft:rr[slice=200us]", "skyloft:cfs[latency=6ms,min_granularity=750us]"),
+                Sut.checkSystems(List.of("skyloft:rr[slice=200us]", "skyloft:cfs[latency=6ms,min_granularity=750us]")));
+        assertEquals(new Sut.Policy("rr", java.util.Map.of("slice", "200us")), Sut.Policy.of("skyloft:rr[slice=200us]"));
+        assertEquals("slice=200us", Sut.policyDefaults(List.of("skyloft:rr[slice=200us]")).get("skyloft:rr[slice=200us]"));
+        e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[quantum=5us]")));
+        assertTrue(e.getMessage().contains("skyloft:rr[quantum=5us]") && e.getMessage().contains("no parameter 'quantum'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[slice=1ns]")));
+        assertTrue(e.getMessage().contains("slice"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[slice=50us")));
+        assertTrue(e.getMessage().contains("expected skyloft:<policy>[name=value,...]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[slice]")));
+        assertTrue(e.getMessage().contains("not of the form name=value"), e.getMessage());
         List<String> skipped = new java.util.ArrayList<>();
         assertEquals(List.of("skyloft:fifo", "jdk-default", "platform"), Sut.defaults(List.of("fifo", "nosuch"), skipped));
         assertEquals(List.of("skyloft:nosuch"), skipped);

@@ -21,8 +21,8 @@ final class EvalOptions {
     @Option(names = "--duration", paramLabel = "D", description = "Measured time per configuration, e.g. 10s, 500ms (default: per benchmark).")
     String duration;
 
-    @Option(names = "--systems", split = ",", paramLabel = "S,...",
-            description = "Systems to run: skyloft:<policy>, jdk-default, platform (default: per benchmark).")
+    @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "S,...",
+            description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform (default: per benchmark).")
     List<String> systems;
 
     @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: poll, sleep, spin or off (default: the runtime's, poll).")

@@ -49,6 +49,14 @@ class EvalCommandsTest {
     }
 
     @Test
+    void systemsMayCarryPolicyParametersWithCommas() {
+        BenchLcCommand lc = new BenchLcCommand();
+        new CommandLine(lc).parseArgs("--systems", "skyloft:cfs[latency=6ms,min_granularity=750us],skyloft:rr[slice=200us],jdk-default");
+        assertEquals(List.of("skyloft:cfs[latency=6ms,min_granularity=750us]", "skyloft:rr[slice=200us]", "jdk-default"), lc.opts.systems);
+        rejects(BenchLcCommand::new, "no parameter 'quantum'", "--systems", "skyloft:rr[quantum=5us]");
+    }
+
+    @Test
     void theEvaluationCommandsAreRegistered() {
         CommandLine bench = new CommandLine(new BenchCommand());
         for (String name : List.of("schbench", "lc", "pipe", "ops", "all", "yield", "spawn")) {
