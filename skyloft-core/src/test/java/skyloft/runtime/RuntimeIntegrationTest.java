@@ -74,6 +74,64 @@ class RuntimeIntegrationTest {
         }
     }
 
+    static Stream<org.junit.jupiter.params.provider.Arguments> policiesAndOtherTimers() {
+        return PolicyRegistry.names().stream().flatMap(p -> Stream.of(TimerMode.SLEEP, TimerMode.SPIN, TimerMode.OFF)
+                .map(m -> org.junit.jupiter.params.provider.Arguments.of(p, m)));
+    }
+
+    /** The rest of this class runs under the default POLL timer; this mix runs under the others. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("policiesAndOtherTimers")
+    void aMixOfSpinningBlockingAndSleepingRunsUnderEveryOtherTimer(String policy, TimerMode timer) throws Exception {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(policy).timer(timer).pin(false).build()) {
+            AtomicLong polls = new AtomicLong(), sum = new AtomicLong(), naps = new AtomicLong();
+            BlockingQueue<Integer> q = new ArrayBlockingQueue<>(4);
+            List<Thread> ts = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                ts.add(rt.start(() -> {
+                    long end = System.nanoTime() + 3_000_000;
+                    while (System.nanoTime() < end) {
+                        Skyloft.preemptionPoint();
+                        polls.incrementAndGet();
+                    }
+                }));
+            }
+            ts.add(rt.start(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) sum.addAndGet(q.take());
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            ts.add(rt.start(() -> {
+                try {
+                    for (int i = 1; i <= 500; i++) q.put(i);
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            ts.add(rt.start(() -> {
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                    naps.incrementAndGet();
+                }
+            }));
+            joinAll(ts);
+            assertEquals(500L * 501 / 2, sum.get());
+            assertEquals(5, naps.get());
+            assertTrue(polls.get() > 0);
+            assertTrue(rt.close(Duration.ofSeconds(30)).clean());
+            RuntimeStats st = rt.stats();
+            assertEquals(0L, st.counters().get("carrier_errors"), st.format());
+            assertEquals(0L, st.counters().get("policy_bad_picks"), st.format());
+        }
+        assertEquals(0, Poll.pending, "a closed runtime left a request pending");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
     void blockingQueueProducerConsumer(String policy) throws Exception {
