@@ -82,7 +82,9 @@ final class Ticker extends Thread {
                 }
             }
             if (rt.timerTick(now)) n++; else skips++;
-            if (dormant && !rt.carriersExit) {
+            // Dekker with submit (push, then read dormant): dormant was written, now look at the
+            // inbox, so a wakeup pushed meanwhile is seen by one side or the other.
+            if (dormant && !rt.carriersExit && rt.inbox.isEmpty()) {
                 LockSupport.parkNanos(this, 5_000_000); // woken by the carrier that clears dormant
                 next = System.nanoTime() + tickNs;
             } else {
