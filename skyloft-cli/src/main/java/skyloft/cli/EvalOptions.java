@@ -31,7 +31,7 @@ final class EvalOptions {
     @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
     String tick;
 
-    @Option(names = "--idle-spin", paramLabel = "D", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms (default: the runtime's, 20us).")
+    @Option(names = "--idle-spin", paramLabel = "D", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms (default: 2ms in lc, the runtime's 20us elsewhere).")
     String idleSpin;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
