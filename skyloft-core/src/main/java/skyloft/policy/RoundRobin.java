@@ -84,6 +84,12 @@ public final class RoundRobin extends SchedPolicy {
     }
 
     @Override
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        long slice = task.attr().sliceNs() > 0 ? task.attr().sliceNs() : sliceNs;
+        return ranNs < slice ? nowNs + (slice - ranNs) : nowNs; // the slice end; waiters come by enqueue
+    }
+
+    @Override
     public int balance(int cpu, boolean idle, long nowNs) {
         return idle ? queues.stealHalf(cpu, ctx) : 0;
     }

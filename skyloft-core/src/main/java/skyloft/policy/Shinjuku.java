@@ -81,6 +81,12 @@ public final class Shinjuku extends SchedPolicy {
         return false;
     }
 
+    @Override
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        long q = task.attr().sliceNs() > 0 ? task.attr().sliceNs() : quantumNs;
+        return ranNs < q ? nowNs + (q - ranNs) : nowNs; // the quantum's end; waiters come by enqueue
+    }
+
     public long quantumNs() {
         return quantumNs;
     }

@@ -61,8 +61,10 @@ final class Carrier extends Thread {
     int pollStride = 64;
     /** When the clock was last read (a pick or a poll). */
     long lastClockNs;
-    /** When the next policy tick of this CPU is due. */
-    long nextTickNs;
+    /** When the next policy tick of this CPU is due: set by this carrier (pick, its own tick, from
+     *  the policy's tickHintNs) and zeroed by lock holders at every enqueue or attribute change,
+     *  which void the hint; read at this carrier's clock reads. */
+    volatile long nextTickNs;
     /** Clock reads made by polls; read racily by stats. */
     long clockReads;
 
@@ -140,7 +142,8 @@ final class Carrier extends Thread {
      * The poll slow path of the task running here, once its poll budget is spent: reads the
      * clock, adapts the stride (double it when reads come too often, halve it when too seldom),
      * and when a tick is due, or a wakeup waits in the inbox, ticks the policy for this CPU
-     * (which may request this CPU's preemption; the caller then delivers it at once).
+     * (which may request this CPU's preemption; the caller then delivers it at once, and which
+     * sets when the next tick is due).
      */
     void clockCheck(RtTask t) {
         long now = System.nanoTime();
@@ -149,9 +152,7 @@ final class Carrier extends Thread {
         pollStride = s;
         t.pollBudget = s;
         clockReads++;
-        if (now >= nextTickNs || !rt.inbox.isEmpty()) {
-            if (rt.carrierTick(this, t, now)) nextTickNs = now + rt.tickNs;
-        }
+        if (now >= nextTickNs || !rt.inbox.isEmpty()) rt.carrierTick(this, t, now); // busy lock: retry at the next read
     }
 
     static final int MAX_STRIDE = 1 << 16;

@@ -232,6 +232,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
             policy.attrChanged(t, old, System.nanoTime());
+            forgetTickHintsLocked();
         } finally {
             unlockAndWake();
         }
@@ -600,6 +601,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
+        forgetTickHintsLocked();
         wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
@@ -742,6 +744,13 @@ public final class SkyloftRuntime implements AutoCloseable {
         return false;
     }
 
+    /** POLL mode, under the lock: an enqueue or attribute change voids the policy's tick hints,
+     *  so every busy carrier ticks at its next clock read. */
+    private void forgetTickHintsLocked() {
+        if (!pollClock) return;
+        for (Carrier c : carriers) if (c.current != null) c.nextTickNs = 0;
+    }
+
     /** Under the lock: whether a busy CPU needs ticks (kicks aside). With nothing queued, a
      *  periodic balance has nothing to move and a waiter-only tick nothing to preempt for. */
     private boolean clockNeededLocked() {
@@ -752,19 +761,27 @@ public final class SkyloftRuntime implements AutoCloseable {
     /**
      * POLL mode: a carrier's own tick, from the poll slow path of its running task {@code t}
      * (a virtual thread; the lock is a spin lock, so nothing parks). Drains wakeups, serves due
-     * kicks, asks the policy's tick about this CPU and balances when due. Returns false if the
-     * lock was busy (the next clock read tries again); a preemption it decides is left pending
-     * on {@code c} for the caller to deliver.
+     * kicks, asks the policy's tick about this CPU and balances when due, and sets when this
+     * CPU's next tick is due (a period away, or at the policy's {@code tickHintNs}). Returns false
+     * if the lock was busy (the next clock read tries again); a preemption it decides is left
+     * pending on {@code c} for the caller to deliver.
      */
     boolean carrierTick(Carrier c, RtTask t, long now) {
         if (!lock.tryLock()) return false;
         try {
             drainInboxLocked(now);
             processKicksLocked(now);
+            c.nextTickNs = now + tickNs;
             if (c.current == t) {
                 c.ticks++;
-                if (!c.preemptPending() && policy.tick(c.cpu, t, now - t.runStartNs(), now)) {
+                long ran = now - t.runStartNs();
+                if (!c.preemptPending() && policy.tick(c.cpu, t, ran, now)) {
                     requestPreemptLocked(c, now, 0);
+                } else {
+                    // The policy's hint: no tick can say yes before then unless something is
+                    // enqueued or attributes change (both zero nextTickNs). Tick exactly then.
+                    long hint = policy.tickHintNs(c.cpu, t, ran, now);
+                    if (hint > now) c.nextTickNs = hint;
                 }
             }
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {

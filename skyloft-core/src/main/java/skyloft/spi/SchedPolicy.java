@@ -148,6 +148,19 @@ public abstract class SchedPolicy {
     }
 
     /**
+     * A hint asked right after {@link #tick} returned false for {@code task}: the earliest time
+     * at which {@code tick} could return true for it if no task is enqueued and no attributes
+     * change in between. A host may skip this CPU's ticks until then, and tick exactly then
+     * (so a slice ends on time instead of at the next tick period). Return {@code nowNs} for no
+     * hint (the default): the host ticks every period. Policies whose tick depends on anything
+     * else (other CPUs' picks and stops, global virtual time) must not hint. The contract suite
+     * checks that no tick before the hint returns true.
+     */
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        return nowNs;
+    }
+
+    /**
      * False if {@link #tick} never asks for preemption (a non-preemptive policy), so the host
      * can leave its timer idle. Kicks and periodic balancing are served either way. Default true.
      */

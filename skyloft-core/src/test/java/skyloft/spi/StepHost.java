@@ -44,6 +44,8 @@ public class StepHost implements SchedContext {
     public StepHost(SchedPolicy policy, int cpus, long seed) {
         this.policy = policy;
         this.current = new StepTask[cpus];
+        this.hintTask = new StepTask[cpus];
+        this.hintNs = new long[cpus];
         this.random = new SplittableRandom(seed);
         policy.attach(this);
     }
@@ -86,6 +88,7 @@ public class StepHost implements SchedContext {
         policy.admit(t, attr);
         SchedAttr old = t.attr();
         t.hostSetAttr(attr);
+        forgetHints();
         policy.attrChanged(t, old, nowNs);
     }
 
@@ -97,7 +100,16 @@ public class StepHost implements SchedContext {
         enqueueOn(t, cpu, why);
     }
 
+    /** Per CPU: the task and time of the last tick hint; cleared by any enqueue or attribute change. */
+    private final StepTask[] hintTask;
+    private final long[] hintNs;
+
+    private void forgetHints() {
+        java.util.Arrays.fill(hintTask, null);
+    }
+
     private void enqueueOn(StepTask t, int cpu, EnqueueReason why) {
+        forgetHints();
         if (t.state == State.QUEUED || t.state == State.RUNNING || t.state == State.EXITED) {
             throw new AssertionError("host bug: enqueue of " + t + " in state " + t.state);
         }
@@ -139,6 +151,16 @@ public class StepHost implements SchedContext {
         StepTask t = current[cpu];
         if (t == null) return false;
         boolean preempt = policy.tick(cpu, t, nowNs - t.runStartNs(), nowNs);
+        if (preempt && hintTask[cpu] == t && nowNs < hintNs[cpu]) {
+            throw new AssertionError(policy.name() + ": tick asked for preemption of " + t + " at " + nowNs
+                    + " but its tickHintNs promised not before " + hintNs[cpu] + " (no enqueue or attribute change since)");
+        }
+        if (!preempt) {
+            long hint = policy.tickHintNs(cpu, t, nowNs - t.runStartNs(), nowNs);
+            if (hint < nowNs) throw new AssertionError(policy.name() + ": tickHintNs " + hint + " is before now " + nowNs);
+            hintTask[cpu] = t;
+            hintNs[cpu] = hint;
+        }
         if (preempt && !policy.usesTick()) {
             throw new AssertionError(policy.name() + ": tick asked for preemption but usesTick() says it never does");
         }

@@ -55,4 +55,36 @@ class StepHostCatchesBrokenPoliciesTest {
         h.schedule(0);
         assertThrows(AssertionError.class, () -> h.tick(0));
     }
+
+    @Test
+    void aTickBeforeItsOwnHintIsCaught() {
+        SchedPolicy early = new NeverRemoves() {
+            @Override public Task pickNext(int cpu, long now) { return q.poll(); }
+            @Override public boolean tick(int cpu, Task t, long ranNs, long now) { return ranNs >= 10_000; }
+            @Override public long tickHintNs(int cpu, Task t, long ranNs, long now) { return now + 1_000_000; }
+        };
+        StepHost h = new StepHost(early, 1, 1);
+        h.spawn("a");
+        h.schedule(0);
+        h.advance(1_000);
+        h.tick(0); // false, and a hint 1 ms away
+        h.advance(20_000);
+        var e = assertThrows(AssertionError.class, () -> h.tick(0));
+        assertTrue(e.getMessage().contains("promised not before"), e.getMessage());
+    }
+
+    @Test
+    void anEnqueueLiftsTheHint() {
+        SchedPolicy early = new NeverRemoves() {
+            @Override public Task pickNext(int cpu, long now) { return q.poll(); }
+            @Override public boolean tick(int cpu, Task t, long ranNs, long now) { return !q.isEmpty(); }
+            @Override public long tickHintNs(int cpu, Task t, long ranNs, long now) { return Long.MAX_VALUE; }
+        };
+        StepHost h = new StepHost(early, 1, 1);
+        h.spawn("a");
+        h.schedule(0);
+        h.tick(0); // false, and "never, unless something is enqueued"
+        h.spawn("b");
+        assertTrue(h.tick(0), "after an enqueue the hint no longer holds");
+    }
 }
