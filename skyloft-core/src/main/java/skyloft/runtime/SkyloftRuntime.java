@@ -232,7 +232,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
             policy.attrChanged(t, old, System.nanoTime());
-            forgetTickHintsLocked();
+            if (pollClock) retickBusyCarriersLocked();
         } finally {
             unlockAndWake();
         }
@@ -601,8 +601,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
-        forgetTickHintsLocked();
-        wakeTimerIfNeededLocked(); // a waiter may need ticks now
+        if (pollClock) retickBusyCarriersLocked(); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
@@ -648,10 +647,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         c.switches++;
         c.current = r;
-        wakeTimerIfNeededLocked();
+        if (!pollClock) wakeTimerIfNeededLocked();
         policy.running(c.cpu, r, now);
         if (pollClock) {
-            c.armClock(clockNeededLocked());
+            c.armClock(clockNeededLocked()); // a pick never makes ticks needed on other CPUs
             c.restartClock(r, now);
         }
         return r;
@@ -722,14 +721,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         return true;
     }
 
-    /** Under the lock: wakes a dormant timer once it has something to watch again. */
+    /** SLEEP and SPIN mode, under the lock: wakes a dormant timer once it has something to watch again. */
     private void wakeTimerIfNeededLocked() {
-        if (pollClock) {
-            if (clockNeededLocked()) {
-                for (Carrier c : carriers) if (c.current != null) c.armClock(true);
-            }
-            return;
-        }
         if (ticker != null && ticker.dormant && timerNeededLocked()) {
             ticker.dormant = false;
             wakeTicker = true;
@@ -744,11 +737,16 @@ public final class SkyloftRuntime implements AutoCloseable {
         return false;
     }
 
-    /** POLL mode, under the lock: an enqueue or attribute change voids the policy's tick hints,
-     *  so every busy carrier ticks at its next clock read. */
-    private void forgetTickHintsLocked() {
-        if (!pollClock) return;
-        for (Carrier c : carriers) if (c.current != null) c.nextTickNs = 0;
+    /** POLL mode, under the lock, after an enqueue or attribute change: the policy's tick hints
+     *  no longer hold, so every busy carrier ticks at its next clock read, armed if ticks are
+     *  needed now (one pass over the carriers). */
+    private void retickBusyCarriersLocked() {
+        boolean arm = clockNeededLocked();
+        for (Carrier c : carriers) {
+            if (c.current == null) continue;
+            c.nextTickNs = 0;
+            if (arm) c.armClock(true);
+        }
     }
 
     /** Under the lock: whether a busy CPU needs ticks (kicks aside). With nothing queued, a

@@ -165,9 +165,10 @@ class PollTimerTest {
     }
 
     @Test
-    void deadlineKicksAreServedWithNoTickingTimer() throws Exception {
-        // A CBS server throttled at its budget is released by a kick; in POLL mode the kick timer
-        // (which only wakes for kicks) must serve it even when every carrier is idle.
+    void aThrottledDeadlineServerIsReleasedUnderThePollTimer() throws Exception {
+        // A CBS server throttled at its budget is released by a kick at its deadline. In POLL mode
+        // the kick timer serves it; so would the idle carrier's 10 ms safety wakeup, so this checks
+        // that throttling and release work with no ticking timer, not which of the two acted.
         try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("deadline").pin(false).build()) {
             SchedAttr attr = SchedAttr.DEFAULT.withDeadline(200_000, 1_000_000, 1_000_000);
             AtomicLong spins = new AtomicLong();
