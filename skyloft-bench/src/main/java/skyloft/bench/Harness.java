@@ -38,6 +38,35 @@ public final class Harness {
         return new Measurement(median, v[0], v[runs - 1], runs);
     }
 
+    /**
+     * Runs {@code round} (one unmeasured warm-up round) until the JIT compilers have gone quiet:
+     * at least {@code minRounds} rounds, then until a round adds less than {@code quietMs} of
+     * compilation time, at most {@code maxRounds}. A compiler thread shares the CPUs with the
+     * system under test, so a burst of compilation inside a measured run stalls it for
+     * milliseconds. Returns the rounds run; without a compilation-time counter it runs
+     * {@code minRounds}.
+     */
+    public static int warmUntilJitQuiet(int minRounds, int maxRounds, long quietMs, Runnable round) {
+        if (minRounds < 0 || maxRounds < minRounds) throw new IllegalArgumentException("rounds " + minRounds + ".." + maxRounds);
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        int n = 0;
+        long before = timed ? jit.getTotalCompilationTime() : 0;
+        while (n < maxRounds) {
+            round.run();
+            n++;
+            if (n < minRounds) {
+                if (timed) before = jit.getTotalCompilationTime();
+                continue;
+            }
+            if (!timed) break;
+            long now = jit.getTotalCompilationTime();
+            if (now - before < quietMs) break;
+            before = now;
+        }
+        return n;
+    }
+
     /** Progress for runs longer than a few seconds: one line to stderr. */
     public static void progress(String bench, String what) {
         System.err.println("[" + bench + "] " + what);

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -16,18 +15,27 @@ import skyloft.util.Durations;
 
 /**
  * {@code bench lc}: the latency-critical synthetic workload. For each system and load, an
- * open-loop Poisson schedule (generated ahead of time, the same seed for every system) is
- * released by a dispatcher platform thread outside the system under test into one shared FIFO
- * of requests, served by a pool of {@code workers} threads of the system. Each request spins
- * for its service time (CPU time, with a preemption point about every microsecond: explicit
- * polls standing in for the agent's). Latency runs from the request's <em>scheduled</em> arrival
- * to its end, so a late dispatcher or a stalled system is charged (no coordinated omission).
+ * open-loop Poisson schedule (generated ahead of time, the same seeds for every system) is
+ * released by a dispatcher platform thread outside the system under test to a pool of
+ * {@code workers} threads of the system ({@link HandoffPool}: each release wakes an idle worker
+ * directly). Each request spins for its service time ({@link Work}: CPU time, with a preemption
+ * point about every microsecond, explicit polls standing in for the agent's). Latency runs from
+ * the request's <em>scheduled</em> arrival to its end, so a late dispatcher or a stalled system
+ * is charged (no coordinated omission).
  *
- * <p>The dispatcher sleeps until the next arrival (timer slack lowered to 1 ns) and releases
+ * <p>The dispatcher sleeps until shortly before the next arrival, spins the rest and releases
  * everything due; its lateness is part of every system's latency and is reported as
  * {@code dispatch_lag_p50_us}/{@code dispatch_lag_p99_us}. It shares the CPUs with the system
- * under test, so it runs at nice -20 where allowed ({@code dispatcherNice}), standing in for a
- * client on another machine; the params say whether that worked.
+ * under test, standing in for a client on another machine, so it runs SCHED_FIFO where allowed
+ * (under EEVDF a woken nice -20 thread may wait out a spinning thread's slice, milliseconds),
+ * else at nice -20; the params say which.
+ *
+ * <p>Each load is measured in {@code windows} windows (default 3) of {@code duration}; the
+ * percentile rows are the medians of the windows' own percentiles, so a single stall of the
+ * machine (this project's VM loses a CPU for over a millisecond about twice a second) does
+ * not decide a point, and {@code p99_pooled_us} beside them pools every request. Before its
+ * loads, each system is warmed up at 30% load until the JIT has gone quiet: a compiler thread
+ * bursting inside a window takes half a CPU for tens of milliseconds.
  *
  * <p>Skyloft's carriers spin {@link #LC_IDLE_SPIN_NS} (2 ms) before they park unless
  * {@code --idle-spin} says otherwise, as the cores of microsecond-scale schedulers poll: on this
@@ -36,17 +44,31 @@ import skyloft.util.Durations;
  *
  * <p>Load is relative to the capacity {@code cores / mean service time}. The SLO is a p99
  * latency ({@code 500us}) or a p99 slowdown ({@code 10x}); {@code max_load_at_slo} is the
- * highest load up to which every measured load met it.
+ * highest load up to which every measured load met it. For the slowest 1% of short requests,
+ * {@code short_tail_*} rows split the time into dispatcher lateness, queueing and stretch.
  */
 public final class LcBench {
     private LcBench() {}
 
-    public static final List<String> DEFAULT_POLICIES = List.of("rr", "cfs", "eevdf", "shinjuku", "fifo");
-    /** The dispatcher's nice value: high priority, standing in for a client on another machine. */
+    /** The preemptive policies get the 30 us quantum of Skyloft's own run of this workload. */
+    public static final List<String> DEFAULT_POLICIES = List.of("rr[slice=30us]", "cfs", "eevdf", "shinjuku[quantum=30us]", "fifo");
+    /** The dispatcher's real-time priority where allowed (SCHED_FIFO; low, but above every ordinary thread). */
+    static final int DISPATCHER_RT_PRIORITY = 2;
+    /** The dispatcher spins instead of sleeping when the next arrival is this close: a sleep and
+     *  wakeup costs about as much CPU on this project's VM, and would be late. */
+    static final long DISPATCHER_SPIN_NS = 20_000;
+    /** The dispatcher's nice value where SCHED_FIFO is not used or refused: high priority, standing in for a client on another machine. */
     public static final int DEFAULT_DISPATCHER_NICE = -20;
+    /** Windows per load: each load is measured this many times and the percentiles are the windows' medians. */
+    public static final int DEFAULT_WINDOWS = 3;
 
     /** Idle spin of Skyloft's carriers in this benchmark unless one is given. */
     public static final long LC_IDLE_SPIN_NS = 2_000_000;
+
+    /** One warm-up round's length; rounds repeat until a round adds under {@link #WARMUP_QUIET_MS} of JIT time. */
+    static final long WARMUP_ROUND_NS = 250_000_000L;
+    static final int WARMUP_MAX_ROUNDS = 12;
+    static final long WARMUP_QUIET_MS = 5;
 
     public static final List<Double> DEFAULT_LOADS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1);
 
@@ -80,10 +102,10 @@ public final class LcBench {
     }
 
     public record Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
-                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int dispatcherNice) {
+                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int windows, boolean dispatcherRt, int dispatcherNice) {
         public Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
                        Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats) {
-            this(systems, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, DEFAULT_DISPATCHER_NICE);
+            this(systems, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, DEFAULT_WINDOWS, true, DEFAULT_DISPATCHER_NICE);
         }
 
         public Options {
@@ -101,14 +123,71 @@ public final class LcBench {
             Checks.duration(durationNs, 50_000_000L);
             if (workers < 1 || workers > 4096) throw new IllegalArgumentException("--workers " + workers + " is out of range; allowed 1..4096");
             if (slo == null) throw new IllegalArgumentException("--slo is missing");
+            if (windows < 1 || windows > 99) throw new IllegalArgumentException("--windows " + windows + " is out of range; allowed 1..99");
+        }
+
+        /** The same options for other systems (checked). */
+        public Options withSystems(List<String> others) {
+            return new Options(others, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, windows, dispatcherRt, dispatcherNice);
         }
     }
 
-    /** One system at one load. */
+    /**
+     * One system at one load, measured in one or more windows: the histograms pool every
+     * window's requests; {@code windows} keeps each window's own percentiles.
+     */
     public record Point(String system, double load, double offeredRps, double achievedRps, long requests, long unfinished,
-                        Histogram latencyNs, Histogram shortLatencyNs, Histogram slowdownMilli, Histogram dispatchLagNs) {
+                        Histogram latencyNs, Histogram shortLatencyNs, Histogram slowdownMilli, Histogram dispatchLagNs, Tail tail,
+                        List<Window> windows) {
         double p(Histogram h, double q) {
             return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1e3;
+        }
+
+        /** The median over windows of one window figure. */
+        double median(java.util.function.ToDoubleFunction<Window> f) {
+            double[] v = windows.stream().mapToDouble(f).sorted().toArray();
+            if (v.length == 0) return Double.NaN;
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        /** Pools the windows of one load into one point. */
+        static Point merge(List<Point> ws) {
+            Point f = ws.get(0);
+            if (ws.size() == 1) return f;
+            Histogram lat = new Histogram(3), shortLat = new Histogram(3), slow = new Histogram(3), lag = new Histogram(3);
+            long requests = 0, unfinished = 0;
+            double secs = 0;
+            List<Window> windows = new ArrayList<>();
+            List<Tail> tails = new ArrayList<>();
+            for (Point w : ws) {
+                lat.add(w.latencyNs());
+                shortLat.add(w.shortLatencyNs());
+                slow.add(w.slowdownMilli());
+                lag.add(w.dispatchLagNs());
+                requests += w.requests();
+                unfinished += w.unfinished();
+                secs += w.achievedRps() > 0 ? (w.requests() - w.unfinished()) / w.achievedRps() : 0;
+                windows.addAll(w.windows());
+                tails.add(w.tail());
+            }
+            return new Point(f.system(), f.load(), f.offeredRps(), secs > 0 ? (requests - unfinished) / secs : 0, requests, unfinished,
+                    lat, shortLat, slow, lag, Tail.merge(tails), windows);
+        }
+    }
+
+    /** One window's percentiles (us, and slowdown factors). */
+    record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999) {
+        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli) {
+            return new Window(us(lat, 50), us(lat, 99), us(lat, 99.9), us(shortLat, 99),
+                    factor(slowMilli, 50), factor(slowMilli, 99), factor(slowMilli, 99.9));
+        }
+
+        private static double us(Histogram h, double q) {
+            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1e3;
+        }
+
+        private static double factor(Histogram h, double q) {
+            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1000.0;
         }
     }
 
@@ -116,32 +195,42 @@ public final class LcBench {
         Sut.RuntimeConfig rc = o.runtime().withDefaultIdleSpinNs(LC_IDLE_SPIN_NS);
         int jdkPar = Baselines.configureJdkDefault(o.cores());
         Work.itersPerUs();
-        String niceProblem = o.dispatcherNice() == 0 ? null : probeNice(o.dispatcherNice());
+        String dispatcher = probeDispatcherPriority(o);
         double capacity = o.cores() * 1e9 / o.dist().meanNs();
         BenchResult r = new BenchResult("lc")
                 .param("cores", o.cores()).param("dist", o.dist().spec()).param("mean_service_us", o.dist().meanNs() / 1e3)
-                .param("capacity_rps", capacity).param("loads", o.loads()).param("duration_per_load_s", o.durationNs() / 1e9)
+                .param("capacity_rps", capacity).param("loads", o.loads()).param("duration_per_window_s", o.durationNs() / 1e9)
+                .param("windows", o.windows()).param("percentiles", o.windows() > 1
+                        ? "each latency and slowdown percentile is the median of the windows' own; p99_pooled_us pools every request"
+                        : "of one window")
                 .param("workers", o.workers()).param("slo", o.slo().toString()).param("slo_us", o.slo().p99Ns() > 0 ? o.slo().p99Ns() / 1e3 : null).param("seed", o.seed())
                 .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", rc.describe()).param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")
-                .param("dispatcher_nice", niceProblem == null ? o.dispatcherNice() : "0 (" + niceProblem + ")");
+                .param("dispatcher", dispatcher);
+        Map<String, Integer> warmups = new LinkedHashMap<>();
         for (String sys : o.systems()) {
             List<Point> points = new ArrayList<>();
             try (Sut sut = Sut.create(sys, o.cores(), rc)) {
-                // warm-up: a short run at 30% load, not recorded
-                onePoint(sut, o, 0.3, Math.min(300_000_000L, o.durationNs()), o.seed() - 1);
+                // Warm-up, not recorded: short runs at 30% load until the JIT has gone quiet.
+                long[] seed = {o.seed() - 1};
+                int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS,
+                        () -> onePoint(sut, o, 0.3, Math.min(WARMUP_ROUND_NS, o.durationNs()), seed[0]--));
+                warmups.put(sys, rounds);
                 for (int i = 0; i < o.loads().size(); i++) {
                     double load = o.loads().get(i);
-                    Harness.progress("lc", String.format(Locale.ROOT, "%s load %.0f%% (%.0f req/s) for %s", sys, load * 100, load * capacity,
-                            Durations.format(o.durationNs())));
-                    points.add(onePoint(sut, o, load, o.durationNs(), o.seed() + i));
+                    Harness.progress("lc", String.format(Locale.ROOT, "%s load %.0f%% (%.0f req/s) for %s%s", sys, load * 100, load * capacity,
+                            Durations.format(o.durationNs()), o.windows() > 1 ? " x " + o.windows() + " windows" : ""));
+                    List<Point> ws = new ArrayList<>();
+                    for (int w = 0; w < o.windows(); w++) ws.add(onePoint(sut, o, load, o.durationNs(), o.seed() + 1000L * i + w));
+                    points.add(Point.merge(ws));
                 }
                 sut.close();
                 if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
             }
             addRows(r, o, points);
         }
+        r.param("warmup_rounds", warmups);
         return r;
     }
 
@@ -156,16 +245,27 @@ public final class LcBench {
             pp.put("dispatch_lag_p50_us", p.p(p.dispatchLagNs(), 50));
             pp.put("dispatch_lag_p99_us", p.p(p.dispatchLagNs(), 99));
             String s = p.system();
-            double p99 = p.p(p.latencyNs(), 99);
-            double sd99 = p.slowdownMilli().getTotalCount() == 0 ? Double.NaN : p.slowdownMilli().getValueAtPercentile(99) / 1000.0;
+            double p99 = p.median(Window::p99Us);
+            double sd99 = p.median(Window::sd99);
+            Map<String, Object> p99p = new LinkedHashMap<>(pp);
+            if (p.windows().size() > 1) p99p.put("windows_us", p.windows().stream().map(w -> round1(w.p99Us())).toList());
             r.add(new BenchResult.Row(s, "achieved_rps", p.achievedRps(), "1/s", pp));
-            r.add(new BenchResult.Row(s, "p50_us", p.p(p.latencyNs(), 50), "us", pp));
-            r.add(new BenchResult.Row(s, "p99_us", p99, "us", pp));
-            r.add(new BenchResult.Row(s, "p999_us", p.p(p.latencyNs(), 99.9), "us", pp));
-            r.add(new BenchResult.Row(s, "p50_slowdown", slowdown(p, 50), "x", pp));
+            r.add(new BenchResult.Row(s, "p50_us", p.median(Window::p50Us), "us", pp));
+            r.add(new BenchResult.Row(s, "p99_us", p99, "us", p99p));
+            r.add(new BenchResult.Row(s, "p999_us", p.median(Window::p999Us), "us", pp));
+            if (p.windows().size() > 1) r.add(new BenchResult.Row(s, "p99_pooled_us", p.p(p.latencyNs(), 99), "us", pp));
+            r.add(new BenchResult.Row(s, "p50_slowdown", p.median(Window::sd50), "x", pp));
             r.add(new BenchResult.Row(s, "p99_slowdown", sd99, "x", pp));
-            r.add(new BenchResult.Row(s, "p999_slowdown", slowdown(p, 99.9), "x", pp));
-            if (o.dist().classes() > 1) r.add(new BenchResult.Row(s, "short_p99_us", p.p(p.shortLatencyNs(), 99), "us", pp));
+            r.add(new BenchResult.Row(s, "p999_slowdown", p.median(Window::sd999), "x", pp));
+            if (o.dist().classes() > 1) {
+                Map<String, Object> sp = new LinkedHashMap<>(pp);
+                if (p.windows().size() > 1) sp.put("windows_us", p.windows().stream().map(w -> round1(w.shortP99Us())).toList());
+                r.add(new BenchResult.Row(s, "short_p99_us", p.median(Window::shortP99Us), "us", sp));
+            }
+            Tail t = p.tail();
+            r.add(new BenchResult.Row(s, "short_tail_dispatch_us", t.dispatchUs(), "us", pp));
+            r.add(new BenchResult.Row(s, "short_tail_queue_us", t.queueUs(), "us", pp));
+            r.add(new BenchResult.Row(s, "short_tail_stretch_us", t.stretchUs(), "us", pp));
             curve.add(new double[] {p.load(), p99, sd99, p.achievedRps()});
         }
         if (!points.isEmpty()) {
@@ -177,8 +277,8 @@ public final class LcBench {
         }
     }
 
-    private static double slowdown(Point p, double q) {
-        return p.slowdownMilli().getTotalCount() == 0 ? Double.NaN : p.slowdownMilli().getValueAtPercentile(q) / 1000.0;
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 
     /**
@@ -197,29 +297,29 @@ public final class LcBench {
         return best;
     }
 
-    /** Whether a thread may take this nice value: tried on a short-lived platform thread. */
-    private static String probeNice(int nice) {
-        String[] why = new String[1];
-        Thread t = Thread.ofPlatform().start(() -> why[0] = OsPriority.setCurrentThreadNice(nice));
+    /** How the dispatcher thread is raised: tried on a short-lived platform thread; described for the params. */
+    private static String probeDispatcherPriority(Options o) {
+        String[] out = new String[1];
+        Thread t = Thread.ofPlatform().start(() -> out[0] = raiseDispatcher(o));
         YieldBench.join(t);
-        return why[0];
+        return out[0];
     }
 
-    /** Spins for about {@code ns} of CPU, with a preemption point about every microsecond. */
-    static void spinNs(long ns) {
-        long per = Work.itersPerUs();
-        long iters = ns * per / 1000;
-        long x = spinSink;
-        while (iters > 0) {
-            long chunk = Math.min(iters, per);
-            for (long i = 0; i < chunk; i++) x = x * 6364136223846793005L + 1442695040888963407L;
-            iters -= chunk;
-            Skyloft.preemptionPoint();
+    /**
+     * Raises the calling (dispatcher) thread: SCHED_FIFO if asked and allowed, so that its
+     * wakeups preempt a spinning thread at once (under EEVDF a woken nice -20 thread can wait
+     * out the running thread's slice, milliseconds); otherwise the nice value. Returns what it did.
+     */
+    static String raiseDispatcher(Options o) {
+        String rtProblem = null;
+        if (o.dispatcherRt()) {
+            rtProblem = Affinity.setRealtimePriority(DISPATCHER_RT_PRIORITY);
+            if (rtProblem == null) return "SCHED_FIFO " + DISPATCHER_RT_PRIORITY + ", sleeps for gaps over " + DISPATCHER_SPIN_NS / 1000 + "us";
         }
-        spinSink = x;
+        String why = o.dispatcherNice() == 0 ? null : OsPriority.setCurrentThreadNice(o.dispatcherNice());
+        String nice = why == null ? "nice " + o.dispatcherNice() : "nice 0 (" + why + ")";
+        return (rtProblem != null ? nice + "; no SCHED_FIFO: " + rtProblem : nice) + ", sleeps for gaps over " + DISPATCHER_SPIN_NS / 1000 + "us";
     }
-
-    static volatile long spinSink;
 
     static Point onePoint(Sut sut, Options o, double load, long durationNs, long seed) {
         double capacity = o.cores() * 1e9 / o.dist().meanNs();
@@ -230,10 +330,10 @@ public final class LcBench {
         boolean classes = o.dist().classes() > 1;
         ConcurrentHistogram lat = new ConcurrentHistogram(3), shortLat = new ConcurrentHistogram(3), slow = new ConcurrentHistogram(3);
         Histogram lag = new Histogram(3);
-        Semaphore ready = new Semaphore(0);
-        AtomicInteger claimed = new AtomicInteger();
+        HandoffPool pool = new HandoffPool(n);
         AtomicInteger done = new AtomicInteger();
         byte[] finished = new byte[n];
+        long[] releasedNs = new long[n], startedNs = new long[n], endedNs = new long[n];
         var st = new Object() {
             volatile boolean stop;
             volatile long startNs;
@@ -241,49 +341,54 @@ public final class LcBench {
         };
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < o.workers(); w++) {
-            workers.add(sut.start("lc-" + w, () -> {
-                while (true) {
-                    ready.acquireUninterruptibly();
-                    if (st.stop) return;
-                    int i = claimed.getAndIncrement();
-                    if (i >= n) return;
-                    spinNs(a.serviceNs()[i]);
-                    long end = System.nanoTime();
-                    if (st.stop) return;
-                    long l = Math.max(1, end - (st.startNs + a.arrivalNs()[i]));
-                    lat.recordValue(l);
-                    if (!classes || a.cls()[i] == shortCls) shortLat.recordValue(l);
-                    slow.recordValue(Math.max(1, l * 1000 / Math.max(1, a.serviceNs()[i])));
-                    finished[i] = 1;
-                    st.lastDoneNs = end;
-                    done.incrementAndGet();
-                }
-            }));
+            workers.add(sut.start("lc-" + w, pool.worker(i -> {
+                startedNs[i] = System.nanoTime();
+                Work.spinNs(a.serviceNs()[i]);
+                long end = System.nanoTime();
+                endedNs[i] = end;
+                if (st.stop) return;
+                long l = Math.max(1, end - (st.startNs + a.arrivalNs()[i]));
+                lat.recordValue(l);
+                if (!classes || a.cls()[i] == shortCls) shortLat.recordValue(l);
+                slow.recordValue(Math.max(1, l * 1000 / Math.max(1, a.serviceNs()[i])));
+                finished[i] = 1;
+                st.lastDoneNs = end;
+                done.incrementAndGet();
+            })));
         }
-        // The dispatcher: this platform thread, outside the system under test.
-        Affinity.setTimerSlackNs(1);
-        if (o.dispatcherNice() != 0) OsPriority.setCurrentThreadNice(o.dispatcherNice());
+        // The dispatcher: a platform thread of its own, outside the system under test.
         long start = System.nanoTime() + 2_000_000;
         st.startNs = start;
-        try {
+        Throwable[] dispatchError = new Throwable[1];
+        Thread dispatcher = Thread.ofPlatform().name("lc-dispatcher").uncaughtExceptionHandler((t, e) -> dispatchError[0] = e).start(() -> {
+            Affinity.setTimerSlackNs(1);
+            raiseDispatcher(o);
             int i = 0;
             while (i < n) {
                 long now = System.nanoTime();
-                int k = 0;
+                int from = i;
                 while (i < n && start + a.arrivalNs()[i] <= now) {
                     lag.recordValue(Math.max(0, now - (start + a.arrivalNs()[i])));
+                    releasedNs[i] = now;
                     i++;
-                    k++;
                 }
-                if (k > 0) ready.release(k);
+                if (i > from) pool.releaseUpTo(i);
                 if (i < n) {
                     long left = start + a.arrivalNs()[i] - System.nanoTime();
-                    if (left > 0) LockSupport.parkNanos(left);
+                    if (left > DISPATCHER_SPIN_NS) LockSupport.parkNanos(left - DISPATCHER_SPIN_NS / 2); // wake a little early, spin the rest
+                    else if (left > 0) Thread.onSpinWait();
                 }
             }
-        } finally {
-            if (o.dispatcherNice() != 0) OsPriority.setCurrentThreadNice(0); // the caller goes on with other work
+        });
+        try {
+            if (!dispatcher.join(java.time.Duration.ofNanos(durationNs).plusSeconds(60))) {
+                throw new IllegalStateException("the lc dispatcher did not finish within the run's duration plus 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the lc dispatcher ran", e);
         }
+        if (dispatchError[0] != null) throw new IllegalStateException("the lc dispatcher failed: " + dispatchError[0], dispatchError[0]);
         long end = start + durationNs;
         long cap = System.nanoTime() + Math.max(2_000_000_000L, durationNs);
         while (done.get() < n && System.nanoTime() < cap) LockSupport.parkNanos(1_000_000);
@@ -300,10 +405,50 @@ public final class LcBench {
                 }
             }
         }
-        ready.release(o.workers() + n);
+        pool.stop();
         for (Thread t : workers) YieldBench.join(t);
         long span = Math.max(st.lastDoneNs, end) - start;
         double achieved = done.get() > 0 ? (n - unfinished) / (span / 1e9) : 0;
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag);
+        Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow)));
+    }
+
+    /**
+     * Where the slowest short requests lost their time: over the finished requests of the short
+     * class (every request if there is one class) at or above that class's p99, the mean
+     * dispatcher lateness (release minus scheduled arrival), queueing (start minus release) and
+     * stretch (end minus start minus service time: preemption and CPU taken by others).
+     */
+    record Tail(long count, double dispatchUs, double queueUs, double stretchUs) {
+        static Tail of(Arrivals a, int cls, Histogram shortLat, long startNs, long[] rel, long[] st, long[] end, byte[] finished) {
+            if (shortLat.getTotalCount() == 0) return new Tail(0, Double.NaN, Double.NaN, Double.NaN);
+            long cut = shortLat.lowestEquivalentValue(shortLat.getValueAtPercentile(99));
+            long c = 0;
+            double d = 0, q = 0, x = 0;
+            for (int i = 0; i < a.size(); i++) {
+                if (finished[i] == 0 || (cls >= 0 && a.cls()[i] != cls)) continue;
+                long sched = startNs + a.arrivalNs()[i];
+                if (end[i] - sched < cut) continue;
+                c++;
+                d += rel[i] - sched;
+                q += st[i] - rel[i];
+                x += end[i] - st[i] - a.serviceNs()[i];
+            }
+            return c == 0 ? new Tail(0, Double.NaN, Double.NaN, Double.NaN) : new Tail(c, d / c / 1e3, q / c / 1e3, x / c / 1e3);
+        }
+
+        /** Count-weighted means over windows (each window's slowest 1% of short requests). */
+        static Tail merge(List<Tail> ts) {
+            long c = 0;
+            double d = 0, q = 0, x = 0;
+            for (Tail t : ts) {
+                if (t.count() == 0) continue;
+                c += t.count();
+                d += t.dispatchUs() * t.count();
+                q += t.queueUs() * t.count();
+                x += t.stretchUs() * t.count();
+            }
+            return c == 0 ? new Tail(0, Double.NaN, Double.NaN, Double.NaN) : new Tail(c, d / c, q / c, x / c);
+        }
     }
 }

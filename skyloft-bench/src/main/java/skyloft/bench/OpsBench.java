@@ -96,8 +96,8 @@ public final class OpsBench {
         String pre = Baselines.skyloft(o.preemptPolicy());
         try (SkyloftRuntime rt = rt(o, o.preemptPolicy(), 1)) {
             var stop = new Object() { volatile boolean v; };
-            Thread a = rt.start(() -> { while (!stop.v) LcBench.spinNs(10_000); });
-            Thread b = rt.start(() -> { while (!stop.v) LcBench.spinNs(10_000); });
+            Thread a = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
+            Thread b = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
             Schbench.sleepNs(o.durationNs());
             stop.v = true;
             YieldBench.join(a);

@@ -79,7 +79,7 @@ public abstract class Sut implements AutoCloseable {
          */
         public String describe() {
             try (SkyloftRuntime rt = apply(SkyloftRuntime.builder().cores(1).policy("rr")).build()) {
-                YieldBench.join(rt.start(() -> LcBench.spinNs(300_000)));
+                YieldBench.join(rt.start(() -> Work.spinNs(300_000)));
                 quiesce(rt);
                 String t = rt.stats().preemption().timer();
                 return (timer == null && tickNs == 0 ? "runtime default: " : "") + t
@@ -144,13 +144,14 @@ public abstract class Sut implements AutoCloseable {
     }
 
     /**
-     * The default systems of a benchmark: {@code skyloft:<p>} for each wanted policy that is
+     * The default systems of a benchmark: {@code skyloft:<p>} for each wanted policy (a name,
+     * perhaps with parameters: {@code rr[slice=30us]}) that is
      * registered (the others are reported in {@code skipped}), then jdk-default and platform.
      */
     public static List<String> defaults(List<String> wantedPolicies, List<String> skipped) {
         List<String> out = new ArrayList<>();
         for (String p : wantedPolicies) {
-            if (PolicyRegistry.names().contains(p)) out.add(Baselines.skyloft(p));
+            if (PolicyRegistry.names().contains(Policy.of(Baselines.skyloft(p)).name())) out.add(Baselines.skyloft(p));
             else skipped.add(Baselines.skyloft(p));
         }
         out.add(Baselines.JDK_DEFAULT);

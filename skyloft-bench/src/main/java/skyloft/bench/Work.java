@@ -3,46 +3,82 @@ package skyloft.bench;
 import skyloft.runtime.Skyloft;
 
 /**
- * Calibrated CPU work with preemption points: {@code spinUs(n)} burns about n microseconds of
- * CPU (not wall time: time spent preempted does not count as work), polling once per
+ * Calibrated CPU work with preemption points: {@code spinNs(n)} burns about n nanoseconds of
+ * CPU (not wall time: time spent preempted does not count as work), polling about once per
  * microsecond. Calibrated once per JVM on the calling thread.
+ *
+ * <p>The kernel is a dependent chain of multiply, add and xor-shift, which no compiler can
+ * shorten or vectorize, and calibration times the very loop that {@link #spinNs} runs (chunks
+ * and polls included). An earlier kernel, a bare linear congruential step, ran up to three times
+ * faster once C2 had compiled its caller than in the calibration loop, so requests were shorter
+ * than their stated service times by a factor that depended on the JIT's mood.
  */
 public final class Work {
     private Work() {}
 
-    private static volatile long sink;
+    private static volatile long sink = 1;
     private static volatile int itersPerUs;
+    /** Iterations between two preemption points, about a microsecond's worth. */
+    private static volatile int chunk;
 
-    /** Iterations of the inner loop per microsecond on this machine. */
+    /** Iterations of the kernel per microsecond on this machine. */
     public static int itersPerUs() {
         int n = itersPerUs;
-        if (n == 0) n = itersPerUs = calibrate();
+        if (n == 0) n = calibrate();
         return n;
     }
 
-    private static int calibrate() {
-        long x = 1;
-        for (int i = 0; i < 5_000_000; i++) x = x * 6364136223846793005L + 1442695040888963407L; // warm up
-        int best = 1; // the fastest round: the one least disturbed by other work on the machine
-        for (int round = 0; round < 7; round++) {
-            int iters = 2_000_000;
-            long t0 = System.nanoTime();
-            for (int i = 0; i < iters; i++) x = x * 6364136223846793005L + 1442695040888963407L;
-            long ns = Math.max(1, System.nanoTime() - t0);
-            best = Math.max(best, (int) Math.max(1, iters * 1000L / ns));
+    private static synchronized int calibrate() {
+        if (itersPerUs != 0) return itersPerUs;
+        long x = sink;
+        // A rough rate of the bare kernel sets the chunk; then the chunked, polling loop is timed.
+        for (int i = 0; i < 20; i++) x = burn(x, 200_000); // warm up
+        long t0 = System.nanoTime();
+        x = burn(x, 2_000_000);
+        chunk = (int) Math.max(1, Math.min(1_000_000, 2_000_000L * 1000 / Math.max(1, System.nanoTime() - t0)));
+        for (int i = 0; i < 200; i++) x = spinIters(x, 20L * chunk); // warm up the loop spinNs runs
+        long best = 1; // the fastest round: the one least disturbed by other work on the machine
+        for (int round = 0; round < 9; round++) {
+            long iters = 2_000L * chunk; // about 2 ms
+            long s = System.nanoTime();
+            x = spinIters(x, iters);
+            long ns = Math.max(1, System.nanoTime() - s);
+            best = Math.max(best, iters * 1000 / ns);
         }
         sink = x;
-        return best;
+        itersPerUs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, best));
+        return itersPerUs;
     }
 
-    /** About {@code us} microseconds of CPU, with a preemption point every microsecond. */
-    public static void spinUs(long us) {
-        int per = itersPerUs();
-        long x = sink;
-        for (long u = 0; u < us; u++) {
-            for (int i = 0; i < per; i++) x = x * 6364136223846793005L + 1442695040888963407L;
+    /** The kernel: {@code iters} dependent steps. */
+    static long burn(long x, long iters) {
+        for (long i = 0; i < iters; i++) {
+            x = x * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+            x ^= x >>> 29;
+        }
+        return x;
+    }
+
+    /** {@code iters} steps of the kernel in chunks of {@link #chunk}, a preemption point after each. */
+    private static long spinIters(long x, long iters) {
+        long c = chunk;
+        while (iters > 0) {
+            long n = Math.min(iters, c);
+            x = burn(x, n);
+            iters -= n;
             Skyloft.preemptionPoint();
         }
-        sink = x;
+        return x;
+    }
+
+    /** About {@code ns} nanoseconds of CPU, with a preemption point about every microsecond. */
+    public static void spinNs(long ns) {
+        long per = itersPerUs();
+        sink = spinIters(sink, Math.max(0, ns) * per / 1000);
+    }
+
+    /** About {@code us} microseconds of CPU, with a preemption point about every microsecond. */
+    public static void spinUs(long us) {
+        spinNs(us * 1000);
     }
 }

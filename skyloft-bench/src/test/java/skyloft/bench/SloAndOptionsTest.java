@@ -93,8 +93,11 @@ class SloAndOptionsTest {
                 () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 0, LcBench.Slo.parse("1ms"), 1, rc, false));
         assertTrue(e.getMessage().contains("--workers 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 4, LcBench.Slo.parse("1ms"), 1, rc, false, -21));
+                () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 4, LcBench.Slo.parse("1ms"), 1, rc, false, 3, true, -21));
         assertTrue(e.getMessage().contains("--dispatcher-nice -21"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LcBench.Options(sys, 1, dist, List.of(0.5), 1_000_000_000L, 4, LcBench.Slo.parse("1ms"), 1, rc, false, 0, true, -20));
+        assertTrue(e.getMessage().contains("--windows 0") && e.getMessage().contains("1..99"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new PipeBench.Options(sys, 1_000_000_000L, 0, rc, false));
         assertTrue(e.getMessage().contains("--runs 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new OpsBench.Options("nosuch", "rr", 1, 1_000_000_000L, 1, rc, false));

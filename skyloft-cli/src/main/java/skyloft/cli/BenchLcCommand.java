@@ -11,7 +11,7 @@ import skyloft.bench.ServiceDist;
 
 @Command(name = "lc", mixinStandardHelpOptions = true,
         description = {"The latency-critical synthetic workload: open-loop Poisson arrivals, service times from a distribution,",
-                "loads from 10% to past saturation; per system and load the achieved rate, p50/p99/p99.9 latency and slowdown,",
+                "loads from 10%% to past saturation; per system and load the achieved rate, p50/p99/p99.9 latency and slowdown,",
                 "and per system the highest load whose p99 meets the SLO."})
 final class BenchLcCommand implements Callable<Integer> {
     @Mixin
@@ -33,15 +33,27 @@ final class BenchLcCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the arrival schedule (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--windows", defaultValue = "3", paramLabel = "N",
+            description = "Windows per load, 1..99: each load is measured N times for --duration and the percentiles are the "
+                    + "medians of the windows' own, so one stall of the machine does not decide a point; p99_pooled_us pools them "
+                    + "(default ${DEFAULT-VALUE}).")
+    int windows;
+
+    @Option(names = "--dispatcher-rt", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the load generator thread SCHED_FIFO where allowed, so its wakeups are not held up by spinning threads "
+                    + "(default on; --no-dispatcher-rt uses only --dispatcher-nice).")
+    boolean dispatcherRt;
+
     @Option(names = "--dispatcher-nice", defaultValue = "-20", paramLabel = "N",
-            description = "Nice value of the load generator thread, -20..19 (default ${DEFAULT-VALUE}: it stands in for a client on another machine).")
+            description = "Nice value of the load generator thread when it is not SCHED_FIFO, -20..19 (default ${DEFAULT-VALUE}: "
+                    + "it stands in for a client on another machine).")
     int dispatcherNice;
 
     @Override
     public Integer call() throws Exception {
         var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
                 loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
-                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, dispatcherNice);
+                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, windows, dispatcherRt, dispatcherNice);
         BenchResult r = LcBench.run(o);
         opts.report(r);
         return 0;

@@ -39,6 +39,7 @@ class EvalCommandsTest {
         rejects(BenchLcCommand::new, "--slo: 'fast'", "--slo", "fast");
         rejects(BenchLcCommand::new, "--loads 5.0", "--loads", "0.5,5");
         rejects(BenchLcCommand::new, "--workers 0", "--workers", "0");
+        rejects(BenchLcCommand::new, "--windows 0 is out of range; allowed 1..99", "--windows", "0");
         rejects(BenchSchbenchCommand::new, "--workers 0", "--workers", "0");
         rejects(BenchSchbenchCommand::new, "--sleep", "--sleep", "2s");
         rejects(BenchSchbenchCommand::new, "--footprint 0KB", "--footprint", "0");
@@ -54,6 +55,21 @@ class EvalCommandsTest {
         new CommandLine(lc).parseArgs("--systems", "skyloft:cfs[latency=6ms,min_granularity=750us],skyloft:rr[slice=200us],jdk-default");
         assertEquals(List.of("skyloft:cfs[latency=6ms,min_granularity=750us]", "skyloft:rr[slice=200us]", "jdk-default"), lc.opts.systems);
         rejects(BenchLcCommand::new, "no parameter 'quantum'", "--systems", "skyloft:rr[quantum=5us]");
+    }
+
+    @Test
+    void lcDispatcherAndWindowOptionsParse() {
+        BenchLcCommand lc = new BenchLcCommand();
+        new CommandLine(lc).parseArgs();
+        assertTrue(lc.dispatcherRt);
+        assertEquals(3, lc.windows);
+        lc = new BenchLcCommand();
+        new CommandLine(lc).parseArgs("--no-dispatcher-rt", "--windows", "5");
+        assertEquals(false, lc.dispatcherRt);
+        assertEquals(5, lc.windows);
+        // the description with percent signs renders (picocli formats it)
+        String usage = new CommandLine(new BenchLcCommand()).getUsageMessage();
+        assertTrue(usage.contains("loads from 10% to past saturation"), usage);
     }
 
     @Test

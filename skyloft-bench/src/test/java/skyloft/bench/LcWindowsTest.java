@@ -1,0 +1,79 @@
+package skyloft.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** How lc turns several measurement windows of one load into rows: medians of the windows, pooled figures beside them. */
+class LcWindowsTest {
+
+    /** A window of 1000 requests that all took {@code us} except {@code tailCount} that took {@code tailUs}. */
+    private static LcBench.Point window(double load, long us, int tailCount, long tailUs, LcBench.Tail tail) {
+        Histogram lat = new Histogram(3), slow = new Histogram(3), lag = new Histogram(3);
+        for (int i = 0; i < 1000 - tailCount; i++) lat.recordValue(us * 1000);
+        for (int i = 0; i < tailCount; i++) lat.recordValue(tailUs * 1000);
+        for (int i = 0; i < 1000; i++) slow.recordValue(2000);
+        lag.recordValue(1000);
+        return new LcBench.Point("skyloft:rr", load, 1000, 1000, 1000, 0, lat, lat, slow, lag, tail,
+                List.of(LcBench.Window.of(lat, lat, slow)));
+    }
+
+    private static LcBench.Options options(int windows) {
+        return new LcBench.Options(List.of("skyloft:rr"), 1, ServiceDist.parse("bimodal-995-4us-10ms"), List.of(0.5), 1_000_000_000L, 4,
+                LcBench.Slo.parse("500us"), 1, Sut.RuntimeConfig.DEFAULT, false, windows, true, -20);
+    }
+
+    private static BenchResult.Row row(BenchResult r, String metric) {
+        return r.rows().stream().filter(x -> x.metric().equals(metric)).findFirst().orElseThrow(() -> new AssertionError("no " + metric));
+    }
+
+    @Test
+    void theP99IsTheMedianWindowAndThePooledP99StandsBesideIt() {
+        var t = new LcBench.Tail(10, 1, 2, 3);
+        // one window hit by a 20 ms stall of the machine, two clean ones
+        LcBench.Point merged = LcBench.Point.merge(List.of(window(0.5, 50, 20, 100, t), window(0.5, 50, 60, 20_000, t), window(0.5, 50, 20, 120, t)));
+        assertEquals(3000, merged.requests());
+        assertEquals(3, merged.windows().size());
+        BenchResult r = new BenchResult("lc");
+        LcBench.addRows(r, options(3), List.of(merged));
+        assertEquals(120, row(r, "p99_us").value(), 0.2);
+        List<?> ws = (List<?>) row(r, "p99_us").params().get("windows_us");
+        assertEquals(3, ws.size());
+        assertEquals(100, ((Number) ws.get(0)).doubleValue(), 0.2);
+        assertEquals(20_000, ((Number) ws.get(1)).doubleValue(), 20);
+        assertEquals(120, ((Number) ws.get(2)).doubleValue(), 0.2);
+        assertTrue(row(r, "p99_pooled_us").value() > 10_000, "the pooled p99 keeps the stall: " + row(r, "p99_pooled_us").value());
+        // the SLO is judged on the median window: met at 50%
+        assertEquals(0.5, row(r, "max_load_at_slo").value());
+    }
+
+    @Test
+    void oneWindowHasNoPooledRow() {
+        BenchResult r = new BenchResult("lc");
+        LcBench.addRows(r, options(1), List.of(window(0.5, 50, 20, 20_000, new LcBench.Tail(0, Double.NaN, Double.NaN, Double.NaN))));
+        assertEquals(20_000, row(r, "p99_us").value(), 20);
+        assertTrue(r.rows().stream().noneMatch(x -> x.metric().equals("p99_pooled_us")));
+        assertEquals(0, row(r, "max_load_at_slo").value());
+        assertTrue(Double.isNaN(row(r, "short_tail_queue_us").value()));
+    }
+
+    @Test
+    void tailBreakdownsMergeWeightedByCount() {
+        var m = LcBench.Tail.merge(List.of(new LcBench.Tail(1, 10, 20, 30), new LcBench.Tail(3, 2, 4, 6),
+                new LcBench.Tail(0, Double.NaN, Double.NaN, Double.NaN)));
+        assertEquals(4, m.count());
+        assertEquals((10 + 3 * 2) / 4.0, m.dispatchUs(), 1e-9);
+        assertEquals((20 + 3 * 4) / 4.0, m.queueUs(), 1e-9);
+        assertEquals((30 + 3 * 6) / 4.0, m.stretchUs(), 1e-9);
+    }
+
+    @Test
+    void windowCountIsChecked() {
+        var e = assertThrows(IllegalArgumentException.class, () -> options(100));
+        assertTrue(e.getMessage().contains("--windows 100"), e.getMessage());
+    }
+}
