@@ -72,6 +72,13 @@ public final class Report {
                         sb.append(lineChart("lc: p99 latency vs load (short requests)", r, "short_p99_us"));
                     }
                     sb.append(pivot(r, "max_load_at_slo", null));
+                    sb.append(pivot(r, "p99_us", "load")).append(pivot(r, "p99_pooled_us", "load"));
+                    if (r.rows().stream().anyMatch(x -> x.metric().equals("p99_pooled_us"))) {
+                        sb.append("<p class=\"note\">p99_us is the median of the windows' own p99s (the SLO is judged on it); "
+                                + "p99_pooled_us pools every window's requests, so one stall of the machine in one window shows there.</p>\n");
+                    }
+                    sb.append(pivot(r, "short_tail_queue_us", "load")).append(pivot(r, "short_tail_stretch_us", "load"))
+                      .append(pivot(r, "short_tail_dispatch_us", "load"));
                 }
                 case "schbench" -> {
                     sb.append(barChart("schbench: wakeup p99 by workers", r, "wakeup_p99_us", "workers"));

@@ -43,6 +43,7 @@ class ReportTest {
             lc.add(row("jdk-default", "p99_us", 10000 * l, "us", "load", l));
             lc.add(row("jdk-default", "short_p99_us", 10000 * l, "us", "load", l));
             lc.add(row("platform", "short_p99_us", 20 * l, "us", "load", l));
+            lc.add(row("skyloft:rr", "p99_pooled_us", 900 * l, "us", "load", l));
         }
         lc.add(row("skyloft:rr", "max_load_at_slo", 0.6, "load"));
         lc.add(row("jdk-default", "max_load_at_slo", 0.5, "load"));
@@ -113,6 +114,7 @@ class ReportTest {
             assertEquals(count(html, "<" + tag + ">") + count(html, "<" + tag + " "), count(html, "</" + tag + ">"), tag);
         }
         assertTrue(html.contains("SLO 500 us"), "the SLO is drawn on the lc plots");
+        assertTrue(html.contains("p99_pooled_us (us)") && html.contains("load=0.5"), "the pooled p99 is tabled beside the median one");
         assertTrue(html.contains("class=\"lose\""), "a loss is shown");
         assertTrue(html.contains("class=\"win\""));
         assertTrue(html.contains("<b>no</b>"), "a missed target is shown");
