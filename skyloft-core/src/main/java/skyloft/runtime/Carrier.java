@@ -183,7 +183,7 @@ final class Carrier extends Thread {
                     prev = null;
                     idleSinceNs = now;
                 }
-                rt.drainInboxLocked(now);
+                rt.drainInboxLocked(this, now);
                 next = rt.halted ? null : rt.pickLocked(this, now);
                 if (next != null) idleNs += now - idleSinceNs;
                 seenSeq = rt.workSeq;

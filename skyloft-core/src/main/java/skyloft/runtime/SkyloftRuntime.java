@@ -535,10 +535,13 @@ public final class SkyloftRuntime implements AutoCloseable {
             return;
         }
         inbox.push(t);
-        // Wake a parked carrier (the task's last one first) so the inbox is drained promptly.
+        // Wake a parked carrier so the inbox is drained promptly: the one pinned to the waker's
+        // own CPU first (that CPU is running, so no halted CPU has to be woken: tens of
+        // microseconds on a VM), then the task's last one.
         int prefer = t.lastCpu() >= 0 ? t.lastCpu() : Math.max(t.spawnCpu, 0);
         if (carriers[prefer].parked) {
-            LockSupport.unpark(carriers[prefer]);
+            int here = carrierOnThisCpu();
+            LockSupport.unpark(carriers[here >= 0 && carriers[here].parked ? here : prefer]);
             return;
         }
         for (Carrier c : carriers) {
@@ -570,23 +573,42 @@ public final class SkyloftRuntime implements AutoCloseable {
         System.err.println("skyloft: " + t + " became runnable after runtime " + name + " closed; it will not run");
     }
 
-    void drainInboxLocked(long now) {
+    /**
+     * Moves the inbox's tasks to the policy. {@code by} is the carrier draining it from its
+     * scheduling loop, or null: a free one is offered to the policy in place of a parked hint.
+     */
+    void drainInboxLocked(Carrier by, long now) {
         if (inbox.isEmpty()) return;
         RtTask t = inbox.takeAll();
         while (t != null) {
             RtTask next = t.inboxNext;
             t.inboxNext = null;
-            wakeLocked(t, t.pendingReason, now);
+            wakeLocked(t, t.pendingReason, now, by);
             t = next;
         }
     }
 
-    private void wakeLocked(RtTask t, EnqueueReason reason, long now) {
+    /** The carrier pinned to the OS CPU the calling thread runs on, or -1. */
+    private int carrierOnThisCpu() {
+        int os = Affinity.currentCpu();
+        if (os < 0) return -1;
+        for (Carrier c : carriers) if (c.osCpu == os) return c.cpu;
+        return -1;
+    }
+
+    private void wakeLocked(RtTask t, EnqueueReason reason, long now, Carrier by) {
         if (t.onCpu) {
             t.wakePending = true; // its carrier has not processed its stop yet
             return;
         }
         int hint = reason == EnqueueReason.NEW ? t.spawnCpu : t.lastCpu();
+        // The hint's carrier is parked and its CPU perhaps halted; the carrier draining the inbox
+        // is free and nothing is queued anywhere: offer the awake CPU (cache affinity with a
+        // halted CPU is moot next to the tens of microseconds its wakeup costs on a VM).
+        if (by != null && by.current == null && queuedCount == 0 && hint >= 0 && hint < carriers.length
+                && hint != by.cpu && carriers[hint].parked) {
+            hint = by.cpu;
+        }
         int cpu = policy.selectCpu(t, hint, reason, now);
         if (cpu < 0 || cpu >= carriers.length) {
             badCpus++;
@@ -606,7 +628,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
             unparkMask |= 1L << (cpu & 63);
-        } else if (unparkMask == 0) {
+        } else if (unparkMask == 0 && carriers[cpu].current != null) { // an awake free carrier takes it itself
             for (Carrier c : carriers) {
                 if (c.parked) { // a parked peer may steal it
                     unparkMask |= 1L << (c.cpu & 63);
@@ -675,7 +697,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             case BLOCK -> {
                 if (t.wakePending) {
                     t.wakePending = false;
-                    wakeLocked(t, EnqueueReason.WAKEUP, now);
+                    wakeLocked(t, EnqueueReason.WAKEUP, now, null);
                 }
             }
             case EXIT -> exitLocked(t, now);
@@ -698,7 +720,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     boolean timerTick(long now) {
         if (!lock.tryLock()) return false;
         try {
-            drainInboxLocked(now);
+            drainInboxLocked(null, now);
             processKicksLocked(now);
             for (Carrier c : carriers) {
                 RtTask cur = c.current;
@@ -767,7 +789,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     boolean carrierTick(Carrier c, RtTask t, long now) {
         if (!lock.tryLock()) return false;
         try {
-            drainInboxLocked(now);
+            drainInboxLocked(c, now);
             processKicksLocked(now);
             c.nextTickNs = now + tickNs;
             if (c.current == t) {
@@ -801,7 +823,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     long kickTimerTick(long now) {
         if (!lock.tryLock()) return 0;
         try {
-            drainInboxLocked(now);
+            drainInboxLocked(null, now);
             processKicksLocked(now);
             long[] k = kicks.peek();
             long next = k == null ? Long.MAX_VALUE : k[1];
@@ -1029,6 +1051,13 @@ public final class SkyloftRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("idle spin " + ns + "ns is out of range; allowed 0 to 10ms");
             }
             this.idleSpinNs = ns;
+            return this;
+        }
+
+        /** Longest park of an idle carrier before it looks for work unasked (tests only). Default 10ms. */
+        Builder maxParkNs(long ns) {
+            if (ns < 1_000_000 || ns > 60_000_000_000L) throw new IllegalArgumentException("max park " + ns + "ns is out of range; allowed 1ms to 60s");
+            this.maxParkNs = ns;
             return this;
         }
 
