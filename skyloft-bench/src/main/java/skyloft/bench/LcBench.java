@@ -380,15 +380,22 @@ public final class LcBench {
                 }
             }
         });
+        boolean dispatched = false;
         try {
             if (!dispatcher.join(java.time.Duration.ofNanos(durationNs).plusSeconds(60))) {
                 throw new IllegalStateException("the lc dispatcher did not finish within the run's duration plus 60 s");
             }
+            if (dispatchError[0] != null) throw new IllegalStateException("the lc dispatcher failed: " + dispatchError[0], dispatchError[0]);
+            dispatched = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the lc dispatcher ran", e);
+        } finally {
+            if (!dispatched) { // let the workers return, so that the system under test can close
+                st.stop = true;
+                pool.stop();
+            }
         }
-        if (dispatchError[0] != null) throw new IllegalStateException("the lc dispatcher failed: " + dispatchError[0], dispatchError[0]);
         long end = start + durationNs;
         long cap = System.nanoTime() + Math.max(2_000_000_000L, durationNs);
         while (done.get() < n && System.nanoTime() < cap) LockSupport.parkNanos(1_000_000);
