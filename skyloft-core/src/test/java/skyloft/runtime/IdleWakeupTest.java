@@ -20,7 +20,9 @@ import skyloft.spi.Task;
 /**
  * Waking a task of an idle runtime from outside: the carrier pinned to the waker's own CPU is
  * unparked (its CPU is running; the task's last CPU may be halted), and when it drains the
- * wakeup while free, the policy is offered that CPU in place of the parked last one.
+ * wakeup while free, the policy is offered that CPU in place of the parked last one. No timer
+ * thread (it would drain the inbox now and then) and no safety wakeups of parked carriers, so
+ * only the waker decides which carrier drains the wakeup.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdleWakeupTest {
@@ -60,8 +62,8 @@ class IdleWakeupTest {
     void aWakeupFromOutsideRunsOnTheWakersCpuWhenTheLastOneIsParked() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two CPUs");
         Recording policy = new Recording();
-        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(policy).idleSpinNs(0).maxParkNs(60_000_000_000L).build()) {
-            assumeTrue(rt.carriers[0].osCpu >= 0 && rt.carriers[1].osCpu >= 0, "carriers not pinned here");
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(policy).timer(TimerMode.OFF)
+                .idleSpinNs(0).maxParkNs(60_000_000_000L).build()) {
             AtomicInteger ranOn = new AtomicInteger(-1);
             CountDownLatch parkedOnce = new CountDownLatch(1);
             CountDownLatch woke = new CountDownLatch(1);
@@ -74,6 +76,8 @@ class IdleWakeupTest {
             assertTrue(parkedOnce.await(10, TimeUnit.SECONDS));
             await(() -> t.getState() == Thread.State.WAITING, "the task blocks");
             await(() -> rt.carriers[0].parked && rt.carriers[1].parked, "both carriers park");
+            // a carrier pins itself before its first pick, so by now it has or it cannot
+            assumeTrue(rt.carriers[0].osCpu >= 0 && rt.carriers[1].osCpu >= 0, "carriers not pinned here");
             int os0 = rt.carriers[0].osCpu;
             Thread waker = Thread.ofPlatform().start(() -> {
                 assertEquals(null, Affinity.pinCurrentThread(os0));
