@@ -64,6 +64,22 @@ class ReportTest {
     }
 
     @Test
+    void schbenchMustAlsoBeatJdkDefault() {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 80, "us", "workers", 8));
+        sch.add(row("jdk-default", "wakeup_p99_us", 30, "us", "workers", 8));
+        sch.add(row("platform", "wakeup_p99_us", 9000, "us", "workers", 8));
+        Headline h = Headline.compute(List.of(sch)).get(0);
+        assertEquals(false, h.met(), "80 us and 112x below platform, but above jdk-default's 30 us");
+        assertTrue(h.target().contains("jdk-default"), h.target());
+        sch = new BenchResult("schbench");
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 80, "us", "workers", 8));
+        sch.add(row("jdk-default", "wakeup_p99_us", 160, "us", "workers", 8));
+        sch.add(row("platform", "wakeup_p99_us", 9000, "us", "workers", 8));
+        assertEquals(true, Headline.compute(List.of(sch)).get(0).met());
+    }
+
+    @Test
     void headlineRatiosAndTargets() {
         List<Headline> hs = Headline.compute(synthetic());
         Map<String, Headline> by = new LinkedHashMap<>();
