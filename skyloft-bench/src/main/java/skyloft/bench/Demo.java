@@ -32,7 +32,7 @@ public final class Demo {
         // lc keeps the policies that matter for its figures (the preemptive ones at Skyloft's 30 us quantum and fifo, the
         // no-preemption baseline) so that three windows per load fit the demo's two minutes; bench lc runs them all.
         LcBench.Options l = p.lc();
-        List<String> lcSystems = p.lc().systems().stream().filter(s -> !s.startsWith("skyloft:") || DEMO_LC_POLICIES.contains(s.substring(8))).toList();
+        List<String> lcSystems = l.systems().stream().filter(s -> !s.startsWith("skyloft:") || DEMO_LC_POLICIES.contains(s.substring(8))).toList();
         return new Plan(p.cores(), p.schbench(), l.withSystems(lcSystems), p.pipe(), p.ops(), p.pick());
     }
 
