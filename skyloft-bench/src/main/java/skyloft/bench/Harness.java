@@ -34,8 +34,14 @@ public final class Harness {
         double[] v = new double[runs];
         for (int i = 0; i < runs; i++) v[i] = oneRun.getAsDouble();
         Arrays.sort(v);
-        double median = runs % 2 == 1 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
-        return new Measurement(median, v[0], v[runs - 1], runs);
+        return new Measurement(median(v), v[0], v[runs - 1], runs);
+    }
+
+    /** The median of sorted values; NaN for none. */
+    public static double median(double[] sorted) {
+        int n = sorted.length;
+        if (n == 0) return Double.NaN;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**

@@ -140,14 +140,12 @@ public final class LcBench {
                         Histogram latencyNs, Histogram shortLatencyNs, Histogram slowdownMilli, Histogram dispatchLagNs, Tail tail,
                         List<Window> windows) {
         double p(Histogram h, double q) {
-            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1e3;
+            return thousandths(h, q);
         }
 
         /** The median over windows of one window figure. */
         double median(java.util.function.ToDoubleFunction<Window> f) {
-            double[] v = windows.stream().mapToDouble(f).sorted().toArray();
-            if (v.length == 0) return Double.NaN;
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return Harness.median(windows.stream().mapToDouble(f).sorted().toArray());
         }
 
         /** Pools the windows of one load into one point. */
@@ -178,17 +176,14 @@ public final class LcBench {
     /** One window's percentiles (us, and slowdown factors). */
     record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999) {
         static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli) {
-            return new Window(us(lat, 50), us(lat, 99), us(lat, 99.9), us(shortLat, 99),
-                    factor(slowMilli, 50), factor(slowMilli, 99), factor(slowMilli, 99.9));
+            return new Window(thousandths(lat, 50), thousandths(lat, 99), thousandths(lat, 99.9), thousandths(shortLat, 99),
+                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9));
         }
+    }
 
-        private static double us(Histogram h, double q) {
-            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1e3;
-        }
-
-        private static double factor(Histogram h, double q) {
-            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1000.0;
-        }
+    /** A percentile of {@code h} divided by 1000 (ns to us, or milli-factors to factors); NaN if empty. */
+    static double thousandths(Histogram h, double q) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q) / 1e3;
     }
 
     public static BenchResult run(Options o) {

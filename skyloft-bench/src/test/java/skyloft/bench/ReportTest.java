@@ -63,20 +63,21 @@ class ReportTest {
         return List.of(sch, lc, pipe, ops, pick);
     }
 
+    /** The schbench headline of one worker count: eevdf, jdk-default and platform wakeup p99s (us). */
+    private static Headline schbench(double eevdf, double jdk, double platform) {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", eevdf, "us", "workers", 8));
+        sch.add(row("jdk-default", "wakeup_p99_us", jdk, "us", "workers", 8));
+        sch.add(row("platform", "wakeup_p99_us", platform, "us", "workers", 8));
+        return Headline.compute(List.of(sch)).get(0);
+    }
+
     @Test
     void schbenchMustAlsoBeatJdkDefault() {
-        BenchResult sch = new BenchResult("schbench");
-        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 80, "us", "workers", 8));
-        sch.add(row("jdk-default", "wakeup_p99_us", 30, "us", "workers", 8));
-        sch.add(row("platform", "wakeup_p99_us", 9000, "us", "workers", 8));
-        Headline h = Headline.compute(List.of(sch)).get(0);
+        Headline h = schbench(80, 30, 9000);
         assertEquals(false, h.met(), "80 us and 112x below platform, but above jdk-default's 30 us");
         assertTrue(h.target().contains("jdk-default"), h.target());
-        sch = new BenchResult("schbench");
-        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 80, "us", "workers", 8));
-        sch.add(row("jdk-default", "wakeup_p99_us", 160, "us", "workers", 8));
-        sch.add(row("platform", "wakeup_p99_us", 9000, "us", "workers", 8));
-        assertEquals(true, Headline.compute(List.of(sch)).get(0).met());
+        assertEquals(true, schbench(80, 160, 9000).met());
     }
 
     @Test
