@@ -79,7 +79,7 @@ public final class Demo {
         var pi = p.pipe();
         var o = p.ops();
         return new Plan(p.cores(),
-                s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats()),
+                s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats(), s.breakdown()),
                 l == null ? null : l.withSystems(systems),
                 pi == null ? null : new PipeBench.Options(systems, pi.durationNs(), pi.runs(), pi.runtime(), pi.stats()),
                 o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()),

@@ -11,6 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import skyloft.runtime.Affinity;
 import skyloft.runtime.Skyloft;
+import skyloft.spi.EnqueueReason;
+import skyloft.trace.TraceBuffer;
+import skyloft.trace.TraceEvent;
+import skyloft.trace.TraceKind;
 
 /**
  * {@code bench schbench}: a Java port of schbench (one message thread, {@code -m1}). Workers
@@ -31,6 +35,13 @@ import skyloft.runtime.Skyloft;
  * work): explicit polls standing in for the ones the agent inserts. They cost one load on the
  * other systems. The per-CPU lock is a {@link ReentrantLock} picked by {@code sched_getcpu()}, so
  * on Skyloft it is the lock of the carrier's CPU.
+ *
+ * <p>With {@code breakdown}, each Skyloft system also records its scheduling trace during the
+ * measured window, and every wakeup is split at the runtime's events into three parts: the
+ * message thread's timestamp to the policy's {@code enqueue} of the worker ({@code
+ * wakeup_enqueue}), that enqueue to the worker's pick ({@code wakeup_queue}), and the pick to the
+ * worker's first instruction ({@code wakeup_resume}: the switch, plus any time the OS took the
+ * carrier).
  */
 public final class Schbench {
     private Schbench() {}
@@ -38,7 +49,12 @@ public final class Schbench {
     public static final List<String> DEFAULT_POLICIES = List.of("cfs", "eevdf", "rr", "fifo");
 
     public record Options(List<String> systems, int cores, List<Integer> workers, long durationNs, long warmupNs,
-                          int sleepUs, int footprintKb, int ops, Sut.RuntimeConfig runtime, boolean stats) {
+                          int sleepUs, int footprintKb, int ops, Sut.RuntimeConfig runtime, boolean stats, boolean breakdown) {
+        public Options(List<String> systems, int cores, List<Integer> workers, long durationNs, long warmupNs,
+                       int sleepUs, int footprintKb, int ops, Sut.RuntimeConfig runtime, boolean stats) {
+            this(systems, cores, workers, durationNs, warmupNs, sleepUs, footprintKb, ops, runtime, stats, false);
+        }
+
         public Options {
             systems = Sut.checkSystems(systems);
             if (workers == null || workers.isEmpty()) throw new IllegalArgumentException("--workers: no worker count given; allowed 1..1024");
@@ -72,8 +88,10 @@ public final class Schbench {
         for (int w : o.workers()) {
             for (String sys : o.systems()) {
                 Harness.progress("schbench", sys + ", " + w + " workers, " + o.durationNs() / 1e9 + " s");
-                try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
-                    Outcome out = once(sut, w, o);
+                TraceBuffer trace = o.breakdown() && sys.startsWith("skyloft:") ? new TraceBuffer() : null;
+                if (trace != null) trace.setEnabled(false); // on for the measured window only
+                try (Sut sut = trace == null ? Sut.create(sys, o.cores(), o.runtime()) : Sut.create(sys, o.cores(), o.runtime(), trace)) {
+                    Outcome out = once(sut, w, o, trace);
                     sut.close();
                     Map<String, Object> p = new LinkedHashMap<>();
                     p.put("workers", w);
@@ -84,6 +102,7 @@ public final class Schbench {
                     rp.put("requests", out.requests);
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
                     r.add(new BenchResult.Row(sys, "rps", out.requests / (out.windowNs / 1e9), "1/s", rp));
+                    if (trace != null) addBreakdown(r, sys, breakdown(trace.events(), out.workers()), p, trace.dropped());
                     if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
                 }
             }
@@ -102,7 +121,7 @@ public final class Schbench {
         }
     }
 
-    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs) {}
+    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers) {}
 
     static final class Worker {
         Thread thread;
@@ -113,8 +132,20 @@ public final class Schbench {
         final Histogram cycle = new Histogram(3);
         long requests;
         final double[] a, b, c;
+        final String name;
+        /** With a breakdown: the measured wakeups' timestamps (the message thread's, and the
+         *  worker's first instruction), in order, and the count of those that did not fit;
+         *  written by the worker only, read after it ends. */
+        long[] wakeT0Ns, wokeNs;
+        int wakeups;
+        long unrecorded;
 
-        Worker(int n) {
+        Worker(int n, String name, boolean breakdown) {
+            this.name = name;
+            if (breakdown) {
+                wakeT0Ns = new long[1 << 16];
+                wokeNs = new long[1 << 16];
+            }
             a = new double[n * n];
             b = new double[n * n];
             c = new double[n * n];
@@ -122,7 +153,7 @@ public final class Schbench {
         }
     }
 
-    private static Outcome once(Sut sut, int nWorkers, Options o) {
+    private static Outcome once(Sut sut, int nWorkers, Options o, TraceBuffer trace) {
         int side = matrixSide(o.footprintKb());
         int nLocks = Math.max(1, Affinity.allowedCpus().isEmpty() ? o.cores() : Affinity.allowedCpus().stream().mapToInt(i -> i).max().getAsInt() + 1);
         ReentrantLock[] locks = new ReentrantLock[nLocks];
@@ -135,7 +166,7 @@ public final class Schbench {
         Thread[] msg = new Thread[1];
         List<Worker> workers = new ArrayList<>();
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(nWorkers);
-        for (int i = 0; i < nWorkers; i++) workers.add(new Worker(side));
+        for (int i = 0; i < nWorkers; i++) workers.add(new Worker(side, "schbench-" + i, trace != null));
         msg[0] = sut.start("schbench-msg", () -> {
             List<Worker> batch = new ArrayList<>();
             while (!state.stop) {
@@ -156,7 +187,7 @@ public final class Schbench {
         });
         for (int i = 0; i < nWorkers; i++) {
             Worker w = workers.get(i);
-            sut.start("schbench-" + i, () -> {
+            sut.start(w.name, () -> {
                 w.thread = Thread.currentThread(); // before the first post: the messenger unparks it
                 started.countDown();
                 while (!state.stop) {
@@ -174,6 +205,14 @@ public final class Schbench {
                     if (rec) {
                         w.wake.recordValue(Math.max(0, woke - t0));
                         w.cycle.recordValue(Math.max(0, woke - postNs));
+                        if (w.wakeT0Ns != null) {
+                            if (w.wakeups < w.wakeT0Ns.length) {
+                                w.wakeT0Ns[w.wakeups] = t0;
+                                w.wokeNs[w.wakeups++] = woke;
+                            } else {
+                                w.unrecorded++;
+                            }
+                        }
                     }
                     if (o.sleepUs() > 0) sleepNs(o.sleepUs() * 1000L);
                     int cpu = Math.max(0, Affinity.currentCpu());
@@ -197,10 +236,12 @@ public final class Schbench {
             throw new RuntimeException(e);
         }
         sleepNs(o.warmupNs());
+        if (trace != null) trace.setEnabled(true);
         long m0 = System.nanoTime();
         state.measuring = true;
         sleepNs(o.durationNs() - o.warmupNs());
         state.measuring = false;
+        if (trace != null) trace.setEnabled(false);
         long window = System.nanoTime() - m0;
         state.stop = true;
         LockSupport.unpark(msg[0]);
@@ -215,7 +256,61 @@ public final class Schbench {
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, cycle, n, window);
+        return new Outcome(wake, req, cycle, n, window, workers);
+    }
+
+    /** The three parts of the wakeups found in a trace, and how many wakeups had no match. */
+    record Breakdown(Histogram enqueueNs, Histogram queueNs, Histogram resumeNs, long unmatched) {}
+
+    /**
+     * Splits each recorded wakeup of {@code workers} at the worker's trace events: the first
+     * ENQUEUE(WAKEUP) at or after the message thread's timestamp, then the first RUN_START after
+     * it, both no later than the worker's first instruction. A wakeup without both (the trace
+     * dropped events, or it began before the trace did), or one the worker had no room to
+     * record, counts as unmatched.
+     */
+    static Breakdown breakdown(List<TraceEvent> events, List<Worker> workers) {
+        Map<String, List<TraceEvent>> byTask = new java.util.HashMap<>();
+        for (Worker w : workers) byTask.put(w.name, new ArrayList<>());
+        for (TraceEvent e : events) {
+            List<TraceEvent> l = e.taskName() == null ? null : byTask.get(e.taskName());
+            if (l != null && (e.kind() == TraceKind.ENQUEUE || e.kind() == TraceKind.RUN_START)) l.add(e);
+        }
+        Histogram enq = new Histogram(3), queue = new Histogram(3), resume = new Histogram(3);
+        long unmatched = 0;
+        for (Worker w : workers) {
+            List<TraceEvent> ev = byTask.get(w.name);
+            unmatched += w.unrecorded;
+            int i = 0;
+            for (int k = 0; k < w.wakeups; k++) {
+                long t0 = w.wakeT0Ns[k], woke = w.wokeNs[k];
+                while (i < ev.size() && ev.get(i).timeNs() < t0) i++;
+                int e = i;
+                while (e < ev.size() && ev.get(e).timeNs() <= woke
+                        && !(ev.get(e).kind() == TraceKind.ENQUEUE && ev.get(e).arg() == EnqueueReason.WAKEUP.ordinal())) e++;
+                int r = e + 1;
+                while (r < ev.size() && ev.get(r).timeNs() <= woke && ev.get(r).kind() != TraceKind.RUN_START) r++;
+                if (r >= ev.size() || ev.get(r).timeNs() > woke) {
+                    unmatched++;
+                    continue;
+                }
+                long eNs = ev.get(e).timeNs(), rNs = ev.get(r).timeNs();
+                enq.recordValue(eNs - t0);
+                queue.recordValue(rNs - eNs);
+                resume.recordValue(woke - rNs);
+                i = r + 1;
+            }
+        }
+        return new Breakdown(enq, queue, resume, unmatched);
+    }
+
+    private static void addBreakdown(BenchResult r, String sys, Breakdown b, Map<String, Object> p, long dropped) {
+        Map<String, Object> bp = new LinkedHashMap<>(p);
+        bp.put("unmatched", b.unmatched());
+        bp.put("trace_dropped", dropped);
+        addPercentiles(r, sys, "wakeup_enqueue", b.enqueueNs(), bp);
+        addPercentiles(r, sys, "wakeup_queue", b.queueNs(), bp);
+        addPercentiles(r, sys, "wakeup_resume", b.resumeNs(), bp);
     }
 
     static double sinkD;

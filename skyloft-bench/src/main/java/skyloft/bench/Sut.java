@@ -9,6 +9,7 @@ import skyloft.runtime.RuntimeStats;
 import skyloft.runtime.SkyloftRuntime;
 import skyloft.runtime.TimerMode;
 import skyloft.spi.SchedAttr;
+import skyloft.trace.TraceRecorder;
 
 /**
  * A system under test: something that starts threads on {@code cores} CPUs. Three kinds:
@@ -161,7 +162,13 @@ public abstract class Sut implements AutoCloseable {
 
     /** Creates the named system on {@code cores} CPUs. */
     public static Sut create(String system, int cores, RuntimeConfig rc) {
-        if (system.startsWith("skyloft:")) return new Skyloft(system, cores, rc);
+        return create(system, cores, rc, TraceRecorder.OFF);
+    }
+
+    /** Creates the named system; a Skyloft runtime records its scheduling events into {@code trace}
+     *  (the other systems have none to record). */
+    public static Sut create(String system, int cores, RuntimeConfig rc, TraceRecorder trace) {
+        if (system.startsWith("skyloft:")) return new Skyloft(system, cores, rc, trace);
         if (system.equals(Baselines.JDK_DEFAULT)) return new Jdk();
         if (system.equals(Baselines.PLATFORM)) return new Platform(cores);
         throw new IllegalArgumentException("system '" + system + "' is not known; allowed: " + allowed());
@@ -170,9 +177,9 @@ public abstract class Sut implements AutoCloseable {
     static final class Skyloft extends Sut {
         final SkyloftRuntime rt;
 
-        Skyloft(String name, int cores, RuntimeConfig rc) {
+        Skyloft(String name, int cores, RuntimeConfig rc, TraceRecorder trace) {
             super(name);
-            rt = builder(name, cores, rc).build();
+            rt = builder(name, cores, rc).trace(trace).build();
         }
 
         @Override public Thread start(String threadName, Runnable body) {

@@ -28,6 +28,10 @@ final class BenchSchbenchCommand implements Callable<Integer> {
     @Option(names = "--ops", defaultValue = "10", paramLabel = "N", description = "Matrix multiplications per request, like schbench -n (default ${DEFAULT-VALUE}).")
     int ops;
 
+    @Option(names = "--breakdown", description = {"Also split each Skyloft wakeup at the runtime's trace events: timestamp to enqueue,",
+            "enqueue to pick, pick to the worker's first instruction (rows wakeup_enqueue_*, wakeup_queue_*, wakeup_resume_*)."})
+    boolean breakdown;
+
     @Override
     public Integer call() throws Exception {
         int cores = opts.cores();
@@ -35,7 +39,7 @@ final class BenchSchbenchCommand implements Callable<Integer> {
         List<Integer> ws = workers == null || workers.isEmpty() ? List.of(cores, 2 * cores, 4 * cores) : workers;
         long sleepNs = Durations.parseNs("--sleep", sleep, 0, 1_000_000_000L);
         var o = new Schbench.Options(opts.systems(Schbench.DEFAULT_POLICIES), cores, ws, dur, Math.min(1_000_000_000L, dur / 4),
-                (int) (sleepNs / 1000), footprintKb, ops, opts.runtime(), opts.stats);
+                (int) (sleepNs / 1000), footprintKb, ops, opts.runtime(), opts.stats, breakdown);
         BenchResult r = Schbench.run(o);
         opts.report(r);
         return 0;
