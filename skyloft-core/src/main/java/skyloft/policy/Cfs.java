@@ -15,7 +15,12 @@ import skyloft.spi.Task;
  * the period, period x weight / queue weight, where the period is {@code latency} while at
  * most latency / min_granularity tasks are runnable and nr_running x min_granularity beyond.
  * min_vruntime only moves forward. A waking task is placed at max(its vruntime, min_vruntime -
- * latency/2) (sleeper credit, bounded); a new one at min_vruntime + one virtual slice. A woken
+ * latency/2) (sleeper credit, bounded), and at most one period past min_vruntime; a new one at
+ * min_vruntime + one virtual slice. The upper bound is this port's: a task's legitimate lead is
+ * at most its slice, but the hosts charge wall time, so a run the OS stretched (the carrier
+ * descheduled, a safepoint) or that reached no preemption point for milliseconds would keep the
+ * task out for that long after every later wakeup. Linux charges clock_task, which leaves out
+ * steal and IRQ time, and needs no bound. A woken
  * task preempts the running one if their vruntimes differ by more than the wakeup
  * granularity (converted to the woken task's virtual time).
  *
@@ -57,7 +62,7 @@ public final class Cfs extends SchedPolicy {
 
     private final long latencyNs, minGranularityNs, wakeupGranularityNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, sliceExpiries, migrations;
+    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped;
 
     public Cfs() {
         this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
@@ -92,7 +97,7 @@ public final class Cfs extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = sliceExpiries = migrations = 0;
+        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = 0;
     }
 
     private static Entity e(Task t) {
@@ -145,7 +150,11 @@ public final class Cfs extends SchedPolicy {
         e.weight = task.attr().weight();
         switch (reason) {
             case NEW -> e.key = rq.minVruntime + toVirtual(sliceNs(rq, e), e.weight);
-            case WAKEUP -> e.key = Math.max(e.key, rq.minVruntime - latencyNs / 2);
+            case WAKEUP -> {
+                long cap = rq.minVruntime + toVirtual(periodNs(rq.nr + 1), e.weight); // one period's run
+                if (e.key > cap) leadsCapped++;
+                e.key = Math.min(Math.max(e.key, rq.minVruntime - latencyNs / 2), cap);
+            }
             default -> { }
         }
         e.cpu = cpu;
@@ -260,6 +269,6 @@ public final class Cfs extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " latency=" + latencyNs + "ns min_granularity=" + minGranularityNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].heap.size());
-        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations);
+        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped);
     }
 }

@@ -83,6 +83,26 @@ class CfsTest {
     }
 
     @Test
+    void aRunStretchedPastItsSliceIsNotCarriedIntoTheNextWakeup() {
+        Cfs p = new Cfs();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(5_000 * US); // no tick for 5 ms while b waits: the OS took the carrier, or no poll ran
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(b, h.schedule(0));
+        h.advance(10 * US);
+        h.wake(a);
+        long lead = Cfs.vruntimeNs(a) - p.minVruntimeNs(0);
+        assertTrue(lead > 0 && lead <= 50 * US, "a waits at most one period (50us) behind min_vruntime, not 5ms; lead " + lead);
+        long deadline = h.now() + 200 * US;
+        StepTask ran = null;
+        while (h.now() < deadline && ran != a) ran = h.runFor(0, deadline - h.now(), US);
+        assertEquals(a, ran, "a ran again within 200us of its wakeup");
+    }
+
+    @Test
     void idleCpuPullsHalfTheBusiestQueue() {
         StepHost h = new StepHost(new Cfs(), 2, 1);
         h.spawn("r", SchedAttr.DEFAULT, 0);
