@@ -17,7 +17,7 @@ import skyloft.spi.Task;
  * min_vruntime only moves forward. A waking task is placed at max(its vruntime, min_vruntime -
  * latency/2) (sleeper credit, bounded), and at most one period past min_vruntime; a new one at
  * min_vruntime + one virtual slice. The upper bound is this port's: a task's legitimate lead is
- * at most its slice, but the hosts charge wall time, so a run the OS stretched (the carrier
+ * at most its slice, but the runtime charges wall time, so a run the OS stretched (the carrier
  * descheduled, a safepoint) or that reached no preemption point for milliseconds would keep the
  * task out for that long after every later wakeup. Linux charges clock_task, which leaves out
  * steal and IRQ time, and needs no bound. A woken
