@@ -62,7 +62,7 @@ public final class Cfs extends SchedPolicy {
 
     private final long latencyNs, minGranularityNs, wakeupGranularityNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped;
+    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped, rescued;
 
     public Cfs() {
         this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
@@ -97,7 +97,7 @@ public final class Cfs extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = 0;
+        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = rescued = 0;
     }
 
     private static Entity e(Task t) {
@@ -237,14 +237,28 @@ public final class Cfs extends SchedPolicy {
         }
         if (busiest < 0) return 0;
         Rq src = rqs[busiest];
-        int want = idle ? (src.heap.size() + 1) / 2 : (src.nr - dst.nr) / 2;
         if (!idle && src.nr - dst.nr < 2) return 0;
+        return move(busiest, cpu, idle ? (src.heap.size() + 1) / 2 : (src.nr - dst.nr) / 2);
+    }
+
+    @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        if (stalledCpu == toCpu) return 0;
+        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE);
+        rescued += moved;
+        return moved;
+    }
+
+    /** Moves up to {@code want} queued tasks from {@code from} to {@code to}, keeping each one's
+     *  vruntime relative to min_vruntime. */
+    private int move(int from, int to, int want) {
+        Rq src = rqs[from], dst = rqs[to];
         int moved = 0;
         for (; moved < want && !src.heap.isEmpty(); moved++) {
             Entity e = (Entity) src.heap.at(src.heap.size() - 1); // a leaf: cheap to remove, rarely the next to run
             removeFromRq(src, e);
             e.key = e.key - src.minVruntime + dst.minVruntime;
-            e.cpu = cpu;
+            e.cpu = to;
             addToRq(dst, e);
         }
         migrations += moved;
@@ -269,6 +283,6 @@ public final class Cfs extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " latency=" + latencyNs + "ns min_granularity=" + minGranularityNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].heap.size());
-        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped);
+        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped + " rescued=" + rescued);
     }
 }

@@ -57,7 +57,7 @@ public final class Eevdf extends SchedPolicy {
 
     private final long sliceNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
+    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips, rescued;
 
     public Eevdf() {
         this(DEFAULT_SLICE_NS);
@@ -85,7 +85,7 @@ public final class Eevdf extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = 0;
+        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = rescued = 0;
     }
 
     private static Entity e(Task t) {
@@ -265,7 +265,20 @@ public final class Eevdf extends SchedPolicy {
         Rq src = rqs[busiest];
         int srcNr = src.queued() + (src.curr != null ? 1 : 0), dstNr = dst.queued() + (dst.curr != null ? 1 : 0);
         if (!idle && srcNr - dstNr < 2) return 0;
-        int want = idle ? (src.queued() + 1) / 2 : (srcNr - dstNr) / 2;
+        return move(busiest, cpu, idle ? (src.queued() + 1) / 2 : (srcNr - dstNr) / 2, nowNs);
+    }
+
+    @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        if (stalledCpu == toCpu) return 0;
+        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
+        rescued += moved;
+        return moved;
+    }
+
+    /** Moves up to {@code want} queued tasks from {@code from} to {@code to}; each keeps its lag. */
+    private int move(int from, int to, int want, long nowNs) {
+        Rq src = rqs[from], dst = rqs[to];
         int moved = 0;
         updateCurr(dst, nowNs);
         for (; moved < want && src.queued() > 0; moved++) {
@@ -276,7 +289,7 @@ public final class Eevdf extends SchedPolicy {
             uncount(src, e);
             e.vruntime = avg(dst) - lag;
             e.deadline = e.vruntime + vsliceOf(e);
-            e.cpu = cpu;
+            e.cpu = to;
             count(dst, e);
             insert(dst, e);
         }
@@ -300,6 +313,6 @@ public final class Eevdf extends SchedPolicy {
         out.print(name() + " slice=" + sliceNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
         out.println(" wakeupPreemptions=" + wakeupPreemptions + " deadlineExpiries=" + deadlineExpiries
-                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips);
+                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips + " rescued=" + rescued);
     }
 }

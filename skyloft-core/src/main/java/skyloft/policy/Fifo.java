@@ -55,6 +55,11 @@ public final class Fifo extends SchedPolicy {
     }
 
     @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        return queues.moveAll(stalledCpu, toCpu);
+    }
+
+    @Override
     public void dump(PrintWriter out) {
         queues.dump(name(), out);
     }

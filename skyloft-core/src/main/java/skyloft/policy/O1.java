@@ -89,7 +89,7 @@ public final class O1 extends SchedPolicy {
     }
 
     private Rq[] rqs;
-    private long swaps, expiries, interactiveReinserts, wakeupPreemptions, migrations;
+    private long swaps, expiries, interactiveReinserts, wakeupPreemptions, migrations, rescued;
 
     public O1() {}
 
@@ -109,7 +109,7 @@ public final class O1 extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        swaps = expiries = interactiveReinserts = wakeupPreemptions = migrations = 0;
+        swaps = expiries = interactiveReinserts = wakeupPreemptions = migrations = rescued = 0;
     }
 
     private static Entity e(Task t) {
@@ -245,8 +245,21 @@ public final class O1 extends SchedPolicy {
         if (busiest < 0) return 0;
         Rq src = rqs[busiest];
         int queued = src.active.count + src.expired.count;
-        int want = idle ? (queued + 1) / 2 : (src.nr() - dst.nr()) / 2;
         if (!idle && src.nr() - dst.nr() < 2) return 0;
+        return move(busiest, cpu, idle ? (queued + 1) / 2 : (src.nr() - dst.nr()) / 2, nowNs);
+    }
+
+    @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        if (stalledCpu == toCpu) return 0;
+        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
+        rescued += moved;
+        return moved;
+    }
+
+    /** Moves up to {@code want} queued tasks, the least urgent first, from {@code fromCpu} to {@code toCpu}. */
+    private int move(int fromCpu, int toCpu, int want, long nowNs) {
+        Rq src = rqs[fromCpu], dst = rqs[toCpu];
         int moved = 0;
         for (; moved < want; moved++) {
             Prio from = src.expired.count > 0 ? src.expired : src.active;
@@ -254,7 +267,7 @@ public final class O1 extends SchedPolicy {
             if (p < 0) break;
             Entity e = from.tail[p];
             from.remove(e);
-            e.cpu = cpu;
+            e.cpu = toCpu;
             if (from == src.expired) addExpired(dst, e, nowNs); else dst.active.add(e, false);
         }
         migrations += moved;
@@ -283,6 +296,6 @@ public final class O1 extends SchedPolicy {
         out.print(name() + " queued(active/expired)");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].active.count + "/" + rqs[c].expired.count);
         out.println(" swaps=" + swaps + " expiries=" + expiries + " interactiveReinserts=" + interactiveReinserts
-                + " wakeupPreemptions=" + wakeupPreemptions + " migrations=" + migrations);
+                + " wakeupPreemptions=" + wakeupPreemptions + " migrations=" + migrations + " rescued=" + rescued);
     }
 }

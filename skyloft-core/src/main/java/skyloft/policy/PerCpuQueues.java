@@ -14,6 +14,7 @@ public final class PerCpuQueues {
     private final ArrayDeque<Task>[] queues;
     private long stealAttempts;
     private long stealFailures;
+    private long rescued;
 
     @SuppressWarnings("unchecked")
     public PerCpuQueues(int cpus) {
@@ -54,9 +55,20 @@ public final class PerCpuQueues {
         return 0;
     }
 
+    /** A rescue: moves all of {@code from}'s queue, oldest first, to the tail of {@code to}'s;
+     *  returns how many. */
+    public int moveAll(int from, int to) {
+        if (from == to) return 0;
+        ArrayDeque<Task> src = queues[from];
+        int n = src.size();
+        for (Task t; (t = src.pollFirst()) != null; ) queues[to].addLast(t);
+        rescued += n;
+        return n;
+    }
+
     public void dump(String name, PrintWriter out) {
         out.print(name + ": queued");
         for (int c = 0; c < queues.length; c++) out.print(" cpu" + c + "=" + queues[c].size());
-        out.println(" stealAttempts=" + stealAttempts + " stealFailures=" + stealFailures);
+        out.println(" stealAttempts=" + stealAttempts + " stealFailures=" + stealFailures + " rescued=" + rescued);
     }
 }

@@ -95,6 +95,11 @@ public final class RoundRobin extends SchedPolicy {
     }
 
     @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        return queues.moveAll(stalledCpu, toCpu);
+    }
+
+    @Override
     public void dump(PrintWriter out) {
         queues.dump(name() + " slice=" + sliceNs + "ns sliceExpiries=" + sliceExpiries, out);
     }

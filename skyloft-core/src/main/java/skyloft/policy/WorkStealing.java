@@ -113,6 +113,11 @@ public final class WorkStealing extends SchedPolicy {
     }
 
     @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        return queues.moveAll(stalledCpu, toCpu);
+    }
+
+    @Override
     public long balanceIntervalNs() {
         return 10 * sliceNs;
     }

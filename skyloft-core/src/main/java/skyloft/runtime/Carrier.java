@@ -16,11 +16,13 @@ import skyloft.spi.StopReason;
 final class Carrier extends Thread {
     private static final VarHandle PREEMPT;
     private static final VarHandle ARMED;
+    private static final VarHandle PROGRESS;
 
     static {
         try {
             PREEMPT = MethodHandles.lookup().findVarHandle(Carrier.class, "preemptRequested", int.class);
             ARMED = MethodHandles.lookup().findVarHandle(Carrier.class, "clockArmed", boolean.class);
+            PROGRESS = MethodHandles.lookup().findVarHandle(Carrier.class, "progressNs", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,6 +69,12 @@ final class Carrier extends Thread {
     volatile long nextTickNs;
     /** Clock reads made by polls; read racily by stats. */
     long clockReads;
+    /** POLL mode: when this carrier last showed progress: its picks and clock reads (written by
+     *  this carrier), and its clock's arming (by the armer), all opaque; read opaque by peers'
+     *  ticks to find a stalled CPU (SkyloftRuntime.rescueLocked). A stale read only delays or
+     *  hastens one rescue. */
+    @SuppressWarnings("unused")
+    private long progressNs;
 
     // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals)
     // or by whoever ticks it, the timer or (POLL mode) its own task's poll (ticks, preemption
@@ -113,6 +121,7 @@ final class Carrier extends Thread {
     void armClock(boolean on) {
         if (on) {
             if (!clockArmed && ARMED.compareAndSet(this, false, true)) {
+                markProgress(System.nanoTime()); // unarmed, it read no clock: count from now
                 Poll.adjustPending(1);
                 RtTask t = current; // racy off this carrier: at worst a stale task checks once early
                 if (t != null) t.pollBudget = 0;
@@ -131,9 +140,19 @@ final class Carrier extends Thread {
         if (clockArmed && ARMED.compareAndSet(this, true, false)) Poll.adjustPending(-1);
     }
 
+    void markProgress(long nowNs) {
+        PROGRESS.setOpaque(this, nowNs);
+    }
+
+    /** When this carrier last showed progress (see {@link #progressNs}). */
+    long progressNs() {
+        return (long) PROGRESS.getOpaque(this);
+    }
+
     /** On this carrier, when it starts running {@code t}: the first tick is one period away. */
     void restartClock(RtTask t, long nowNs) {
         lastClockNs = nowNs;
+        markProgress(nowNs);
         t.pollBudget = pollStride;
         nextTickNs = nowNs + rt.tickNs;
     }
@@ -149,6 +168,7 @@ final class Carrier extends Thread {
         long now = System.nanoTime();
         int s = adaptStride(pollStride, now - lastClockNs, rt.clockGapNs);
         lastClockNs = now;
+        markProgress(now);
         pollStride = s;
         t.pollBudget = s;
         clockReads++;

@@ -63,6 +63,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         VThreads.initJdkPollers();
     }
     private static final int RETAINED_EXITED = 256;
+    /** A CPU stalled this long (no clock read while armed, no pick) is rescued: many times the
+     *  usual gap between clock reads, well under the tails the benchmarks care about. */
+    static final long DEFAULT_RESCUE_AFTER_NS = 100_000;
 
     final SchedPolicy policy;
     final Carrier[] carriers;
@@ -70,6 +73,9 @@ public final class SkyloftRuntime implements AutoCloseable {
     final Inbox inbox = new Inbox();
     final long idleSpinNs;
     final long maxParkNs;
+    /** POLL mode: a busy carrier that showed no progress for this long has what the policy queued
+     *  for its CPU moved to a ticking peer ({@link SchedPolicy#rescue}); 0: never. */
+    final long rescueAfterNs;
     private final Ticker ticker;
     private final TimerMode timerMode;
     /** Tick period; in POLL mode also the period of each carrier's own ticks. */
@@ -114,6 +120,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     private final List<RuntimeStats.TaskRow> exitedRows = new ArrayList<>();
     private long exitedCount, exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals;
     private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
+    /** Tasks the policy moved off stalled CPUs (rescueLocked). */
+    private long rescued;
 
     /** Under the lock: every task created and not yet exited, as an intrusive list (no
      *  allocation per spawn); a thread's task is found through its scheduler field instead. */
@@ -139,6 +147,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.tickNs = b.tickNs > 0 ? b.tickNs : b.timer == TimerMode.POLL ? 5_000 : 50_000;
         this.clockGapNs = Math.clamp(tickNs / 4, 250, 5_000);
         this.pollClock = b.timer == TimerMode.POLL;
+        this.rescueAfterNs = !pollClock ? 0 : b.rescueAfterNs >= 0 ? b.rescueAfterNs : Math.max(DEFAULT_RESCUE_AFTER_NS, 20 * tickNs);
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
@@ -406,6 +415,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             counters.put("late_submissions", lateSubmissions);
             counters.put("carrier_errors", carrierErrors);
             counters.put("adopted_threads", adoptedCount);
+            counters.put("rescued", rescued);
             if (ticker != null) {
                 counters.put("timer_ticks", ticker.ticks);
                 counters.put("timer_skipped_busy", ticker.skipped);
@@ -792,6 +802,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             drainInboxLocked(c, now);
             processKicksLocked(now);
             c.nextTickNs = now + tickNs;
+            if (rescueAfterNs > 0 && queuedCount > 0) rescueLocked(c, now);
             if (c.current == t) {
                 c.ticks++;
                 long ran = now - t.runStartNs();
@@ -815,6 +826,23 @@ public final class SkyloftRuntime implements AutoCloseable {
             unlockAndWake();
         }
         return true;
+    }
+
+    /**
+     * POLL mode, under the lock, on busy carrier {@code c}'s own tick: a busy peer that has shown
+     * no progress (no pick, no clock read while armed) for {@link #rescueAfterNs} is stalled: its
+     * task reached no preemption point, or the OS took its carrier. What the policy queued for its
+     * CPU would wait the stall out; the policy may move it to {@code c}'s CPU, which is ticking.
+     */
+    private void rescueLocked(Carrier c, long now) {
+        for (Carrier o : carriers) {
+            if (o == c || o.current == null || now - o.progressNs() < rescueAfterNs) continue;
+            int moved = policy.rescue(o.cpu, c.cpu, now);
+            if (moved > 0) {
+                rescued += moved;
+                workSeq = workSeq + 1;
+            }
+        }
     }
 
     /** POLL mode: the kick timer's work, under the lock if free: drains wakeups, serves due kicks.
@@ -979,6 +1007,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         private long tickNs; // 0: the mode's default
         private long idleSpinNs = 20_000;
         private long maxParkNs = 10_000_000;
+        private long rescueAfterNs = -1; // -1: the default
         private boolean pin = true;
         private long seed = 42;
         private TraceRecorder trace = TraceRecorder.OFF;
@@ -1051,6 +1080,14 @@ public final class SkyloftRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("idle spin " + ns + "ns is out of range; allowed 0 to 10ms");
             }
             this.idleSpinNs = ns;
+            return this;
+        }
+
+        /** POLL mode: how long a busy CPU may show no progress before what is queued for it is
+         *  rescued (tests only); 0 never. Default: 100us, or 20 ticks if longer. */
+        Builder rescueAfterNs(long ns) {
+            if (ns < 0 || ns > 1_000_000_000L) throw new IllegalArgumentException("rescue after " + ns + "ns is out of range; allowed 0 to 1s");
+            this.rescueAfterNs = ns;
             return this;
         }
 

@@ -86,6 +86,27 @@ class PolicyContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
+    void nothingQueuedIsStrandedOnAStalledCpuAfterARescue(String policy) {
+        StepHost h = host(policy, 2, 5);
+        h.spawn("a", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.spawn("b", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        List<StepTask> queued = new ArrayList<>();
+        for (int i = 0; i < 4; i++) queued.add(h.spawn("q" + i, SchedAttr.DEFAULT, 0)); // both CPUs busy: queued
+        int moved = h.rescue(0, 1);
+        assertTrue(moved <= queued.size(), policy + " moved " + moved + " of " + queued.size());
+        // CPU 0 stays stalled (never scheduled again); CPU 1 alone must reach every queued task.
+        for (int round = 0; round < 200; round++) {
+            StepTask t = h.runFor(1, 30_000, 5_000);
+            if (t != null && h.running(1) == t) h.stop(1, StopReason.YIELD);
+        }
+        for (StepTask t : queued) assertTrue(t.switches() > 0, policy + ": " + t + " was stranded on the stalled CPU (rescue moved " + moved + ")");
+        h.drainAndCheck();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
     void yieldAfterRunningLetsAnEqualTaskRun(String policy) {
         StepHost h = host(policy, 1, 3);
         h.spawn("a");

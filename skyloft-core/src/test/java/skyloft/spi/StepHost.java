@@ -194,6 +194,14 @@ public class StepHost implements SchedContext {
         makeRunnable(t, t.lastCpu(), EnqueueReason.WAKEUP);
     }
 
+    /** CPU {@code stalled} shows no progress: asks the policy to move what is queued for it to
+     *  {@code to}; returns how many it moved. */
+    public int rescue(int stalled, int to) {
+        int moved = policy.rescue(stalled, to, nowNs);
+        if (moved < 0) throw new AssertionError(policy.name() + ": rescue returned " + moved);
+        return moved;
+    }
+
     /** Runs {@code cpu}'s task for {@code ns} of fake time, ticking every {@code tickNs}, and
      *  preempts it if the policy says so. Returns the task that ran (null if idle). */
     public StepTask runFor(int cpu, long ns, long tickNs) {
