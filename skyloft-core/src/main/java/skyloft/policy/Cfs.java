@@ -243,7 +243,6 @@ public final class Cfs extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        if (stalledCpu == toCpu) return 0;
         int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE);
         rescued += moved;
         return moved;

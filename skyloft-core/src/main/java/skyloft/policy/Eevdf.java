@@ -270,7 +270,6 @@ public final class Eevdf extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        if (stalledCpu == toCpu) return 0;
         int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
         rescued += moved;
         return moved;
