@@ -117,11 +117,13 @@ final class Carrier extends Thread {
         return (int) PREEMPT.getOpaque(this) != 0;
     }
 
-    /** Makes this carrier's polls read the clock (any thread), or stop doing so (under the lock). */
-    void armClock(boolean on) {
+    /** Makes this carrier's polls read the clock (any thread), or stop doing so (under the lock).
+     *  {@code nowNs} is the caller's clock reading, or -1 to read the clock only if this call
+     *  arms (callers off the lock, which have none). */
+    void armClock(boolean on, long nowNs) {
         if (on) {
             if (!clockArmed && ARMED.compareAndSet(this, false, true)) {
-                markProgress(System.nanoTime()); // unarmed, it read no clock: count from now
+                markProgress(nowNs >= 0 ? nowNs : System.nanoTime()); // unarmed, it read no clock: count from now
                 Poll.adjustPending(1);
                 RtTask t = current; // racy off this carrier: at worst a stale task checks once early
                 if (t != null) t.pollBudget = 0;
@@ -131,7 +133,7 @@ final class Carrier extends Thread {
             Poll.adjustPending(-1);
             // A wakeup pushed after our last drain, whose pusher saw us armed, must not wait for
             // our next switch (Dekker with submit: push, then arm; here disarm, then look).
-            if (current != null && !rt.inbox.isEmpty()) armClock(true);
+            if (current != null && !rt.inbox.isEmpty()) armClock(true, nowNs);
         }
     }
 

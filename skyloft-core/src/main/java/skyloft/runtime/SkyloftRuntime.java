@@ -240,8 +240,9 @@ public final class SkyloftRuntime implements AutoCloseable {
             policy.admit(t, attr);
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
-            policy.attrChanged(t, old, System.nanoTime());
-            if (pollClock) retickBusyCarriersLocked();
+            long now = System.nanoTime();
+            policy.attrChanged(t, old, now);
+            if (pollClock) retickBusyCarriersLocked(now);
         } finally {
             unlockAndWake();
         }
@@ -566,7 +567,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         // next clock read; a dormant timer is woken.
         if (!usesTick && balanceIntervalNs == 0) return;
         if (pollClock) {
-            for (Carrier c : carriers) if (c.current != null) c.armClock(true);
+            for (Carrier c : carriers) if (c.current != null) c.armClock(true, -1);
         } else if (ticker != null && ticker.dormant) {
             ticker.dormant = false;
             LockSupport.unpark(ticker);
@@ -633,7 +634,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
-        if (pollClock) retickBusyCarriersLocked(); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
+        if (pollClock) retickBusyCarriersLocked(now); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         if (carriers[cpu].parked) {
@@ -657,7 +658,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         Task t = policy.pickNext(c.cpu, now);
         if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
         if (t == null) {
-            if (pollClock) c.armClock(false);
+            if (pollClock) c.armClock(false, now);
             c.idle = true;
             idleCarriers++;
             if (trace.enabled()) trace.record(now, TraceKind.IDLE, c.cpu, null, 0);
@@ -682,7 +683,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (!pollClock) wakeTimerIfNeededLocked();
         policy.running(c.cpu, r, now);
         if (pollClock) {
-            c.armClock(clockNeededLocked()); // a pick never makes ticks needed on other CPUs
+            c.armClock(clockNeededLocked(), now); // a pick never makes ticks needed on other CPUs
             c.restartClock(r, now);
         }
         return r;
@@ -772,12 +773,12 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** POLL mode, under the lock, after an enqueue or attribute change: the policy's tick hints
      *  no longer hold, so every busy carrier ticks at its next clock read, armed if ticks are
      *  needed now (one pass over the carriers). */
-    private void retickBusyCarriersLocked() {
+    private void retickBusyCarriersLocked(long now) {
         boolean arm = clockNeededLocked();
         for (Carrier c : carriers) {
             if (c.current == null) continue;
             c.nextTickNs = 0;
-            if (arm) c.armClock(true);
+            if (arm) c.armClock(true, now);
         }
     }
 
@@ -821,7 +822,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                     if (o.current != null && policy.balance(o.cpu, false, now) > 0) workSeq = workSeq + 1;
                 }
             }
-            if (!clockNeededLocked()) c.armClock(false);
+            if (!clockNeededLocked()) c.armClock(false, now);
         } finally {
             unlockAndWake();
         }
@@ -985,7 +986,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 wakeTicker = true;
             }
             if (pollClock) {
-                for (Carrier c : carriers) if (c.current != null) c.armClock(true);
+                for (Carrier c : carriers) if (c.current != null) c.armClock(true, -1);
                 if (ticker != null && atNs < ticker.wakeAtNs) {
                     ticker.wakeAtNs = atNs;
                     wakeTicker = true;

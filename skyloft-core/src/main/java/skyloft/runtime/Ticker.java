@@ -91,15 +91,9 @@ final class Ticker extends Thread {
                 next += tickNs;
                 if (next < now) next = now + tickNs; // fell behind: do not burst
             }
-            if (((n + skips) & 1023) == 0) {
-                ticks = n;
-                skipped = skips;
-                if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
-            }
+            if (((n + skips) & 1023) == 0) publish(n, skips, mx, cpuTime);
         }
-        ticks = n;
-        skipped = skips;
-        if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
+        publish(n, skips, mx, cpuTime);
     }
 
     /** POLL mode: sleep until the earliest kick (parkNanos, so kickAt can unpark it), serve it. */
@@ -123,12 +117,13 @@ final class Ticker extends Thread {
                 LockSupport.parkNanos(this, Math.min(due - now, 5_000_000));
                 if (wakeAtNs == Long.MAX_VALUE && !rt.carriersExit) wakeAtNs = 0; // re-check now and then
             }
-            if (((n + skips) & 63) == 0) {
-                ticks = n;
-                skipped = skips;
-                if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
-            }
+            if (((n + skips) & 63) == 0) publish(n, skips, mx, cpuTime);
         }
+        publish(n, skips, mx, cpuTime);
+    }
+
+    /** Publishes the counts (and the thread's CPU time) for stats, which read them racily. */
+    private void publish(long n, long skips, ThreadMXBean mx, boolean cpuTime) {
         ticks = n;
         skipped = skips;
         if (cpuTime) cpuNs = mx.getCurrentThreadCpuTime();
