@@ -73,9 +73,13 @@ public final class SkyloftRuntime implements AutoCloseable {
     final Inbox inbox = new Inbox();
     final long idleSpinNs;
     final long maxParkNs;
-    /** POLL mode: a busy carrier that showed no progress for this long has what the policy queued
-     *  for its CPU moved to a ticking peer ({@link SchedPolicy#rescue}); 0: never. */
+    /** POLL mode: a busy carrier that showed no progress for this long, or an idle one that has not
+     *  picked for this long since work was queued for it, has what the policy queued for its CPU
+     *  moved to a ticking peer ({@link SchedPolicy#rescue}); 0: never. */
     final long rescueAfterNs;
+    /** Tests only: called by a carrier each time it leaves its idle wait, before it looks for work
+     *  (a test holds it there to stand in for the OS not running it); null normally. */
+    final java.util.function.IntConsumer idleExitHook;
     private final Ticker ticker;
     private final TimerMode timerMode;
     /** Tick period; in POLL mode also the period of each carrier's own ticks. */
@@ -143,6 +147,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.policy = policy;
         this.idleSpinNs = b.idleSpinNs;
         this.maxParkNs = b.maxParkNs;
+        this.idleExitHook = b.idleExitHook;
         this.timerMode = b.timer;
         this.tickNs = b.tickNs > 0 ? b.tickNs : b.timer == TimerMode.POLL ? 5_000 : 50_000;
         this.clockGapNs = Math.clamp(tickNs / 4, 250, 5_000);
@@ -549,26 +554,33 @@ public final class SkyloftRuntime implements AutoCloseable {
         // Wake a parked carrier so the inbox is drained promptly: the one pinned to the waker's
         // own CPU first (that CPU is running, so no halted CPU has to be woken: tens of
         // microseconds on a VM), then the task's last one.
+        boolean woke = false;
         int prefer = t.lastCpu() >= 0 ? t.lastCpu() : Math.max(t.spawnCpu, 0);
         if (carriers[prefer].parked) {
             int here = carrierOnThisCpu();
             LockSupport.unpark(carriers[here >= 0 && carriers[here].parked ? here : prefer]);
-            return;
-        }
-        for (Carrier c : carriers) {
-            if (c.parked) {
-                LockSupport.unpark(c);
-                return;
+            woke = true;
+        } else {
+            for (Carrier c : carriers) {
+                if (c.parked) {
+                    LockSupport.unpark(c);
+                    woke = true;
+                    break;
+                }
             }
         }
-        // Every carrier is busy (or spinning idle, and then it sees the inbox itself). Unless the
-        // policy never preempts, make sure something drains the inbox before the next switch, so
-        // the policy can decide on a wakeup preemption: armed carriers read the inbox at their
-        // next clock read; a dormant timer is woken.
-        if (!usesTick && balanceIntervalNs == 0) return;
+        // Unless the policy never preempts, make sure a busy carrier drains the inbox before its
+        // next switch too, so the policy can decide on a wakeup preemption: armed carriers read
+        // the inbox at their next clock read. In POLL mode this holds even when a parked carrier
+        // was just woken: on a VM it takes tens of microseconds to run, and milliseconds when the
+        // OS runs something else on its CPU; the wakeup must not wait for it (and what is then
+        // queued for that CPU is rescued by the ticking one). Otherwise a dormant timer is woken
+        // unless a carrier was. Nothing to do once the inbox is empty: a drainer took the task,
+        // and its enqueue arms what the policy needs.
+        if (!usesTick && balanceIntervalNs == 0 || inbox.isEmpty()) return;
         if (pollClock) {
             for (Carrier c : carriers) if (c.current != null) c.armClock(true, -1);
-        } else if (ticker != null && ticker.dormant) {
+        } else if (!woke && ticker != null && ticker.dormant) {
             ticker.dormant = false;
             LockSupport.unpark(ticker);
         }
@@ -637,6 +649,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (pollClock) retickBusyCarriersLocked(now); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
+        Carrier target = carriers[cpu];
+        if (rescueAfterNs > 0 && target.idle && target.queuedWhileIdleNs == 0) target.queuedWhileIdleNs = now;
         if (carriers[cpu].parked) {
             unparkMask |= 1L << (cpu & 63);
         } else if (unparkMask == 0 && carriers[cpu].current != null) { // an awake free carrier takes it itself
@@ -650,6 +664,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     RtTask pickLocked(Carrier c, long now) {
+        c.queuedWhileIdleNs = 0;
         if (c.idle) {
             c.idle = false;
             idleCarriers--;
@@ -830,14 +845,18 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /**
-     * POLL mode, under the lock, on busy carrier {@code c}'s own tick: a busy peer that has shown
-     * no progress (no pick, no clock read while armed) for {@link #rescueAfterNs} is stalled: its
-     * task reached no preemption point, or the OS took its carrier. What the policy queued for its
-     * CPU would wait the stall out; the policy may move it to {@code c}'s CPU, which is ticking.
+     * POLL mode, under the lock, on busy carrier {@code c}'s own tick: a peer is stalled if it is
+     * busy and has shown no progress (no pick, no clock read while armed) for {@link
+     * #rescueAfterNs} (its task reached no preemption point, or the OS took its carrier), or if it
+     * is idle and has not picked for that long since a task was queued for it (the OS has not run
+     * it since it was woken). What the policy queued for its CPU would wait the stall out; the
+     * policy may move it to {@code c}'s CPU, which is ticking.
      */
     private void rescueLocked(Carrier c, long now) {
         for (Carrier o : carriers) {
-            if (o == c || o.current == null || now - o.progressNs() < rescueAfterNs) continue;
+            if (o == c) continue;
+            long since = o.current != null ? o.progressNs() : o.idle ? o.queuedWhileIdleNs : 0;
+            if (since == 0 || now - since < rescueAfterNs) continue;
             int moved = policy.rescue(o.cpu, c.cpu, now);
             if (moved > 0) {
                 rescued += moved;
@@ -1009,6 +1028,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         private long idleSpinNs = 20_000;
         private long maxParkNs = 10_000_000;
         private long rescueAfterNs = -1; // -1: the default
+        private java.util.function.IntConsumer idleExitHook;
         private boolean pin = true;
         private long seed = 42;
         private TraceRecorder trace = TraceRecorder.OFF;
@@ -1084,15 +1104,24 @@ public final class SkyloftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** POLL mode: how long a busy CPU may show no progress before what is queued for it is
-         *  rescued (tests only); 0 never. Default: 100us, or 20 ticks if longer. */
+        /** POLL mode: how long a CPU may show no progress (busy) or leave work queued for it
+         *  unpicked (idle) before that work is rescued (tests only); 0 never. Default: 100us, or
+         *  20 ticks if longer. */
         Builder rescueAfterNs(long ns) {
             if (ns < 0 || ns > 1_000_000_000L) throw new IllegalArgumentException("rescue after " + ns + "ns is out of range; allowed 0 to 1s");
             this.rescueAfterNs = ns;
             return this;
         }
 
-        /** Longest park of an idle carrier before it looks for work unasked (tests only). Default 10ms. */
+        /** Called by carrier {@code cpu} each time it leaves its idle wait, before it looks for
+         *  work (tests only: holding it there stands in for the OS not running it). */
+        Builder idleExitHook(java.util.function.IntConsumer hook) {
+            this.idleExitHook = hook;
+            return this;
+        }
+
+        /** Longest park of an idle carrier, and of the POLL mode's kick timer (half this) before
+         *  it looks for work unasked (tests only). Default 10ms. */
         Builder maxParkNs(long ns) {
             if (ns < 1_000_000 || ns > 60_000_000_000L) throw new IllegalArgumentException("max park " + ns + "ns is out of range; allowed 1ms to 60s");
             this.maxParkNs = ns;

@@ -114,7 +114,7 @@ final class Ticker extends Thread {
                     n++;
                 }
             } else {
-                LockSupport.parkNanos(this, Math.min(due - now, 5_000_000));
+                LockSupport.parkNanos(this, Math.min(due - now, rt.maxParkNs / 2));
                 if (wakeAtNs == Long.MAX_VALUE && !rt.carriersExit) wakeAtNs = 0; // re-check now and then
             }
             if (((n + skips) & 63) == 0) publish(n, skips, mx, cpuTime);
