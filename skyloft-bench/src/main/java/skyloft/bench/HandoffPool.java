@@ -62,24 +62,33 @@ final class HandoffPool {
         }
         return () -> {
             w.thread = Thread.currentThread();
-            while (!stop) {
-                int i = tryClaim();
-                if (i == -2) return; // every request has been claimed
-                if (i >= 0) {
-                    serve.accept(i);
-                    continue;
-                }
-                w.state.set(IDLE);
-                idle.push(w);
-                i = tryClaim(); // a second look after announcing: no release can slip between
-                if (i != -1 && w.state.compareAndSet(IDLE, RUNNING)) {
-                    if (i >= 0) serve.accept(i); // else -2: the loop's next claim returns
-                    continue;
-                }
-                if (i >= 0) serve.accept(i); // the dispatcher already moved us to RUNNING
-                while (w.state.get() == IDLE && !stop && claimed.get() < requests) LockSupport.park(this);
-            }
+            while (!stop && step(w, serve)) { } // each step is a call: see step()
         };
+    }
+
+    /**
+     * One step of a worker: serve a released request, or announce itself idle and park until
+     * woken. Returns false once every request has been claimed. A method of its own so that the
+     * JIT compiles it by invocation count, early, instead of replacing the worker's long-running
+     * loop on the stack in the middle of a measured window.
+     */
+    private boolean step(Worker w, IntConsumer serve) {
+        int i = tryClaim();
+        if (i == -2) return false; // every request has been claimed
+        if (i >= 0) {
+            serve.accept(i);
+            return true;
+        }
+        w.state.set(IDLE);
+        idle.push(w);
+        i = tryClaim(); // a second look after announcing: no release can slip between
+        if (i != -1 && w.state.compareAndSet(IDLE, RUNNING)) {
+            if (i >= 0) serve.accept(i); // else -2: the next step's claim returns
+            return true;
+        }
+        if (i >= 0) serve.accept(i); // the dispatcher already moved us to RUNNING
+        while (w.state.get() == IDLE && !stop && claimed.get() < requests) LockSupport.park(this);
+        return true;
     }
 
     /** Claims the next released request: its number, -1 if none is released yet, -2 if none is left. */

@@ -73,6 +73,12 @@ public final class Harness {
         return n;
     }
 
+    /** The JIT's total compile time so far (ms), or -1 if the JVM does not report it. */
+    static long jitMs() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** Progress for runs longer than a few seconds: one line to stderr. */
     public static void progress(String bench, String what) {
         System.err.println("[" + bench + "] " + what);

@@ -173,11 +173,13 @@ public final class LcBench {
         }
     }
 
-    /** One window's percentiles (us, and slowdown factors). */
-    record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999) {
-        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli) {
+    /** One window's percentiles (us, and slowdown factors), and the JIT's compile time during it
+     *  (ms, -1 if the JVM does not say): on 2 cores a compile takes a CPU from the system under
+     *  test for milliseconds. */
+    record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999, long jitMs) {
+        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs) {
             return new Window(thousandths(lat, 50), thousandths(lat, 99), thousandths(lat, 99.9), thousandths(shortLat, 99),
-                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9));
+                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs);
         }
     }
 
@@ -244,6 +246,7 @@ public final class LcBench {
             double sd99 = p.median(Window::sd99);
             Map<String, Object> p99p = new LinkedHashMap<>(pp);
             if (p.windows().size() > 1) p99p.put("windows_us", p.windows().stream().map(w -> round1(w.p99Us())).toList());
+            p99p.put("jit_ms", p.windows().stream().map(Window::jitMs).toList());
             r.add(new BenchResult.Row(s, "achieved_rps", p.achievedRps(), "1/s", pp));
             r.add(new BenchResult.Row(s, "p50_us", p.median(Window::p50Us), "us", pp));
             r.add(new BenchResult.Row(s, "p99_us", p99, "us", p99p));
@@ -351,6 +354,7 @@ public final class LcBench {
                 done.incrementAndGet();
             })));
         }
+        long jit0 = Harness.jitMs();
         // The dispatcher: a platform thread of its own, outside the system under test.
         long start = System.nanoTime() + 2_000_000;
         st.startNs = start;
@@ -395,6 +399,7 @@ public final class LcBench {
         long cap = System.nanoTime() + Math.max(2_000_000_000L, durationNs);
         while (done.get() < n && System.nanoTime() < cap) LockSupport.parkNanos(1_000_000);
         long unfinished = n - done.get();
+        long jit1 = Harness.jitMs();
         st.stop = true;
         if (unfinished > 0) { // charge what is still waiting with its time so far (a lower bound)
             long now = System.nanoTime();
@@ -412,7 +417,7 @@ public final class LcBench {
         long span = Math.max(st.lastDoneNs, end) - start;
         double achieved = done.get() > 0 ? (n - unfinished) / (span / 1e9) : 0;
         Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow)));
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0)));
     }
 
     /**
