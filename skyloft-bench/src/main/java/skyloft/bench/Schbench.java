@@ -100,6 +100,7 @@ public final class Schbench {
                     addPercentiles(r, sys, "post_to_run", out.postToRunNs, p);
                     Map<String, Object> rp = new LinkedHashMap<>(p);
                     rp.put("requests", out.requests);
+                    rp.put("jit_ms", out.jitMs());
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
                     r.add(new BenchResult.Row(sys, "rps", out.requests / (out.windowNs / 1e9), "1/s", rp));
                     if (trace != null) addBreakdown(r, sys, breakdown(trace.events(), out.workers()), p, trace.dropped());
@@ -121,7 +122,9 @@ public final class Schbench {
         }
     }
 
-    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers) {}
+    /** One run's histograms and counts; {@code jitMs} is the JIT's compile time during the
+     *  measured window (-1 if the JVM does not say). */
+    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs) {}
 
     static final class Worker {
         Thread thread;
@@ -237,10 +240,12 @@ public final class Schbench {
         }
         sleepNs(o.warmupNs());
         if (trace != null) trace.setEnabled(true);
+        long jit0 = Harness.jitMs();
         long m0 = System.nanoTime();
         state.measuring = true;
         sleepNs(o.durationNs() - o.warmupNs());
         state.measuring = false;
+        long jitMs = jit0 < 0 ? -1 : Harness.jitMs() - jit0;
         if (trace != null) trace.setEnabled(false);
         long window = System.nanoTime() - m0;
         state.stop = true;
@@ -256,7 +261,7 @@ public final class Schbench {
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, cycle, n, window, workers);
+        return new Outcome(wake, req, cycle, n, window, workers, jitMs);
     }
 
     /** The three parts of the wakeups found in a trace, and how many wakeups had no match. */
