@@ -78,6 +78,14 @@ class ExamplesTest {
     }
 
     @Test
+    void lcAtHalfLoadEevdfKeepsTheTailShorterThanRr() {
+        Scenario s = load("lc-bimodal-50.yaml");
+        double eevdf = s.run(null).row("req").latencyP99Us();
+        double rr = s.run("rr", Map.of("slice", "30us"), null, null, null).row("req").latencyP99Us();
+        assertTrue(eevdf < 50 && rr > 2 * eevdf, "eevdf p99 " + eevdf + "us vs rr p99 " + rr + "us");
+    }
+
+    @Test
     void bimodalFifoBlocksShortRequestsRrDoesNot() {
         Scenario s = load("bimodal-fifo-vs-rr.yaml");
         SimResult fifo = s.run(null);
