@@ -175,13 +175,15 @@ public final class LcBench {
         }
     }
 
-    /** One window's percentiles (us, and slowdown factors), and the JIT's compile time during it
+    /** One window's percentiles (us, and slowdown factors); the JIT's compile time during it
      *  (ms, -1 if the JVM does not say): on 2 cores a compile takes a CPU from the system under
-     *  test for milliseconds. */
-    record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999, long jitMs) {
-        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs) {
+     *  test for milliseconds; and the dispatcher's own CPU time (ms, -1 if unknown), which the
+     *  system under test does not get either. */
+    record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999,
+                  long jitMs, long dispatcherCpuMs) {
+        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs, long dispatcherCpuMs) {
             return new Window(thousandths(lat, 50), thousandths(lat, 99), thousandths(lat, 99.9), thousandths(shortLat, 99),
-                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs);
+                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs, dispatcherCpuMs);
         }
     }
 
@@ -249,6 +251,7 @@ public final class LcBench {
             Map<String, Object> p99p = new LinkedHashMap<>(pp);
             if (p.windows().size() > 1) p99p.put("windows_us", p.windows().stream().map(w -> round1(w.p99Us())).toList());
             p99p.put("jit_ms", p.windows().stream().map(Window::jitMs).toList());
+            p99p.put("dispatcher_cpu_ms", p.windows().stream().map(Window::dispatcherCpuMs).toList());
             r.add(new BenchResult.Row(s, "achieved_rps", p.achievedRps(), "1/s", pp));
             r.add(new BenchResult.Row(s, "p50_us", p.median(Window::p50Us), "us", pp));
             r.add(new BenchResult.Row(s, "p99_us", p99, "us", p99p));
@@ -359,6 +362,7 @@ public final class LcBench {
         long jit0 = Harness.jitMs();
         // The dispatcher: a platform thread of its own, outside the system under test.
         Throwable[] dispatchError = new Throwable[1];
+        long[] dispatcherCpuNs = {-1};
         Thread dispatcher = Thread.ofPlatform().name("lc-dispatcher").uncaughtExceptionHandler((t, e) -> dispatchError[0] = e).start(() -> {
             Affinity.setTimerSlackNs(1);
             raiseDispatcher(o);
@@ -383,6 +387,8 @@ public final class LcBench {
                     else if (left > 0) Thread.onSpinWait();
                 }
             }
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            if (mx.isCurrentThreadCpuTimeSupported()) dispatcherCpuNs[0] = mx.getCurrentThreadCpuTime();
         });
         boolean dispatched = false;
         try {
@@ -423,7 +429,7 @@ public final class LcBench {
         long span = Math.max(st.lastDoneNs, end) - start;
         double achieved = done.get() > 0 ? (n - unfinished) / (span / 1e9) : 0;
         Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0)));
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000)));
     }
 
     /**

@@ -19,7 +19,7 @@ class LcWindowsTest {
         for (int i = 0; i < 1000; i++) slow.recordValue(2000);
         lag.recordValue(1000);
         return new LcBench.Point("skyloft:rr", load, 1000, 1000, 1000, 0, lat, lat, slow, lag, tail,
-                List.of(LcBench.Window.of(lat, lat, slow, 0)));
+                List.of(LcBench.Window.of(lat, lat, slow, 0, 0)));
     }
 
     private static LcBench.Options options(int windows) {
