@@ -1,5 +1,6 @@
 package skyloft.sim;
 
+import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import skyloft.spi.SchedAttr;
 import skyloft.spi.StopReason;
@@ -9,9 +10,16 @@ import skyloft.trace.TraceKind;
  * An open-loop request stream: arrivals are a Poisson process of {@code ratePerSec} (exponential
  * gaps drawn from the workload's own random stream, independent of how the server keeps up, so
  * there is no coordinated omission), each request needs a service time drawn from
- * {@code service}. Every request is its own task ({@code name#k}): spawned (admit, taskInit)
- * and enqueued NEW at its arrival, it exits when served. So the policy, not an application
- * queue, decides the order requests are served in. Latency = completion - arrival.
+ * {@code service}. Latency = completion - arrival.
+ *
+ * <p>Served one of two ways. With {@code workers == 0}, every request is its own task
+ * ({@code name#k}): spawned (admit, taskInit) and enqueued NEW at its arrival, it exits when
+ * served, so the policy alone decides the order requests are served in. With {@code workers > 0},
+ * a pool of that many long-lived tasks ({@code name#1..}) serves an application FIFO queue, as
+ * {@code bench lc}'s pool does: an arrival wakes the most recently idle worker, or waits in the
+ * queue if none is idle; a worker that finishes a request takes the next one without stopping
+ * (the policy sees one long run), and blocks when the queue is empty. A worker thus carries its
+ * scheduling history (vruntime, lag) from request to request.
  */
 public final class PoissonWorkload extends Workload {
     private static final int TAG_ARRIVAL = 0;
@@ -19,14 +27,26 @@ public final class PoissonWorkload extends Workload {
     private final double ratePerSec;
     private final Dist service;
     private final long offsetNs;
+    private final int workers;
     private long arrivals;
+    /** Pool mode: idle workers, the most recently idle first. */
+    private final ArrayDeque<SimTask> idle = new ArrayDeque<>();
+    /** Pool mode: waiting requests as {arrival ns, service ns}, oldest first. */
+    private final ArrayDeque<long[]> waiting = new ArrayDeque<>();
 
     public PoissonWorkload(String name, SchedAttr attr, double ratePerSec, Dist service, long offsetNs) {
+        this(name, attr, ratePerSec, service, offsetNs, 0);
+    }
+
+    /** {@code workers}: 0 for one task per request, else the size of the worker pool. */
+    public PoissonWorkload(String name, SchedAttr attr, double ratePerSec, Dist service, long offsetNs, int workers) {
         super(name, attr);
         if (!(ratePerSec > 0)) throw new IllegalArgumentException("request stream " + name + ": rate " + ratePerSec + "/s must be positive");
+        if (workers < 0) throw new IllegalArgumentException("request stream " + name + ": workers " + workers + " must be 0 (a task per request) or more");
         this.ratePerSec = ratePerSec;
         this.service = service;
         this.offsetNs = offsetNs;
+        this.workers = workers;
     }
 
     private SplittableRandom rnd;
@@ -34,6 +54,7 @@ public final class PoissonWorkload extends Workload {
     @Override
     protected void start(Simulator sim, SplittableRandom r) {
         this.rnd = r;
+        for (int i = workers - 1; i >= 0; i--) idle.push(sim.spawn(this, replicaName(i, workers), attr));
         sim.at(offsetNs + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
     }
 
@@ -45,12 +66,23 @@ public final class PoissonWorkload extends Workload {
     protected void onEvent(Simulator sim, SimTask ignored, int tag, long arg) {
         long k = ++arrivals;
         long serviceNs = service.sample(rnd);
-        SimTask t = sim.spawn(this, name + "#" + k, attr);
-        t.jobReleaseNs = sim.now();
-        t.jobServiceNs = serviceNs;
         stats.released++;
-        sim.record(TraceKind.JOB_RELEASE, -1, t, k);
-        sim.wake(t, serviceNs);
+        if (workers == 0) {
+            SimTask t = sim.spawn(this, name + "#" + k, attr);
+            t.jobReleaseNs = sim.now();
+            t.jobServiceNs = serviceNs;
+            sim.record(TraceKind.JOB_RELEASE, -1, t, k);
+            sim.wake(t, serviceNs);
+        } else if (!idle.isEmpty()) {
+            SimTask t = idle.pop();
+            t.jobReleaseNs = sim.now();
+            t.jobServiceNs = serviceNs;
+            sim.record(TraceKind.JOB_RELEASE, -1, t, k);
+            sim.wake(t, serviceNs);
+        } else {
+            sim.record(TraceKind.JOB_RELEASE, -1, null, k);
+            waiting.add(new long[] {sim.now(), serviceNs});
+        }
         sim.at(sim.now() + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
     }
 
@@ -59,7 +91,21 @@ public final class PoissonWorkload extends Workload {
         long latency = sim.now() - t.jobReleaseNs;
         stats.jobDone(latency, t.jobServiceNs);
         sim.record(TraceKind.JOB_COMPLETE, -1, t, latency);
-        return StopReason.EXIT;
+        if (workers == 0) return StopReason.EXIT;
+        long[] next = waiting.poll();
+        if (next == null) {
+            idle.push(t);
+            return StopReason.BLOCK;
+        }
+        t.jobReleaseNs = next[0];
+        t.jobServiceNs = next[1];
+        sim.continueWith(t, next[1]);
+        return null;
+    }
+
+    /** The pool's size, 0 for one task per request. */
+    public int workers() {
+        return workers;
     }
 
     public double ratePerSec() {

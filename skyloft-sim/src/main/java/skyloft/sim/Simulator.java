@@ -251,6 +251,19 @@ public final class Simulator implements SchedContext {
         enqueue(t, cpu, why);
     }
 
+    /** Set by {@link #continueWith} during a workload's {@code burstDone}; read right after it. */
+    private boolean continued;
+
+    /** From a workload's {@code burstDone} only: {@code t}, which just finished its burst, goes on
+     *  running with {@code burstNs} more work (the workload then returns null). */
+    void continueWith(SimTask t, long burstNs) {
+        if (t.state != SimTask.State.RUNNING || current[t.lastCpu()] != t) {
+            throw new IllegalStateException("simulator bug: continueWith of " + t + " in state " + t.state);
+        }
+        t.remainingNs = Math.max(1, burstNs);
+        continued = true;
+    }
+
     /** CPU work left in {@code t}'s current burst, counting progress of a run in course. */
     long remainingNs(SimTask t) {
         if (t.state != SimTask.State.RUNNING) return t.remainingNs;
@@ -321,9 +334,19 @@ public final class Simulator implements SchedContext {
             case COMPLETE -> {
                 if (gen[e.cpu] != e.gen) return;
                 SimTask t = current[e.cpu];
+                continued = false;
                 StopReason r = t.workload.burstDone(this, t);
+                if (r == null && continued) { // the same task goes on with a new burst, on the same CPU
+                    progressStartNs[e.cpu] = nowNs;
+                    Ev c = event(nowNs + t.remainingNs, COMPLETE, COMPLETE);
+                    c.cpu = e.cpu;
+                    c.gen = gen[e.cpu];
+                    queue.add(c);
+                    return;
+                }
                 if (r != StopReason.BLOCK && r != StopReason.EXIT) {
-                    throw new IllegalStateException("workload " + t.workload.name() + " answered " + r + " for a finished burst; allowed BLOCK or EXIT");
+                    throw new IllegalStateException("workload " + t.workload.name() + " answered " + r + " for a finished burst"
+                            + (r == null ? " without a new burst" : "") + "; allowed BLOCK, EXIT, or null after continueWith");
                 }
                 stop(e.cpu, r);
             }

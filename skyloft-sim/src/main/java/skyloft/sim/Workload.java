@@ -46,8 +46,9 @@ public abstract class Workload {
 
     /**
      * {@code task} finished its burst at {@code sim.now()}: record the job and schedule what
-     * comes next. Returns {@link StopReason#BLOCK} (the task waits for a wakeup) or
-     * {@link StopReason#EXIT}.
+     * comes next. Returns {@link StopReason#BLOCK} (the task waits for a wakeup),
+     * {@link StopReason#EXIT}, or null after giving the task another burst with
+     * {@link Simulator#continueWith} (it keeps its CPU; the policy sees no stop).
      */
     protected abstract StopReason burstDone(Simulator sim, SimTask task);
 }

@@ -42,7 +42,7 @@ public final class ScenarioLoader {
     private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "periodic", Set.of("exec", "count"),
-            "poisson", Set.of("rate", "load", "service"),
+            "poisson", Set.of("rate", "load", "service", "workers"),
             "hog", Set.of("count"),
             "phases", Set.of("run", "sleep", "count"));
     private static final int MAX_CPUS = 1024;
@@ -183,7 +183,8 @@ public final class ScenarioLoader {
                 if (hasRate == hasLoad) throw error(f + ".rate", m.get("rate"), "and load: give exactly one; allowed rate: 100k/s or load: 0.7");
                 double rate = hasRate ? rate(f + ".rate", m.get("rate"))
                         : decimal(f + ".load", m.get("load"), 1e-6, 10.0) * cpus * 1e9 / service.meanNs();
-                yield new Scenario.TaskSpec(name, type, () -> new PoissonWorkload(name, attr, rate, service, offsetNs));
+                int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
+                yield new Scenario.TaskSpec(name, type, () -> new PoissonWorkload(name, attr, rate, service, offsetNs, workers));
             }
             default -> throw new IllegalStateException(type);
         };

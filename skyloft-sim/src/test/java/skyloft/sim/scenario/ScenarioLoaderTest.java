@@ -108,6 +108,19 @@ class ScenarioLoaderTest {
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {gamma: 3us}}]", "service", "'gamma'", "allowed", "lognormal");
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {bimodal: [{p: 0.3, value: 1us}, {p: 0.3, value: 1us}, {p: 0.4, value: 1us}]}}]",
                 "bimodal needs exactly 2");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: 0}]", "tasks[0] (a).workers", "0", "1..100000");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: many}]", "tasks[0] (a).workers", "many", "integer");
+        refused("duration: 20ms\ntasks: [{name: a, type: hog, workers: 2}]", "tasks[0] (a).workers", "not a known field");
+    }
+
+    @Test
+    void aPoissonStreamWithWorkersIsServedByThatManyTasks() {
+        Scenario s = parse("duration: 20ms\ncpus: 2\ntasks: [{name: web, type: poisson, rate: 100k/s, service: 5us, workers: 3}]");
+        SimResult.Row r = s.run(null).row("web");
+        assertEquals(3, r.tasks());
+        assertTrue(r.completed() > 1_500, "completed " + r.completed());
+        SimResult.Row each = parse("duration: 20ms\ncpus: 2\ntasks: [{name: web, type: poisson, rate: 100k/s, service: 5us}]").run(null).row("web");
+        assertEquals(each.completed(), each.tasks(), "without workers, a task per request");
     }
 
     @Test
