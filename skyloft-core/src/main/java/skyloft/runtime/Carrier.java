@@ -37,7 +37,7 @@ final class Carrier extends Thread {
     RtTask current;
     /** True between a pick that found nothing and this carrier's next pass: under the lock. */
     boolean idle;
-    /** POLL mode: when a task was first queued for this CPU while its carrier was idle, or 0;
+    /** When a task was first queued for this CPU while its carrier was idle, or 0 (with a timer);
      *  set by the enqueuer and cleared by this carrier's next pick, both under the lock, and read
      *  there by peers' ticks: a carrier that was asked to wake and has not picked for long is
      *  stalled too (SkyloftRuntime.rescueLocked). */

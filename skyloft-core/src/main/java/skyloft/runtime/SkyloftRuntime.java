@@ -73,9 +73,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     final Inbox inbox = new Inbox();
     final long idleSpinNs;
     final long maxParkNs;
-    /** POLL mode: a busy carrier that showed no progress for this long, or an idle one that has not
-     *  picked for this long since work was queued for it, has what the policy queued for its CPU
-     *  moved to a ticking peer ({@link SchedPolicy#rescue}); 0: never. */
+    /** A busy carrier that showed no progress for this long (POLL mode: no pick or clock read;
+     *  SLEEP and SPIN: a preemption request not taken), or an idle one that has not picked for
+     *  this long since work was queued for it, has what the policy queued for its CPU moved to a
+     *  busy peer that is not stalled ({@link SchedPolicy#rescue}); 0: never (no timer). */
     final long rescueAfterNs;
     /** Tests only: called by a carrier each time it leaves its idle wait, before it looks for work
      *  (a test holds it there to stand in for the OS not running it); null normally. */
@@ -152,7 +153,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.tickNs = b.tickNs > 0 ? b.tickNs : b.timer == TimerMode.POLL ? 5_000 : 50_000;
         this.clockGapNs = Math.clamp(tickNs / 4, 250, 5_000);
         this.pollClock = b.timer == TimerMode.POLL;
-        this.rescueAfterNs = !pollClock ? 0 : b.rescueAfterNs >= 0 ? b.rescueAfterNs : Math.max(DEFAULT_RESCUE_AFTER_NS, 20 * tickNs);
+        this.rescueAfterNs = b.timer == TimerMode.OFF ? 0 : b.rescueAfterNs >= 0 ? b.rescueAfterNs
+                : Math.max(DEFAULT_RESCUE_AFTER_NS, (pollClock ? 20 : 2) * tickNs);
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
@@ -762,6 +764,25 @@ public final class SkyloftRuntime implements AutoCloseable {
                     if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
                 }
             }
+            if (rescueAfterNs > 0 && queuedCount > 0) {
+                for (Carrier o : carriers) {
+                    if (!stalledLocked(o, now)) continue;
+                    // A busy CPU that is not stalled takes the queue, else an idle one. Without
+                    // clock reads a busy CPU is only known stalled once it leaves a preemption
+                    // request untaken, so a queue rescued onto a stuck one must be able to go to
+                    // an idle one, parked or not (it is woken). From an idle CPU that does not
+                    // wake, though, only to one known to run: a parked one is no better.
+                    Carrier to = null;
+                    for (Carrier x : carriers) {
+                        if (x == o || stalledLocked(x, now)) continue;
+                        if (x.current != null) { to = x; break; }
+                        if (to == null && (o.current != null || !x.parked)) to = x;
+                    }
+                    if (to == null) continue;
+                    rescueLocked(o, to, now);
+                    if (to.current == null && to.parked) unparkMask |= 1L << (to.cpu & 63);
+                }
+            }
             if (!timerNeededLocked()) ticker.dormant = true; // a carrier's next pick or a kick wakes it
         } finally {
             unlockAndWake();
@@ -818,7 +839,9 @@ public final class SkyloftRuntime implements AutoCloseable {
             drainInboxLocked(c, now);
             processKicksLocked(now);
             c.nextTickNs = now + tickNs;
-            if (rescueAfterNs > 0 && queuedCount > 0) rescueLocked(c, now);
+            if (rescueAfterNs > 0 && queuedCount > 0) {
+                for (Carrier o : carriers) if (o != c && stalledLocked(o, now)) rescueLocked(o, c, now);
+            }
             if (c.current == t) {
                 c.ticks++;
                 long ran = now - t.runStartNs();
@@ -845,23 +868,28 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /**
-     * POLL mode, under the lock, on busy carrier {@code c}'s own tick: a peer is stalled if it is
-     * busy and has shown no progress (no pick, no clock read while armed) for {@link
-     * #rescueAfterNs} (its task reached no preemption point, or the OS took its carrier), or if it
-     * is idle and has not picked for that long since a task was queued for it (the OS has not run
-     * it since it was woken). What the policy queued for its CPU would wait the stall out; the
-     * policy may move it to {@code c}'s CPU, which is ticking.
+     * Under the lock: CPU {@code o} is stalled if it is busy and has shown no progress for {@link
+     * #rescueAfterNs} (its task reached no preemption point, or the OS took its carrier): in POLL
+     * mode no pick and no clock read while armed ({@code progressNs}), in SLEEP and SPIN mode a
+     * preemption request it has not taken; or if it is idle and has not picked for that long
+     * since a task was queued for it (the OS has not run it since it was woken). What the policy
+     * queued for a stalled CPU would wait the stall out.
      */
-    private void rescueLocked(Carrier c, long now) {
-        for (Carrier o : carriers) {
-            if (o == c) continue;
-            long since = o.current != null ? o.progressNs() : o.idle ? o.queuedWhileIdleNs : 0;
-            if (since == 0 || now - since < rescueAfterNs) continue;
-            int moved = policy.rescue(o.cpu, c.cpu, now);
-            if (moved > 0) {
-                rescued += moved;
-                workSeq = workSeq + 1;
-            }
+    private boolean stalledLocked(Carrier o, long now) {
+        long since;
+        if (o.current == null) since = o.idle ? o.queuedWhileIdleNs : 0;
+        else if (pollClock) since = o.progressNs();
+        else since = o.preemptPending() ? o.preemptRequestNs : 0;
+        return since != 0 && now - since >= rescueAfterNs;
+    }
+
+    /** Under the lock: the policy may move what it queued for the stalled CPU {@code from} to
+     *  {@code to}, a busy CPU that is not stalled (the ticking carrier itself in POLL mode). */
+    private void rescueLocked(Carrier from, Carrier to, long now) {
+        int moved = policy.rescue(from.cpu, to.cpu, now);
+        if (moved > 0) {
+            rescued += moved;
+            workSeq = workSeq + 1;
         }
     }
 

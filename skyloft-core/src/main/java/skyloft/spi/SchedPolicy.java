@@ -198,12 +198,13 @@ public abstract class SchedPolicy {
      * CPU {@code stalledCpu} (never {@code toCpu}) has shown no progress for a while: busy,
      * its running task reached no preemption point, or the OS gave its carrier no time; idle,
      * its carrier was woken for work queued here and the OS has not run it. Tasks queued for it
-     * would wait out the stall; move them to {@code toCpu}, which is busy and making progress
-     * (they run there after its current task, as the policy's tick decides). Returns the
+     * would wait out the stall; move them to {@code toCpu}, which is making progress (when busy,
+     * they run there after its current task, as the policy's tick decides). Returns the
      * number moved; the host counts them. Per-CPU-queue policies move the whole queue (the
      * stalled CPU steals back once it is idle); the default moves nothing, right for a policy
-     * with one shared queue, where nothing is stranded. The runtime calls it from a busy carrier's tick
-     * (POLL timer only); the simulator never stalls.
+     * with one shared queue, where nothing is stranded. The runtime calls it from a busy carrier's
+     * own tick (POLL timer) or from the timer thread (SLEEP, SPIN), where {@code toCpu} may also
+     * be idle; the simulator never stalls.
      */
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
         return 0;

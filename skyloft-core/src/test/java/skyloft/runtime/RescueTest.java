@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedAttr;
 import skyloft.spi.SchedPolicy;
@@ -19,14 +21,16 @@ import skyloft.spi.Task;
 
 /**
  * A task that never reaches a preemption point holds its CPU; what is queued for that CPU must
- * not wait for it while another CPU ticks. The POLL timer notices the stalled CPU from a peer's
- * tick and asks the policy to rescue the queue.
+ * not wait for it while another CPU ticks. The runtime notices the stalled CPU (POLL timer: from
+ * a peer's own tick, by the missing clock reads; SLEEP and SPIN: from the timer, by a preemption
+ * request not taken) and asks the policy to rescue the queue.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RescueTest {
 
     /** A FIFO per CPU, no stealing; "polite" goes to CPU 1, everything else to CPU 0; slices end
-     *  when the CPU's queue has waiters; rescue moves a whole queue. */
+     *  when the CPU's queue has waiters; rescue moves the queued "short*" tasks (the spinners stay
+     *  where the test put them, should a CPU be slow to wake at their start). */
     static final class Pinned extends SchedPolicy {
         @SuppressWarnings("unchecked")
         final ArrayDeque<Task>[] queues = new ArrayDeque[] {new ArrayDeque<Task>(), new ArrayDeque<Task>()};
@@ -43,8 +47,14 @@ class RescueTest {
         @Override public boolean tick(int cpu, Task task, long ranNs, long nowNs) { return !queues[cpu].isEmpty(); }
 
         @Override public int rescue(int stalledCpu, int toCpu, long nowNs) {
-            int n = queues[stalledCpu].size();
-            while (!queues[stalledCpu].isEmpty()) queues[toCpu].addLast(queues[stalledCpu].pollFirst());
+            int n = 0;
+            for (var it = queues[stalledCpu].iterator(); it.hasNext(); ) {
+                Task t = it.next();
+                if (!t.name().startsWith("short")) continue;
+                it.remove();
+                queues[toCpu].addLast(t);
+                n++;
+            }
             return n;
         }
     }
@@ -79,9 +89,10 @@ class RescueTest {
         }
     }
 
-    @Test
-    void tasksQueuedBehindAStalledCpuRunOnTheTickingOne() throws Exception {
-        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(new Pinned()).timer(TimerMode.POLL).build()) {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP", "SPIN"})
+    void tasksQueuedBehindAStalledCpuRunOnTheTickingOne(TimerMode mode) throws Exception {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(new Pinned()).timer(mode).build()) {
             assertEquals(4, shortTasksDone(rt, 10_000));
             assertTrue(rt.stats().counters().get("rescued") >= 4, "the runtime counted the rescue");
         }
@@ -107,15 +118,17 @@ class RescueTest {
      * The idle CPU 1 is asked to take a short task started from outside the runtime, but its
      * carrier does not run (the test holds it where it leaves its idle wait, as the OS would by
      * running something else on that CPU). CPU 0 is busy with a task that polls. The wakeups must
-     * still reach the policy (CPU 0 drains them at its next clock read, not only the carrier that
-     * was unparked), and what was queued for CPU 1 must be rescued to CPU 0. The timer's own
-     * periodic look at the inbox is pushed out of the test's reach.
+     * still reach the policy, not only through the carrier that was unparked (POLL: CPU 0 drains
+     * them at its next clock read, and the kick timer's periodic look at the inbox is pushed out
+     * of the test's reach; SLEEP: the ticking timer drains them), and what was queued for CPU 1
+     * must be rescued to CPU 0.
      */
-    @Test
-    void workQueuedForAnIdleCpuThatDoesNotWakeRunsOnTheBusyOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TimerMode.class, names = {"POLL", "SLEEP"})
+    void workQueuedForAnIdleCpuThatDoesNotWakeRunsOnTheBusyOne(TimerMode mode) throws Exception {
         AtomicBoolean hold = new AtomicBoolean();
         CountDownLatch held = new CountDownLatch(1), letGo = new CountDownLatch(1);
-        SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(new ShortsToOne()).timer(TimerMode.POLL)
+        SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(new ShortsToOne()).timer(mode)
                 .idleSpinNs(0).maxParkNs(60_000_000_000L)
                 .idleExitHook(cpu -> {
                     if (cpu != 1 || !hold.get()) return;
