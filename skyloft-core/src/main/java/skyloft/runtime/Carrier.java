@@ -196,61 +196,51 @@ final class Carrier extends Thread {
     @Override
     public void run() {
         rt.carrierStarted(this);
-        idleSinceNs = System.nanoTime();
-        while (pass()) { } // each pass is a call: see pass()
-    }
-
-    // The loop's state between passes; this carrier's own.
-    private RtTask prev;
-    private StopReason why;
-    private long idleSinceNs;
-
-    /**
-     * One pass of the scheduling loop: account the task that stopped, drain wakeups and pick
-     * under the lock, then run the pick, or idle. Returns false when the carrier must exit. A
-     * method of its own so that the JIT compiles it by invocation count, early and small, instead
-     * of replacing a long-running loop on the stack late in a run (a compile that takes a CPU of a
-     * 2-core machine from the carriers for milliseconds).
-     */
-    private boolean pass() {
-        RtTask next;
-        long seenSeq;
-        rt.lock.lock();
-        try {
-            long now = System.nanoTime();
-            if (prev != null) {
-                rt.finishLocked(this, prev, why, now);
-                prev = null;
-                idleSinceNs = now;
+        RtTask prev = null;
+        StopReason why = null;
+        long idleSinceNs = System.nanoTime();
+        // One loop with its state in locals: a loop that calls a method per pass (which the JIT
+        // would compile early, by invocation count, instead of replacing this loop on the stack
+        // later) was measured 10 to 20 ns slower per switch.
+        while (true) {
+            RtTask next;
+            long seenSeq;
+            rt.lock.lock();
+            try {
+                long now = System.nanoTime();
+                if (prev != null) {
+                    rt.finishLocked(this, prev, why, now);
+                    prev = null;
+                    idleSinceNs = now;
+                }
+                rt.drainInboxLocked(this, now);
+                next = rt.halted ? null : rt.pickLocked(this, now);
+                if (next != null) idleNs += now - idleSinceNs;
+                seenSeq = rt.workSeq;
+            } finally {
+                rt.unlockAndWake(); // issues the unparks (timer, peers) that finish/pick decided
             }
-            rt.drainInboxLocked(this, now);
-            next = rt.halted ? null : rt.pickLocked(this, now);
-            if (next != null) idleNs += now - idleSinceNs;
-            seenSeq = rt.workSeq;
-        } finally {
-            rt.unlockAndWake(); // issues the unparks (timer, peers) that finish/pick decided
+            if (next == null) {
+                if (rt.carriersExit) break;
+                idle(seenSeq);
+                if (rt.idleExitHook != null) rt.idleExitHook.accept(cpu);
+                continue;
+            }
+            selfSubmitted = false;
+            try {
+                next.runContinuation.run();
+            } catch (Throwable e) {
+                rt.carrierError(next, e);
+            }
+            if (!selfSubmitted && (next.exited || next.adopted) && next.thread.getState() == State.TERMINATED) {
+                why = StopReason.EXIT;
+            } else if (selfSubmitted) {
+                why = next.preempting ? StopReason.PREEMPT : StopReason.YIELD;
+            } else {
+                why = StopReason.BLOCK;
+            }
+            prev = next;
         }
-        if (next == null) {
-            if (rt.carriersExit) return false;
-            idle(seenSeq);
-            if (rt.idleExitHook != null) rt.idleExitHook.accept(cpu);
-            return true;
-        }
-        selfSubmitted = false;
-        try {
-            next.runContinuation.run();
-        } catch (Throwable e) {
-            rt.carrierError(next, e);
-        }
-        if (!selfSubmitted && (next.exited || next.adopted) && next.thread.getState() == State.TERMINATED) {
-            why = StopReason.EXIT;
-        } else if (selfSubmitted) {
-            why = next.preempting ? StopReason.PREEMPT : StopReason.YIELD;
-        } else {
-            why = StopReason.BLOCK;
-        }
-        prev = next;
-        return true;
     }
 
     /** Spin, then park, until new work may exist (the work sequence moved or the inbox filled). */
