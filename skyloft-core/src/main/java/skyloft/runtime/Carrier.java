@@ -39,8 +39,8 @@ final class Carrier extends Thread {
     boolean idle;
     /** When a task was first queued for this CPU while its carrier was idle, or 0 (with a timer);
      *  set by the enqueuer and cleared by this carrier's next pick, both under the lock, and read
-     *  there by peers' ticks: a carrier that was asked to wake and has not picked for long is
-     *  stalled too (SkyloftRuntime.rescueLocked). */
+     *  there by peers' ticks or the timer: a carrier that was asked to wake and has not picked for
+     *  long is stalled too (SkyloftRuntime.stalledLocked). */
     long queuedWhileIdleNs;
     /** Set by RtTask.execute when the running task resubmits itself on this carrier; read and
      *  reset by this carrier only. */

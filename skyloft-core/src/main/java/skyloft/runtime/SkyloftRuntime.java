@@ -1132,9 +1132,9 @@ public final class SkyloftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** POLL mode: how long a CPU may show no progress (busy) or leave work queued for it
-         *  unpicked (idle) before that work is rescued (tests only); 0 never. Default: 100us, or
-         *  20 ticks if longer. */
+        /** How long a CPU may show no progress (busy) or leave work queued for it unpicked (idle)
+         *  before that work is rescued (tests only); 0 never. Default: 100us, or if longer 20
+         *  ticks (POLL) or 2 ticks (SLEEP, SPIN); no rescue without a timer. */
         Builder rescueAfterNs(long ns) {
             if (ns < 0 || ns > 1_000_000_000L) throw new IllegalArgumentException("rescue after " + ns + "ns is out of range; allowed 0 to 1s");
             this.rescueAfterNs = ns;
