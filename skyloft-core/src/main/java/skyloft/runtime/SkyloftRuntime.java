@@ -666,9 +666,9 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     RtTask pickLocked(Carrier c, long now) {
-        c.queuedWhileIdleNs = 0;
         if (c.idle) {
             c.idle = false;
+            c.queuedWhileIdleNs = 0; // only ever set while idle: no store on the busy path
             idleCarriers--;
         }
         if (!kicks.isEmpty()) processKicksLocked(now);
