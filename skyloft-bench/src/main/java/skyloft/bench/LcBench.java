@@ -33,7 +33,9 @@ import skyloft.util.Durations;
  * <p>Each load is measured in {@code windows} windows (default 3) of {@code duration}; the
  * percentile rows are the medians of the windows' own percentiles, so a single stall of the
  * machine (this project's VM loses a CPU for over a millisecond about twice a second) does
- * not decide a point, and {@code p99_pooled_us} beside them pools every request. Before its
+ * not decide a point, and {@code p99_pooled_us} beside them pools every request; the params
+ * of {@code p99_us} say what each window met (compile time, the dispatcher's CPU time and
+ * longest lateness, and how long the worker pool was full). Before its
  * loads, each system is warmed up at 30% load until the JIT has gone quiet: a compiler thread
  * bursting inside a window takes half a CPU for tens of milliseconds.
  *
@@ -177,14 +179,49 @@ public final class LcBench {
 
     /** One window's percentiles (us, and slowdown factors); the JIT's compile time during it
      *  (ms, -1 if the JVM does not say): on 2 cores a compile takes a CPU from the system under
-     *  test for milliseconds; and the dispatcher's own CPU time (ms, -1 if unknown), which the
-     *  system under test does not get either. */
+     *  test for milliseconds; the dispatcher's own CPU time (ms, -1 if unknown), which the
+     *  system under test does not get either; the dispatcher's longest lateness (us: a stall
+     *  of the JVM or the machine holds back every release behind it); and how long every
+     *  worker of the pool held a request (ms, see {@link #poolFullNs}). */
     record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999,
-                  long jitMs, long dispatcherCpuMs) {
-        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs, long dispatcherCpuMs) {
+                  long jitMs, long dispatcherCpuMs, double dispatchLagMaxUs, double poolFullMs) {
+        static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs, long dispatcherCpuMs,
+                         Histogram dispatchLagNs, double poolFullMs) {
             return new Window(thousandths(lat, 50), thousandths(lat, 99), thousandths(lat, 99.9), thousandths(shortLat, 99),
-                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs, dispatcherCpuMs);
+                    thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs, dispatcherCpuMs,
+                    dispatchLagNs.getTotalCount() == 0 ? Double.NaN : dispatchLagNs.getMaxValue() / 1e3, poolFullMs);
         }
+    }
+
+    /**
+     * How long all {@code workers} workers were serving a request at once: request {@code i} is
+     * in service from {@code startedNs[i]} to {@code endedNs[i]} (to {@code untilNs} if it had
+     * not ended; not at all if it never started, {@code startedNs[i] == 0}). While the pool is
+     * full a released request waits for a worker to finish, whatever the scheduler does: with
+     * a bimodal mix it is long requests, shared among each other, that fill it.
+     */
+    static long poolFullNs(long[] startedNs, long[] endedNs, int workers, long untilNs) {
+        int m = 0;
+        long[] ev = new long[2 * startedNs.length]; // time << 1 | (1 for a start, 0 for an end): at a tie the end comes first
+        for (int i = 0; i < startedNs.length; i++) {
+            if (startedNs[i] == 0) continue;
+            long end = endedNs[i] != 0 ? endedNs[i] : untilNs;
+            if (end <= startedNs[i]) continue;
+            ev[m++] = startedNs[i] << 1 | 1;
+            ev[m++] = end << 1;
+        }
+        java.util.Arrays.sort(ev, 0, m);
+        long full = 0, since = 0;
+        int busy = 0;
+        for (int k = 0; k < m; k++) {
+            long t = ev[k] >> 1;
+            if ((ev[k] & 1) == 1) {
+                if (++busy == workers) since = t;
+            } else if (busy-- == workers) {
+                full += t - since;
+            }
+        }
+        return full;
     }
 
     /** A percentile of {@code h} divided by 1000 (ns to us, or milli-factors to factors); NaN if empty. */
@@ -252,6 +289,8 @@ public final class LcBench {
             if (p.windows().size() > 1) p99p.put("windows_us", p.windows().stream().map(w -> round1(w.p99Us())).toList());
             p99p.put("jit_ms", p.windows().stream().map(Window::jitMs).toList());
             p99p.put("dispatcher_cpu_ms", p.windows().stream().map(Window::dispatcherCpuMs).toList());
+            p99p.put("dispatch_lag_max_us", p.windows().stream().map(w -> round1(w.dispatchLagMaxUs())).toList());
+            p99p.put("pool_full_ms", p.windows().stream().map(w -> round1(w.poolFullMs())).toList());
             r.add(new BenchResult.Row(s, "achieved_rps", p.achievedRps(), "1/s", pp));
             r.add(new BenchResult.Row(s, "p50_us", p.median(Window::p50Us), "us", pp));
             r.add(new BenchResult.Row(s, "p99_us", p99, "us", p99p));
@@ -413,6 +452,7 @@ public final class LcBench {
         long unfinished = n - done.get();
         long jit1 = Harness.jitMs();
         st.stop = true;
+        long stoppedNs = System.nanoTime();
         if (unfinished > 0) { // charge what is still waiting with its time so far (a lower bound)
             long now = System.nanoTime();
             for (int j = 0; j < n; j++) {
@@ -429,7 +469,9 @@ public final class LcBench {
         long span = Math.max(st.lastDoneNs, end) - start;
         double achieved = done.get() > 0 ? (n - unfinished) / (span / 1e9) : 0;
         Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail, List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000)));
+        double poolFullMs = poolFullNs(startedNs, endedNs, o.workers(), stoppedNs) / 1e6;
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail,
+                List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs)));
     }
 
     /**

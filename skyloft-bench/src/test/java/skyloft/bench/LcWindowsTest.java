@@ -19,7 +19,7 @@ class LcWindowsTest {
         for (int i = 0; i < 1000; i++) slow.recordValue(2000);
         lag.recordValue(1000);
         return new LcBench.Point("skyloft:rr", load, 1000, 1000, 1000, 0, lat, lat, slow, lag, tail,
-                List.of(LcBench.Window.of(lat, lat, slow, 0, 0)));
+                List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0)));
     }
 
     private static LcBench.Options options(int windows) {
@@ -75,5 +75,45 @@ class LcWindowsTest {
     void windowCountIsChecked() {
         var e = assertThrows(IllegalArgumentException.class, () -> options(100));
         assertTrue(e.getMessage().contains("--windows 100"), e.getMessage());
+    }
+
+    @Test
+    void thePoolIsFullOnlyWhileEveryWorkerHoldsARequest() {
+        // two workers; request 0 runs 10..50, request 1 runs 20..30 and request 2 runs 40..70:
+        // both workers are busy over 20..30 and 40..50
+        long[] started = {10, 20, 40, 0}, ended = {50, 30, 70, 0}; // request 3 never started
+        assertEquals(20, LcBench.poolFullNs(started, ended, 2, 1_000));
+        // one worker: full whenever anything is in service (10..70)
+        assertEquals(60, LcBench.poolFullNs(started, ended, 1, 1_000));
+        // three workers are never all busy
+        assertEquals(0, LcBench.poolFullNs(started, ended, 3, 1_000));
+    }
+
+    @Test
+    void aRequestStillRunningCountsUntilTheEndAndABackToBackHandoverIsNotAGap() {
+        // request 1 starts the instant request 0 ends (the same worker takes the next one); request 2 never ended
+        long[] started = {10, 110, 60}, ended = {110, 310, 0};
+        assertEquals(250, LcBench.poolFullNs(started, ended, 2, 410)); // 60..310: full across the handover at 110
+    }
+
+    @Test
+    void eachWindowsPoolFullTimeAndLongestDispatcherLatenessAreParamsOfTheP99Row() {
+        Histogram lat = new Histogram(3), slow = new Histogram(3), lag = new Histogram(3);
+        lat.recordValue(50_000);
+        slow.recordValue(2000);
+        lag.recordValue(1000);
+        var t = new LcBench.Tail(0, Double.NaN, Double.NaN, Double.NaN);
+        Histogram late = new Histogram(3);
+        late.recordValue(3_000);
+        late.recordValue(6_500_000); // one release 6.5 ms late
+        List<LcBench.Point> ws = List.of(
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0))),
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, late, 12.34))));
+        BenchResult r = new BenchResult("lc");
+        LcBench.addRows(r, options(2), List.of(LcBench.Point.merge(ws)));
+        assertEquals(List.of(0.0, 12.3), row(r, "p99_us").params().get("pool_full_ms"));
+        List<?> lateUs = (List<?>) row(r, "p99_us").params().get("dispatch_lag_max_us");
+        assertEquals(1.0, ((Number) lateUs.get(0)).doubleValue(), 0.01);
+        assertEquals(6500, ((Number) lateUs.get(1)).doubleValue(), 10);
     }
 }

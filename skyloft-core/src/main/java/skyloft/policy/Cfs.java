@@ -207,6 +207,24 @@ public final class Cfs extends SchedPolicy {
         return expired;
     }
 
+    /** Its tick says yes at the first of: its slice used up, or min_granularity run and its
+     *  vruntime more than a virtual slice past the leftmost's. Both move only with its own
+     *  running while the queue stays as it is (an enqueue, a move or a weight change voids the
+     *  hint). With nothing queued only an enqueue or a move can make it say yes. */
+    @Override
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        Rq rq = rqs[cpu];
+        Entity e = e(task);
+        TaskHeap.Node left = rq.heap.peek();
+        if (left == null) return Long.MAX_VALUE;
+        long slice = sliceNs(rq, e);
+        long bySlice = nowNs + Math.max(0, slice - ranNs);
+        long dv = left.key + toVirtual(slice, e.weight) - e.key; // it says yes once e.key - left.key > this
+        long lead = dv < 0 ? 0 : dv * e.weight / NiceWeights.NICE_0_WEIGHT; // rounded down: never late
+        long byLead = nowNs + Math.max(Math.max(0, minGranularityNs - ranNs), lead);
+        return Math.min(bySlice, byLead);
+    }
+
     @Override
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         Rq rq = rqs[cpu];

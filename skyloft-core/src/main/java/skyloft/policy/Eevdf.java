@@ -225,6 +225,16 @@ public final class Eevdf extends SchedPolicy {
         return rq.queued() > 0;
     }
 
+    /** Its tick says yes only once its vruntime reaches its deadline, which takes (deadline -
+     *  vruntime) x weight / 1024 of its own running (tick has just brought vruntime up to date);
+     *  nothing else counts, since wakeup preemption is decided at enqueue. */
+    @Override
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        Entity c = e(task);
+        long dv = c.deadline - c.vruntime;
+        return dv <= 0 ? nowNs : nowNs + Math.max(1, dv * c.weight / NiceWeights.NICE_0_WEIGHT); // rounded down: never late
+    }
+
     @Override
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         Rq rq = rqs[cpu];

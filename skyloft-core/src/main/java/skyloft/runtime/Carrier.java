@@ -69,8 +69,8 @@ final class Carrier extends Thread {
     /** When the clock was last read (a pick or a poll). */
     long lastClockNs;
     /** When the next policy tick of this CPU is due: set by this carrier (pick, its own tick, from
-     *  the policy's tickHintNs) and zeroed by lock holders at every enqueue or attribute change,
-     *  which void the hint; read at this carrier's clock reads. */
+     *  the policy's tickHintNs) and zeroed by lock holders at every enqueue for this CPU, move
+     *  between CPUs or attribute change, which void the hint; read at this carrier's clock reads. */
     volatile long nextTickNs;
     /** Clock reads made by polls; read racily by stats. */
     long clockReads;

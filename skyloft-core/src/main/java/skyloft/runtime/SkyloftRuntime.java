@@ -95,6 +95,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** The policy's timer hints, read once at start. */
     private final boolean usesTick, tickNeedsWaiters;
     private final long balanceIntervalNs;
+    /** POLL mode: the longest a carrier follows a tick hint before it ticks anyway, so that the
+     *  periodic balance and the rescue of a stalled peer, which run in ticks, still come round:
+     *  half the rescue delay, at most the balance interval (Long.MAX_VALUE if neither applies). */
+    private final long hintCapNs;
     /** Scheduling events go here, always under the lock (so a plain TraceBuffer is safe). */
     private final TraceRecorder trace;
 
@@ -166,6 +170,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.usesTick = policy.usesTick();
         this.tickNeedsWaiters = policy.tickNeedsWaiters();
         this.balanceIntervalNs = policy.balanceIntervalNs();
+        long cap = rescueAfterNs > 0 ? rescueAfterNs / 2 : Long.MAX_VALUE;
+        this.hintCapNs = balanceIntervalNs > 0 ? Math.min(cap, balanceIntervalNs) : cap;
         this.startNs = System.nanoTime();
         for (Carrier c : carriers) c.start();
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
@@ -648,7 +654,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
         policy.enqueue(t, cpu, reason, now);
-        if (pollClock) retickBusyCarriersLocked(now); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
+        if (pollClock) retickBusyCarriersLocked(cpu, now); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         Carrier target = carriers[cpu];
@@ -673,7 +679,10 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         if (!kicks.isEmpty()) processKicksLocked(now);
         Task t = policy.pickNext(c.cpu, now);
-        if (t == null && policy.balance(c.cpu, true, now) > 0) t = policy.pickNext(c.cpu, now);
+        if (t == null && policy.balance(c.cpu, true, now) > 0) {
+            if (pollClock) retickBusyCarriersLocked(now); // the queues it took from changed
+            t = policy.pickNext(c.cpu, now);
+        }
         if (t == null) {
             if (pollClock) c.armClock(false, now);
             c.idle = true;
@@ -761,7 +770,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
                 nextBalanceNs = now + balanceIntervalNs;
                 for (Carrier c : carriers) {
-                    if (c.current != null && policy.balance(c.cpu, false, now) > 0) workSeq = workSeq + 1;
+                    if (c.current != null && policy.balance(c.cpu, false, now) > 0) movedLocked(now);
                 }
             }
             if (rescueAfterNs > 0 && queuedCount > 0) {
@@ -806,14 +815,21 @@ public final class SkyloftRuntime implements AutoCloseable {
         return false;
     }
 
-    /** POLL mode, under the lock, after an enqueue or attribute change: the policy's tick hints
-     *  no longer hold, so every busy carrier ticks at its next clock read, armed if ticks are
-     *  needed now (one pass over the carriers). */
+    /** POLL mode, under the lock, after a move between queues or an attribute change: the
+     *  policy's tick hints no longer hold, so every busy carrier ticks at its next clock read,
+     *  armed if ticks are needed now (one pass over the carriers). */
     private void retickBusyCarriersLocked(long now) {
+        retickBusyCarriersLocked(-1, now);
+    }
+
+    /** As {@link #retickBusyCarriersLocked(long)}, after an enqueue for {@code cpu}: only that
+     *  CPU's hint is dropped (a hint holds until something is enqueued for its own CPU), or
+     *  every CPU's if {@code cpu} is -1; every busy carrier is armed if ticks are needed now. */
+    private void retickBusyCarriersLocked(int cpu, long now) {
         boolean arm = clockNeededLocked();
         for (Carrier c : carriers) {
             if (c.current == null) continue;
-            c.nextTickNs = 0;
+            if (cpu < 0 || c.cpu == cpu) c.nextTickNs = 0;
             if (arm) c.armClock(true, now);
         }
     }
@@ -849,15 +865,16 @@ public final class SkyloftRuntime implements AutoCloseable {
                     requestPreemptLocked(c, now, 0);
                 } else {
                     // The policy's hint: no tick can say yes before then unless something is
-                    // enqueued or attributes change (both zero nextTickNs). Tick exactly then.
+                    // enqueued or moved or attributes change (all zero nextTickNs). Tick exactly
+                    // then, or after hintCapNs if sooner (balancing and rescues run in ticks).
                     long hint = policy.tickHintNs(c.cpu, t, ran, now);
-                    if (hint > now) c.nextTickNs = hint;
+                    if (hint > now) c.nextTickNs = hint - now > hintCapNs ? now + hintCapNs : hint;
                 }
             }
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
                 nextBalanceNs = now + balanceIntervalNs;
                 for (Carrier o : carriers) {
-                    if (o.current != null && policy.balance(o.cpu, false, now) > 0) workSeq = workSeq + 1;
+                    if (o.current != null && policy.balance(o.cpu, false, now) > 0) movedLocked(now);
                 }
             }
             if (!clockNeededLocked()) c.armClock(false, now);
@@ -889,8 +906,16 @@ public final class SkyloftRuntime implements AutoCloseable {
         int moved = policy.rescue(from.cpu, to.cpu, now);
         if (moved > 0) {
             rescued += moved;
-            workSeq = workSeq + 1;
+            movedLocked(now);
         }
+    }
+
+    /** Under the lock, after the policy moved queued tasks between CPUs (balance, rescue): idle
+     *  carriers look again, and in POLL mode the busy ones drop their tick hints (a hint holds
+     *  only while the queues stay as they were) and are armed if ticks are needed. */
+    private void movedLocked(long now) {
+        workSeq = workSeq + 1;
+        if (pollClock) retickBusyCarriersLocked(now);
     }
 
     /** POLL mode: the kick timer's work, under the lock if free: drains wakeups, serves due kicks.

@@ -149,12 +149,14 @@ public abstract class SchedPolicy {
 
     /**
      * A hint asked right after {@link #tick} returned false for {@code task}: the earliest time
-     * at which {@code tick} could return true for it if no task is enqueued and no attributes
-     * change in between. A host may skip this CPU's ticks until then, and tick exactly then
-     * (so a slice ends on time instead of at the next tick period). Return {@code nowNs} for no
-     * hint (the default): the host ticks every period. Policies whose tick depends on anything
-     * else (other CPUs' picks and stops, global virtual time) must not hint. The contract suite
-     * checks that no tick before the hint returns true.
+     * at which {@code tick} could return true for it if no task is enqueued for {@code cpu},
+     * none is moved between CPUs by {@link #balance} or {@link #rescue}, and no attributes
+     * change in between (enqueues for other CPUs do not void it). A host may skip this CPU's
+     * ticks until then, and tick exactly then (so a slice ends on time instead of at the next
+     * tick period). Return {@code nowNs} for no hint (the default): the host ticks every period.
+     * Policies whose tick depends on anything else before the hint (other CPUs' queues, picks
+     * and stops, global virtual time) must not hint. The contract suite checks that no tick
+     * before the hint returns true.
      */
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
         return nowNs;

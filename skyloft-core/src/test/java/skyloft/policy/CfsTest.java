@@ -115,4 +115,28 @@ class CfsTest {
         h.schedule(1);
         assertEquals(2, h.steals());
     }
+
+    @Test
+    void theTickHintIsTheTimeTheSliceOrTheLeadRunsOut() {
+        Cfs p = new Cfs();
+        StepHost h = new StepHost(p, 1, 1);
+        h.spawn("a", SchedAttr.DEFAULT.withNice(3), 0);
+        h.spawn("b", SchedAttr.DEFAULT, 0);
+        h.spawn("c", SchedAttr.DEFAULT.withNice(-2), 0);
+        assertTrue(EevdfTest.hintsAreExact(p, h, 30) >= 20);
+    }
+
+    @Test
+    void aloneItHintsNeverAndAnEnqueueVoidsThat() {
+        Cfs p = new Cfs();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a");
+        h.schedule(0);
+        h.advance(10 * US);
+        assertFalse(h.tick(0));
+        assertEquals(Long.MAX_VALUE, p.tickHintNs(0, a, h.now() - a.runStartNs(), h.now()));
+        h.spawn("b");
+        h.advance(100 * US);
+        assertTrue(h.tick(0), "a slice ends once someone waits");
+    }
 }

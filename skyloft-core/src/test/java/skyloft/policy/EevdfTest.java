@@ -1,6 +1,7 @@
 package skyloft.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -116,5 +117,41 @@ class EevdfTest {
         h.wake(a);
         long lagAfter = p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a);
         assertEquals(lagBefore, lagAfter, 1, "lag before sleep " + lagBefore + " after " + lagAfter);
+    }
+
+    @Test
+    void theTickHintIsTheTimeTheDeadlineIsReached() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 1, 1);
+        h.spawn("a", SchedAttr.DEFAULT.withNice(3), 0);
+        h.spawn("b", SchedAttr.DEFAULT, 0);
+        h.spawn("c", SchedAttr.DEFAULT.withNice(-2), 0);
+        assertEquals(30, hintsAreExact(p, h, 30));
+    }
+
+    /**
+     * Runs CPU 0 of {@code h} from a tick that said no: the policy's hint must name the time its
+     * tick says yes, to within 8 ns (each update of a vruntime rounds down, so the tick may come
+     * a few ns after the hint, never before). Returns the number of hints checked.
+     */
+    static int hintsAreExact(skyloft.spi.SchedPolicy p, StepHost h, int rounds) {
+        int checked = 0;
+        for (int r = 0; r < rounds; r++) {
+            StepTask t = h.schedule(0);
+            if (h.tick(0)) { h.stop(0, StopReason.PREEMPT); continue; }
+            long hint = p.tickHintNs(0, t, h.now() - t.runStartNs(), h.now());
+            assertTrue(hint > h.now() && hint < h.now() + 1_000 * US, "hint " + hint + " at " + h.now());
+            h.advance(hint - h.now() - 1);
+            assertFalse(h.tick(0), "the tick said yes 1 ns before the hint"); // StepHost checks this too
+            boolean yes = false;
+            for (int k = 0; k < 4 && !yes; k++) {
+                h.advance(2);
+                yes = h.tick(0);
+            }
+            assertTrue(yes, "the tick still said no 8 ns after the hint " + hint);
+            h.stop(0, StopReason.PREEMPT);
+            checked++;
+        }
+        return checked;
     }
 }

@@ -100,7 +100,7 @@ public class StepHost implements SchedContext {
         enqueueOn(t, cpu, why);
     }
 
-    /** Per CPU: the task and time of the last tick hint; cleared by any enqueue or attribute change. */
+    /** Per CPU: the task and time of the last tick hint; cleared by an enqueue for that CPU, and for every CPU by a move or an attribute change. */
     private final StepTask[] hintTask;
     private final long[] hintNs;
 
@@ -109,7 +109,7 @@ public class StepHost implements SchedContext {
     }
 
     private void enqueueOn(StepTask t, int cpu, EnqueueReason why) {
-        forgetHints();
+        hintTask[cpu] = null; // an enqueue voids its own CPU's hint only (SchedPolicy.tickHintNs)
         if (t.state == State.QUEUED || t.state == State.RUNNING || t.state == State.EXITED) {
             throw new AssertionError("host bug: enqueue of " + t + " in state " + t.state);
         }
@@ -126,7 +126,9 @@ public class StepHost implements SchedContext {
         if (current[cpu] != null) return current[cpu];
         Task t = policy.pickNext(cpu, nowNs);
         if (t == null) {
-            steals += policy.balance(cpu, true, nowNs);
+            int moved = policy.balance(cpu, true, nowNs);
+            if (moved > 0) forgetHints();
+            steals += moved;
             t = policy.pickNext(cpu, nowNs);
         }
         if (t == null) return null;
@@ -199,6 +201,7 @@ public class StepHost implements SchedContext {
     public int rescue(int stalled, int to) {
         int moved = policy.rescue(stalled, to, nowNs);
         if (moved < 0) throw new AssertionError(policy.name() + ": rescue returned " + moved);
+        if (moved > 0) forgetHints();
         return moved;
     }
 
