@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark with its baselines (jdk-default, platform, continuation) in the same run.",
         subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchPreemptCommand.class,
                 BenchPickCommand.class, BenchSchbenchCommand.class, BenchLcCommand.class, BenchPipeCommand.class, BenchOpsCommand.class,
+                BenchCapacityCommand.class,
                 BenchAllCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -86,7 +86,8 @@ public final class RoundRobin extends SchedPolicy {
     @Override
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
         long slice = task.attr().sliceNs() > 0 ? task.attr().sliceNs() : sliceNs;
-        return ranNs < slice ? nowNs + (slice - ranNs) : nowNs; // the slice end; waiters come by enqueue
+        if (ranNs < slice) return nowNs + (slice - ranNs); // the slice end; waiters come by enqueue
+        return queues.size(cpu) == 0 ? Long.MAX_VALUE : nowNs; // alone past its slice: only an enqueue or a move for this CPU ends it
     }
 
     @Override

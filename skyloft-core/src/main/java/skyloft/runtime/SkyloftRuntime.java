@@ -711,6 +711,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (pollClock) {
             c.armClock(clockNeededLocked(), now); // a pick never makes ticks needed on other CPUs
             c.restartClock(r, now);
+            if (c.clockArmed) followHint(c, r, 0, now); // else it is not ticked at all
         }
         return r;
     }
@@ -864,11 +865,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 if (!c.preemptPending() && policy.tick(c.cpu, t, ran, now)) {
                     requestPreemptLocked(c, now, 0);
                 } else {
-                    // The policy's hint: no tick can say yes before then unless something is
-                    // enqueued or moved or attributes change (all zero nextTickNs). Tick exactly
-                    // then, or after hintCapNs if sooner (balancing and rescues run in ticks).
-                    long hint = policy.tickHintNs(c.cpu, t, ran, now);
-                    if (hint > now) c.nextTickNs = hint - now > hintCapNs ? now + hintCapNs : hint;
+                    followHint(c, t, ran, now);
                 }
             }
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
@@ -882,6 +879,15 @@ public final class SkyloftRuntime implements AutoCloseable {
             unlockAndWake();
         }
         return true;
+    }
+
+    /** POLL mode, under the lock, at a pick or after a tick that said no: the policy's hint says
+     *  no tick can say yes before then unless something is enqueued for this CPU or moved or
+     *  attributes change (all zero nextTickNs). Tick exactly then, or after hintCapNs if sooner
+     *  (balancing and rescues run in ticks); with no hint, a tick period on as set before. */
+    private void followHint(Carrier c, RtTask t, long ranNs, long now) {
+        long hint = policy.tickHintNs(c.cpu, t, ranNs, now);
+        if (hint > now) c.nextTickNs = hint - now > hintCapNs ? now + hintCapNs : hint;
     }
 
     /**

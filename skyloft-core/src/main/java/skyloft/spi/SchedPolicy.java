@@ -148,7 +148,8 @@ public abstract class SchedPolicy {
     }
 
     /**
-     * A hint asked right after {@link #tick} returned false for {@code task}: the earliest time
+     * A hint asked right after {@link #running} ({@code ranNs} 0) or after {@link #tick}
+     * returned false for {@code task}: the earliest time
      * at which {@code tick} could return true for it if no task is enqueued for {@code cpu},
      * none is moved between CPUs by {@link #balance} or {@link #rescue}, and no attributes
      * change in between (enqueues for other CPUs do not void it). A host may skip this CPU's

@@ -69,4 +69,19 @@ class FifoAndRrTest {
         h.advance(10_000);
         assertTrue(h.tick(0));
     }
+
+    @Test
+    void rrHintsItsSliceEndAndAloneHintsNeverUntilAnEnqueue() {
+        RoundRobin p = new RoundRobin(50_000);
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a");
+        assertEquals(a, h.schedule(0));
+        assertEquals(h.now() + 50_000, p.tickHintNs(0, a, 0, h.now()), "at the pick: the slice end");
+        h.advance(60_000);
+        assertFalse(h.tick(0), "alone: keeps running past its slice");
+        assertEquals(Long.MAX_VALUE, p.tickHintNs(0, a, 60_000, h.now()), "alone past its slice: no tick can say yes before an enqueue");
+        h.spawn("b");
+        h.advance(1_000);
+        assertTrue(h.tick(0), "a waiter ends the spent slice at the next tick");
+    }
 }

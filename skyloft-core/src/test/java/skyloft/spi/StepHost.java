@@ -145,6 +145,10 @@ public class StepHost implements SchedContext {
         pendingPreempt.remove(cpu);
         st.hostPicked(cpu, nowNs);
         policy.running(cpu, st, nowNs);
+        long hint = policy.tickHintNs(cpu, st, 0, nowNs); // a host may follow a hint from the pick on
+        if (hint < nowNs) throw new AssertionError(policy.name() + ": tickHintNs " + hint + " at the pick is before now " + nowNs);
+        hintTask[cpu] = st;
+        hintNs[cpu] = hint;
         return st;
     }
 

@@ -1,0 +1,127 @@
+package skyloft.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import skyloft.runtime.RuntimeStats;
+
+/**
+ * {@code bench capacity}: how much of the CPUs reaches the application when many CPU-bound
+ * threads share them. {@code hogsPerCore} threads per core each spin {@link Work} in pieces of
+ * 100 us (a preemption point about every microsecond) without end; the figure is the calibrated
+ * work finished per second of the measured window, in CPUs ({@code work_cpus}), and that over
+ * the cores ({@code work_share}, 1.0 = every cycle went to the work). What is missing went to
+ * scheduling: ticks, preemptions and switches, the scheduler lock passing between carriers, the
+ * kernel's switches for platform threads, and whatever else the machine ran.
+ *
+ * <p>Each Skyloft system also reports, per CPU and second of the window, its ticks and switches
+ * ({@code ticks_per_cpu_s}, {@code switches_per_cpu_s}) and the scheduler lock's contended
+ * acquisitions per second ({@code lock_contended_per_s}): the traffic the work paid for. jdk-default
+ * never preempts: its first threads keep the carriers and the rest wait, so its figure is the
+ * work rate with no scheduling at all. Each run starts a fresh system and warms it up for a
+ * quarter of the window (at most 500 ms) before measuring; the rows are medians over the runs,
+ * with min and max in the params.
+ */
+public final class CapacityBench {
+    private CapacityBench() {}
+
+    /** Preemptive policies with Skyloft's 30 us quantum where the policy has one, and fifo. */
+    public static final List<String> DEFAULT_POLICIES = List.of("fifo", "rr[slice=30us]", "cfs", "eevdf", "shinjuku[quantum=30us]");
+    public static final int DEFAULT_HOGS_PER_CORE = 10;
+    /** One piece of a hog's work: counted when it ends. */
+    static final long PIECE_NS = 100_000;
+
+    public record Options(List<String> systems, int cores, int hogsPerCore, long durationNs, int runs, Sut.RuntimeConfig runtime, boolean stats) {
+        public Options {
+            systems = Sut.checkSystems(systems);
+            Checks.cores(cores);
+            if (hogsPerCore < 1 || hogsPerCore > 1000) {
+                throw new IllegalArgumentException("--hogs " + hogsPerCore + " is out of range; allowed 1..1000 threads per core");
+            }
+            Checks.duration(durationNs, 100_000_000L);
+            if (runs < 1 || runs > 100) throw new IllegalArgumentException("--runs " + runs + " is out of range; allowed 1..100");
+        }
+    }
+
+    /** One run's window: calibrated work in CPUs, and the Skyloft counters over it (per CPU and s; -1 for other systems). */
+    record Window(double workCpus, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS) {}
+
+    public static BenchResult run(Options o) {
+        Work.itersPerUs();
+        int jdkPar = Baselines.configureJdkDefault(o.cores());
+        int hogs = o.hogsPerCore() * o.cores();
+        long warmupNs = Math.min(500_000_000L, o.durationNs() / 4);
+        BenchResult r = new BenchResult("capacity")
+                .param("cores", o.cores()).param("hogs", hogs).param("piece_us", PIECE_NS / 1e3)
+                .param("duration_s", o.durationNs() / 1e9).param("warmup_s", warmupNs / 1e9).param("runs", o.runs())
+                .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe())
+                .param("jdk_parallelism", jdkPar).param("platform", Sut.platformPlacement(o.cores()))
+                .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of work");
+        for (String sys : o.systems()) {
+            Harness.progress("capacity", sys + ", " + hogs + " threads on " + o.cores() + " cores, " + o.runs() + " x " + o.durationNs() / 1e9 + " s");
+            List<Window> ws = new ArrayList<>();
+            for (int run = 0; run < o.runs(); run++) ws.add(once(sys, o, hogs, warmupNs));
+            add(r, sys, o.cores(), ws);
+        }
+        return r;
+    }
+
+    private static Window once(String sys, Options o, int hogs, long warmupNs) {
+        try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
+            LongAdder pieces = new LongAdder();
+            var st = new Object() {
+                volatile boolean measuring;
+                volatile boolean stop;
+            };
+            List<Thread> ts = new ArrayList<>();
+            for (int i = 0; i < hogs; i++) {
+                ts.add(sut.start("hog-" + i, () -> {
+                    while (!st.stop) {
+                        Work.spinNs(PIECE_NS);
+                        if (st.measuring) pieces.increment();
+                    }
+                }));
+            }
+            Schbench.sleepNs(warmupNs);
+            RuntimeStats s0 = sut.stats();
+            st.measuring = true;
+            long t0 = System.nanoTime();
+            Schbench.sleepNs(o.durationNs());
+            st.measuring = false;
+            long windowNs = System.nanoTime() - t0;
+            RuntimeStats s1 = sut.stats();
+            st.stop = true;
+            for (Thread t : ts) YieldBench.join(t); // jdk-default: the waiting hogs run once the first ones see stop
+            sut.close();
+            if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
+            double secs = windowNs / 1e9;
+            double work = pieces.sum() * (double) PIECE_NS / windowNs;
+            if (s0 == null || s1 == null) return new Window(work, -1, -1, -1);
+            long ticks = 0, switches = 0;
+            for (int c = 0; c < s1.cpus().size(); c++) {
+                ticks += s1.cpus().get(c).ticks() - s0.cpus().get(c).ticks();
+                switches += s1.cpus().get(c).switches() - s0.cpus().get(c).switches();
+            }
+            long contended = s1.counters().getOrDefault("lock_contended", 0L) - s0.counters().getOrDefault("lock_contended", 0L);
+            int n = s1.cpus().size();
+            return new Window(work, ticks / secs / n, switches / secs / n, contended / secs);
+        }
+    }
+
+    static void add(BenchResult r, String sys, int cores, List<Window> ws) {
+        double[] work = ws.stream().mapToDouble(Window::workCpus).sorted().toArray();
+        double med = Harness.median(work);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("min", work[0]);
+        p.put("max", work[work.length - 1]);
+        p.put("runs", work.length);
+        r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", p));
+        r.add(new BenchResult.Row(sys, "work_share", med / cores, "x", p));
+        if (ws.get(0).ticksPerCpuS() < 0) return;
+        r.add(new BenchResult.Row(sys, "ticks_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::ticksPerCpuS).sorted().toArray()), "1/s", Map.of()));
+        r.add(new BenchResult.Row(sys, "switches_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::switchesPerCpuS).sorted().toArray()), "1/s", Map.of()));
+        r.add(new BenchResult.Row(sys, "lock_contended_per_s", Harness.median(ws.stream().mapToDouble(Window::lockContendedPerS).sorted().toArray()), "1/s", Map.of()));
+    }
+}

@@ -1,0 +1,46 @@
+package skyloft.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench capacity} end to end on a tiny configuration; asserts what ran, never how fast. */
+class CapacityBenchTest {
+    private static BenchResult.Row row(BenchResult r, String sys, String metric) {
+        return r.rows().stream().filter(x -> x.system().equals(sys) && x.metric().equals(metric)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " for " + sys));
+    }
+
+    @Test
+    void everySystemGetsItsWorkRateAndSkyloftItsCounters() {
+        int cores = Math.min(2, Runtime.getRuntime().availableProcessors());
+        var o = new CapacityBench.Options(List.of("skyloft:rr[slice=30us]", "platform"), cores, 2, 200_000_000L, 1, Sut.RuntimeConfig.DEFAULT, false);
+        BenchResult r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CapacityBench.run(o));
+        for (String sys : List.of("skyloft:rr[slice=30us]", "platform")) {
+            double w = row(r, sys, "work_cpus").value();
+            assertTrue(w > 0 && w <= cores * 1.1, sys + " did " + w + " CPUs of work on " + cores + " cores");
+            assertEquals(w / cores, row(r, sys, "work_share").value(), 1e-9);
+        }
+        // four threads on a CPU under rr with 30 us slices: it switched, and ticked at least once per switch
+        double switches = row(r, "skyloft:rr[slice=30us]", "switches_per_cpu_s").value();
+        assertTrue(switches > 1000, "switches per CPU per s: " + switches);
+        assertTrue(row(r, "skyloft:rr[slice=30us]", "ticks_per_cpu_s").value() >= switches * 0.9);
+        assertTrue(r.rows().stream().noneMatch(x -> x.system().equals("platform") && x.metric().equals("ticks_per_cpu_s")));
+        assertEquals(cores * 2, ((Number) r.params().get("hogs")).intValue());
+    }
+
+    @Test
+    void badOptionsNameTheValueAndTheRange() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new CapacityBench.Options(List.of("platform"), 1, 0, 1_000_000_000L, 1, Sut.RuntimeConfig.DEFAULT, false));
+        assertTrue(e.getMessage().contains("--hogs 0") && e.getMessage().contains("1..1000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new CapacityBench.Options(List.of("platform"), 1, 1, 1_000_000_000L, 0, Sut.RuntimeConfig.DEFAULT, false));
+        assertTrue(e.getMessage().contains("--runs 0"), e.getMessage());
+    }
+}

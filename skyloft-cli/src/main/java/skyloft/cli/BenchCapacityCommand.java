@@ -1,0 +1,32 @@
+package skyloft.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import skyloft.bench.BenchResult;
+import skyloft.bench.CapacityBench;
+
+@Command(name = "capacity", mixinStandardHelpOptions = true,
+        description = {"Many CPU-bound threads per core: how much of the CPUs reaches their work (CPUs of calibrated work per second),",
+                "with each Skyloft system's ticks, switches and lock contention per second, beside jdk-default and platform."})
+final class BenchCapacityCommand implements Callable<Integer> {
+    @Mixin
+    EvalOptions opts;
+
+    @Option(names = "--hogs", defaultValue = "" + CapacityBench.DEFAULT_HOGS_PER_CORE, paramLabel = "N",
+            description = "CPU-bound threads per core (default ${DEFAULT-VALUE}).")
+    int hogs;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Measured runs per system, each on a fresh system; the median is reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+        var o = new CapacityBench.Options(opts.systems(CapacityBench.DEFAULT_POLICIES), opts.cores(), hogs, opts.durationNs(1_000_000_000L),
+                runs, opts.runtime(), opts.stats);
+        BenchResult r = CapacityBench.run(o);
+        opts.report(r);
+        return 0;
+    }
+}
