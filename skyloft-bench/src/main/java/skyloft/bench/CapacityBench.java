@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import skyloft.runtime.RuntimeStats;
 
 /**
@@ -12,7 +11,9 @@ import skyloft.runtime.RuntimeStats;
  * threads share them. {@code hogsPerCore} threads per core each spin {@link Work} in pieces of
  * 100 us (a preemption point about every microsecond) without end; the figure is the calibrated
  * work finished per second of the measured window, in CPUs ({@code work_cpus}), and that over
- * the cores ({@code work_share}, 1.0 = every cycle went to the work). What is missing went to
+ * the cores ({@code work_share}, 1.0 = every cycle went to the work), and how evenly it was
+ * shared: the least any thread got over the mean ({@code fair_min}, 1.0 = even; 0 = a thread
+ * that never ran in the window). What is missing went to
  * scheduling: ticks, preemptions and switches, the scheduler lock passing between carriers, the
  * kernel's switches for platform threads, and whatever else the machine ran.
  *
@@ -20,9 +21,12 @@ import skyloft.runtime.RuntimeStats;
  * ({@code ticks_per_cpu_s}, {@code switches_per_cpu_s}) and the scheduler lock's contended
  * acquisitions per second ({@code lock_contended_per_s}): the traffic the work paid for. jdk-default
  * never preempts: its first threads keep the carriers and the rest wait, so its figure is the
- * work rate with no scheduling at all. Each run starts a fresh system and warms it up for a
- * quarter of the window (at most 500 ms) before measuring; the rows are medians over the runs,
- * with min and max in the params.
+ * work rate with no scheduling at all. Before its runs each system runs rounds of 250 ms until
+ * one adds under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}): a compiler thread
+ * takes a carrier's CPU for milliseconds, and early runs lost up to a fifth of their work to it.
+ * Each run starts a fresh system and warms it up for a quarter of the window (at most 500 ms)
+ * before measuring; the rows are medians over the runs, with min, max, each run's figure and
+ * its JIT time ({@code jit_ms}) in the params.
  */
 public final class CapacityBench {
     private CapacityBench() {}
@@ -46,7 +50,11 @@ public final class CapacityBench {
     }
 
     /** One run's window: calibrated work in CPUs, and the Skyloft counters over it (per CPU and s; -1 for other systems). */
-    record Window(double workCpus, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS) {}
+    record Window(double workCpus, double fairMin, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS, long jitMs) {}
+
+    static final long WARMUP_ROUND_NS = 250_000_000L;
+    static final int WARMUP_MAX_ROUNDS = 12;
+    static final long WARMUP_QUIET_MS = 5;
 
     public static BenchResult run(Options o) {
         Work.itersPerUs();
@@ -61,44 +69,54 @@ public final class CapacityBench {
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of work");
         for (String sys : o.systems()) {
             Harness.progress("capacity", sys + ", " + hogs + " threads on " + o.cores() + " cores, " + o.runs() + " x " + o.durationNs() / 1e9 + " s");
+            int rounds = Harness.warmUntilJitQuiet(1, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS, () -> once(sys, o, hogs, 0, WARMUP_ROUND_NS));
             List<Window> ws = new ArrayList<>();
-            for (int run = 0; run < o.runs(); run++) ws.add(once(sys, o, hogs, warmupNs));
-            add(r, sys, o.cores(), ws);
+            for (int run = 0; run < o.runs(); run++) ws.add(once(sys, o, hogs, warmupNs, o.durationNs()));
+            add(r, sys, o.cores(), ws, rounds);
         }
         return r;
     }
 
-    private static Window once(String sys, Options o, int hogs, long warmupNs) {
+    private static Window once(String sys, Options o, int hogs, long warmupNs, long windowNs0) {
         try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
-            LongAdder pieces = new LongAdder();
+            long[] pieces = new long[hogs]; // each written by its own thread only, read after the joins
             var st = new Object() {
                 volatile boolean measuring;
                 volatile boolean stop;
             };
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < hogs; i++) {
+                int me = i;
                 ts.add(sut.start("hog-" + i, () -> {
                     while (!st.stop) {
                         Work.spinNs(PIECE_NS);
-                        if (st.measuring) pieces.increment();
+                        if (st.measuring) pieces[me]++;
                     }
                 }));
             }
             Schbench.sleepNs(warmupNs);
             RuntimeStats s0 = sut.stats();
+            long jit0 = Harness.jitMs();
             st.measuring = true;
             long t0 = System.nanoTime();
-            Schbench.sleepNs(o.durationNs());
+            Schbench.sleepNs(windowNs0);
             st.measuring = false;
             long windowNs = System.nanoTime() - t0;
+            long jitMs = jit0 < 0 ? -1 : Harness.jitMs() - jit0;
             RuntimeStats s1 = sut.stats();
             st.stop = true;
             for (Thread t : ts) YieldBench.join(t); // jdk-default: the waiting hogs run once the first ones see stop
             sut.close();
             if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
             double secs = windowNs / 1e9;
-            double work = pieces.sum() * (double) PIECE_NS / windowNs;
-            if (s0 == null || s1 == null) return new Window(work, -1, -1, -1);
+            long total = 0, least = Long.MAX_VALUE;
+            for (long n : pieces) {
+                total += n;
+                least = Math.min(least, n);
+            }
+            double work = total * (double) PIECE_NS / windowNs;
+            double fairMin = total == 0 ? 0 : least / ((double) total / hogs);
+            if (s0 == null || s1 == null) return new Window(work, fairMin, -1, -1, -1, jitMs);
             long ticks = 0, switches = 0;
             for (int c = 0; c < s1.cpus().size(); c++) {
                 ticks += s1.cpus().get(c).ticks() - s0.cpus().get(c).ticks();
@@ -106,19 +124,24 @@ public final class CapacityBench {
             }
             long contended = s1.counters().getOrDefault("lock_contended", 0L) - s0.counters().getOrDefault("lock_contended", 0L);
             int n = s1.cpus().size();
-            return new Window(work, ticks / secs / n, switches / secs / n, contended / secs);
+            return new Window(work, fairMin, ticks / secs / n, switches / secs / n, contended / secs, jitMs);
         }
     }
 
-    static void add(BenchResult r, String sys, int cores, List<Window> ws) {
+    static void add(BenchResult r, String sys, int cores, List<Window> ws, int warmupRounds) {
         double[] work = ws.stream().mapToDouble(Window::workCpus).sorted().toArray();
         double med = Harness.median(work);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("min", work[0]);
         p.put("max", work[work.length - 1]);
         p.put("runs", work.length);
+        p.put("each", ws.stream().map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
+        p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
+        p.put("warmup_rounds", warmupRounds);
         r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", p));
         r.add(new BenchResult.Row(sys, "work_share", med / cores, "x", p));
+        double[] fair = ws.stream().mapToDouble(Window::fairMin).sorted().toArray();
+        r.add(new BenchResult.Row(sys, "fair_min", Harness.median(fair), "x", Map.of("min", fair[0], "max", fair[fair.length - 1])));
         if (ws.get(0).ticksPerCpuS() < 0) return;
         r.add(new BenchResult.Row(sys, "ticks_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::ticksPerCpuS).sorted().toArray()), "1/s", Map.of()));
         r.add(new BenchResult.Row(sys, "switches_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::switchesPerCpuS).sorted().toArray()), "1/s", Map.of()));

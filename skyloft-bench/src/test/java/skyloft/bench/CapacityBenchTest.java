@@ -25,6 +25,8 @@ class CapacityBenchTest {
             double w = row(r, sys, "work_cpus").value();
             assertTrue(w > 0 && w <= cores * 1.1, sys + " did " + w + " CPUs of work on " + cores + " cores");
             assertEquals(w / cores, row(r, sys, "work_share").value(), 1e-9);
+            double fair = row(r, sys, "fair_min").value();
+            assertTrue(fair >= 0 && fair <= 1, sys + " fair_min " + fair);
         }
         // four threads on a CPU under rr with 30 us slices: it switched, and ticked at least once per switch
         double switches = row(r, "skyloft:rr[slice=30us]", "switches_per_cpu_s").value();
