@@ -13,18 +13,19 @@ import skyloft.runtime.RuntimeStats;
  * work finished per second of the measured window, in CPUs ({@code work_cpus}), and that over
  * the cores ({@code work_share}, 1.0 = every cycle went to the work), and how evenly it was
  * shared: the least any thread got over the mean ({@code fair_min}, 1.0 = even; 0 = a thread
- * that never ran in the window). What is missing went to
- * scheduling: ticks, preemptions and switches, the scheduler lock passing between carriers, the
- * kernel's switches for platform threads, and whatever else the machine ran.
+ * that never ran in the window). What is missing went to scheduling: ticks, preemptions and
+ * switches, the scheduler lock passing between carriers, the kernel's switches for platform
+ * threads, and whatever else the machine ran.
  *
  * <p>Each Skyloft system also reports, per CPU and second of the window, its ticks and switches
  * ({@code ticks_per_cpu_s}, {@code switches_per_cpu_s}) and the scheduler lock's contended
  * acquisitions per second ({@code lock_contended_per_s}): the traffic the work paid for. jdk-default
  * never preempts: its first threads keep the carriers and the rest wait, so its figure is the
  * work rate with no scheduling at all. Before its runs each system runs rounds of 250 ms until
- * one adds under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}): a compiler thread
- * takes a carrier's CPU for milliseconds, and early runs lost up to a fifth of their work to it.
- * Each run starts a fresh system and warms it up for a quarter of the window (at most 500 ms)
+ * one adds under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}), so that the
+ * compiler, which takes a carrier's CPU for milliseconds, is done with the scheduler's paths
+ * before anything is measured. The figures of one build still spread widely from one JVM to
+ * the next (docs/BENCHMARKS.md); compare builds over several invocations. Each run starts a fresh system and warms it up for a quarter of the window (at most 500 ms)
  * before measuring; the rows are medians over the runs, with min, max, each run's figure and
  * its JIT time ({@code jit_ms}) in the params.
  */

@@ -149,15 +149,15 @@ public abstract class SchedPolicy {
 
     /**
      * A hint asked right after {@link #running} ({@code ranNs} 0) or after {@link #tick}
-     * returned false for {@code task}: the earliest time
-     * at which {@code tick} could return true for it if no task is enqueued for {@code cpu},
-     * none is moved between CPUs by {@link #balance} or {@link #rescue}, and no attributes
-     * change in between (enqueues for other CPUs do not void it). A host may skip this CPU's
-     * ticks until then, and tick exactly then (so a slice ends on time instead of at the next
-     * tick period). Return {@code nowNs} for no hint (the default): the host ticks every period.
-     * Policies whose tick depends on anything else before the hint (other CPUs' queues, picks
-     * and stops, global virtual time) must not hint. The contract suite checks that no tick
-     * before the hint returns true.
+     * returned false for {@code task}: the earliest time at which {@code tick} could return true
+     * for it if no task is enqueued for {@code cpu}, none is moved between CPUs by {@link
+     * #balance} or {@link #rescue}, and no attributes change in between (enqueues for other CPUs
+     * do not void it). A host may skip this CPU's ticks until then, and tick exactly then (so a
+     * slice ends on time instead of at the next tick period). Return {@code nowNs} for no hint
+     * (the default): the host ticks every period; {@code Long.MAX_VALUE} if only an enqueue or
+     * a move can make it say yes. Policies whose tick depends on anything else before the hint
+     * (other CPUs' queues, picks and stops, global virtual time) must not hint. The contract
+     * suite checks that no tick before the hint returns true.
      */
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
         return nowNs;
