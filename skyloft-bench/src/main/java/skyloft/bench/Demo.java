@@ -18,7 +18,8 @@ public final class Demo {
     private Demo() {}
 
     /** What to run; a null entry is skipped. */
-    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops, Pick pick) {}
+    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops, Pick pick,
+                       CapacityBench.Options capacity) {}
 
     /** {@code bench pick} (the policy issue's decision-cost benchmark): policies and runnable counts. */
     public record Pick(List<String> policies, int[] runnable) {}
@@ -33,7 +34,7 @@ public final class Demo {
         // no-preemption baseline) so that three windows per load fit the demo's two minutes; bench lc runs them all.
         LcBench.Options l = p.lc();
         List<String> lcSystems = l.systems().stream().filter(s -> !s.startsWith("skyloft:") || DEMO_LC_POLICIES.contains(s.substring(8))).toList();
-        return new Plan(p.cores(), p.schbench(), l.withSystems(lcSystems), p.pipe(), p.ops(), p.pick());
+        return new Plan(p.cores(), p.schbench(), l.withSystems(lcSystems), p.pipe(), p.ops(), p.pick(), null); // capacity: bench all only
     }
 
     /** The full versions ({@code bench all}); {@code durationNs} is per configuration of schbench and lc (0: their defaults). */
@@ -50,7 +51,7 @@ public final class Demo {
                 new LcBench.Options(List.of("skyloft:rr", Baselines.JDK_DEFAULT), cores, ServiceDist.parse("bimodal-9-5us-50us"), List.of(0.2, 0.5),
                         50_000_000L, 4, LcBench.Slo.parse("50ms"), 1, rc, false),
                 new PipeBench.Options(List.of("skyloft:fifo", Baselines.PLATFORM), 100_000_000L, 1, rc, false),
-                null, null);
+                null, null, null);
     }
 
     private static Plan plan(int cores, Sut.RuntimeConfig rc, boolean stats, long schDur, List<Integer> workers, List<Double> loads,
@@ -63,8 +64,10 @@ public final class Demo {
         var pipe = new PipeBench.Options(Sut.defaults(PipeBench.DEFAULT_POLICIES, skipped), pipeDur, runs, rc, stats);
         String pre = Sut.defaults(List.of("rr"), new ArrayList<>()).contains("skyloft:rr") ? "rr" : "fifo";
         var ops = new OpsBench.Options("fifo", pre, cores, opsDur, runs, rc, stats);
+        var capacity = new CapacityBench.Options(Sut.defaults(CapacityBench.DEFAULT_POLICIES, skipped), cores, CapacityBench.DEFAULT_HOGS_PER_CORE,
+                1_000_000_000L, runs, rc, stats);
         if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped.stream().distinct().toList() + " (policy not registered in this build)");
-        return new Plan(cores, sch, lc, pipe, ops, new Pick(PickBench.defaultPolicies(), pickRunnable));
+        return new Plan(cores, sch, lc, pipe, ops, new Pick(PickBench.defaultPolicies(), pickRunnable), capacity);
     }
 
     /** The same plan with {@code policies} as the Skyloft systems of every part (checked; unknown names fail). */
@@ -78,12 +81,14 @@ public final class Demo {
         var l = p.lc();
         var pi = p.pipe();
         var o = p.ops();
+        var c = p.capacity();
         return new Plan(p.cores(),
                 s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats(), s.breakdown()),
                 l == null ? null : l.withSystems(systems),
                 pi == null ? null : new PipeBench.Options(systems, pi.durationNs(), pi.runs(), pi.runtime(), pi.stats()),
                 o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()),
-                p.pick() == null ? null : new Pick(List.copyOf(policies), p.pick().runnable()));
+                p.pick() == null ? null : new Pick(List.copyOf(policies), p.pick().runnable()),
+                c == null ? null : new CapacityBench.Options(systems, c.cores(), c.hogsPerCore(), c.durationNs(), c.runs(), c.runtime(), c.stats()));
     }
 
     /** Runs the plan, writes {@code dir}/index.html and {@code dir}/NAME.json, prints the headline table. */
@@ -99,6 +104,7 @@ public final class Demo {
             Harness.progress("pick", "policies " + p.pick().policies() + ", runnable " + java.util.Arrays.toString(p.pick().runnable()));
             results.add(PickBench.run(p.pick().policies(), p.pick().runnable(), null));
         }
+        if (p.capacity() != null) results.add(CapacityBench.run(p.capacity()));
         for (BenchResult r : results) r.writeJson(dir.resolve(r.benchmark() + ".json"));
         Map<String, String> machine = Report.machine(p.cores());
         machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));

@@ -89,7 +89,7 @@ public final class Report {
                     sb.append(barChart("pipe: us per round trip by carriers", r, "us_per_roundtrip", "carriers"));
                     sb.append(pivot(r, "us_per_roundtrip", "carriers"));
                 }
-                case "ops" -> sb.append(opsTable(r));
+                case "ops", "capacity" -> sb.append(opsTable(r));
                 case "pick" -> {
                     sb.append(barChart("pick: ns per scheduling decision by runnable tasks (one CPU, no threads)", r, "ns_per_op", "runnable"));
                     sb.append(pivot(r, "ns_per_op", "runnable"));
@@ -144,6 +144,7 @@ public final class Report {
         return sb.append("</table>\n").toString();
     }
 
+    /** Metrics down, systems across: the ops cost table, and the capacity figures. */
     static String opsTable(BenchResult r) {
         List<String> systems = new ArrayList<>();
         List<String> metrics = new ArrayList<>();

@@ -153,4 +153,18 @@ class ReportTest {
         assertTrue(out.contains("13.3x better"));
         assertTrue(out.contains("pipe round trip, one carrier"));
     }
+
+    @Test
+    void capacityIsTabledSystemsAcross() {
+        BenchResult cap = new BenchResult("capacity").param("hogs", 20);
+        cap.add(row("skyloft:eevdf", "work_cpus", 1.5, "CPUs"));
+        cap.add(row("skyloft:eevdf", "ticks_per_cpu_s", 70_000, "1/s"));
+        cap.add(row("platform", "work_cpus", 1.9, "CPUs"));
+        String html = Report.html("cap", Map.of(), List.of(cap), null);
+        assertTrue(html.contains("<h2 id=\"capacity\">capacity</h2>"));
+        int table = html.indexOf("<table><tr><th class=\"l\">mechanism</th>", html.indexOf("id=\"capacity\""));
+        assertTrue(table > 0, "a table of the capacity metrics");
+        String t = html.substring(table, html.indexOf("</table>", table));
+        assertTrue(t.contains("skyloft:eevdf") && t.contains("platform") && t.contains("work_cpus") && t.contains("ticks_per_cpu_s"), t);
+    }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import skyloft.bench.Demo;
 
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = {"The full versions of schbench, lc, pipe and ops in one run (several minutes); writes the report",
+        description = {"The full versions of schbench, lc, pipe, ops, pick and capacity in one run (tens of minutes); writes the report",
                 "and one JSON file per benchmark into --out, and the headline table."})
 final class BenchAllCommand implements Callable<Integer> {
     @Mixin
