@@ -37,6 +37,8 @@ public final class CapacityBench {
     public static final int DEFAULT_HOGS_PER_CORE = 10;
     /** One piece of a hog's work: counted when it ends. */
     static final long PIECE_NS = 100_000;
+    /** Spacing of the per-thread counters in longs. */
+    private static final int PAD = 16;
 
     public record Options(List<String> systems, int cores, int hogsPerCore, long durationNs, int runs, Sut.RuntimeConfig runtime, boolean stats) {
         public Options {
@@ -80,7 +82,9 @@ public final class CapacityBench {
 
     private static Window once(String sys, Options o, int hogs, long warmupNs, long windowNs0) {
         try (Sut sut = Sut.create(sys, o.cores(), o.runtime())) {
-            long[] pieces = new long[hogs]; // each written by its own thread only, read after the joins
+            // Each thread's count, 16 longs (128 bytes) apart so that threads on different CPUs do not
+            // share a cache line; written by its own thread only, read after the joins.
+            long[] pieces = new long[hogs * PAD];
             var st = new Object() {
                 volatile boolean measuring;
                 volatile boolean stop;
@@ -91,7 +95,7 @@ public final class CapacityBench {
                 ts.add(sut.start("hog-" + i, () -> {
                     while (!st.stop) {
                         Work.spinNs(PIECE_NS);
-                        if (st.measuring) pieces[me]++;
+                        if (st.measuring) pieces[me * PAD]++;
                     }
                 }));
             }
@@ -111,7 +115,8 @@ public final class CapacityBench {
             if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
             double secs = windowNs / 1e9;
             long total = 0, least = Long.MAX_VALUE;
-            for (long n : pieces) {
+            for (int i = 0; i < hogs; i++) {
+                long n = pieces[i * PAD];
                 total += n;
                 least = Math.min(least, n);
             }
