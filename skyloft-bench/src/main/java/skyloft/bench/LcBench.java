@@ -454,7 +454,7 @@ public final class LcBench {
         st.stop = true;
         long stoppedNs = System.nanoTime();
         if (unfinished > 0) { // charge what is still waiting with its time so far (a lower bound)
-            long now = System.nanoTime();
+            long now = stoppedNs;
             for (int j = 0; j < n; j++) {
                 if (finished[j] == 0) {
                     long l = Math.max(1, now - (start + a.arrivalNs()[j]));

@@ -15,6 +15,7 @@ import skyloft.spi.EnqueueReason;
 import skyloft.trace.TraceBuffer;
 import skyloft.trace.TraceEvent;
 import skyloft.trace.TraceKind;
+import skyloft.trace.TraceRecorder;
 
 /**
  * {@code bench schbench}: a Java port of schbench (one message thread, {@code -m1}). Workers
@@ -90,7 +91,7 @@ public final class Schbench {
                 Harness.progress("schbench", sys + ", " + w + " workers, " + o.durationNs() / 1e9 + " s");
                 TraceBuffer trace = o.breakdown() && sys.startsWith("skyloft:") ? new TraceBuffer() : null;
                 if (trace != null) trace.setEnabled(false); // on for the measured window only
-                try (Sut sut = trace == null ? Sut.create(sys, o.cores(), o.runtime()) : Sut.create(sys, o.cores(), o.runtime(), trace)) {
+                try (Sut sut = Sut.create(sys, o.cores(), o.runtime(), trace == null ? TraceRecorder.OFF : trace)) {
                     Outcome out = once(sut, w, o, trace);
                     sut.close();
                     Map<String, Object> p = new LinkedHashMap<>();

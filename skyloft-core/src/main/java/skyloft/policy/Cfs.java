@@ -62,7 +62,7 @@ public final class Cfs extends SchedPolicy {
 
     private final long latencyNs, minGranularityNs, wakeupGranularityNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped, rescued;
+    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped;
 
     public Cfs() {
         this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
@@ -97,7 +97,7 @@ public final class Cfs extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = rescued = 0;
+        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = 0;
     }
 
     private static Entity e(Task t) {
@@ -261,9 +261,7 @@ public final class Cfs extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE);
-        rescued += moved;
-        return moved;
+        return move(stalledCpu, toCpu, Integer.MAX_VALUE);
     }
 
     /** Moves up to {@code want} queued tasks from {@code from} to {@code to}, keeping each one's
@@ -300,6 +298,6 @@ public final class Cfs extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " latency=" + latencyNs + "ns min_granularity=" + minGranularityNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].heap.size());
-        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped + " rescued=" + rescued);
+        out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped);
     }
 }

@@ -57,7 +57,7 @@ public final class Eevdf extends SchedPolicy {
 
     private final long sliceNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips, rescued;
+    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
 
     public Eevdf() {
         this(DEFAULT_SLICE_NS);
@@ -85,7 +85,7 @@ public final class Eevdf extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = rescued = 0;
+        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = 0;
     }
 
     private static Entity e(Task t) {
@@ -280,9 +280,7 @@ public final class Eevdf extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
-        rescued += moved;
-        return moved;
+        return move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
     }
 
     /** Moves up to {@code want} queued tasks from {@code from} to {@code to}; each keeps its lag. */
@@ -322,6 +320,6 @@ public final class Eevdf extends SchedPolicy {
         out.print(name() + " slice=" + sliceNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
         out.println(" wakeupPreemptions=" + wakeupPreemptions + " deadlineExpiries=" + deadlineExpiries
-                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips + " rescued=" + rescued);
+                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips);
     }
 }

@@ -89,7 +89,7 @@ public final class O1 extends SchedPolicy {
     }
 
     private Rq[] rqs;
-    private long swaps, expiries, interactiveReinserts, wakeupPreemptions, migrations, rescued;
+    private long swaps, expiries, interactiveReinserts, wakeupPreemptions, migrations;
 
     public O1() {}
 
@@ -109,7 +109,7 @@ public final class O1 extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        swaps = expiries = interactiveReinserts = wakeupPreemptions = migrations = rescued = 0;
+        swaps = expiries = interactiveReinserts = wakeupPreemptions = migrations = 0;
     }
 
     private static Entity e(Task t) {
@@ -251,9 +251,7 @@ public final class O1 extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        int moved = move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
-        rescued += moved;
-        return moved;
+        return move(stalledCpu, toCpu, Integer.MAX_VALUE, nowNs);
     }
 
     /** Moves up to {@code want} queued tasks, the least urgent first, from {@code fromCpu} to {@code toCpu}. */
@@ -295,6 +293,6 @@ public final class O1 extends SchedPolicy {
         out.print(name() + " queued(active/expired)");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].active.count + "/" + rqs[c].expired.count);
         out.println(" swaps=" + swaps + " expiries=" + expiries + " interactiveReinserts=" + interactiveReinserts
-                + " wakeupPreemptions=" + wakeupPreemptions + " migrations=" + migrations + " rescued=" + rescued);
+                + " wakeupPreemptions=" + wakeupPreemptions + " migrations=" + migrations);
     }
 }

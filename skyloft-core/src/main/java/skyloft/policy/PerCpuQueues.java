@@ -14,7 +14,6 @@ public final class PerCpuQueues {
     private final ArrayDeque<Task>[] queues;
     private long stealAttempts;
     private long stealFailures;
-    private long rescued;
 
     @SuppressWarnings("unchecked")
     public PerCpuQueues(int cpus) {
@@ -62,13 +61,12 @@ public final class PerCpuQueues {
         ArrayDeque<Task> src = queues[from];
         int n = src.size();
         for (Task t; (t = src.pollFirst()) != null; ) queues[to].addLast(t);
-        rescued += n;
         return n;
     }
 
     public void dump(String name, PrintWriter out) {
         out.print(name + ": queued");
         for (int c = 0; c < queues.length; c++) out.print(" cpu" + c + "=" + queues[c].size());
-        out.println(" stealAttempts=" + stealAttempts + " stealFailures=" + stealFailures + " rescued=" + rescued);
+        out.println(" stealAttempts=" + stealAttempts + " stealFailures=" + stealFailures);
     }
 }

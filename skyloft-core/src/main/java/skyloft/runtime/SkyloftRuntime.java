@@ -659,9 +659,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
         Carrier target = carriers[cpu];
         if (rescueAfterNs > 0 && target.idle && target.queuedWhileIdleNs == 0) target.queuedWhileIdleNs = now;
-        if (carriers[cpu].parked) {
+        if (target.parked) {
             unparkMask |= 1L << (cpu & 63);
-        } else if (unparkMask == 0 && carriers[cpu].current != null) { // an awake free carrier takes it itself
+        } else if (unparkMask == 0 && target.current != null) { // an awake free carrier takes it itself
             for (Carrier c : carriers) {
                 if (c.parked) { // a parked peer may steal it
                     unparkMask |= 1L << (c.cpu & 63);

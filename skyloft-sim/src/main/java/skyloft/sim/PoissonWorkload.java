@@ -67,21 +67,14 @@ public final class PoissonWorkload extends Workload {
         long k = ++arrivals;
         long serviceNs = service.sample(rnd);
         stats.released++;
-        if (workers == 0) {
-            SimTask t = sim.spawn(this, name + "#" + k, attr);
-            t.jobReleaseNs = sim.now();
-            t.jobServiceNs = serviceNs;
-            sim.record(TraceKind.JOB_RELEASE, -1, t, k);
-            sim.wake(t, serviceNs);
-        } else if (!idle.isEmpty()) {
-            SimTask t = idle.pop();
-            t.jobReleaseNs = sim.now();
-            t.jobServiceNs = serviceNs;
-            sim.record(TraceKind.JOB_RELEASE, -1, t, k);
-            sim.wake(t, serviceNs);
-        } else {
-            sim.record(TraceKind.JOB_RELEASE, -1, null, k);
+        SimTask t = workers == 0 ? sim.spawn(this, name + "#" + k, attr) : idle.pollFirst(); // null: no worker is idle
+        sim.record(TraceKind.JOB_RELEASE, -1, t, k);
+        if (t == null) {
             waiting.add(new long[] {sim.now(), serviceNs});
+        } else {
+            t.jobReleaseNs = sim.now();
+            t.jobServiceNs = serviceNs;
+            sim.wake(t, serviceNs);
         }
         sim.at(sim.now() + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
     }
