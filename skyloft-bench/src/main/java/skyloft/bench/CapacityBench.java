@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import skyloft.runtime.Affinity;
 import skyloft.runtime.RuntimeStats;
 
 /**
@@ -53,7 +54,20 @@ public final class CapacityBench {
     }
 
     /** One run's window: calibrated work in CPUs, and the Skyloft counters over it (per CPU and s; -1 for other systems). */
-    record Window(double workCpus, double fairMin, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS, long jitMs) {}
+    record Window(double workCpus, double fairMin, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS, long jitMs,
+                  double lineBeforeNs, double lineAfterNs) {
+        Window(double workCpus, double fairMin, double ticksPerCpuS, double switchesPerCpuS, double lockContendedPerS, long jitMs) {
+            this(workCpus, fairMin, ticksPerCpuS, switchesPerCpuS, lockContendedPerS, jitMs, Double.NaN, Double.NaN);
+        }
+
+        Window withLine(double beforeNs, double afterNs) {
+            return new Window(workCpus, fairMin, ticksPerCpuS, switchesPerCpuS, lockContendedPerS, jitMs, beforeNs, afterNs);
+        }
+    }
+
+    /** Round trips of the cache-line probe taken just before and just after each measured window
+     *  (about a millisecond each), while no system runs. */
+    static final int LINE_ROUNDS = 10_000;
 
     static final long WARMUP_ROUND_NS = 250_000_000L;
     static final int WARMUP_MAX_ROUNDS = 12;
@@ -74,7 +88,14 @@ public final class CapacityBench {
             Harness.progress("capacity", sys + ", " + hogs + " threads on " + o.cores() + " cores, " + o.runs() + " x " + o.durationNs() / 1e9 + " s");
             int rounds = Harness.warmUntilJitQuiet(1, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS, () -> once(sys, o, hogs, 0, WARMUP_ROUND_NS));
             List<Window> ws = new ArrayList<>();
-            for (int run = 0; run < o.runs(); run++) ws.add(once(sys, o, hogs, warmupNs, o.durationNs()));
+            List<Integer> cpus = Affinity.allowedCpus();
+            boolean probe = o.cores() >= 2 && cpus.size() >= 2;
+            for (int run = 0; run < o.runs(); run++) {
+                double before = probe ? LineProbe.roundTripNs(cpus.get(0), cpus.get(1), LINE_ROUNDS) : Double.NaN;
+                Window w = once(sys, o, hogs, warmupNs, o.durationNs());
+                double after = probe ? LineProbe.roundTripNs(cpus.get(0), cpus.get(1), LINE_ROUNDS) : Double.NaN;
+                ws.add(w.withLine(before, after));
+            }
             add(r, sys, o.cores(), ws, rounds);
         }
         return r;
@@ -143,6 +164,10 @@ public final class CapacityBench {
         p.put("runs", work.length);
         p.put("each", ws.stream().map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
         p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
+        if (!Double.isNaN(ws.get(0).lineBeforeNs())) {
+            // the host's cost of moving a line between the first two CPUs, around each window (NaN: a probe thread stalled)
+            p.put("line_rt_ns", ws.stream().map(w -> List.of(Math.rint(w.lineBeforeNs()), Math.rint(w.lineAfterNs()))).toList());
+        }
         p.put("warmup_rounds", warmupRounds);
         r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", p));
         r.add(new BenchResult.Row(sys, "work_share", med / cores, "x", p));

@@ -55,6 +55,10 @@ public final class OpsBench {
         // the machine's own noise floor
         Harness.progress("ops", "CPU stalls (1 s, a spinning thread pinned to each CPU)");
         machineStalls(r, cpus, Math.min(o.cores(), Math.max(1, cpus.size())));
+        if (o.cores() >= 2 && cpus.size() >= 2) {
+            Harness.progress("ops", "cache line round trip between CPUs " + cpus.get(0) + " and " + cpus.get(1) + " (20 samples over 2 s)");
+            lineRoundTrips(r, cpus.get(0), cpus.get(1), 20);
+        }
 
         // yield switch
         int switches = 200_000, each = switches / 2;
@@ -168,6 +172,29 @@ public final class OpsBench {
         r.add(new BenchResult.Row("machine", "stalls_over_30us_per_s", over30 / (double) n, "1/s", p));
         r.add(new BenchResult.Row("machine", "stalls_over_1ms_per_s", over1ms / (double) n, "1/s", p));
         r.add(new BenchResult.Row("machine", "max_stall_ms", worst / 1e6, "ms", p));
+    }
+
+    /** {@code samples} probes of {@link LineProbe} 100 ms apart: the host may move the two vCPUs
+     *  between them, so the row gives the median with the least, the most and every sample. */
+    static void lineRoundTrips(BenchResult r, int cpuA, int cpuB, int samples) {
+        List<Double> each = new java.util.ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            if (i > 0) Schbench.sleepNs(100_000_000L);
+            double ns = LineProbe.roundTripNs(cpuA, cpuB, LineProbe.DEFAULT_ROUNDS);
+            if (!Double.isNaN(ns)) each.add(Math.rint(ns));
+        }
+        double[] v = each.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("cpus", List.of(cpuA, cpuB));
+        p.put("rounds", LineProbe.DEFAULT_ROUNDS);
+        p.put("samples", v.length);
+        p.put("stalled", samples - v.length);
+        if (v.length > 0) {
+            p.put("min", v[0]);
+            p.put("max", v[v.length - 1]);
+        }
+        p.put("each", each);
+        r.add(new BenchResult.Row("machine", "line_round_trip_ns", v.length == 0 ? Double.NaN : Harness.median(v), "ns", p));
     }
 
     private static BenchResult.Row with(BenchResult.Row row, String k, Object v) {

@@ -34,6 +34,32 @@ class CapacityBenchTest {
         assertTrue(row(r, "skyloft:rr[slice=30us]", "ticks_per_cpu_s").value() >= switches * 0.9);
         assertTrue(r.rows().stream().noneMatch(x -> x.system().equals("platform") && x.metric().equals("ticks_per_cpu_s")));
         assertEquals(cores * 2, ((Number) r.params().get("hogs")).intValue());
+        // on two CPUs, a cache-line probe before and after each window (or NaN where one stalled)
+        Object line = row(r, "platform", "work_cpus").params().get("line_rt_ns");
+        if (cores >= 2 && skyloft.runtime.Affinity.allowedCpus().size() >= 2) {
+            List<?> runs = (List<?>) line;
+            assertEquals(1, runs.size(), "one run, one pair: " + line);
+            for (Object ns : (List<?>) runs.get(0)) {
+                double v = ((Number) ns).doubleValue();
+                assertTrue(Double.isNaN(v) || v > 0 && v < LineProbe.STUCK_NS, "round trip " + v);
+            }
+        } else {
+            assertEquals(null, line, "no probe with one CPU");
+        }
+    }
+
+    @Test
+    void theLineProbeTimesRoundTripsAndRejectsZeroRounds() {
+        double ns = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> LineProbe.roundTripNs(-1, -1, 2_000));
+        // unpinned threads on a shared machine: a stalled partner gives NaN, anything else a time
+        assertTrue(Double.isNaN(ns) || ns > 0 && ns < LineProbe.STUCK_NS, "round trip " + ns);
+        var e = assertThrows(IllegalArgumentException.class, () -> LineProbe.roundTripNs(-1, -1, 0));
+        assertEquals("rounds 0 is out of range; allowed 1 or more", e.getMessage());
+        BenchResult r = new BenchResult("ops");
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> OpsBench.lineRoundTrips(r, -1, -1, 2));
+        BenchResult.Row row = row(r, "machine", "line_round_trip_ns");
+        assertEquals(2, ((Number) row.params().get("samples")).intValue() + ((Number) row.params().get("stalled")).intValue());
+        assertEquals(row.params().get("samples"), ((List<?>) row.params().get("each")).size());
     }
 
     @Test
