@@ -58,11 +58,12 @@ public final class Cfs extends SchedPolicy {
         long load;             // weight of queued tasks plus the running one
         int nr;                // number of queued tasks plus the running one
         Entity curr;
+        /** Counters for dump(), per CPU so that two CPUs' ops write no common line. */
+        long wakeupPreemptions, sliceExpiries, migrations, leadsCapped;
     }
 
     private final long latencyNs, minGranularityNs, wakeupGranularityNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, sliceExpiries, migrations, leadsCapped;
 
     public Cfs() {
         this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
@@ -97,7 +98,6 @@ public final class Cfs extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = sliceExpiries = migrations = leadsCapped = 0;
     }
 
     private static Entity e(Task t) {
@@ -152,7 +152,7 @@ public final class Cfs extends SchedPolicy {
             case NEW -> e.key = rq.minVruntime + toVirtual(sliceNs(rq, e), e.weight);
             case WAKEUP -> {
                 long cap = rq.minVruntime + toVirtual(periodNs(rq.nr + 1), e.weight); // one period's run
-                if (e.key > cap) leadsCapped++;
+                if (e.key > cap) rq.leadsCapped++;
                 e.key = Math.min(Math.max(e.key, rq.minVruntime - latencyNs / 2), cap);
             }
             default -> { }
@@ -161,7 +161,7 @@ public final class Cfs extends SchedPolicy {
         addToRq(rq, e);
         if ((reason == EnqueueReason.WAKEUP || reason == EnqueueReason.NEW) && rq.curr != null
                 && rq.curr.key - e.key > toVirtual(wakeupGranularityNs, e.weight)) {
-            wakeupPreemptions++;
+            rq.wakeupPreemptions++;
             ctx.requestPreempt(cpu);
         }
     }
@@ -203,7 +203,7 @@ public final class Cfs extends SchedPolicy {
         long slice = sliceNs(rq, e(task));
         boolean expired = ranNs >= slice
                 || (ranNs >= minGranularityNs && e(task).key - rq.heap.peek().key > toVirtual(slice, e(task).weight));
-        if (expired) sliceExpiries++;
+        if (expired) rq.sliceExpiries++;
         return expired;
     }
 
@@ -276,7 +276,7 @@ public final class Cfs extends SchedPolicy {
             e.cpu = to;
             addToRq(dst, e);
         }
-        migrations += moved;
+        dst.migrations += moved;
         return moved;
     }
 
@@ -298,6 +298,13 @@ public final class Cfs extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " latency=" + latencyNs + "ns min_granularity=" + minGranularityNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].heap.size());
+        long wakeupPreemptions = 0, sliceExpiries = 0, migrations = 0, leadsCapped = 0;
+        for (Rq rq : rqs) {
+            wakeupPreemptions += rq.wakeupPreemptions;
+            sliceExpiries += rq.sliceExpiries;
+            migrations += rq.migrations;
+            leadsCapped += rq.leadsCapped;
+        }
         out.println(" wakeupPreemptions=" + wakeupPreemptions + " sliceExpiries=" + sliceExpiries + " migrations=" + migrations + " leadsCapped=" + leadsCapped);
     }
 }

@@ -52,12 +52,13 @@ public final class Eevdf extends SchedPolicy {
         final TaskHeap pending = new TaskHeap();  // key = vruntime
         long zero, sumW, sumWv;                   // sumWv = sum of w * (v - zero)
         Entity curr;
+        /** Counters for dump(), per CPU so that two CPUs' ops write no common line. */
+        long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
         int queued() { return eligible.size() + pending.size(); }
     }
 
     private final long sliceNs;
     private Rq[] rqs;
-    private long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
 
     public Eevdf() {
         this(DEFAULT_SLICE_NS);
@@ -85,7 +86,6 @@ public final class Eevdf extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
-        wakeupPreemptions = deadlineExpiries = migrations = eligibilityFlips = 0;
     }
 
     private static Entity e(Task t) {
@@ -159,14 +159,14 @@ public final class Eevdf extends SchedPolicy {
                 rq.pending.poll();
                 p.key = p.deadline;
                 rq.eligible.add(p);
-                eligibilityFlips++;
+                rq.eligibilityFlips++;
             }
             Entity top = (Entity) rq.eligible.peek();
             if (top == null || eligible(rq, top)) return top;
             rq.eligible.poll();
             top.key = top.vruntime;
             rq.pending.add(top);
-            eligibilityFlips++;
+            rq.eligibilityFlips++;
         }
     }
 
@@ -192,7 +192,7 @@ public final class Eevdf extends SchedPolicy {
         Entity c = rq.curr;
         if (c != null && reason != EnqueueReason.YIELD && reason != EnqueueReason.PREEMPTED && best(rq) == e
                 && (!eligible(rq, c) || e.deadline < c.deadline)) {
-            wakeupPreemptions++;
+            rq.wakeupPreemptions++;
             ctx.requestPreempt(cpu);
         }
     }
@@ -221,7 +221,7 @@ public final class Eevdf extends SchedPolicy {
         Entity c = e(task);
         if (c.vruntime < c.deadline) return false;
         c.deadline = c.vruntime + vsliceOf(c);
-        deadlineExpiries++;
+        rq.deadlineExpiries++;
         return rq.queued() > 0;
     }
 
@@ -300,7 +300,7 @@ public final class Eevdf extends SchedPolicy {
             count(dst, e);
             insert(dst, e);
         }
-        migrations += moved;
+        dst.migrations += moved;
         return moved;
     }
 
@@ -319,6 +319,13 @@ public final class Eevdf extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " slice=" + sliceNs + "ns queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
+        long wakeupPreemptions = 0, deadlineExpiries = 0, migrations = 0, eligibilityFlips = 0;
+        for (Rq rq : rqs) {
+            wakeupPreemptions += rq.wakeupPreemptions;
+            deadlineExpiries += rq.deadlineExpiries;
+            migrations += rq.migrations;
+            eligibilityFlips += rq.eligibilityFlips;
+        }
         out.println(" wakeupPreemptions=" + wakeupPreemptions + " deadlineExpiries=" + deadlineExpiries
                 + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips);
     }

@@ -3,6 +3,7 @@ package skyloft.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import skyloft.spi.StopReason;
 
 /**
@@ -30,6 +31,10 @@ final class Carrier extends Thread {
 
     final SkyloftRuntime rt;
     final int cpu;
+    /** Copies of the runtime's, read at every clock read of this carrier: here they sit in a line
+     *  this carrier owns, not in the runtime's, which lock holders write at every enqueue and pick. */
+    private final long clockGapNs;
+    private final Inbox inbox;
 
     /** Task running here, or null: written by this carrier under the lock; read under the lock
      *  by others, and without it only on this carrier's own OS thread (the poll slow path and
@@ -45,8 +50,9 @@ final class Carrier extends Thread {
     /** Set by RtTask.execute when the running task resubmits itself on this carrier; read and
      *  reset by this carrier only. */
     boolean selfSubmitted;
-    /** 1 while a preemption request for this CPU is pending: set by requestPreempt (under the
-     *  lock), cleared by CAS by the poll slow path or when the task stops. */
+    /** Non-zero (COUNTED or UNCOUNTED, below) while a preemption request for this CPU is pending:
+     *  set by requestPreempt (under the lock), turned from UNCOUNTED to COUNTED by a disarm,
+     *  cleared by CAS by the poll slow path or when the task stops. */
     @SuppressWarnings("unused")
     private volatile int preemptRequested;
     /** When the pending request was made; written with it, read at delivery. */
@@ -92,18 +98,34 @@ final class Carrier extends Thread {
     long preemptRequests;
     long preemptDelivered;
     long idleParks;
+    /** Request-to-stop delay, and run from pick to stop, of each preemption delivered on this CPU:
+     *  written by the lock holder that processes this carrier's stop, merged by snapshots under
+     *  the lock. One pair per carrier, so that two CPUs' preemptions write no common line. */
+    final Histogram preemptDelayNs = new Histogram(3_600_000_000_000L, 2);
+    final Histogram preemptedRunNs = new Histogram(3_600_000_000_000L, 2);
 
     Carrier(SkyloftRuntime rt, int cpu) {
         super("skyloft-carrier-" + cpu);
         this.rt = rt;
         this.cpu = cpu;
+        this.clockGapNs = rt.clockGapNs;
+        this.inbox = rt.inbox;
         setDaemon(true);
     }
 
+    /** {@link #preemptRequested} values: no request; a request counted in {@link Poll#pending};
+     *  a request not counted there because this carrier's armed clock already holds a unit of it
+     *  (its polls take the slow path anyway). A request to an armed carrier thus leaves alone the
+     *  line that every poll in the process reads. */
+    private static final int NO_REQUEST = 0, COUNTED = 1, UNCOUNTED = 2;
+
+    /** Under the lock: makes a request pending; false if one already was. */
     boolean requestPreempt(long nowNs) {
-        if (PREEMPT.compareAndSet(this, 0, 1)) {
+        boolean armed = clockArmed;
+        if (PREEMPT.compareAndSet(this, NO_REQUEST, armed ? UNCOUNTED : COUNTED)) {
             preemptRequestNs = nowNs;
-            Poll.adjustPending(1);
+            if (!armed) Poll.adjustPending(1);
+            else if (!clockArmed) countRequest(); // disarmed meanwhile (close, off the lock): Dekker with the disarm
             return true;
         }
         return false;
@@ -111,11 +133,21 @@ final class Carrier extends Thread {
 
     /** Clears a pending request; true if this call cleared it. */
     boolean clearPreempt() {
-        if ((int) PREEMPT.getOpaque(this) != 0 && PREEMPT.compareAndSet(this, 1, 0)) {
-            Poll.adjustPending(-1);
-            return true;
+        int v;
+        while ((v = (int) PREEMPT.getOpaque(this)) != NO_REQUEST) {
+            if (PREEMPT.compareAndSet(this, v, NO_REQUEST)) {
+                if (v == COUNTED) Poll.adjustPending(-1);
+                return true;
+            }
         }
         return false;
+    }
+
+    /** At a disarm: a request the clock covered now needs its own unit of the count. */
+    private void countRequest() {
+        if ((int) PREEMPT.getVolatile(this) == UNCOUNTED && PREEMPT.compareAndSet(this, UNCOUNTED, COUNTED)) {
+            Poll.adjustPending(1);
+        }
     }
 
     boolean preemptPending() {
@@ -135,6 +167,7 @@ final class Carrier extends Thread {
                 if (rt.carriersExit) disarmClock(); // lost a race with close(), which disarms after setting it
             }
         } else if (clockArmed && ARMED.compareAndSet(this, true, false)) {
+            countRequest(); // before the clock's unit goes, so the count never drops to 0 under a request
             Poll.adjustPending(-1);
             // A wakeup pushed after our last drain, whose pusher saw us armed, must not wait for
             // our next switch (Dekker with submit: push, then arm; here disarm, then look).
@@ -145,6 +178,7 @@ final class Carrier extends Thread {
     /** At close, after the carriers stopped: disarms for good (no re-check of the inbox). */
     void disarmClock() {
         if (clockArmed && ARMED.compareAndSet(this, true, false)) Poll.adjustPending(-1);
+        clearPreempt(); // a request made since close() cleared them would keep the count up
     }
 
     void markProgress(long nowNs) {
@@ -173,13 +207,13 @@ final class Carrier extends Thread {
      */
     void clockCheck(RtTask t) {
         long now = System.nanoTime();
-        int s = adaptStride(pollStride, now - lastClockNs, rt.clockGapNs);
+        int s = adaptStride(pollStride, now - lastClockNs, clockGapNs);
         lastClockNs = now;
         markProgress(now);
         pollStride = s;
         t.pollBudget = s;
         clockReads++;
-        if (now >= nextTickNs || !rt.inbox.isEmpty()) rt.carrierTick(this, t, now); // busy lock: retry at the next read
+        if (now >= nextTickNs || !inbox.isEmpty()) rt.carrierTick(this, t, now); // busy lock: retry at the next read
     }
 
     static final int MAX_STRIDE = 1 << 16;

@@ -123,9 +123,6 @@ public final class SkyloftRuntime implements AutoCloseable {
     private final PriorityQueue<long[]> kicks = new PriorityQueue<>((a, b) -> Long.compare(a[1], b[1]));
     private long nextBalanceNs;
     private final SplittableRandom random;
-    private final Histogram preemptDelayNs = new Histogram(3_600_000_000_000L, 2);
-    /** How long each preempted task ran from pick to stop: the achieved slice. */
-    private final Histogram preemptedRunNs = new Histogram(3_600_000_000_000L, 2);
     private final List<RuntimeStats.TaskRow> exitedRows = new ArrayList<>();
     private long exitedCount, exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals;
     private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
@@ -450,6 +447,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                     + (ticker != null && timerMode == TimerMode.SLEEP
                         ? (ticker.rtProblem == null ? ", SCHED_FIFO" : " (no real-time priority: " + ticker.rtProblem + ")") : "")
                     + (ticker != null && ticker.slackProblem != null ? " (timer slack not lowered: " + ticker.slackProblem + ")" : "");
+            Histogram preemptDelayNs = mergedLocked(c -> c.preemptDelayNs);
             var pre = new RuntimeStats.Preemption(timer, requested, delivered,
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
                     ticker != null ? ticker.cpuNs : 0);
@@ -464,7 +462,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     public Histogram preemptionDelayHistogram() {
         lock.lock();
         try {
-            return preemptDelayNs.copy();
+            return mergedLocked(c -> c.preemptDelayNs);
         } finally {
             unlockAndWake();
         }
@@ -475,10 +473,17 @@ public final class SkyloftRuntime implements AutoCloseable {
     public Histogram preemptedRunHistogram() {
         lock.lock();
         try {
-            return preemptedRunNs.copy();
+            return mergedLocked(c -> c.preemptedRunNs);
         } finally {
             unlockAndWake();
         }
+    }
+
+    /** Under the lock: the sum of one histogram of every carrier. */
+    private Histogram mergedLocked(java.util.function.Function<Carrier, Histogram> which) {
+        Histogram sum = new Histogram(3_600_000_000_000L, 2);
+        for (Carrier c : carriers) sum.add(which.apply(c));
+        return sum;
     }
 
     private static String state(RtTask t) {
@@ -728,8 +733,8 @@ public final class SkyloftRuntime implements AutoCloseable {
             case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
             case PREEMPT -> {
                 c.preemptDelivered++;
-                preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
-                preemptedRunNs.recordValue(Math.max(0, ran));
+                c.preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
+                c.preemptedRunNs.recordValue(Math.max(0, ran));
                 enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
             }
             case BLOCK -> {
@@ -967,12 +972,14 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     /** Releases the lock, then unparks the carriers the ops asked to wake. */
     void unlockAndWake() {
+        // Each flag is cleared only if set: a store at every release would move this object's
+        // line to this CPU each time, and the peer reads it at its next lock.
         long mask = unparkMask;
-        unparkMask = 0;
+        if (mask != 0) unparkMask = 0;
         boolean timer = wakeTicker;
-        wakeTicker = false;
+        if (timer) wakeTicker = false;
         boolean closeWaiter = notifyClose;
-        notifyClose = false;
+        if (closeWaiter) notifyClose = false;
         lock.unlock();
         if (timer) LockSupport.unpark(ticker);
         if (closeWaiter) {
@@ -1028,19 +1035,18 @@ public final class SkyloftRuntime implements AutoCloseable {
      */
     void pollCheck(RtTask sched) {
         sched.pollBudget = 1;
-        // A poll inside a policy op or the runtime's own locked code (an agent-instrumented user
-        // policy, run under the lock by this very thread): never read the clock or yield there;
-        // yielding while holding the scheduler lock would stop every carrier.
-        if (lock.heldByMe()) return;
-        Thread me = Thread.currentThread();
         if (VThreads.currentCarrier() instanceof Carrier c && c.rt == this) {
             RtTask t = c.current;
-            if (t == null || t.thread != me) return;
+            if (t == null || t.thread != Thread.currentThread()) return;
             if (c.clockArmed) {
-                c.clockCheck(t);
+                c.clockCheck(t); // its tick only tries the lock, so this is safe inside locked code too
                 sched.pollBudget = t.pollBudget; // differs from t only for an adopted thread
             }
-            if (c.clearPreempt()) {
+            // A poll inside a policy op or the runtime's own locked code (an agent-instrumented
+            // user policy, run under the lock by this very thread) must never yield: yielding
+            // while holding the scheduler lock would stop every carrier. The lock's line is read
+            // only when a preemption is pending: the peers write it at each of their lock ops.
+            if (c.preemptPending() && !lock.heldByMe() && c.clearPreempt()) {
                 t.preempting = true;
                 try {
                     Thread.yield();

@@ -185,4 +185,43 @@ class PollTimerTest {
         }
         assertEquals(0, Poll.pending);
     }
+
+    @Test
+    void aRequestToAnArmedCarrierLeavesTheGlobalCountToItsClock() {
+        // The count every poll reads: an armed carrier holds one unit, and a request to it adds
+        // none (its polls check already); disarming hands the request a unit of its own, which
+        // its delivery returns. Driven by hand, under the lock, on the idle carrier of a runtime.
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build()) {
+            Carrier c = rt.carriers[0];
+            int base = Poll.pending;
+            rt.lock.lock();
+            try {
+                long now = System.nanoTime();
+                c.armClock(true, now);
+                assertEquals(base + 1, Poll.pending, "arming counts the carrier");
+                assertTrue(c.requestPreempt(now));
+                assertEquals(base + 1, Poll.pending, "a request to an armed carrier counts nothing more");
+                assertTrue(!c.requestPreempt(now) && c.preemptPending(), "a second request while one is pending");
+                c.armClock(false, now);
+                assertEquals(base + 1, Poll.pending, "disarmed, the pending request holds a unit of its own");
+                assertTrue(c.clearPreempt());
+                assertEquals(base, Poll.pending, "its delivery returns it");
+                assertTrue(!c.clearPreempt() && !c.preemptPending());
+
+                assertTrue(c.requestPreempt(now));
+                assertEquals(base + 1, Poll.pending, "a request to an unarmed carrier counts itself");
+                c.armClock(true, now);
+                assertEquals(base + 2, Poll.pending);
+                assertTrue(c.clearPreempt());
+                assertEquals(base + 1, Poll.pending, "delivered while armed, a counted request returns its own unit");
+                assertTrue(c.requestPreempt(now));
+                c.disarmClock(); // as close() does: the clock's unit, and the request with it
+                assertEquals(base, Poll.pending, "close's disarm left a request or the clock counted");
+                assertTrue(!c.preemptPending());
+            } finally {
+                rt.unlockAndWake();
+            }
+        }
+        assertEquals(0, Poll.pending);
+    }
 }
