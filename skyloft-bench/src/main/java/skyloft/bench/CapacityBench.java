@@ -68,6 +68,9 @@ public final class CapacityBench {
     /** Round trips of the cache-line probe taken just before and just after each measured window
      *  (about a millisecond each), while no system runs. */
     static final int LINE_ROUNDS = 10_000;
+    /** A window is grouped as fast if both probes gave under this round trip, slow if both gave
+     *  over {@link #SLOW_LINE_NS}: the two states this VM's host was seen to switch between. */
+    static final double FAST_LINE_NS = 150, SLOW_LINE_NS = 250;
 
     static final long WARMUP_ROUND_NS = 250_000_000L;
     static final int WARMUP_MAX_ROUNDS = 12;
@@ -164,9 +167,14 @@ public final class CapacityBench {
         p.put("runs", work.length);
         p.put("each", ws.stream().map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
         p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
-        if (!Double.isNaN(ws.get(0).lineBeforeNs())) {
+        if (ws.stream().anyMatch(w -> !Double.isNaN(w.lineBeforeNs()) || !Double.isNaN(w.lineAfterNs()))) {
             // the host's cost of moving a line between the first two CPUs, around each window (NaN: a probe thread stalled)
             p.put("line_rt_ns", ws.stream().map(w -> List.of(Math.rint(w.lineBeforeNs()), Math.rint(w.lineAfterNs()))).toList());
+            // the runs grouped by the line's state on both sides of the window (the rest are mixed)
+            p.put("fast_line", ws.stream().filter(w -> w.lineBeforeNs() < FAST_LINE_NS && w.lineAfterNs() < FAST_LINE_NS)
+                    .map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
+            p.put("slow_line", ws.stream().filter(w -> w.lineBeforeNs() > SLOW_LINE_NS && w.lineAfterNs() > SLOW_LINE_NS)
+                    .map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
         }
         p.put("warmup_rounds", warmupRounds);
         r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", p));

@@ -49,6 +49,25 @@ class CapacityBenchTest {
     }
 
     @Test
+    void windowsAreGroupedByTheLineStateOnBothSides() {
+        var fast = new CapacityBench.Window(1.8, 1, 10, 10, 0, 0).withLine(70, 80);
+        var slow = new CapacityBench.Window(1.4, 1, 10, 10, 0, 0).withLine(300, 1200);
+        var mixed = new CapacityBench.Window(1.6, 1, 10, 10, 0, 0).withLine(70, 400);
+        var stalled = new CapacityBench.Window(1.7, 1, 10, 10, 0, 0).withLine(Double.NaN, 90);
+        BenchResult r = new BenchResult("capacity");
+        CapacityBench.add(r, "skyloft:eevdf", 2, List.of(fast, slow, mixed, stalled), 1);
+        var p = row(r, "skyloft:eevdf", "work_cpus").params();
+        assertEquals(List.of(1.8), p.get("fast_line"));
+        assertEquals(List.of(1.4), p.get("slow_line"));
+        assertEquals(4, ((List<?>) p.get("line_rt_ns")).size());
+        // without probes (one CPU), no line params at all
+        BenchResult one = new BenchResult("capacity");
+        CapacityBench.add(one, "platform", 1, List.of(new CapacityBench.Window(0.9, 1, -1, -1, -1, 0)), 1);
+        var q = row(one, "platform", "work_cpus").params();
+        assertTrue(!q.containsKey("line_rt_ns") && !q.containsKey("fast_line"), q.toString());
+    }
+
+    @Test
     void theLineProbeTimesRoundTripsAndRejectsZeroRounds() {
         double ns = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> LineProbe.roundTripNs(-1, -1, 2_000));
         // unpinned threads on a shared machine: a stalled partner gives NaN, anything else a time

@@ -26,9 +26,11 @@ public final class Poll {
     }
 
     /**
-     * Number of carriers with a preemption request not yet delivered, plus the number of carriers
-     * whose clock is armed. Changed with atomic updates by requesters and deliverers (under or
-     * outside the scheduler lock) and by arming (under it); read by every poll.
+     * Number of carriers whose clock is armed, plus the number of carriers with a preemption
+     * request not yet delivered that their armed clock does not cover (a request made while the
+     * clock is armed adds nothing; a disarm that finds it pending gives it its unit). Changed
+     * with atomic updates by requesters and deliverers (under or outside the scheduler lock) and
+     * by arming (under it); read by every poll.
      */
     static volatile int pending;
 
