@@ -24,10 +24,13 @@ final class LineProbe {
     /** Round trips per probe: about 1 to 6 ms at the round trips seen here. */
     static final int DEFAULT_ROUNDS = 20_000;
 
-    /** The mean round trip in ns between {@code cpuA} and {@code cpuB} (-1: not pinned), or NaN
-     *  if either thread stalled. */
+    /** The mean round trip in ns between {@code cpuA} and {@code cpuB} (two different CPUs, or -1:
+     *  not pinned, which needs two free cores to mean anything), or NaN if either thread stalled. */
     static double roundTripNs(int cpuA, int cpuB, int rounds) {
         if (rounds < 1) throw new IllegalArgumentException("rounds " + rounds + " is out of range; allowed 1 or more");
+        if (cpuA >= 0 && cpuA == cpuB) {
+            throw new IllegalArgumentException("CPU " + cpuA + " twice: the probe needs two different CPUs (or -1, unpinned)");
+        }
         AtomicLong turn = new AtomicLong(-1); // -1 until the partner is pinned and waiting
         boolean[] stuck = new boolean[2];
         Thread partner = Thread.ofPlatform().start(() -> {

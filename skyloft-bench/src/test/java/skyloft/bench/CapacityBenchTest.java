@@ -68,12 +68,16 @@ class CapacityBenchTest {
     }
 
     @Test
-    void theLineProbeTimesRoundTripsAndRejectsZeroRounds() {
+    void theLineProbeTimesRoundTripsAndRejectsBadArguments() {
+        var e = assertThrows(IllegalArgumentException.class, () -> LineProbe.roundTripNs(-1, -1, 0));
+        assertEquals("rounds 0 is out of range; allowed 1 or more", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LineProbe.roundTripNs(1, 1, 10));
+        assertEquals("CPU 1 twice: the probe needs two different CPUs (or -1, unpinned)", e.getMessage());
+        // two spinning threads hand the line over only if both run at once
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "one CPU");
         double ns = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> LineProbe.roundTripNs(-1, -1, 2_000));
         // unpinned threads on a shared machine: a stalled partner gives NaN, anything else a time
         assertTrue(Double.isNaN(ns) || ns > 0 && ns < LineProbe.STUCK_NS, "round trip " + ns);
-        var e = assertThrows(IllegalArgumentException.class, () -> LineProbe.roundTripNs(-1, -1, 0));
-        assertEquals("rounds 0 is out of range; allowed 1 or more", e.getMessage());
         BenchResult r = new BenchResult("ops");
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> OpsBench.lineRoundTrips(r, -1, -1, 2));
         BenchResult.Row row = row(r, "machine", "line_round_trip_ns");
