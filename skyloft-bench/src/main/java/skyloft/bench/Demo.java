@@ -108,14 +108,38 @@ public final class Demo {
         for (BenchResult r : results) r.writeJson(dir.resolve(r.benchmark() + ".json"));
         Map<String, String> machine = Report.machine(p.cores());
         machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+        String noise = machineNoise(results);
+        if (noise != null) machine.put("the machine during the ops run", noise);
         Path html = dir.resolve("index.html");
         Report.write(html, title, machine, results,
                 "Every figure on this page was measured in the run described below, one system after another in one JVM on the same cores. "
                         + "Benchmarks spin with explicit preemption points (Skyloft.preemptionPoint) where they would rely on the agent.");
         printHeadline(Headline.compute(results), out);
+        if (noise != null) out.println("machine (during ops): " + noise);
         out.println();
         out.println("report: " + html + " (JSON rows beside it)");
         return results;
+    }
+
+    /** What the ops run measured of the machine itself: the CPU stalls and the cache-line round
+     *  trip between two CPUs (which decides what two carriers' shared state costs), or null
+     *  without an ops run. */
+    static String machineNoise(List<BenchResult> results) {
+        for (BenchResult r : results) {
+            if (!r.benchmark().equals("ops")) continue;
+            StringBuilder sb = new StringBuilder();
+            double stalls = r.value("machine", "stalls_over_30us_per_s");
+            if (!Double.isNaN(stalls)) sb.append(String.format(Locale.ROOT, "%.0f stalls over 30 us per CPU-second", stalls));
+            for (BenchResult.Row row : r.rows()) {
+                if (!row.system().equals("machine") || !row.metric().equals("line_round_trip_ns") || Double.isNaN(row.value())) continue;
+                if (!sb.isEmpty()) sb.append("; ");
+                sb.append(String.format(Locale.ROOT, "cache-line round trip between CPUs %s: median %.0f ns (%.0f to %.0f ns)",
+                        row.params().get("cpus"), row.value(), ((Number) row.params().get("min")).doubleValue(),
+                        ((Number) row.params().get("max")).doubleValue()));
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+        return null;
     }
 
     /** The readable headline table. */

@@ -155,6 +155,20 @@ class ReportTest {
     }
 
     @Test
+    void theMachineLineNamesTheStallsAndTheLineRoundTrip() {
+        BenchResult ops = new BenchResult("ops");
+        ops.add(row("machine", "stalls_over_30us_per_s", 338, "1/s"));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("cpus", List.of(0, 1));
+        p.put("min", 67.0);
+        p.put("max", 1246.0);
+        ops.add(new BenchResult.Row("machine", "line_round_trip_ns", 319.5, "ns", p));
+        assertEquals("338 stalls over 30 us per CPU-second; cache-line round trip between CPUs [0, 1]: median 320 ns (67 to 1246 ns)",
+                Demo.machineNoise(List.of(new BenchResult("pipe"), ops)));
+        assertNull(Demo.machineNoise(List.of(new BenchResult("pipe"))), "no ops run, nothing to say");
+    }
+
+    @Test
     void capacityIsTabledSystemsAcross() {
         BenchResult cap = new BenchResult("capacity").param("hogs", 20);
         cap.add(row("skyloft:eevdf", "work_cpus", 1.5, "CPUs"));
