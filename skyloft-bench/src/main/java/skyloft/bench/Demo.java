@@ -122,7 +122,8 @@ public final class Demo {
     }
 
     /** What the ops run measured of the machine itself: the CPU stalls and the cache-line round
-     *  trip between two CPUs (which decides what two carriers' shared state costs), or null
+     *  trip between two CPUs (which shows where the host put the vCPUs; the work rate of two
+     *  carriers follows it), or null
      *  without an ops run. */
     static String machineNoise(List<BenchResult> results) {
         for (BenchResult r : results) {
