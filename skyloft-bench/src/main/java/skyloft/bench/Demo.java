@@ -123,8 +123,7 @@ public final class Demo {
 
     /** What the ops run measured of the machine itself: the CPU stalls and the cache-line round
      *  trip between two CPUs (which shows where the host put the vCPUs; the work rate of two
-     *  carriers follows it), or null
-     *  without an ops run. */
+     *  carriers follows it), or null without an ops run. */
     static String machineNoise(List<BenchResult> results) {
         for (BenchResult r : results) {
             if (!r.benchmark().equals("ops")) continue;

@@ -6,9 +6,9 @@ import skyloft.runtime.Affinity;
 /**
  * What it costs to move a cache line between two CPUs: two platform threads, pinned one to each,
  * hand a counter back and forth ({@code rounds} round trips, each two line transfers) and the
- * mean round trip is returned. Every scheduler state two carriers share (the scheduler lock, the
- * runtime's and the policy's fields, the global poll count) pays this on each switch, so the
- * preemptive policies' throughput on two carriers follows it.
+ * mean round trip is returned. Every line of scheduler state two carriers share (the scheduler
+ * lock, the runtime's fields) pays this at a switch, and the preemptive policies' throughput on
+ * two carriers was measured to follow it (docs/BENCHMARKS.md, capacity).
  *
  * <p>On a VM the figure is the host's to decide: which physical cores, or hyperthreads of one
  * core, the two vCPUs run on. On the 2-vCPU machine this project is measured on, it was seen to
