@@ -119,14 +119,18 @@ final class Carrier extends Thread {
      *  line that every poll in the process reads. */
     private static final int NO_REQUEST = 0, COUNTED = 1, UNCOUNTED = 2;
 
-    /** Under the lock: makes a request pending; false if one already was. */
+    /** Under the lock: makes a request pending; false if one already was, or if close() has begun. */
     boolean requestPreempt(long nowNs) {
         boolean armed = clockArmed;
         if (PREEMPT.compareAndSet(this, NO_REQUEST, armed ? UNCOUNTED : COUNTED)) {
             preemptRequestNs = nowNs;
             if (!armed) Poll.adjustPending(1);
             else if (!clockArmed) countRequest(); // disarmed meanwhile (close, off the lock): Dekker with the disarm
-            return true;
+            // close() sets carriersExit, then clears every request: one made after that clear
+            // (a tick or a carrier still running) would keep a unit in the count for good. Dekker
+            // again: we publish the request, then look; close publishes the flag, then clears.
+            if (!rt.carriersExit) return true;
+            clearPreempt();
         }
         return false;
     }

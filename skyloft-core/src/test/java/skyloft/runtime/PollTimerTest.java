@@ -224,4 +224,26 @@ class PollTimerTest {
         }
         assertEquals(0, Poll.pending);
     }
+
+    @Test
+    void aRequestAfterCloseLeavesNothingInTheCount() {
+        // close() clears the requests once; a tick or a carrier still exiting may request again
+        // after that. Such a request must not keep every poll in the process on the slow path.
+        SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build();
+        Carrier c = rt.carriers[0];
+        rt.close();
+        int base = Poll.pending;
+        rt.lock.lock();
+        try {
+            long now = System.nanoTime();
+            assertTrue(!c.requestPreempt(now), "a request after close is dropped");
+            assertEquals(base, Poll.pending, "an unarmed carrier's request after close");
+            assertTrue(!c.preemptPending());
+            c.armClock(true, now); // arming after close disarms at once
+            assertEquals(base, Poll.pending, "arming after close");
+        } finally {
+            rt.unlockAndWake();
+        }
+        assertEquals(0, Poll.pending);
+    }
 }
