@@ -16,11 +16,17 @@ import skyloft.spi.Task;
  * eligible task with the earliest virtual deadline runs. When the running task's vruntime
  * reaches its deadline it gets a new one and, if others wait, is preempted. A task keeps its lag
  * across sleep: it is placed at V - lag x (W + w) / W, so that adding its own weight to the
- * average leaves its lag intact (lag clamped to two slices, own or base whichever is longer, as Linux clamps it to two slices or a tick). A new task
+ * average leaves its lag intact (lag clamped to two slices, own or base whichever is longer, as Linux clamps it to two slices or a tick).
+ * With {@code sleeplag=decay}, a negative lag is paid off while the task sleeps, as Linux 6.12's
+ * delayed dequeue has it: there the sleeper stays queued (its weight still in V) until V reaches
+ * its vruntime, and leaves at lag 0 when next picked. So at wakeup its lag is what it would be
+ * had it stayed on the CPU it slept from, if still negative, else 0; woken there while still
+ * owing, it goes back to the vruntime it stopped at. A new task
  * starts at lag 0 with a first deadline half a slice away. A woken task preempts only if it
  * would be the pick. Yield pushes the task's deadline one slice later.
  *
- * <p>Parameters: {@code slice} (base slice, default 12.5us as Skyloft's). A task's own
+ * <p>Parameters: {@code slice} (base slice, default 12.5us as Skyloft's); {@code sleeplag}
+ * ({@code keep}, the default, as Linux 6.6; or {@code decay}, as 6.12). A task's own
  * {@code sliceNs} attribute replaces it for that task: short slices get earlier deadlines and so
  * lower latency, at the same long-run share.
  *
@@ -58,6 +64,7 @@ public final class Eevdf extends SchedPolicy {
     }
 
     private final long sliceNs;
+    private final boolean decaySleeperLag;
     private Rq[] rqs;
 
     public Eevdf() {
@@ -65,11 +72,18 @@ public final class Eevdf extends SchedPolicy {
     }
 
     public Eevdf(long sliceNs) {
+        this(sliceNs, false);
+    }
+
+    /** @param decaySleeperLag true for Linux 6.12's treatment of a sleeper's negative lag (see the class header) */
+    public Eevdf(long sliceNs, boolean decaySleeperLag) {
         this.sliceNs = sliceNs;
+        this.decaySleeperLag = decaySleeperLag;
     }
 
     Eevdf(PolicyParams p) {
-        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000));
+        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000),
+                p.choice("sleeplag", "keep", "keep", "decay").equals("decay"));
     }
 
     @Override
@@ -178,6 +192,13 @@ public final class Eevdf extends SchedPolicy {
         e.weight = task.attr().weight();
         if (reason == EnqueueReason.NEW || reason == EnqueueReason.WAKEUP) {
             long lag = reason == EnqueueReason.NEW ? 0 : e.vlag;
+            if (lag < 0 && decaySleeperLag && e.cpu >= 0) {
+                // Its lag now, had it stayed queued where it slept: with its weight w in V there,
+                // V' - v = W / (W + w) x (V - v). Placed back on that CPU, it lands at v again.
+                Rq old = rqs[e.cpu];
+                long owed = avg(old) - e.vruntime;
+                lag = owed >= 0 ? 0 : Math.max(lag, owed * old.sumW / (old.sumW + e.weight));
+            }
             long limit = 2 * Math.max(vsliceOf(e), sliceNs * NiceWeights.NICE_0_WEIGHT / e.weight);
             lag = Math.max(-limit, Math.min(limit, lag));
             if (rq.sumW > 0) lag = lag * (rq.sumW + e.weight) / rq.sumW;
@@ -317,7 +338,7 @@ public final class Eevdf extends SchedPolicy {
 
     @Override
     public void dump(PrintWriter out) {
-        out.print(name() + " slice=" + sliceNs + "ns queued");
+        out.print(name() + " slice=" + sliceNs + "ns sleeplag=" + (decaySleeperLag ? "decay" : "keep") + " queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
         long wakeupPreemptions = 0, deadlineExpiries = 0, migrations = 0, eligibilityFlips = 0;
         for (Rq rq : rqs) {

@@ -33,8 +33,9 @@ public final class PolicyRegistry {
                         new Param("min_granularity", "12.5us", "shortest slice; the period grows beyond latency/min_granularity tasks"),
                         new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt")),
                 Cfs::new));
-        register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep, per-task slice",
-                List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it")),
+        register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep (or paid off asleep, as 6.12), per-task slice",
+                List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it"),
+                        new Param("sleeplag", "keep", "keep: a sleeper keeps its negative lag (Linux 6.6); decay: it is paid off while asleep (6.12's delayed dequeue)")),
                 Eevdf::new));
         register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
                 List.of(), O1::new));

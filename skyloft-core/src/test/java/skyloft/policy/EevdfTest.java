@@ -119,6 +119,89 @@ class EevdfTest {
         assertEquals(lagBefore, lagAfter, 1, "lag before sleep " + lagBefore + " after " + lagAfter);
     }
 
+    /**
+     * With sleeplag=decay a sleeper pays its debt off while asleep, as under Linux 6.12's delayed
+     * dequeue: a (lag -20us) sleeps while b runs 50us. Had a stayed queued with its weight in V,
+     * V would be (30 + 50 + 0) / 3 = 26.7us at its wakeup, so it comes back at the vruntime it
+     * stopped at (30us) with lag -3.3us, not -20us. Once V passes that point it wakes at lag 0.
+     */
+    @Test
+    void withDecayASleeperPaysItsLagOffWhileAsleep() {
+        Eevdf p = new Eevdf(Eevdf.DEFAULT_SLICE_NS, true);
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        StepTask c = h.spawn("c", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(30 * US);
+        h.tick(0);
+        assertEquals(-20 * US, p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a));
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(b, h.schedule(0));
+        h.advance(50 * US);
+        h.stop(0, StopReason.PREEMPT);
+        h.wake(a);
+        assertEquals(30 * US, Eevdf.vruntimeNs(a), 1, "woken where it slept, it is back at the vruntime it stopped at");
+        assertEquals(-3_333, p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a), 2, "its lag, as if it had stayed queued");
+
+    }
+
+    /** Under decay, a debt that V has passed while the task slept is gone (lag 0 at wakeup, where
+     *  keep brings back all of it), and a positive lag is kept as under keep. */
+    @Test
+    void withDecayAPaidOffDebtWakesAtLagZeroAndAPositiveLagIsKept() {
+        for (boolean decay : new boolean[] {false, true}) {
+            Eevdf p = new Eevdf(Eevdf.DEFAULT_SLICE_NS, decay);
+            StepHost h = new StepHost(p, 1, 1);
+            StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+            StepTask c = h.spawn("c", SchedAttr.DEFAULT, 0);
+            assertEquals(a, h.schedule(0));
+            h.advance(30 * US);
+            h.tick(0);
+            assertEquals(-15 * US, p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a)); // a = 30us, c = 0
+            h.stop(0, StopReason.BLOCK);
+            assertEquals(c, h.schedule(0));
+            h.advance(500 * US); // c alone: V follows c far past a's vruntime
+            h.tick(0);
+            h.wake(a);
+            long aAfter = p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a);
+            if (decay) assertEquals(0, aAfter, 1, "a debt paid off while asleep");
+            else assertEquals(-15 * US, aAfter, 1, "keep: the whole debt comes back");
+
+            p = new Eevdf(Eevdf.DEFAULT_SLICE_NS, decay);
+            h = new StepHost(p, 1, 1);
+            a = h.spawn("a", SchedAttr.DEFAULT, 0);
+            StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+            h.spawn("c", SchedAttr.DEFAULT, 0);
+            assertEquals(a, h.schedule(0));
+            h.advance(30 * US);
+            h.stop(0, StopReason.PREEMPT); // a = 30us, b = c = 0
+            assertEquals(b, h.schedule(0));
+            h.advance(1 * US);
+            h.tick(0);
+            long bLag = p.avgVruntimeNs(0) - Eevdf.vruntimeNs(b); // V = 31 / 3 us, b = 1us
+            assertTrue(bLag > 9 * US, "b's lag " + bLag);
+            h.stop(0, StopReason.BLOCK);
+            h.schedule(0);
+            h.advance(1 * US);
+            h.tick(0);
+            h.wake(b);
+            assertEquals(bLag, p.avgVruntimeNs(0) - Eevdf.vruntimeNs(b), 1, "b's positive lag, kept");
+        }
+    }
+
+    @Test
+    void theSleeplagParameterIsParsedAndNamesItsValuesWhenWrong() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PolicyRegistry.create("eevdf", java.util.Map.of("sleeplag", "forget")));
+        assertTrue(e.getMessage().contains("forget") && e.getMessage().contains("keep, decay"), e.getMessage());
+        java.io.StringWriter sw = new java.io.StringWriter();
+        var p = PolicyRegistry.create("eevdf", java.util.Map.of("sleeplag", "decay"));
+        new StepHost(p, 1, 1);
+        p.dump(new java.io.PrintWriter(sw, true));
+        assertTrue(sw.toString().contains("sleeplag=decay"), sw.toString());
+    }
+
     @Test
     void theTickHintIsTheTimeTheDeadlineIsReached() {
         Eevdf p = new Eevdf();

@@ -95,4 +95,16 @@ class ExamplesTest {
         assertEquals(5.0, fifo.row("req").latencyP50Us(), 0.1, "most requests are short and unhindered");
         assertEquals(List.of("req"), rr.rows().stream().map(SimResult.Row::name).toList());
     }
+
+    @Test
+    void eevdfSleepersWaitLessWhenTheirDebtIsPaidOffAsleep() {
+        Scenario s = load("eevdf-sleepers.yaml");
+        SimResult keep = s.run(null);
+        SimResult decay = s.run("eevdf", Map.of("sleeplag", "decay"), null, null, null);
+        SimResult.Row k = keep.row("worker"), d = decay.row("worker");
+        // The worker's latency per burst is its 30us of running plus its waits: decay cuts the wait.
+        assertTrue(d.latencyP99Us() < 0.85 * k.latencyP99Us(), "worker p99: keep " + k.latencyP99Us() + "us, decay " + d.latencyP99Us() + "us");
+        assertTrue(d.latencyP50Us() < k.latencyP50Us(), "worker p50: keep " + k.latencyP50Us() + "us, decay " + d.latencyP50Us() + "us");
+        assertTrue(d.completed() > k.completed(), "bursts done: keep " + k.completed() + ", decay " + d.completed());
+    }
 }
