@@ -2,10 +2,14 @@ package skyloft.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import skyloft.spi.SchedAttr;
@@ -123,7 +127,7 @@ class EevdfTest {
      * With sleeplag=decay a sleeper pays its debt off while asleep, as under Linux 6.12's delayed
      * dequeue: a (lag -20us) sleeps while b runs 50us. Had a stayed queued with its weight in V,
      * V would be (30 + 50 + 0) / 3 = 26.7us at its wakeup, so it comes back at the vruntime it
-     * stopped at (30us) with lag -3.3us, not -20us. Once V passes that point it wakes at lag 0.
+     * stopped at (30us) with lag -3.3us, not -20us.
      */
     @Test
     void withDecayASleeperPaysItsLagOffWhileAsleep() {
@@ -131,7 +135,7 @@ class EevdfTest {
         StepHost h = new StepHost(p, 1, 1);
         StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
         StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
-        StepTask c = h.spawn("c", SchedAttr.DEFAULT, 0);
+        h.spawn("c", SchedAttr.DEFAULT, 0);
         assertEquals(a, h.schedule(0));
         h.advance(30 * US);
         h.tick(0);
@@ -143,7 +147,6 @@ class EevdfTest {
         h.wake(a);
         assertEquals(30 * US, Eevdf.vruntimeNs(a), 1, "woken where it slept, it is back at the vruntime it stopped at");
         assertEquals(-3_333, p.avgVruntimeNs(0) - Eevdf.vruntimeNs(a), 2, "its lag, as if it had stayed queued");
-
     }
 
     /** Under decay, a debt that V has passed while the task slept is gone (lag 0 at wakeup, where
@@ -192,13 +195,12 @@ class EevdfTest {
 
     @Test
     void theSleeplagParameterIsParsedAndNamesItsValuesWhenWrong() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> PolicyRegistry.create("eevdf", java.util.Map.of("sleeplag", "forget")));
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("eevdf", Map.of("sleeplag", "forget")));
         assertTrue(e.getMessage().contains("forget") && e.getMessage().contains("keep, decay"), e.getMessage());
-        java.io.StringWriter sw = new java.io.StringWriter();
-        var p = PolicyRegistry.create("eevdf", java.util.Map.of("sleeplag", "decay"));
+        StringWriter sw = new StringWriter();
+        var p = PolicyRegistry.create("eevdf", Map.of("sleeplag", "decay"));
         new StepHost(p, 1, 1);
-        p.dump(new java.io.PrintWriter(sw, true));
+        p.dump(new PrintWriter(sw, true));
         assertTrue(sw.toString().contains("sleeplag=decay"), sw.toString());
     }
 
