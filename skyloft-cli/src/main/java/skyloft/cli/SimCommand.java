@@ -56,9 +56,17 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, e.g. 20ms, 1s")
     String duration;
 
+    @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs instead of the file's; a stream given as a load keeps its load")
+    Integer cpus;
+
+    @Option(names = "--costs", paramLabel = "k=v,...", description = "modelled costs laid over the file's: switch, preempt_delay, migration, lock; e.g. lock=280ns,switch=110ns")
+    String costs;
+
     @Override
     public Integer call() throws IOException {
         Scenario sc = ScenarioLoader.load(file);
+        if (cpus != null) sc = sc.withCpus(cpus);
+        if (costs != null) sc = sc.withCosts(costs);
         Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, Long.MAX_VALUE / 4);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;

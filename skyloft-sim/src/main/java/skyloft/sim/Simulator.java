@@ -34,7 +34,8 @@ import skyloft.trace.TraceRecorder;
  *  0 COMPLETE  a running task finished its burst: its workload records the job and says BLOCK or EXIT
  *  1 PREEMPT   a preemption request is delivered: the task stops with PREEMPT, is enqueued PREEMPTED
  *  2 RELEASE   workload events: periodic job releases, request arrivals, wakeups after a sleep
- *  3 KICK      a policy's kickAt came due: idle CPU -> dispatch; busy CPU -> tick
+ *  3 KICK      a policy's kickAt came due: idle CPU -> dispatch; busy CPU -> tick;
+ *              also a CPU's turn at the modelled scheduler lock: the CPU picks
  *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU
  *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs
  *  6 DEADLINE  a job's absolute deadline: a miss if the job is not complete by then
@@ -56,8 +57,14 @@ import skyloft.trace.TraceRecorder;
  * <p><b>Cost model</b> ({@link CostModel}): a task's work begins {@code switchNs} (+
  * {@code migrationNs} if it last ran elsewhere) after every start (the runtime pays a
  * continuation switch even to resume the task it just ran); a preemption takes effect {@code preemptDelayNs} after it is asked
- * for. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to
- * the task that was started.
+ * for (and not before the task's work has begun: the runtime delivers it at the task's polls).
+ * With {@code lockNs}, every pick on a CPU (at a switch, or an idle CPU looking again after an
+ * enqueue, as the runtime's spinning idle carriers do) holds one lock shared by all CPUs for that
+ * long: the runtime's single scheduler lock. A CPU that finds it held waits its turn (first come,
+ * first served; CPU index order within one instant), then picks; the started task's work begins
+ * after the hold and the switch. The model leaves out the lock's other holders in the runtime
+ * (ticks, the kick timer, spawns), so it understates contention. Ticks arrive exactly on the
+ * tick grid. All CPU time, switch cost included, is charged to the task that was started.
  *
  * <p><b>Determinism.</b> One thread; ties broken by class then by insertion order; the
  * policy's {@code randomInt} and each workload draw from {@link SplittableRandom}s derived from
@@ -66,6 +73,7 @@ import skyloft.trace.TraceRecorder;
 public final class Simulator implements SchedContext {
 
     private static final int COMPLETE = 0, PREEMPT = 1, KICK = 3, TICK = 4, BALANCE = 5, END = 7;
+    private static final int LOCKED = 8; // kind only: a CPU's turn at the modelled lock came (class KICK)
     private static final int WORKLOAD = 100; // kind of workload events; their class comes from the workload
     /** A livelock guard: this many events at one instant means a policy keeps asking for "now". */
     private static final int MAX_EVENTS_PER_INSTANT = 5_000_000;
@@ -99,6 +107,8 @@ public final class Simulator implements SchedContext {
     private final List<Workload> workloads = new ArrayList<>();
 
     private final SimTask[] current;
+    /** True while a CPU waits for its turn at the modelled lock (it picks when it gets it). */
+    private final boolean[] lockQueued;
     private final long[] progressStartNs;
     private final long[] gen;
     private final boolean[] preemptPending;
@@ -112,8 +122,12 @@ public final class Simulator implements SchedContext {
     private long endNs;
     private boolean ran;
 
+    /** When the modelled scheduler lock is next free (see {@link CostModel#lockNs}). */
+    private long lockFreeAtNs;
+
     // counters (see counters())
     private long events, picks, preemptRequests, preemptsDelivered, balanceMoved, stolenPicks, migrations, kicks, ticks;
+    private long lockHolds, lockWaits, lockWaitNs;
 
     /**
      * @param policy  a fresh policy instance; the simulator attaches it
@@ -134,6 +148,7 @@ public final class Simulator implements SchedContext {
         this.policyRandom = new SplittableRandom(seed);
         this.trace = trace == null ? TraceRecorder.OFF : trace;
         current = new SimTask[cpus];
+        lockQueued = new boolean[cpus];
         progressStartNs = new long[cpus];
         gen = new long[cpus];
         preemptPending = new boolean[cpus];
@@ -356,6 +371,11 @@ public final class Simulator implements SchedContext {
                 stop(e.cpu, StopReason.PREEMPT);
             }
             case WORKLOAD -> e.owner.onEvent(this, e.task, e.tag, e.arg);
+            case LOCKED -> {
+                lockQueued[e.cpu] = false;
+                lockHolds++;
+                if (current[e.cpu] == null) pick(e.cpu);
+            }
             case KICK -> {
                 kicks++;
                 SimTask t = current[e.cpu];
@@ -403,7 +423,8 @@ public final class Simulator implements SchedContext {
         preemptPending[cpu] = true;
         preemptRequests++;
         record(TraceKind.PREEMPT_REQUEST, cpu, current[cpu], source);
-        Ev e = event(nowNs + costs.preemptDelayNs(), PREEMPT, PREEMPT);
+        // Delivered at the task's polls, so not before its work has begun (after the switch and any lock wait).
+        Ev e = event(Math.max(nowNs, progressStartNs[cpu]) + costs.preemptDelayNs(), PREEMPT, PREEMPT);
         e.cpu = cpu;
         e.gen = gen[cpu];
         queue.add(e);
@@ -420,13 +441,32 @@ public final class Simulator implements SchedContext {
 
     private void dispatchAll() {
         for (int c = 0; c < cpus; c++) {
-            if (current[c] == null && (resched[c] || idleSeenEpoch[c] != enqueueEpoch)) dispatch(c);
+            if (current[c] == null && !lockQueued[c] && (resched[c] || idleSeenEpoch[c] != enqueueEpoch)) dispatch(c);
         }
     }
 
     private void dispatch(int cpu) {
         resched[cpu] = false;
         idleSeenEpoch[cpu] = enqueueEpoch;
+        if (costs.lockNs() > 0) { // the pick happens under the lock: served in the order CPUs ask (CPU index at one instant)
+            long acquiredNs = Math.max(nowNs, lockFreeAtNs);
+            lockFreeAtNs = acquiredNs + costs.lockNs();
+            if (acquiredNs > nowNs) {
+                lockWaits++;
+                lockWaitNs += acquiredNs - nowNs;
+                lockQueued[cpu] = true;
+                Ev e = event(acquiredNs, KICK, LOCKED);
+                e.cpu = cpu;
+                queue.add(e);
+                return;
+            }
+            lockHolds++;
+        }
+        pick(cpu);
+    }
+
+    /** The pick on an idle CPU (holding the modelled lock, if there is one): pickNext, else an idle balance and pickNext again. */
+    private void pick(int cpu) {
         Task picked = policy.pickNext(cpu, nowNs);
         if (picked == null) {
             balanceMoved += policy.balance(cpu, true, nowNs);
@@ -457,7 +497,7 @@ public final class Simulator implements SchedContext {
         gen[cpu]++;
         preemptPending[cpu] = false;
         idleMarked[cpu] = false;
-        long cost = costs.switchNs();
+        long cost = costs.switchNs() + costs.lockNs(); // the lock's hold (after any wait for it), then the switch
         if (prev >= 0 && prev != cpu) {
             migrations++;
             cost += costs.migrationNs();
@@ -496,7 +536,8 @@ public final class Simulator implements SchedContext {
         }
     }
 
-    /** Host counters of the run: events, picks, preemptions requested and delivered, tasks moved by balance, stolen picks, migrations, kicks, ticks. */
+    /** Host counters of the run: events, picks, preemptions requested and delivered, tasks moved by balance, stolen picks, migrations, kicks, ticks;
+     *  with a lock cost, also the picks that waited for the lock, their total wait, all holds, and the share of the run the lock was held, in percent. */
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("events", events);
@@ -508,6 +549,12 @@ public final class Simulator implements SchedContext {
         m.put("migrations", migrations);
         m.put("kicks", kicks);
         m.put("ticks", ticks);
+        if (costs.lockNs() > 0) {
+            m.put("lock_waits", lockWaits);
+            m.put("lock_wait_ns", lockWaitNs);
+            m.put("lock_holds", lockHolds);
+            m.put("lock_busy_pct", endNs == 0 ? 0 : Math.min(100, Math.round(100.0 * lockHolds * costs.lockNs() / endNs)));
+        }
         return m;
     }
 

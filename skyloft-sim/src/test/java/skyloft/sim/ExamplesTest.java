@@ -107,4 +107,19 @@ class ExamplesTest {
         assertTrue(d.latencyP50Us() < k.latencyP50Us(), "worker p50: keep " + k.latencyP50Us() + "us, decay " + d.latencyP50Us() + "us");
         assertTrue(d.completed() > k.completed(), "bursts done: keep " + k.completed() + ", decay " + d.completed());
     }
+
+    @Test
+    void oneLockHoldsAt16CpusWith110nsHoldsAndSaturatesWith500ns() {
+        Scenario s = load("one-lock-16cpu.yaml");
+        SimResult none = s.withCosts("lock=0ns").run(null), local = s.run(null), moving = s.withCosts("lock=500ns").run(null);
+        double p99None = none.row("req").latencyP99Us(), p99Local = local.row("req").latencyP99Us(), p99Moving = moving.row("req").latencyP99Us();
+        assertTrue(p99Local < 1.2 * p99None, "110ns holds: p99 " + p99Local + "us against " + p99None + "us with no lock");
+        assertEquals(none.row("req").completed(), local.row("req").completed(), 0.01 * none.row("req").completed());
+        assertTrue(local.counters().get("lock_busy_pct") > 50, "busy " + local.counters().get("lock_busy_pct") + "%");
+        assertEquals(100, moving.counters().get("lock_busy_pct"));
+        assertTrue(p99Moving > 100 * p99None, "500ns holds: p99 " + p99Moving + "us");
+        assertTrue(moving.row("req").completed() < 0.7 * none.row("req").completed());
+        SimResult eight = s.withCpus(8).withCosts("lock=500ns").run(null);
+        assertTrue(eight.row("req").latencyP99Us() < 200, "8 CPUs keep up with 500ns holds: p99 " + eight.row("req").latencyP99Us() + "us");
+    }
 }

@@ -1,6 +1,7 @@
 package skyloft.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,43 @@ class SimulatorTest {
         SimResult r = s.run(10 * MS);
         assertEquals(1010.0, r.row("p").latencyMaxUs(), 1e-9);
         assertEquals(5 * 1.01 / 10, r.row("p").cpuShare(), 1e-9);
+    }
+
+    @Test
+    void theLockMakesASecondCpuWaitItsTurnBeforeItPicks() {
+        // Two hogs on two CPUs, a 4us lock and a 1us switch, fifo: CPU 0 takes the lock at 0 and
+        // picks; CPU 1 waits until 4us and picks then. Only CPU 1 waited, for 4us.
+        TraceBuffer tb = new TraceBuffer();
+        Simulator s = new Simulator(PolicyRegistry.create("fifo"), 2, 0, new CostModel(1 * US, 0, 0, 4 * US), 1, tb);
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 2));
+        SimResult r = s.run(1 * MS);
+        var starts = tb.toTrace("t", 2, 0, MS).ofKind(TraceKind.RUN_START);
+        assertEquals(2, starts.size());
+        assertEquals(0, starts.get(0).timeNs());
+        assertEquals(4 * US, starts.get(1).timeNs(), "CPU 1 picks when it gets the lock");
+        assertEquals(1, r.counters().get("lock_waits"));
+        assertEquals(4 * US, r.counters().get("lock_wait_ns"));
+        assertEquals(2, r.counters().get("lock_holds"));
+        assertEquals(1.0, r.row("h").cpuShare(), 0.01, "the hogs fill both CPUs but for CPU 1's wait");
+        assertFalse(sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(1, 0, 0)).counters().containsKey("lock_holds"),
+                "without a lock cost the counters stay as they were");
+    }
+
+    @Test
+    void aSaturatedLockCapsTheRateOfPicks() {
+        // 1us tasks arriving at 3M/s on 8 CPUs need 3M picks/s; a 500ns lock serves only 2M/s, so
+        // the lock is busy the whole run and the picks stop at duration / 500ns.
+        Simulator s = sim(PolicyRegistry.create("fifo"), 8, 0, new CostModel(0, 0, 0, 500));
+        s.add(new PoissonWorkload("r", SchedAttr.DEFAULT, 3e6, new Dist.Fixed(1 * US), 0));
+        SimResult r = s.run(10 * MS);
+        assertEquals(100, r.counters().get("lock_busy_pct"));
+        assertEquals(20_000, r.counters().get("lock_holds"), 1);
+        assertTrue(r.row("r").completed() < 20_000, "completed " + r.row("r").completed());
+        Simulator free = sim(PolicyRegistry.create("fifo"), 8, 0, new CostModel(0, 0, 0, 100));
+        free.add(new PoissonWorkload("r", SchedAttr.DEFAULT, 3e6, new Dist.Fixed(1 * US), 0));
+        SimResult f = free.run(10 * MS);
+        assertTrue(f.row("r").completed() > 29_000 && f.row("r").latencyP99Us() < 10, "a 100ns lock keeps up: " + f.row("r").completed()
+                + " done, p99 " + f.row("r").latencyP99Us() + "us");
     }
 
     @Test

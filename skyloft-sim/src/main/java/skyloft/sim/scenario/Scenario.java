@@ -3,7 +3,7 @@ package skyloft.sim.scenario;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.CostModel;
 import skyloft.sim.SimResult;
@@ -11,6 +11,7 @@ import skyloft.sim.Simulator;
 import skyloft.sim.Workload;
 import skyloft.spi.SchedPolicy;
 import skyloft.trace.TraceRecorder;
+import skyloft.util.Durations;
 
 /**
  * A parsed scenario file (see docs/SCENARIOS.md): the machine, the policy and its parameters,
@@ -31,8 +32,8 @@ import skyloft.trace.TraceRecorder;
 public record Scenario(String source, String name, int cpus, long durationNs, long seed, long tickNs,
                        String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
 
-    /** One workload entry: its name, type and a factory for fresh instances. */
-    public record TaskSpec(String name, String type, Supplier<Workload> factory) {}
+    /** One workload entry: its name, type and a factory of fresh instances for a given number of CPUs. */
+    public record TaskSpec(String name, String type, IntFunction<Workload> factory) {}
 
     public Scenario {
         params = Map.copyOf(params);
@@ -62,12 +63,47 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         long seedUsed = seedOverride != null ? seedOverride : seed;
         long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
         Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace);
-        for (TaskSpec t : tasks) sim.add(t.factory().get());
+        for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
         try {
             return sim.run(dur);
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The same scenario on {@code n} CPUs (streams given as a load keep their load, so their rate scales). */
+    public Scenario withCpus(int n) {
+        if (n < 1 || n > ScenarioLoader.MAX_CPUS) {
+            throw new ScenarioException(source + ": --cpus " + n + " is out of range; allowed 1.." + ScenarioLoader.MAX_CPUS);
+        }
+        return new Scenario(source, name, n, durationNs, seed, tickNs, policy, params, costs, tasks);
+    }
+
+    /** The same scenario with other modelled costs. */
+    public Scenario withCosts(CostModel c) {
+        return new Scenario(source, name, cpus, durationNs, seed, tickNs, policy, params, c, tasks);
+    }
+
+    /** The same scenario with some costs replaced, given as {@code lock=280ns,switch=110ns}
+     *  (keys switch, preempt_delay, migration, lock). */
+    public Scenario withCosts(String spec) {
+        long sw = costs.switchNs(), pd = costs.preemptDelayNs(), mg = costs.migrationNs(), lk = costs.lockNs();
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) throw new ScenarioException("--costs: '" + part.trim() + "' is not of the form name=duration, e.g. lock=280ns");
+            String key = part.substring(0, eq).trim(), value = part.substring(eq + 1).trim();
+            if (!List.of("switch", "preempt_delay", "migration", "lock").contains(key)) {
+                throw new ScenarioException("--costs: there is no cost named '" + key + "'; allowed lock, migration, preempt_delay, switch");
+            }
+            long v = Durations.parseNs("--costs " + key, value, 0, 1_000_000_000L);
+            switch (key) {
+                case "switch" -> sw = v;
+                case "preempt_delay" -> pd = v;
+                case "migration" -> mg = v;
+                default -> lk = v;
+            }
+        }
+        return withCosts(new CostModel(sw, pd, mg, lk));
     }
 
     /** The policy name a run with {@code override} (may be null) uses. */

@@ -38,14 +38,14 @@ import skyloft.util.Durations;
 public final class ScenarioLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "cpus", "duration", "seed", "tick", "policy", "params", "costs", "tasks");
-    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration");
+    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration", "lock");
     private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "periodic", Set.of("exec", "count"),
             "poisson", Set.of("rate", "load", "service", "workers"),
             "hog", Set.of("count"),
             "phases", Set.of("run", "sleep", "count"));
-    private static final int MAX_CPUS = 1024;
+    static final int MAX_CPUS = 1024;
     private static final int MAX_COUNT = 100_000;
     public static final long DEFAULT_TICK_NS = 10_000;
     private static final Pattern RATE = Pattern.compile("([0-9]*\\.?[0-9]+(?:[eE][0-9]+)?)\\s*([kKMG]?)\\s*/\\s*(s|ms|us)");
@@ -113,7 +113,8 @@ public final class ScenarioLoader {
             costs = new CostModel(
                     c.containsKey("switch") ? duration("costs.switch", c.get("switch")) : 0,
                     c.containsKey("preempt_delay") ? duration("costs.preempt_delay", c.get("preempt_delay")) : 0,
-                    c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0);
+                    c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0,
+                    c.containsKey("lock") ? duration("costs.lock", c.get("lock")) : 0);
         }
         Object tasksObj = top.get("tasks");
         if (!(tasksObj instanceof List<?> list) || list.isEmpty()) {
@@ -166,25 +167,27 @@ public final class ScenarioLoader {
         return switch (type) {
             case "periodic" -> {
                 long execNs = m.containsKey("exec") ? duration(f + ".exec", m.get("exec")) : 0;
-                yield new Scenario.TaskSpec(name, type, () -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
+                yield new Scenario.TaskSpec(name, type, n -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
             }
-            case "hog" -> new Scenario.TaskSpec(name, type, () -> new HogWorkload(name, attr, offsetNs, count));
+            case "hog" -> new Scenario.TaskSpec(name, type, n -> new HogWorkload(name, attr, offsetNs, count));
             case "phases" -> {
                 if (!m.containsKey("run")) throw error(f + ".run", null, "is required for a phases task; allowed a duration or a distribution");
                 if (!m.containsKey("sleep")) throw error(f + ".sleep", null, "is required for a phases task; allowed a duration or a distribution");
                 Dist run = dist(f + ".run", m.get("run"));
                 Dist sleep = dist(f + ".sleep", m.get("sleep"));
-                yield new Scenario.TaskSpec(name, type, () -> new PhasesWorkload(name, attr, run, sleep, offsetNs, count));
+                yield new Scenario.TaskSpec(name, type, n -> new PhasesWorkload(name, attr, run, sleep, offsetNs, count));
             }
             case "poisson" -> {
                 if (!m.containsKey("service")) throw error(f + ".service", null, "is required for a poisson stream; allowed a duration or a distribution");
                 Dist service = dist(f + ".service", m.get("service"));
                 boolean hasRate = m.containsKey("rate"), hasLoad = m.containsKey("load");
                 if (hasRate == hasLoad) throw error(f + ".rate", m.get("rate"), "and load: give exactly one; allowed rate: 100k/s or load: 0.7");
-                double rate = hasRate ? rate(f + ".rate", m.get("rate"))
-                        : decimal(f + ".load", m.get("load"), 1e-6, 10.0) * cpus * 1e9 / service.meanNs();
+                double rate = hasRate ? rate(f + ".rate", m.get("rate")) : 0;
+                double load = hasLoad ? decimal(f + ".load", m.get("load"), 1e-6, 10.0) : 0;
                 int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
-                yield new Scenario.TaskSpec(name, type, () -> new PoissonWorkload(name, attr, rate, service, offsetNs, workers));
+                // a load is a share of however many CPUs the run has (the file's, or --cpus)
+                yield new Scenario.TaskSpec(name, type, n -> new PoissonWorkload(name, attr,
+                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers));
             }
             default -> throw new IllegalStateException(type);
         };

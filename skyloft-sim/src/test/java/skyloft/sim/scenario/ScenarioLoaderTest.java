@@ -80,6 +80,38 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void withCpusKeepsALoadAndScalesItsRateButNotAFixedRate() {
+        Scenario s = parse("""
+                duration: 100ms
+                cpus: 2
+                tasks:
+                  - {name: byload, type: poisson, load: 0.4, service: 10us}
+                  - {name: byrate, type: poisson, rate: 10k/s, service: 10us}
+                """);
+        SimResult two = s.run(null), eight = s.withCpus(8).run(null);
+        assertEquals(8, eight.cpus());
+        double ratio = (double) eight.row("byload").completed() / two.row("byload").completed();
+        assertEquals(4.0, ratio, 0.2, "a load of 0.4 on 8 CPUs is four times the requests of 0.4 on 2");
+        assertEquals(two.row("byrate").released(), eight.row("byrate").released(), two.row("byrate").released() * 0.1, "a fixed rate stays");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.withCpus(0));
+        assertTrue(e.getMessage().contains("--cpus 0") && e.getMessage().contains("1..1024"), e.getMessage());
+    }
+
+    @Test
+    void withCostsReplacesTheNamedCostsAndRefusesOthers() {
+        Scenario s = parse(GOOD).withCosts("lock=280ns,migration=1us");
+        assertEquals(280, s.costs().lockNs());
+        assertEquals(1_000, s.costs().migrationNs());
+        assertEquals(200, s.costs().switchNs(), "the file's switch cost stays");
+        assertEquals(280, parse(GOOD.replace("migration: 0}", "migration: 0, lock: 280ns}")).costs().lockNs(), "a file can give the lock too");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("locks=1us"));
+        assertTrue(e.getMessage().contains("'locks'") && e.getMessage().contains("allowed lock, migration, preempt_delay, switch"), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> parse(GOOD).withCosts("lock=fast"));
+        assertTrue(bad.getMessage().contains("--costs lock") && bad.getMessage().contains("fast"), bad.getMessage());
+        assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock"));
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
