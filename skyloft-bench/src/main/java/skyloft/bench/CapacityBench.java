@@ -25,10 +25,15 @@ import skyloft.runtime.RuntimeStats;
  * work rate with no scheduling at all. Before its runs each system runs rounds of 250 ms until
  * one adds under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}), so that the
  * compiler, which takes a carrier's CPU for milliseconds, is done with the scheduler's paths
- * before anything is measured. The figures of one build still spread widely from one JVM to
- * the next (docs/BENCHMARKS.md); compare builds over several invocations. Each run starts a fresh system and warms it up for a quarter of the window (at most 500 ms)
- * before measuring; the rows are medians over the runs, with min, max, each run's figure and
- * its JIT time ({@code jit_ms}) in the params.
+ * before anything is measured. Each run starts a fresh system and warms it up for a quarter
+ * of the window (at most 500 ms) before measuring; the rows are medians over the runs, with
+ * min, max, each run's figure and its JIT time ({@code jit_ms}) in the params.
+ *
+ * <p>On two CPUs the preemptive policies' figures follow the cost of moving a cache line
+ * between them, which on a VM the host decides and changes from second to second
+ * (docs/BENCHMARKS.md). So each window is bracketed by {@link LineProbe} round trips
+ * ({@code line_rt_ns}), and the windows are also given grouped by that state ({@code fast_line},
+ * {@code slow_line}): compare builds within one state, not by medians that mix them.
  */
 public final class CapacityBench {
     private CapacityBench() {}
