@@ -18,7 +18,10 @@ import skyloft.runtime.SkyloftRuntime;
  *       two threads pinned to one CPU; continuation: bare run/yield);</li>
  *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system;</li>
  *   <li>{@code wakeup_p50_us}/{@code wakeup_p99_us}: a platform thread unparks a parked thread
- *       of an otherwise idle system; time to the thread's first instruction;</li>
+ *       of an otherwise idle system every 200 us; time to the thread's first instruction. Under
+ *       Skyloft's default adaptive idle spin the carrier is still spinning when the wakeup
+ *       comes; {@code wakeup_parked_*} (Skyloft only) is the same with a fixed 20 us spin, so the
+ *       carrier has parked and its CPU halted;</li>
  *   <li>{@code preempt_delay_p50_us}/{@code p99}: Skyloft only, from a preemption request to the
  *       task's stop, two spinning threads on one carrier under {@code preemptPolicy};</li>
  *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run (a timer thread's ticks; under
@@ -28,7 +31,10 @@ import skyloft.runtime.SkyloftRuntime;
  *   <li>system {@code machine}: {@code stalls_over_30us_per_s}, {@code stalls_over_1ms_per_s},
  *       {@code max_stall_ms}: a platform thread pinned to each CPU spins for a second reading
  *       the clock; every gap is time the OS or the hypervisor took the CPU away. No scheduler in
- *       this process can give tails below this floor.</li>
+ *       this process can give tails below this floor. {@code line_round_trip_ns}: a cache
+ *       line's round trip between two CPUs. {@code wake_after_idle_p50_us}/{@code p99}: a pinned
+ *       thread unparked after its CPU idled 100 us or 1 ms ({@code params.idle_us}): what waking
+ *       a parked carrier costs here.</li>
  * </ul>
  */
 public final class OpsBench {
@@ -58,6 +64,8 @@ public final class OpsBench {
         if (o.cores() >= 2 && cpus.size() >= 2) {
             Harness.progress("ops", "cache line round trip between CPUs " + cpus.get(0) + " and " + cpus.get(1) + " (20 samples over 2 s)");
             lineRoundTrips(r, cpus.get(0), cpus.get(1), 20);
+            Harness.progress("ops", "waking CPU " + cpus.get(1) + " after it idled 100us and 1ms (300 wakeups each)");
+            for (long idleNs : new long[] {100_000, 1_000_000}) idleCpuWakeups(r, cpus.get(0), cpus.get(1), idleNs, 300);
         }
 
         // yield switch
@@ -89,11 +97,18 @@ public final class OpsBench {
         // wakeup of a parked thread from outside
         Harness.progress("ops", "wakeup of a parked thread");
         try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
-            addWakeup(r, sky, wakeups(b -> rt.start(b), 2000));
+            addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), o.runtime().describeIdleSpin());
             Sut.quiesce(rt);
         }
-        addWakeup(r, Baselines.JDK_DEFAULT, wakeups(b -> Thread.ofVirtual().start(b), 2000));
-        addWakeup(r, Baselines.PLATFORM, wakeups(b -> Thread.ofPlatform().start(b), 2000));
+        // the same with carriers that park in every gap, so their CPUs halt: the mechanism's cost
+        // when a wakeup finds its runtime asleep (the default adaptive spin outlasts 200 us gaps)
+        Sut.RuntimeConfig parks = new Sut.RuntimeConfig(o.runtime().timer(), o.runtime().tickNs(), PARKED_SPIN_NS);
+        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
+            addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), parks.describeIdleSpin());
+            Sut.quiesce(rt);
+        }
+        addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), null);
+        addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(b -> Thread.ofPlatform().start(b), 2000), null);
 
         // preemption delay and tick cost
         Harness.progress("ops", "preemption under " + o.preemptPolicy() + " for " + o.durationNs() / 1e9 + " s");
@@ -197,6 +212,45 @@ public final class OpsBench {
         r.add(new BenchResult.Row("machine", "line_round_trip_ns", v.length == 0 ? Double.NaN : Harness.median(v), "ns", p));
     }
 
+    /**
+     * How long the OS takes to run a thread whose CPU has been idle for {@code idleNs}: a
+     * platform thread pinned to {@code sleeperCpu} parks; one pinned to {@code wakerCpu} spins
+     * for {@code idleNs} (keeping its own CPU awake) and unparks it; the row gives the time to the
+     * sleeper's first instruction. On a VM a CPU idle for long halts and the host may deschedule
+     * it, so this is the cost a parked carrier pays, and why idle carriers spin
+     * ({@code machine wake_after_idle_*_us}, with {@code params.idle_us}).
+     */
+    static void idleCpuWakeups(BenchResult r, int wakerCpu, int sleeperCpu, long idleNs, int n) {
+        Histogram h = new Histogram(3);
+        var s = new Object() { volatile long unparkNs; volatile int seen; volatile boolean go; };
+        Thread t = pinnedStarter(sleeperCpu).start(() -> {
+            for (int i = 0; i < n; i++) {
+                s.go = false;
+                s.seen = i + 1;
+                while (!s.go) LockSupport.park();
+                h.recordValue(Math.max(0, System.nanoTime() - s.unparkNs));
+            }
+        });
+        Thread w = pinnedStarter(wakerCpu).start(() -> {
+            for (int i = 0; i < n; i++) {
+                while (s.seen != i + 1) Thread.onSpinWait();
+                long until = System.nanoTime() + idleNs;
+                while (System.nanoTime() < until) Thread.onSpinWait();
+                s.unparkNs = System.nanoTime();
+                s.go = true;
+                LockSupport.unpark(t);
+            }
+        });
+        YieldBench.join(w);
+        YieldBench.join(t);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("idle_us", idleNs / 1000);
+        p.put("cpus", List.of(wakerCpu, sleeperCpu));
+        p.put("samples", h.getTotalCount());
+        r.add(new BenchResult.Row("machine", "wake_after_idle_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
+        r.add(new BenchResult.Row("machine", "wake_after_idle_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
+    }
+
     private static BenchResult.Row with(BenchResult.Row row, String k, Object v) {
         Map<String, Object> p = new LinkedHashMap<>(row.params());
         p.put(k, v);
@@ -214,10 +268,16 @@ public final class OpsBench {
         });
     }
 
-    private static void addWakeup(BenchResult r, String sys, Histogram h) {
-        Map<String, Object> p = Map.of("samples", h.getTotalCount());
-        r.add(new BenchResult.Row(sys, "wakeup_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
-        r.add(new BenchResult.Row(sys, "wakeup_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
+    /** A fixed idle spin much shorter than the 200 us gaps of {@link #wakeups}: the runtime's
+     *  default before the adaptive spin. */
+    static final long PARKED_SPIN_NS = 20_000;
+
+    private static void addWakeup(BenchResult r, String sys, String metric, Histogram h, String idleSpin) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("samples", h.getTotalCount());
+        if (idleSpin != null) p.put("idle_spin", idleSpin);
+        r.add(new BenchResult.Row(sys, metric + "_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
+        r.add(new BenchResult.Row(sys, metric + "_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
     }
 
     /** A thread of the system parks; this platform thread unparks it every 200 us; ns to its

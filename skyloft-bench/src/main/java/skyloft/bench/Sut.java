@@ -43,13 +43,20 @@ public abstract class Sut implements AutoCloseable {
 
     /**
      * How a benchmark builds Skyloft runtimes: timer mode, tick and idle spin, each null/0/-1 for
-     * the runtime's own default (a tick without a mode applies to the default poll timer).
+     * the runtime's own default (a tick without a mode applies to the default poll timer). The
+     * idle spin is fixed when {@code idleSpinMaxNs} equals {@code idleSpinNs}, else adaptive
+     * between them ({@link SkyloftRuntime.Builder#idleSpinNs(long, long)}).
      */
-    public record RuntimeConfig(TimerMode timer, long tickNs, long idleSpinNs) {
+    public record RuntimeConfig(TimerMode timer, long tickNs, long idleSpinNs, long idleSpinMaxNs) {
         public static final RuntimeConfig DEFAULT = new RuntimeConfig(null, 0, -1);
 
         public RuntimeConfig(TimerMode timer, long tickNs) {
             this(timer, tickNs, -1);
+        }
+
+        /** A fixed idle spin of {@code idleSpinNs}, or -1 for the runtime's default. */
+        public RuntimeConfig(TimerMode timer, long tickNs, long idleSpinNs) {
+            this(timer, tickNs, idleSpinNs, idleSpinNs);
         }
 
         public RuntimeConfig {
@@ -59,16 +66,29 @@ public abstract class Sut implements AutoCloseable {
             if (idleSpinNs < -1 || idleSpinNs > 10_000_000) {
                 throw new IllegalArgumentException("idle spin " + idleSpinNs + "ns is out of range; allowed 0 to 10ms");
             }
+            if (idleSpinNs < 0 ? idleSpinMaxNs != idleSpinNs : idleSpinMaxNs < idleSpinNs || idleSpinMaxNs > 10_000_000) {
+                throw new IllegalArgumentException("idle spin maximum " + idleSpinMaxNs + "ns is out of range; allowed "
+                        + (idleSpinNs < 0 ? "-1 with no minimum" : idleSpinNs + "ns (the minimum) to 10ms"));
+            }
         }
 
-        /** This config with {@code ns} of idle spin if none was chosen. */
+        /** This config with a fixed idle spin of {@code ns} if none was chosen. */
         public RuntimeConfig withDefaultIdleSpinNs(long ns) {
             return idleSpinNs >= 0 ? this : new RuntimeConfig(timer, tickNs, ns);
         }
 
+        /** The idle spin in words (the runtime's default when none was chosen). */
+        String describeIdleSpin() {
+            long lo = idleSpinNs >= 0 ? idleSpinNs : SkyloftRuntime.DEFAULT_IDLE_SPIN_NS;
+            long hi = idleSpinNs >= 0 ? idleSpinMaxNs : SkyloftRuntime.DEFAULT_IDLE_SPIN_MAX_NS;
+            String min = skyloft.util.Durations.format(lo);
+            return "idle carriers spin " + (hi == lo ? min : "an adaptive " + min + " to " + skyloft.util.Durations.format(hi))
+                    + " before parking";
+        }
+
         /** Applies the mode, tick and idle spin to a builder. */
         public SkyloftRuntime.Builder apply(SkyloftRuntime.Builder b) {
-            if (idleSpinNs >= 0) b.idleSpinNs(idleSpinNs);
+            if (idleSpinNs >= 0) b.idleSpinNs(idleSpinNs, idleSpinMaxNs);
             if (tickNs > 0) return b.timer(timer != null ? timer : TimerMode.POLL, tickNs);
             if (timer != null) return b.timer(timer);
             return b;
@@ -84,7 +104,7 @@ public abstract class Sut implements AutoCloseable {
                 quiesce(rt);
                 String t = rt.stats().preemption().timer();
                 return (timer == null && tickNs == 0 ? "runtime default: " : "") + t
-                        + (idleSpinNs >= 0 ? "; idle carriers spin " + skyloft.util.Durations.format(idleSpinNs) + " before parking" : "");
+                        + "; " + describeIdleSpin();
             }
         }
     }

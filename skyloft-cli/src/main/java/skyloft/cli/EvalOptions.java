@@ -31,7 +31,8 @@ final class EvalOptions {
     @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
     String tick;
 
-    @Option(names = "--idle-spin", paramLabel = "D", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms (default: 2ms in lc, the runtime's 20us elsewhere).")
+    @Option(names = "--idle-spin", paramLabel = "D|MIN..MAX", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms: "
+            + "D for a fixed spin, MIN..MAX for one that adapts to the idle periods (default: 2ms in lc, the runtime's adaptive 20us..1ms elsewhere).")
     String idleSpin;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
@@ -56,8 +57,14 @@ final class EvalOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--timer: " + e.getMessage());
         }
-        return new Sut.RuntimeConfig(m, tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000),
-                idleSpin == null ? -1 : Durations.parseNs("--idle-spin", idleSpin, 0, 10_000_000));
+        long tickNs = tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000);
+        if (idleSpin == null) return new Sut.RuntimeConfig(m, tickNs, -1);
+        int dots = idleSpin.indexOf("..");
+        if (dots < 0) return new Sut.RuntimeConfig(m, tickNs, Durations.parseNs("--idle-spin", idleSpin, 0, 10_000_000));
+        long lo = Durations.parseNs("--idle-spin", idleSpin.substring(0, dots), 0, 10_000_000);
+        long hi = Durations.parseNs("--idle-spin", idleSpin.substring(dots + 2), 0, 10_000_000);
+        if (hi < lo) throw new IllegalArgumentException("--idle-spin " + idleSpin + ": the maximum is below the minimum; allowed MIN..MAX with MIN <= MAX");
+        return new Sut.RuntimeConfig(m, tickNs, lo, hi);
     }
 
     /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */

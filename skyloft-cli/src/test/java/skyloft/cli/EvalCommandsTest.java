@@ -27,6 +27,9 @@ class EvalCommandsTest {
         rejects(BenchLcCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
         rejects(BenchLcCommand::new, "--cores 0", "--cores", "0");
         rejects(BenchLcCommand::new, "--idle-spin: 20ms is out of range", "--idle-spin", "20ms");
+        rejects(BenchSchbenchCommand::new, "--idle-spin 1ms..20us: the maximum is below the minimum", "--idle-spin", "1ms..20us");
+        rejects(BenchSchbenchCommand::new, "--idle-spin: 20ms is out of range", "--idle-spin", "20us..20ms");
+        rejects(BenchSchbenchCommand::new, "--idle-spin: empty duration", "--idle-spin", "20us..");
         rejects(BenchLcCommand::new, "--cores 4096", "--cores", "4096");
         rejects(BenchLcCommand::new, "--tick", "--tick", "1ns");
         rejects(BenchSchbenchCommand::new, "skyloft:nosuch", "--systems", "skyloft:nosuch,platform");
@@ -47,6 +50,18 @@ class EvalCommandsTest {
         rejects(BenchOpsCommand::new, "--systems does not apply", "--systems", "platform");
         rejects(BenchOpsCommand::new, "nosuch", "--policy", "nosuch");
         rejects(BenchAllCommand::new, "--json does not apply", "--json", "x.json");
+    }
+
+    @Test
+    void anIdleSpinIsFixedOrARange() {
+        BenchSchbenchCommand sb = new BenchSchbenchCommand();
+        new CommandLine(sb).parseArgs("--idle-spin", "50us");
+        assertEquals(List.of(50_000L, 50_000L), List.of(sb.opts.runtime().idleSpinNs(), sb.opts.runtime().idleSpinMaxNs()));
+        new CommandLine(sb).parseArgs("--idle-spin", "20us..2ms");
+        assertEquals(List.of(20_000L, 2_000_000L), List.of(sb.opts.runtime().idleSpinNs(), sb.opts.runtime().idleSpinMaxNs()));
+        BenchSchbenchCommand none = new BenchSchbenchCommand();
+        new CommandLine(none).parseArgs();
+        assertEquals(-1L, none.opts.runtime().idleSpinNs(), "none given: the runtime's default");
     }
 
     @Test

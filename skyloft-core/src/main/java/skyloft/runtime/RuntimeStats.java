@@ -18,9 +18,9 @@ public record RuntimeStats(String policy, int cores, String pinning, long uptime
                            List<TaskRow> tasks, TaskRow exitedTotals, long tasksExited,
                            Map<String, Long> counters, Preemption preemption) {
 
-    /** Per carrier. Times in ns. */
+    /** Per carrier. Times in ns; {@code idleSpinNs} is the carrier's idle spin window now. */
     public record Cpu(int cpu, int osCpu, long busyNs, long idleNs, long switches, long steals, long ticks,
-                      long preemptRequests, long preemptDelivered, long idleParks) {}
+                      long preemptRequests, long preemptDelivered, long idleParks, long idleSpinNs) {}
 
     /** Per task (or the totals over exited tasks). Times in ns. */
     public record TaskRow(long id, String name, String state, String attr, long runNs, long waitNs,
@@ -35,12 +35,13 @@ public record RuntimeStats(String policy, int cores, String pinning, long uptime
         var sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "skyloft stats: policy %s, %d carrier(s), %s, up %.1f ms%n",
                 policy, cores, pinning, uptimeNs / 1e6));
-        sb.append(String.format(Locale.ROOT, "  %-4s %-6s %10s %10s %9s %7s %8s %8s %8s %7s%n",
-                "cpu", "os-cpu", "busy-ms", "idle-ms", "switches", "steals", "ticks", "preempt", "deliver", "parks"));
+        sb.append(String.format(Locale.ROOT, "  %-4s %-6s %10s %10s %9s %7s %8s %8s %8s %7s %8s%n",
+                "cpu", "os-cpu", "busy-ms", "idle-ms", "switches", "steals", "ticks", "preempt", "deliver", "parks", "spin-us"));
         for (Cpu c : cpus) {
-            sb.append(String.format(Locale.ROOT, "  %-4d %-6s %10.2f %10.2f %9d %7d %8d %8d %8d %7d%n",
+            sb.append(String.format(Locale.ROOT, "  %-4d %-6s %10.2f %10.2f %9d %7d %8d %8d %8d %7d %8.0f%n",
                     c.cpu(), c.osCpu() < 0 ? "-" : Integer.toString(c.osCpu()), c.busyNs() / 1e6, c.idleNs() / 1e6,
-                    c.switches(), c.steals(), c.ticks(), c.preemptRequests(), c.preemptDelivered(), c.idleParks()));
+                    c.switches(), c.steals(), c.ticks(), c.preemptRequests(), c.preemptDelivered(), c.idleParks(),
+                    c.idleSpinNs() / 1e3));
         }
         sb.append(String.format(Locale.ROOT, "  %-20s %-9s %10s %10s %9s %7s %7s %7s %7s %7s  %s%n",
                 "task", "state", "run-ms", "wait-ms", "switches", "preempt", "yields", "blocks", "migr", "steals", "attr"));

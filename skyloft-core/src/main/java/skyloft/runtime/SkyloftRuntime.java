@@ -66,12 +66,16 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** A CPU stalled this long (no clock read while armed, no pick) is rescued: many times the
      *  usual gap between clock reads, well under the tails the benchmarks care about. */
     static final long DEFAULT_RESCUE_AFTER_NS = 100_000;
+    /** The default adaptive idle spin's floor and ceiling (Builder.idleSpinNs(long, long)). */
+    public static final long DEFAULT_IDLE_SPIN_NS = 20_000, DEFAULT_IDLE_SPIN_MAX_NS = 5_000_000;
 
     final SchedPolicy policy;
     final Carrier[] carriers;
     final SchedLock lock = new SchedLock();
     final Inbox inbox = new Inbox();
-    final long idleSpinNs;
+    /** An idle carrier's spin window before it parks: starts at {@code idleSpinNs} and adapts
+     *  between it and {@code idleSpinMaxNs} (equal: a fixed spin); see Carrier.idle. */
+    final long idleSpinNs, idleSpinMaxNs;
     final long maxParkNs;
     /** A busy carrier that showed no progress for this long (POLL mode: no pick or clock read;
      *  SLEEP and SPIN: a preemption request not taken), or an idle one that has not picked for
@@ -148,6 +152,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     private SkyloftRuntime(Builder b, SchedPolicy policy) {
         this.policy = policy;
         this.idleSpinNs = b.idleSpinNs;
+        this.idleSpinMaxNs = b.idleSpinMaxNs;
         this.maxParkNs = b.maxParkNs;
         this.idleExitHook = b.idleExitHook;
         this.timerMode = b.timer;
@@ -413,7 +418,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             for (Carrier c : carriers) {
                 long busy = c.busyNs + (c.current != null ? now - c.current.runStartNs() : 0);
                 cpus.add(new RuntimeStats.Cpu(c.cpu, c.osCpu, busy, c.idleNs, c.switches, c.steals, c.ticks,
-                        c.preemptRequests, c.preemptDelivered, c.idleParks));
+                        c.preemptRequests, c.preemptDelivered, c.idleParks, c.spinNs));
             }
             List<RuntimeStats.TaskRow> rows = new ArrayList<>(exitedRows);
             for (RtTask t = liveHead; t != null; t = t.liveNext) rows.add(row(t, state(t)));
@@ -1090,7 +1095,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         private SchedPolicy policyInstance;
         private TimerMode timer = TimerMode.POLL;
         private long tickNs; // 0: the mode's default
-        private long idleSpinNs = 20_000;
+        private long idleSpinNs = DEFAULT_IDLE_SPIN_NS;
+        private long idleSpinMaxNs = DEFAULT_IDLE_SPIN_MAX_NS;
         private long maxParkNs = 10_000_000;
         private long rescueAfterNs = -1; // -1: the default
         private java.util.function.IntConsumer idleExitHook;
@@ -1160,12 +1166,31 @@ public final class SkyloftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** How long an idle carrier spins before it parks (0..10ms). Default 20us. */
+        /** A fixed idle spin: an idle carrier spins {@code ns} (0..10ms) before it parks, every
+         *  time. The default adapts instead ({@link #idleSpinNs(long, long)}). */
         public Builder idleSpinNs(long ns) {
-            if (ns < 0 || ns > 10_000_000) {
-                throw new IllegalArgumentException("idle spin " + ns + "ns is out of range; allowed 0 to 10ms");
+            return idleSpinNs(ns, ns);
+        }
+
+        /**
+         * An adaptive idle spin, as Linux's haltpoll governor adapts a guest CPU's poll before it
+         * halts: each carrier starts at {@code minNs}; an idle period that parked and still ended
+         * within {@code maxNs} doubles its spin (a longer spin would have caught that work without
+         * a park and the slow wake of a halted CPU), and one that lasted longer halves it, never
+         * below {@code minNs}. Both 0..10ms, {@code minNs <= maxNs}; equal values give a fixed spin.
+         * Default 20us to 1ms: a carrier that keeps parking for short gaps spins up to 1 ms of
+         * CPU per idle period; an idle runtime falls back to 20 us within a few periods.
+         */
+        public Builder idleSpinNs(long minNs, long maxNs) {
+            if (minNs < 0 || minNs > 10_000_000) {
+                throw new IllegalArgumentException("idle spin " + minNs + "ns is out of range; allowed 0 to 10ms");
             }
-            this.idleSpinNs = ns;
+            if (maxNs < minNs || maxNs > 10_000_000) {
+                throw new IllegalArgumentException("idle spin maximum " + maxNs + "ns is out of range; allowed "
+                        + minNs + "ns (the minimum) to 10ms");
+            }
+            this.idleSpinNs = minNs;
+            this.idleSpinMaxNs = maxNs;
             return this;
         }
 

@@ -1,0 +1,114 @@
+package skyloft.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.Task;
+
+/**
+ * The idle carrier's adaptive spin: the arithmetic of one adaptation; a one-carrier runtime whose
+ * window grows while its idle periods are short and shrinks after long ones; and a carrier that
+ * is only ever woken for its peer's work, whose window stays at the minimum. The runtime cases
+ * assert only the direction of the adaptation, which holds however slow the machine is.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class IdleSpinTest {
+
+    @Test
+    void aParkedPeriodWithinTheMaximumDoublesTheWindowAndALongerOneHalvesIt() {
+        // 20us..1ms: a 300us period that parked doubles 20us to 40us, and 40us to 80us
+        assertEquals(40_000, Carrier.nextSpinNs(20_000, 300_000, 20_000, 1_000_000));
+        assertEquals(80_000, Carrier.nextSpinNs(40_000, 300_000, 20_000, 1_000_000));
+        // capped at the maximum; a period of exactly the maximum still counts as short
+        assertEquals(1_000_000, Carrier.nextSpinNs(640_000, 1_000_000, 20_000, 1_000_000));
+        // a 3ms period halves 640us to 320us, and never goes below the minimum
+        assertEquals(320_000, Carrier.nextSpinNs(640_000, 3_000_000, 20_000, 1_000_000));
+        assertEquals(20_000, Carrier.nextSpinNs(30_000, 3_000_000, 20_000, 1_000_000));
+        // from a window of 0, growth starts at 10us
+        assertEquals(10_000, Carrier.nextSpinNs(0, 50_000, 0, 1_000_000));
+        // a fixed spin (min == max) never moves
+        assertEquals(2_000_000, Carrier.nextSpinNs(2_000_000, 100_000, 2_000_000, 2_000_000));
+        assertEquals(2_000_000, Carrier.nextSpinNs(2_000_000, 50_000_000, 2_000_000, 2_000_000));
+    }
+
+    @Test
+    void theBuilderRefusesAMaximumBelowTheMinimumOrPastTenMilliseconds() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SkyloftRuntime.builder().idleSpinNs(50_000, 20_000));
+        assertTrue(e.getMessage().contains("20000ns") && e.getMessage().contains("50000ns (the minimum) to 10ms"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SkyloftRuntime.builder().idleSpinNs(0, 20_000_000));
+        assertTrue(e.getMessage().contains("20000000ns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SkyloftRuntime.builder().idleSpinNs(-1, 1_000));
+        assertTrue(e.getMessage().contains("-1ns") && e.getMessage().contains("0 to 10ms"), e.getMessage());
+    }
+
+    @Test
+    void shortIdlePeriodsGrowTheWindowAndALongOneShrinksIt() throws Exception {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false)
+                .idleSpinNs(20_000, 1_000_000).build()) {
+            Carrier c = rt.carriers[0];
+            assertEquals(20_000, c.spinNs, "a carrier starts at the minimum");
+            // 30 sleeps of 200us: each leaves the carrier idle about that long. A period that
+            // parks ends well within 1ms unless the OS stalls for longer, and then it only
+            // halves; once the window passes 200us the sleeps end while it spins and it stays.
+            Thread t = rt.start(() -> {
+                for (int i = 0; i < 30; i++) LockSupport.parkNanos(200_000);
+            });
+            t.join();
+            long grown = spinOf(rt);
+            assertTrue(grown > 20_000, "window after short idle periods: " + grown + "ns");
+            // now idle for 30ms, far past the 1ms maximum: the next task ends that period
+            Thread.sleep(30);
+            rt.start(() -> {}).join();
+            long shrunk = spinOf(rt);
+            assertTrue(shrunk < grown, "window after a 30ms idle period: " + shrunk + "ns, before " + grown + "ns");
+        }
+    }
+
+    /** Every task runs on CPU 0, and nothing is ever stolen. */
+    static final class AllOnCpu0 extends SchedPolicy {
+        final ArrayDeque<Task> queue = new ArrayDeque<>();
+        @Override public String name() { return "all-on-0"; }
+        @Override public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) { return 0; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) { queue.addLast(task); }
+        @Override public Task pickNext(int cpu, long nowNs) { return cpu == 0 ? queue.pollFirst() : null; }
+    }
+
+    @Test
+    void aCarrierWokenOnlyForItsPeersWorkKeepsTheMinimum() throws Exception {
+        // Each of the task's wakeups is enqueued for CPU 0 while carrier 1 is idle, so carrier 1
+        // is woken to look each time and finds nothing: its idle period never ends, and its
+        // window must not grow with carrier 0's.
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(2).policy(new AllOnCpu0()).pin(false)
+                .idleSpinNs(20_000, 1_000_000).build()) {
+            rt.start(() -> {
+                for (int i = 0; i < 30; i++) LockSupport.parkNanos(200_000);
+            }).join();
+            long zero = spinOf(rt, 0);
+            assertTrue(zero > 20_000, "carrier 0's window: " + zero + "ns");
+            assertTrue(rt.carriers[1].idleParks > 0, "carrier 1 never parked, so the case did not arise");
+            assertEquals(20_000, spinOf(rt, 1), "carrier 1's window");
+        }
+    }
+
+    private static long spinOf(SkyloftRuntime rt) throws InterruptedException {
+        return spinOf(rt, 0);
+    }
+
+    /** A carrier's window as the stats report it, once that carrier is idle again. */
+    private static long spinOf(SkyloftRuntime rt, int cpu) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!rt.carriers[cpu].idle) {
+            if (System.nanoTime() > end) throw new AssertionError("the carrier did not go idle");
+            Thread.sleep(1);
+        }
+        return rt.stats().cpus().get(cpu).idleSpinNs();
+    }
+}
