@@ -119,6 +119,12 @@ class AgentPreemptionTest {
         CountDownLatch started = new CountDownLatch(n);
         ClassLoader loader = instrumenting();
         try (SkyloftRuntime rt = runtime(timer)) {
+            // One worker alone first, so that the JIT has compiled the loop before the three
+            // share the CPU: otherwise one of them may run compiled code while the others are
+            // still interpreted, and equal time is far from equal work.
+            AtomicLongArray warm = new AtomicLongArray(1);
+            assertTrue(rt.start("warm-up", SchedAttr.DEFAULT, newInstance(loader, "agenttest.rt.Worker", units / 2, warm, 0,
+                    new CountDownLatch(1), new AtomicBoolean(), new AtomicLongArray(1))).join(Duration.ofSeconds(90)));
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 ts.add(rt.start("worker-" + i, SchedAttr.DEFAULT,
