@@ -74,6 +74,12 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             }
             out.add(new Headline("schbench wakeup p99, " + w + " workers", b.system, b.value, jdk, plat, "us", true,
                     "skyloft:cfs/eevdf <= 200 us, >= 20x lower than platform, >= 2x lower than jdk-default", met));
+            // what that system paid for its wakeups in throughput (no target; shown so a loss shows)
+            double rps = b.system == null ? Double.NaN : value(r, b.system, "rps", p);
+            if (!Double.isNaN(rps)) {
+                out.add(new Headline("schbench requests/s, " + w + " workers", b.system, rps, value(r, Baselines.JDK_DEFAULT, "rps", p),
+                        value(r, Baselines.PLATFORM, "rps", p), "1/s", false, "", null));
+            }
         }
     }
 

@@ -81,6 +81,26 @@ class ReportTest {
     }
 
     @Test
+    void schbenchThroughputIsShownForTheSystemWithTheBestWakeups() {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 50, "us", "workers", 4));
+        sch.add(row("skyloft:cfs", "wakeup_p99_us", 70, "us", "workers", 4));
+        sch.add(row("jdk-default", "wakeup_p99_us", 30, "us", "workers", 4));
+        sch.add(row("skyloft:eevdf", "rps", 600, "1/s", "workers", 4));
+        sch.add(row("skyloft:cfs", "rps", 900, "1/s", "workers", 4));
+        sch.add(row("jdk-default", "rps", 800, "1/s", "workers", 4));
+        List<Headline> hs = Headline.compute(List.of(sch));
+        assertEquals(2, hs.size());
+        Headline t = hs.get(1);
+        assertEquals("schbench requests/s, 4 workers", t.figure());
+        assertEquals("skyloft:eevdf", t.skySystem(), "the wakeup winner's throughput, not the best throughput");
+        assertEquals(600, t.sky(), 1e-9);
+        assertEquals("1.3x worse", Headline.describe(t.vsJdk()));
+        assertTrue(Double.isNaN(t.platform()));
+        assertNull(t.met());
+    }
+
+    @Test
     void headlineRatiosAndTargets() {
         List<Headline> hs = Headline.compute(synthetic());
         Map<String, Headline> by = new LinkedHashMap<>();
