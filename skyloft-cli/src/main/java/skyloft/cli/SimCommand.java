@@ -59,7 +59,7 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs instead of the file's; a stream given as a load keeps its load")
     Integer cpus;
 
-    @Option(names = "--costs", paramLabel = "k=v,...", description = "modelled costs laid over the file's: switch, preempt_delay, migration, lock; e.g. lock=280ns,switch=110ns")
+    @Option(names = "--costs", paramLabel = "k=v,...", description = "modelled costs laid over the file's: switch, preempt_delay, migration, lock, wake, idle_spin (a duration or MIN..MAX); e.g. lock=280ns,switch=110ns or wake=30us,idle_spin=20us..5ms")
     String costs;
 
     @Override

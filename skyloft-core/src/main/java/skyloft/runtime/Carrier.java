@@ -262,7 +262,7 @@ final class Carrier extends Thread {
                     long idleForNs = now - idleSinceNs;
                     idleNs += idleForNs;
                     if (parkedWhileIdle) { // an idle period that parked ends with work for this CPU
-                        spinNs = nextSpinNs(spinNs, idleForNs, rt.idleSpinNs, rt.idleSpinMaxNs);
+                        spinNs = IdleSpin.next(spinNs, idleForNs, rt.idleSpinNs, rt.idleSpinMaxNs);
                         parkedWhileIdle = false;
                     }
                 }
@@ -295,15 +295,15 @@ final class Carrier extends Thread {
 
     /**
      * Spin, then park, until new work may exist (the work sequence moved or the inbox filled).
-     * The spin window adapts as Linux's haltpoll governor adapts a guest's poll. An idle period
-     * runs from this carrier's last task to its next pick, through any looks that found nothing
-     * (another carrier took the work). One that parked yet ended within the runtime's maximum
-     * doubles the window: spinning that long would have caught the work with no park, and waking
-     * a carrier whose CPU idled costs tens of microseconds on this VM at p50, hundreds at the
-     * tail. A longer one halves it, never below the runtime's minimum. A period that ends while
-     * spinning leaves it. Once a period has parked, its later spins (after a look that found
-     * nothing, or a park that timed out) are the minimum: a carrier that keeps being woken for
-     * work its peers take does not spin the whole window each time.
+     * The spin window adapts by {@link IdleSpin}'s rule, as Linux's haltpoll governor adapts a
+     * guest's poll. An idle period runs from this carrier's last task to its next pick, through
+     * any looks that found nothing (another carrier took the work). One that parked yet ended
+     * within the runtime's maximum doubles the window: spinning that long would have caught the
+     * work with no park, and waking a carrier whose CPU idled costs tens of microseconds on this
+     * VM at p50, hundreds at the tail. A longer one halves it, never below the runtime's minimum.
+     * A period that ends while spinning leaves it. Once a period has parked, its later spins
+     * (after a look that found nothing, or a park that timed out) are the minimum: a carrier that
+     * keeps being woken for work its peers take does not spin the whole window each time.
      */
     private void idle(long seenSeq) {
         long spinUntil = System.nanoTime() + (parkedWhileIdle ? rt.idleSpinNs : spinNs);
@@ -321,13 +321,6 @@ final class Carrier extends Thread {
             parked = false;
             spinUntil = System.nanoTime() + rt.idleSpinNs;
         }
-    }
-
-    /** The spin window after an idle period of {@code idleNs} that parked: doubled (at least
-     *  10 us) if the period was within {@code maxNs}, else halved; kept within min..max. */
-    static long nextSpinNs(long spinNs, long idleNs, long minNs, long maxNs) {
-        long next = idleNs <= maxNs ? Math.max(2 * spinNs, 10_000) : spinNs / 2;
-        return Math.clamp(next, minNs, maxNs);
     }
 
     private boolean workMayExist(long seenSeq) {

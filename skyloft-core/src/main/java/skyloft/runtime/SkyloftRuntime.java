@@ -67,7 +67,7 @@ public final class SkyloftRuntime implements AutoCloseable {
      *  usual gap between clock reads, well under the tails the benchmarks care about. */
     static final long DEFAULT_RESCUE_AFTER_NS = 100_000;
     /** The default adaptive idle spin's floor and ceiling (Builder.idleSpinNs(long, long)). */
-    public static final long DEFAULT_IDLE_SPIN_NS = 20_000, DEFAULT_IDLE_SPIN_MAX_NS = 5_000_000;
+    public static final long DEFAULT_IDLE_SPIN_NS = IdleSpin.DEFAULT_MIN_NS, DEFAULT_IDLE_SPIN_MAX_NS = IdleSpin.DEFAULT_MAX_NS;
 
     final SchedPolicy policy;
     final Carrier[] carriers;

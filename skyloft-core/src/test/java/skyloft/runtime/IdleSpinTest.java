@@ -25,18 +25,18 @@ class IdleSpinTest {
     @Test
     void aParkedPeriodWithinTheMaximumDoublesTheWindowAndALongerOneHalvesIt() {
         // 20us..1ms: a 300us period that parked doubles 20us to 40us, and 40us to 80us
-        assertEquals(40_000, Carrier.nextSpinNs(20_000, 300_000, 20_000, 1_000_000));
-        assertEquals(80_000, Carrier.nextSpinNs(40_000, 300_000, 20_000, 1_000_000));
+        assertEquals(40_000, IdleSpin.next(20_000, 300_000, 20_000, 1_000_000));
+        assertEquals(80_000, IdleSpin.next(40_000, 300_000, 20_000, 1_000_000));
         // capped at the maximum; a period of exactly the maximum still counts as short
-        assertEquals(1_000_000, Carrier.nextSpinNs(640_000, 1_000_000, 20_000, 1_000_000));
+        assertEquals(1_000_000, IdleSpin.next(640_000, 1_000_000, 20_000, 1_000_000));
         // a 3ms period halves 640us to 320us, and never goes below the minimum
-        assertEquals(320_000, Carrier.nextSpinNs(640_000, 3_000_000, 20_000, 1_000_000));
-        assertEquals(20_000, Carrier.nextSpinNs(30_000, 3_000_000, 20_000, 1_000_000));
+        assertEquals(320_000, IdleSpin.next(640_000, 3_000_000, 20_000, 1_000_000));
+        assertEquals(20_000, IdleSpin.next(30_000, 3_000_000, 20_000, 1_000_000));
         // from a window of 0, growth starts at 10us
-        assertEquals(10_000, Carrier.nextSpinNs(0, 50_000, 0, 1_000_000));
+        assertEquals(10_000, IdleSpin.next(0, 50_000, 0, 1_000_000));
         // a fixed spin (min == max) never moves
-        assertEquals(2_000_000, Carrier.nextSpinNs(2_000_000, 100_000, 2_000_000, 2_000_000));
-        assertEquals(2_000_000, Carrier.nextSpinNs(2_000_000, 50_000_000, 2_000_000, 2_000_000));
+        assertEquals(2_000_000, IdleSpin.next(2_000_000, 100_000, 2_000_000, 2_000_000));
+        assertEquals(2_000_000, IdleSpin.next(2_000_000, 50_000_000, 2_000_000, 2_000_000));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import skyloft.runtime.IdleSpin;
 import skyloft.spi.AdmissionException;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedAttr;
@@ -35,7 +36,8 @@ import skyloft.trace.TraceRecorder;
  *  1 PREEMPT   a preemption request is delivered: the task stops with PREEMPT, is enqueued PREEMPTED
  *  2 RELEASE   workload events: periodic job releases, request arrivals, wakeups after a sleep
  *  3 KICK      a policy's kickAt came due: idle CPU -> dispatch; busy CPU -> tick;
- *              also a CPU's turn at the modelled scheduler lock: the CPU picks
+ *              also a CPU's turn at the modelled scheduler lock: the CPU picks; and a parked
+ *              CPU running again: it looks
  *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU
  *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs
  *  6 DEADLINE  a job's absolute deadline: a miss if the job is not complete by then
@@ -63,8 +65,12 @@ import skyloft.trace.TraceRecorder;
  * long: the runtime's single scheduler lock. A CPU that finds it held waits its turn (first come,
  * first served; CPU index order within one instant), then picks; the started task's work begins
  * after the hold and the switch. The model leaves out the lock's other holders in the runtime
- * (ticks, the kick timer, spawns), so it understates contention. Ticks arrive exactly on the
- * tick grid. All CPU time, switch cost included, is charged to the task that was started.
+ * (ticks, the kick timer, spawns), so it understates contention. With {@code wakeNs}, an idle
+ * CPU that found nothing and has not looked again for longer than its spin window has parked:
+ * when there is something to look at, it looks {@code wakeNs} later, as a parked carrier waits
+ * for the OS to run it. Each CPU's window adapts by the runtime's own rule ({@link IdleSpin})
+ * between {@code idleSpinMinNs} and {@code idleSpinMaxNs}, and once an idle period has parked
+ * its later spins are the minimum. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to the task that was started.
  *
  * <p><b>Determinism.</b> One thread; ties broken by class then by insertion order; the
  * policy's {@code randomInt} and each workload draw from {@link SplittableRandom}s derived from
@@ -74,6 +80,7 @@ public final class Simulator implements SchedContext {
 
     private static final int COMPLETE = 0, PREEMPT = 1, KICK = 3, TICK = 4, BALANCE = 5, END = 7;
     private static final int LOCKED = 8; // kind only: a CPU's turn at the modelled lock came (class KICK)
+    private static final int WOKEN = 9;  // kind only: a parked idle CPU runs again and looks (class KICK)
     private static final int WORKLOAD = 100; // kind of workload events; their class comes from the workload
     /** A livelock guard: this many events at one instant means a policy keeps asking for "now". */
     private static final int MAX_EVENTS_PER_INSTANT = 5_000_000;
@@ -122,12 +129,19 @@ public final class Simulator implements SchedContext {
     private long endNs;
     private boolean ran;
 
+    /** With {@link CostModel#wakeNs}, per CPU: when its idle period began (its last stop), when
+     *  it last looked for work, its idle spin window, whether this idle period parked, and
+     *  whether it is on its way back from a park. */
+    private final long[] idleFromNs, lookedAtNs, spinNs;
+    private final boolean[] parkedIdle, waking;
+
     /** When the modelled scheduler lock is next free (see {@link CostModel#lockNs}). */
     private long lockFreeAtNs;
 
     // counters (see counters())
     private long events, picks, preemptRequests, preemptsDelivered, balanceMoved, stolenPicks, migrations, kicks, ticks;
     private long lockHolds, lockWaits, lockWaitNs;
+    private long parkedWakeups;
 
     /**
      * @param policy  a fresh policy instance; the simulator attaches it
@@ -156,6 +170,12 @@ public final class Simulator implements SchedContext {
         idleMarked = new boolean[cpus];
         idleSeenEpoch = new long[cpus];
         java.util.Arrays.fill(idleSeenEpoch, -1);
+        idleFromNs = new long[cpus];
+        lookedAtNs = new long[cpus];
+        spinNs = new long[cpus];
+        java.util.Arrays.fill(spinNs, costs.idleSpinMinNs());
+        parkedIdle = new boolean[cpus];
+        waking = new boolean[cpus];
         policy.attach(this);
     }
 
@@ -371,6 +391,10 @@ public final class Simulator implements SchedContext {
                 stop(e.cpu, StopReason.PREEMPT);
             }
             case WORKLOAD -> e.owner.onEvent(this, e.task, e.tag, e.arg);
+            case WOKEN -> {
+                waking[e.cpu] = false;
+                if (current[e.cpu] == null) dispatch(e.cpu);
+            }
             case LOCKED -> {
                 lockQueued[e.cpu] = false;
                 lockHolds++;
@@ -441,8 +465,25 @@ public final class Simulator implements SchedContext {
 
     private void dispatchAll() {
         for (int c = 0; c < cpus; c++) {
-            if (current[c] == null && !lockQueued[c] && (resched[c] || idleSeenEpoch[c] != enqueueEpoch)) dispatch(c);
+            if (current[c] != null || lockQueued[c] || waking[c] || !(resched[c] || idleSeenEpoch[c] != enqueueEpoch)) continue;
+            if (parked(c)) { // it looks once the OS has run it again
+                parkedIdle[c] = true;
+                waking[c] = true;
+                parkedWakeups++;
+                Ev e = event(nowNs + costs.wakeNs(), KICK, WOKEN);
+                e.cpu = c;
+                queue.add(e);
+                continue;
+            }
+            dispatch(c);
         }
+    }
+
+    /** With a wake cost: whether idle CPU {@code c} has parked, having looked and found nothing
+     *  longer ago than its spin window (the minimum once this idle period has parked). */
+    private boolean parked(int c) {
+        if (costs.wakeNs() == 0 || !idleMarked[c]) return false;
+        return nowNs - lookedAtNs[c] > (parkedIdle[c] ? costs.idleSpinMinNs() : spinNs[c]);
     }
 
     private void dispatch(int cpu) {
@@ -473,6 +514,7 @@ public final class Simulator implements SchedContext {
             picked = policy.pickNext(cpu, nowNs);
         }
         if (picked == null) {
+            lookedAtNs[cpu] = nowNs;
             if (!idleMarked[cpu]) {
                 idleMarked[cpu] = true;
                 record(TraceKind.IDLE, cpu, null, 0);
@@ -497,6 +539,10 @@ public final class Simulator implements SchedContext {
         gen[cpu]++;
         preemptPending[cpu] = false;
         idleMarked[cpu] = false;
+        if (parkedIdle[cpu]) { // an idle period that parked ends: the window adapts as the runtime's does
+            spinNs[cpu] = IdleSpin.next(spinNs[cpu], nowNs - idleFromNs[cpu], costs.idleSpinMinNs(), costs.idleSpinMaxNs());
+            parkedIdle[cpu] = false;
+        }
         long cost = costs.switchNs() + costs.lockNs(); // the lock's hold (after any wait for it), then the switch
         if (prev >= 0 && prev != cpu) {
             migrations++;
@@ -521,6 +567,7 @@ public final class Simulator implements SchedContext {
         gen[cpu]++;
         preemptPending[cpu] = false;
         resched[cpu] = true;
+        idleFromNs[cpu] = nowNs;
         t.workload.stats.cpuNs += ranNs;
         record(TraceKind.RUN_STOP, cpu, t, why.ordinal());
         policy.stopping(cpu, t, why, ranNs, nowNs);
@@ -537,7 +584,8 @@ public final class Simulator implements SchedContext {
     }
 
     /** Host counters of the run: events, picks, preemptions requested and delivered, tasks moved by balance, stolen picks, migrations, kicks, ticks;
-     *  with a lock cost, also the picks that waited for the lock, their total wait, all holds, and the share of the run the lock was held, in percent. */
+     *  with a lock cost, also the picks that waited for the lock, their total wait, all holds, and the share of the run the lock was held, in percent;
+     *  with a wake cost, the looks of idle CPUs that had parked ({@code parked_wakeups}). */
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("events", events);
@@ -555,10 +603,16 @@ public final class Simulator implements SchedContext {
             m.put("lock_holds", lockHolds);
             m.put("lock_busy_pct", endNs == 0 ? 0 : Math.min(100, Math.round(100.0 * lockHolds * costs.lockNs() / endNs)));
         }
+        if (costs.wakeNs() > 0) m.put("parked_wakeups", parkedWakeups);
         return m;
     }
 
     int cpus() {
         return cpus;
+    }
+
+    /** CPU {@code cpu}'s idle spin window now (it moves only with a wake cost). */
+    public long idleSpinNs(int cpu) {
+        return spinNs[cpu];
     }
 }

@@ -109,6 +109,20 @@ class ExamplesTest {
     }
 
     @Test
+    void parkedCpusCostTheSleepersAWakeEachAndTheAdaptiveSpinAvoidsIt() {
+        Scenario s = load("parked-cpus.yaml");
+        SimResult adaptive = s.run(null), fixed = s.withCosts("idle_spin=20us").run(null), never = s.withCosts("wake=0ns").run(null);
+        SimResult.Row a = adaptive.row("worker"), f = fixed.row("worker"), n = never.row("worker");
+        // Nearly every wakeup parks with a fixed 20us spin and waits 30us for its CPU; the
+        // adaptive windows outlast the gaps, so the sleepers do about as well as with no parking.
+        assertTrue(fixed.counters().get("parked_wakeups") > 0.5 * f.completed(), "fixed: " + fixed.counters());
+        assertTrue(adaptive.counters().get("parked_wakeups") < 0.05 * a.completed(), "adaptive: " + adaptive.counters());
+        assertTrue(f.latencyP50Us() > a.latencyP50Us() + 10, "p50: fixed " + f.latencyP50Us() + "us, adaptive " + a.latencyP50Us() + "us");
+        assertTrue(a.latencyP50Us() < 1.1 * n.latencyP50Us(), "p50: adaptive " + a.latencyP50Us() + "us, never parked " + n.latencyP50Us() + "us");
+        assertTrue(f.completed() < a.completed(), "bursts done: fixed " + f.completed() + ", adaptive " + a.completed());
+    }
+
+    @Test
     void oneLockHoldsAt16CpusWith110nsHoldsAndSaturatesWith500ns() {
         Scenario s = load("one-lock-16cpu.yaml");
         SimResult none = s.withCosts("lock=0ns").run(null), local = s.run(null), moving = s.withCosts("lock=500ns").run(null);

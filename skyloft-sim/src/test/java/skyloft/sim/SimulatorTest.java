@@ -107,6 +107,54 @@ class SimulatorTest {
     }
 
     @Test
+    void aParkedCpuLooksAWakeLaterAndItsSpinGrowsAsTheRuntimesDoes() {
+        // One CPU, a task that runs 10us and sleeps 100us, waking a parked CPU costs 30us. A fixed
+        // 20us spin parks in every sleep: each job waits 30us, so its latency is 40us. An adaptive
+        // 20us..5ms spin parks only while the window is under the 100us sleep: at 20us (the
+        // first wakeup, at 1ms), 40us and 80us, so exactly three wakeups pay; from 160us on the
+        // CPU spins through every sleep.
+        long wake = 30 * US;
+        Simulator fixed = sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(0, 0, 0).withWake(wake, 20 * US, 20 * US));
+        fixed.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(100 * US), 1 * MS, 1));
+        SimResult f = fixed.run(20 * MS);
+        assertEquals(40.0, f.row("w").latencyP50Us(), 0.05); // the histogram keeps 3 digits
+        assertEquals(f.row("w").completed(), f.counters().get("parked_wakeups"), 1, "every wakeup finds it parked");
+
+        Simulator adaptive = sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(0, 0, 0).withWake(wake, 20 * US, 5 * MS));
+        adaptive.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(100 * US), 1 * MS, 1));
+        SimResult a = adaptive.run(20 * MS);
+        assertEquals(3, a.counters().get("parked_wakeups"));
+        assertEquals(160 * US, adaptive.idleSpinNs(0));
+        assertEquals(10.0, a.row("w").latencyP50Us(), 0.05, "no wait once the window outlasts the sleep");
+        assertEquals(40.0, a.row("w").latencyMaxUs(), 0.05);
+
+        Simulator none = sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(0, 0, 0));
+        assertFalse(none.counters().containsKey("parked_wakeups"), "without a wake cost nothing parks");
+    }
+
+    /** Everything on CPU 0; nothing is ever stolen. */
+    static final class AllOnCpu0 extends SchedPolicy {
+        final java.util.ArrayDeque<Task> q = new java.util.ArrayDeque<>();
+        @Override public String name() { return "all-on-0"; }
+        @Override public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) { return 0; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) { q.addLast(task); }
+        @Override public Task pickNext(int cpu, long nowNs) { return cpu == 0 ? q.pollFirst() : null; }
+    }
+
+    @Test
+    void aCpuWokenOnlyForItsPeersWorkKeepsTheMinimumWindow() {
+        // As in the runtime: CPU 1 looks after every enqueue, parked or not, and finds nothing.
+        // Its idle period never ends, so its window stays at 20us while CPU 0's grows to 160us
+        // (20 -> 40 -> 80 -> 160 over the wakeups that parked, as above).
+        Simulator s = sim(new AllOnCpu0(), 2, 0, new CostModel(0, 0, 0).withWake(30 * US, 20 * US, 5 * MS));
+        s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(100 * US), 1 * MS, 1));
+        SimResult r = s.run(5 * MS);
+        assertEquals(160 * US, s.idleSpinNs(0));
+        assertEquals(20 * US, s.idleSpinNs(1));
+        assertTrue(r.counters().get("parked_wakeups") > 4, "CPU 1 parks and is woken too: " + r.counters());
+    }
+
+    @Test
     void idleCpuStealsWorkQueuedOnABusyOneAndMigrationCostsAreCharged() {
         // two phases tasks spawned together land on CPU 0's queue only if CPU 0 looks idle to both;
         // fifo's idle balancing must spread them over both CPUs

@@ -85,25 +85,53 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
     }
 
     /** The same scenario with some costs replaced, given as {@code lock=280ns,switch=110ns}
-     *  (keys switch, preempt_delay, migration, lock). */
+     *  (keys switch, preempt_delay, migration, lock, wake, idle_spin; idle_spin takes a duration
+     *  or a range {@code MIN..MAX}). */
     public Scenario withCosts(String spec) {
         long sw = costs.switchNs(), pd = costs.preemptDelayNs(), mg = costs.migrationNs(), lk = costs.lockNs();
+        long wk = costs.wakeNs(), spinMin = costs.idleSpinMinNs(), spinMax = costs.idleSpinMaxNs();
         for (String part : spec.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) throw new ScenarioException("--costs: '" + part.trim() + "' is not of the form name=duration, e.g. lock=280ns");
             String key = part.substring(0, eq).trim(), value = part.substring(eq + 1).trim();
-            if (!List.of("switch", "preempt_delay", "migration", "lock").contains(key)) {
-                throw new ScenarioException("--costs: there is no cost named '" + key + "'; allowed lock, migration, preempt_delay, switch");
+            if (!List.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin").contains(key)) {
+                throw new ScenarioException("--costs: there is no cost named '" + key
+                        + "'; allowed idle_spin, lock, migration, preempt_delay, switch, wake");
             }
-            long v = Durations.parseNs("--costs " + key, value, 0, 1_000_000_000L);
-            switch (key) {
-                case "switch" -> sw = v;
-                case "preempt_delay" -> pd = v;
-                case "migration" -> mg = v;
-                default -> lk = v;
+            try {
+                if (key.equals("idle_spin")) {
+                    long[] r = parseSpin("--costs idle_spin", value);
+                    spinMin = r[0];
+                    spinMax = r[1];
+                    continue;
+                }
+                long v = Durations.parseNs("--costs " + key, value, 0, 1_000_000_000L);
+                switch (key) {
+                    case "switch" -> sw = v;
+                    case "preempt_delay" -> pd = v;
+                    case "migration" -> mg = v;
+                    case "wake" -> wk = v;
+                    default -> lk = v;
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioException(e.getMessage(), e);
             }
         }
-        return withCosts(new CostModel(sw, pd, mg, lk));
+        return withCosts(new CostModel(sw, pd, mg, lk, wk, spinMin, spinMax));
+    }
+
+    /** An idle spin: {@code D} (fixed) or {@code MIN..MAX} (adaptive), each 0 to 1 s; returns
+     *  {min, max}. {@code what} names the input in errors. */
+    public static long[] parseSpin(String what, String text) {
+        int dots = text.indexOf("..");
+        if (dots < 0) {
+            long d = Durations.parseNs(what, text, 0, 1_000_000_000L);
+            return new long[] {d, d};
+        }
+        long lo = Durations.parseNs(what, text.substring(0, dots), 0, 1_000_000_000L);
+        long hi = Durations.parseNs(what, text.substring(dots + 2), 0, 1_000_000_000L);
+        if (hi < lo) throw new IllegalArgumentException(what + ": " + text.trim() + ": the maximum is below the minimum; allowed MIN..MAX with MIN <= MAX");
+        return new long[] {lo, hi};
     }
 
     /** The policy name a run with {@code override} (may be null) uses. */

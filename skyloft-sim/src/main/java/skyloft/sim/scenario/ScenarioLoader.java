@@ -38,7 +38,7 @@ import skyloft.util.Durations;
 public final class ScenarioLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "cpus", "duration", "seed", "tick", "policy", "params", "costs", "tasks");
-    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration", "lock");
+    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin");
     private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "periodic", Set.of("exec", "count"),
@@ -115,6 +115,13 @@ public final class ScenarioLoader {
                     c.containsKey("preempt_delay") ? duration("costs.preempt_delay", c.get("preempt_delay")) : 0,
                     c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0,
                     c.containsKey("lock") ? duration("costs.lock", c.get("lock")) : 0);
+            long[] spin = c.containsKey("idle_spin") ? spinRange("costs.idle_spin", c.get("idle_spin"))
+                    : new long[] {costs.idleSpinMinNs(), costs.idleSpinMaxNs()};
+            long wake = c.containsKey("wake") ? duration("costs.wake", c.get("wake")) : 0;
+            if (wake == 0 && c.containsKey("idle_spin")) {
+                throw error("costs.idle_spin", c.get("idle_spin"), "has no effect without costs.wake; allowed with a wake cost, e.g. wake: 30us");
+            }
+            costs = costs.withWake(wake, spin[0], spin[1]);
         }
         Object tasksObj = top.get("tasks");
         if (!(tasksObj instanceof List<?> list) || list.isEmpty()) {
@@ -256,6 +263,18 @@ public final class ScenarioLoader {
         }
         try {
             return Durations.parseNs(file + ": " + field, s);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(e.getMessage(), e);
+        }
+    }
+
+    /** An idle spin: one duration (fixed) or {@code MIN..MAX} (adaptive); returns {min, max}. */
+    private long[] spinRange(String field, Object v) {
+        if (!(v instanceof String s)) {
+            throw error(field, v, "is not an idle spin; allowed a duration, e.g. 20us, or a range MIN..MAX, e.g. 20us..5ms");
+        }
+        try {
+            return Scenario.parseSpin(file + ": " + field, s);
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(e.getMessage(), e);
         }

@@ -105,10 +105,32 @@ class ScenarioLoaderTest {
         assertEquals(200, s.costs().switchNs(), "the file's switch cost stays");
         assertEquals(280, parse(GOOD.replace("migration: 0}", "migration: 0, lock: 280ns}")).costs().lockNs(), "a file can give the lock too");
         ScenarioException e = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("locks=1us"));
-        assertTrue(e.getMessage().contains("'locks'") && e.getMessage().contains("allowed lock, migration, preempt_delay, switch"), e.getMessage());
+        assertTrue(e.getMessage().contains("'locks'") && e.getMessage().contains("allowed idle_spin, lock, migration, preempt_delay, switch, wake"), e.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> parse(GOOD).withCosts("lock=fast"));
         assertTrue(bad.getMessage().contains("--costs lock") && bad.getMessage().contains("fast"), bad.getMessage());
         assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock"));
+    }
+
+    @Test
+    void aWakeCostAndAnIdleSpinFromTheFileOrTheCommandLine() {
+        Scenario s = parse(GOOD);
+        assertEquals(0, s.costs().wakeNs(), "no wake cost unless given");
+        Scenario w = s.withCosts("wake=30us,idle_spin=20us..2ms");
+        assertEquals(30_000, w.costs().wakeNs());
+        assertEquals(20_000, w.costs().idleSpinMinNs());
+        assertEquals(2_000_000, w.costs().idleSpinMaxNs());
+        Scenario fixed = s.withCosts("wake=30us,idle_spin=50us");
+        assertEquals(50_000, fixed.costs().idleSpinMinNs());
+        assertEquals(50_000, fixed.costs().idleSpinMaxNs());
+        Scenario f = parse(GOOD.replace("migration: 0}", "migration: 0, wake: 30us, idle_spin: 20us..5ms}"));
+        assertEquals(30_000, f.costs().wakeNs());
+        assertEquals(5_000_000, f.costs().idleSpinMaxNs());
+        assertEquals(20_000, parse(GOOD.replace("migration: 0}", "migration: 0, wake: 30us}")).costs().idleSpinMinNs(),
+                "the runtime's default spin");
+        refused(GOOD.replace("migration: 0}", "migration: 0, idle_spin: 20us}"), "costs.idle_spin", "without costs.wake");
+        refused(GOOD.replace("migration: 0}", "migration: 0, wake: 30us, idle_spin: 5ms..20us}"), "costs.idle_spin", "maximum is below the minimum");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.withCosts("idle_spin=1ms..1us"));
+        assertTrue(e.getMessage().contains("--costs idle_spin") && e.getMessage().contains("maximum is below the minimum"), e.getMessage());
     }
 
     @Test
