@@ -59,12 +59,8 @@ final class EvalOptions {
         }
         long tickNs = tick == null ? 0 : Durations.parseNs("--tick", tick, 1_000, 100_000_000);
         if (idleSpin == null) return new Sut.RuntimeConfig(m, tickNs, -1);
-        int dots = idleSpin.indexOf("..");
-        if (dots < 0) return new Sut.RuntimeConfig(m, tickNs, Durations.parseNs("--idle-spin", idleSpin, 0, 10_000_000));
-        long lo = Durations.parseNs("--idle-spin", idleSpin.substring(0, dots), 0, 10_000_000);
-        long hi = Durations.parseNs("--idle-spin", idleSpin.substring(dots + 2), 0, 10_000_000);
-        if (hi < lo) throw new IllegalArgumentException("--idle-spin " + idleSpin + ": the maximum is below the minimum; allowed MIN..MAX with MIN <= MAX");
-        return new Sut.RuntimeConfig(m, tickNs, lo, hi);
+        long[] spin = Durations.parseRangeNs("--idle-spin", idleSpin, 0, 10_000_000);
+        return new Sut.RuntimeConfig(m, tickNs, spin[0], spin[1]);
     }
 
     /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */

@@ -56,6 +56,25 @@ public final class Durations {
         return v;
     }
 
+    /**
+     * A duration {@code D} or a range {@code MIN..MAX}, each checked against {@code minNs..maxNs};
+     * returns {lo, hi} ({@code {D, D}} for one duration). Refuses a range whose maximum is below
+     * its minimum, naming it.
+     */
+    public static long[] parseRangeNs(String what, String text, long minNs, long maxNs) {
+        int dots = text.indexOf("..");
+        if (dots < 0) {
+            long d = parseNs(what, text, minNs, maxNs);
+            return new long[] {d, d};
+        }
+        long lo = parseNs(what, text.substring(0, dots), minNs, maxNs);
+        long hi = parseNs(what, text.substring(dots + 2), minNs, maxNs);
+        if (hi < lo) {
+            throw new IllegalArgumentException(what + " " + text.trim() + ": the maximum is below the minimum; allowed MIN..MAX with MIN <= MAX");
+        }
+        return new long[] {lo, hi};
+    }
+
     /** The shortest exact-ish rendering: 1500ns -> 1.5us, 2000000 -> 2ms. */
     public static String format(long ns) {
         if (ns == 0) return "0";

@@ -123,15 +123,7 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
     /** An idle spin: {@code D} (fixed) or {@code MIN..MAX} (adaptive), each 0 to 1 s; returns
      *  {min, max}. {@code what} names the input in errors. */
     public static long[] parseSpin(String what, String text) {
-        int dots = text.indexOf("..");
-        if (dots < 0) {
-            long d = Durations.parseNs(what, text, 0, 1_000_000_000L);
-            return new long[] {d, d};
-        }
-        long lo = Durations.parseNs(what, text.substring(0, dots), 0, 1_000_000_000L);
-        long hi = Durations.parseNs(what, text.substring(dots + 2), 0, 1_000_000_000L);
-        if (hi < lo) throw new IllegalArgumentException(what + ": " + text.trim() + ": the maximum is below the minimum; allowed MIN..MAX with MIN <= MAX");
-        return new long[] {lo, hi};
+        return Durations.parseRangeNs(what, text, 0, 1_000_000_000L);
     }
 
     /** The policy name a run with {@code override} (may be null) uses. */
