@@ -303,10 +303,11 @@ final class Carrier extends Thread {
      * VM at p50, hundreds at the tail. A longer one halves it, never below the runtime's minimum.
      * A period that ends while spinning leaves it. Once a period has parked, its later spins
      * (after a look that found nothing, or a park that timed out) are the minimum: a carrier that
-     * keeps being woken for work its peers take does not spin the whole window each time.
+     * keeps being woken for work its peers take does not spin the whole window each time. While
+     * another runtime is open in the process, every spin is the minimum ({@link #spinWindowNs}).
      */
     private void idle(long seenSeq) {
-        long spinUntil = System.nanoTime() + (parkedWhileIdle ? rt.idleSpinNs : spinNs);
+        long spinUntil = System.nanoTime() + (parkedWhileIdle ? rt.idleSpinNs : spinWindowNs());
         while (!workMayExist(seenSeq)) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
@@ -321,6 +322,12 @@ final class Carrier extends Thread {
             parked = false;
             spinUntil = System.nanoTime() + rt.idleSpinNs;
         }
+    }
+
+    /** How long this carrier spins when it goes idle: its window, or only the minimum while
+     *  another runtime is open in the process, whose carriers may need this CPU. */
+    long spinWindowNs() {
+        return SkyloftRuntime.openRuntimes() > 1 ? rt.idleSpinNs : spinNs;
     }
 
     private boolean workMayExist(long seenSeq) {

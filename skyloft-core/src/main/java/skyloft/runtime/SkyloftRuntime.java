@@ -58,6 +58,10 @@ import skyloft.util.Durations;
 public final class SkyloftRuntime implements AutoCloseable {
 
     private static final AtomicInteger RUNTIMES = new AtomicInteger();
+    /** Runtimes built and not yet closed in this process: incremented as one starts its
+     *  carriers, decremented once its close() has stopped them; read by idle carriers, which
+     *  spin only their minimum while another runtime is open (its carriers may need the CPU). */
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     static {
         VThreads.initJdkPollers();
@@ -175,6 +179,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         long cap = rescueAfterNs > 0 ? rescueAfterNs / 2 : Long.MAX_VALUE;
         this.hintCapNs = balanceIntervalNs > 0 ? Math.min(cap, balanceIntervalNs) : cap;
         this.startNs = System.nanoTime();
+        OPEN.incrementAndGet();
         for (Carrier c : carriers) c.start();
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
         if (ticker != null) ticker.start();
@@ -186,6 +191,11 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     // ======================= public API =======================
+
+    /** How many runtimes are open (built, not yet closed) in this process. */
+    public static int openRuntimes() {
+        return OPEN.get();
+    }
 
     /** Starts {@code body} in a new virtual thread with default attributes. */
     public Thread start(Runnable body) {
@@ -404,6 +414,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             List<String> names = new ArrayList<>();
             abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
             closedReport = new ShutdownReport(List.copyOf(names), waited);
+            OPEN.decrementAndGet();
             if (!closedReport.clean()) System.err.println(closedReport);
             return closedReport;
         }

@@ -72,6 +72,28 @@ class IdleSpinTest {
         }
     }
 
+    @Test
+    void whileAnotherRuntimeIsOpenCarriersSpinOnlyTheMinimum() throws Exception {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false)
+                .idleSpinNs(20_000, 1_000_000).build()) {
+            assertEquals(1, SkyloftRuntime.openRuntimes(), "no other runtime is open (a test left one open?)");
+            rt.start(() -> {
+                for (int i = 0; i < 30; i++) LockSupport.parkNanos(200_000);
+            }).join();
+            long grown = spinOf(rt);
+            assertTrue(grown > 20_000, "window " + grown + "ns");
+            assertEquals(grown, rt.carriers[0].spinWindowNs(), "alone, the carrier spins its window");
+            try (SkyloftRuntime other = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build()) {
+                assertEquals(2, SkyloftRuntime.openRuntimes());
+                assertEquals(20_000, rt.carriers[0].spinWindowNs(), "beside another runtime, only the minimum");
+                assertEquals(grown, rt.carriers[0].spinNs, "the window itself is kept");
+            }
+            assertEquals(1, SkyloftRuntime.openRuntimes());
+            assertEquals(grown, rt.carriers[0].spinWindowNs(), "alone again");
+        }
+        assertEquals(0, SkyloftRuntime.openRuntimes());
+    }
+
     /** Every task runs on CPU 0, and nothing is ever stolen. */
     static final class AllOnCpu0 extends SchedPolicy {
         final ArrayDeque<Task> queue = new ArrayDeque<>();
