@@ -5,7 +5,8 @@ import skyloft.runtime.Skyloft;
 /**
  * Calibrated CPU work with preemption points: {@code spinNs(n)} burns about n nanoseconds of
  * CPU (not wall time: time spent preempted does not count as work), polling about once per
- * microsecond. Calibrated once per JVM on the calling thread.
+ * microsecond. Calibrated once per JVM, in a platform thread's CPU time (the caller's, or one
+ * of its own when the caller is a virtual thread).
  *
  * <p>The kernel is a dependent chain of multiply, add and xor-shift, which no compiler can
  * shorten or vectorize, and calibration times the very loop that {@link #spinNs} runs (chunks
@@ -30,6 +31,28 @@ public final class Work {
 
     private static synchronized int calibrate() {
         if (itersPerUs != 0) return itersPerUs;
+        if (Thread.currentThread().isVirtual()) {
+            // On a platform thread of its own: timed in a virtual thread, the rounds would count
+            // whatever time its scheduler gave to other threads, and a virtual thread has no CPU
+            // clock of its own.
+            Thread t = Thread.ofPlatform().name("skyloft-work-calibration").start(Work::calibrateHere);
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        } else {
+            calibrateHere();
+        }
+        return itersPerUs;
+    }
+
+    private static void calibrateHere() {
         long x = sink;
         // A rough rate of the bare kernel sets the chunk; then the chunked, polling loop is timed.
         for (int i = 0; i < 20; i++) x = burn(x, 200_000); // warm up
@@ -37,17 +60,21 @@ public final class Work {
         x = burn(x, 2_000_000);
         chunk = (int) Math.max(1, Math.min(1_000_000, 2_000_000L * 1000 / Math.max(1, System.nanoTime() - t0)));
         for (int i = 0; i < 200; i++) x = spinIters(x, 20L * chunk); // warm up the loop spinNs runs
-        long best = 1; // the fastest round: the one least disturbed by other work on the machine
+        // Timed in this thread's CPU time where the JVM has it, so that a round the OS shared out
+        // (to spinning carriers, the JIT, another process) is not counted as slow work; and the
+        // fastest round counts, the one least disturbed otherwise (caches, the host).
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuClock = mx.isCurrentThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() && mx.getCurrentThreadCpuTime() >= 0;
+        long best = 1;
         for (int round = 0; round < 9; round++) {
             long iters = 2_000L * chunk; // about 2 ms
-            long s = System.nanoTime();
+            long s = cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             x = spinIters(x, iters);
-            long ns = Math.max(1, System.nanoTime() - s);
+            long ns = Math.max(1, (cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - s);
             best = Math.max(best, iters * 1000 / ns);
         }
         sink = x;
         itersPerUs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, best));
-        return itersPerUs;
     }
 
     /** The kernel: {@code iters} dependent steps. */
