@@ -102,6 +102,7 @@ public final class Schbench {
                     Map<String, Object> rp = new LinkedHashMap<>(p);
                     rp.put("requests", out.requests);
                     rp.put("jit_ms", out.jitMs());
+                    rp.put("warmup_rounds", out.warmupRounds());
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
                     r.add(new BenchResult.Row(sys, "rps", out.requests / (out.windowNs / 1e9), "1/s", rp));
                     if (trace != null) addBreakdown(r, sys, breakdown(trace.events(), out.workers()), p, trace.dropped());
@@ -124,8 +125,19 @@ public final class Schbench {
     }
 
     /** One run's histograms and counts; {@code jitMs} is the JIT's compile time during the
-     *  measured window (-1 if the JVM does not say). */
-    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs) {}
+     *  measured window (-1 if the JVM does not say), {@code warmupRounds} the extra warm-up
+     *  rounds it took for the JIT to go quiet. */
+    record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs,
+                   int warmupRounds) {}
+
+    /** After the fixed warm-up, rounds of this length until one adds under WARMUP_QUIET_MS of
+     *  JIT compilation, at most WARMUP_MAX_ROUNDS and no longer in all than the run's duration
+     *  ({@code warmup_rounds} in the rps rows). */
+    static final long WARMUP_ROUND_NS = 250_000_000L;
+    static final long WARMUP_QUIET_MS = 5;
+    static final int WARMUP_MAX_ROUNDS = 8;
+    /** The recording epoch of the measured window (the warm-up's is 0). */
+    static final int MEASURED_EPOCH = 1;
 
     static final class Worker {
         Thread thread;
@@ -143,6 +155,20 @@ public final class Schbench {
         long[] wakeT0Ns, wokeNs;
         int wakeups;
         long unrecorded;
+        /** The recording epoch this worker's figures belong to: 0 warm-up, MEASURED_EPOCH the
+         *  window. Written by the worker only. */
+        int epoch;
+
+        /** Clears everything recorded so far: the worker saw the window begin. */
+        void startEpoch(int e) {
+            wake.reset();
+            req.reset();
+            cycle.reset();
+            requests = 0;
+            wakeups = 0;
+            unrecorded = 0;
+            epoch = e;
+        }
 
         Worker(int n, String name, boolean breakdown) {
             this.name = name;
@@ -163,9 +189,13 @@ public final class Schbench {
         ReentrantLock[] locks = new ReentrantLock[nLocks];
         for (int i = 0; i < nLocks; i++) locks[i] = new ReentrantLock();
         ConcurrentLinkedQueue<Worker> posted = new ConcurrentLinkedQueue<>();
+        // Workers record from the start, so that the recording code is compiled during the
+        // warm-up and not inside the window; at the window's start the epoch moves on and each
+        // worker clears what it recorded before, at its next wakeup.
         var state = new Object() {
             volatile boolean stop;
-            volatile boolean measuring;
+            volatile boolean recording = true;
+            volatile int epoch;
         };
         Thread[] msg = new Thread[1];
         List<Worker> workers = new ArrayList<>();
@@ -204,9 +234,11 @@ public final class Schbench {
                         LockSupport.park();
                     }
                     long woke = System.nanoTime();
-                    boolean rec = state.measuring;
+                    boolean rec = state.recording;
                     long t0 = w.wakeNs;
                     if (rec) {
+                        int ep = state.epoch;
+                        if (ep != w.epoch) w.startEpoch(ep);
                         w.wake.recordValue(Math.max(0, woke - t0));
                         w.cycle.recordValue(Math.max(0, woke - postNs));
                         if (w.wakeT0Ns != null) {
@@ -227,7 +259,7 @@ public final class Schbench {
                     } finally {
                         lock.unlock();
                     }
-                    if (rec && state.measuring) {
+                    if (rec && state.recording) {
                         w.req.recordValue(Math.max(0, System.nanoTime() - t0));
                         w.requests++;
                     }
@@ -240,12 +272,17 @@ public final class Schbench {
             throw new RuntimeException(e);
         }
         sleepNs(o.warmupNs());
+        // then on until the JIT has gone quiet: a compiler thread takes a carrier's CPU for
+        // milliseconds, and Skyloft's own paths compile later than the workers' loop
+        // (no longer than the measured run itself)
+        int maxRounds = (int) Math.min(WARMUP_MAX_ROUNDS, o.durationNs() / WARMUP_ROUND_NS);
+        int extraRounds = Harness.warmUntilJitQuiet(0, maxRounds, WARMUP_QUIET_MS, () -> sleepNs(WARMUP_ROUND_NS));
         if (trace != null) trace.setEnabled(true);
         long jit0 = Harness.jitMs();
         long m0 = System.nanoTime();
-        state.measuring = true;
+        state.epoch = MEASURED_EPOCH;
         sleepNs(o.durationNs() - o.warmupNs());
-        state.measuring = false;
+        state.recording = false;
         long jitMs = jit0 < 0 ? -1 : Harness.jitMs() - jit0;
         if (trace != null) trace.setEnabled(false);
         long window = System.nanoTime() - m0;
@@ -257,12 +294,13 @@ public final class Schbench {
         Histogram wake = new Histogram(3), req = new Histogram(3), cycle = new Histogram(3);
         long n = 0;
         for (Worker w : workers) {
+            if (w.epoch != MEASURED_EPOCH) continue; // never woke in the window: it holds warm-up figures only
             wake.add(w.wake);
             cycle.add(w.cycle);
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, cycle, n, window, workers, jitMs);
+        return new Outcome(wake, req, cycle, n, window, workers, jitMs, extraRounds);
     }
 
     /** The three parts of the wakeups found in a trace, and how many wakeups had no match. */
@@ -285,6 +323,7 @@ public final class Schbench {
         Histogram enq = new Histogram(3), queue = new Histogram(3), resume = new Histogram(3);
         long unmatched = 0;
         for (Worker w : workers) {
+            if (w.epoch != MEASURED_EPOCH) continue; // holds warm-up wakeups only, from before the trace
             List<TraceEvent> ev = byTask.get(w.name);
             unmatched += w.unrecorded;
             int i = 0;

@@ -25,6 +25,7 @@ class SchbenchBreakdownTest {
 
     private static Schbench.Worker worker(String name, long[]... wakeups) {
         Schbench.Worker w = new Schbench.Worker(2, name, true);
+        w.epoch = Schbench.MEASURED_EPOCH; // it woke in the window
         for (long[] x : wakeups) {
             w.wakeT0Ns[w.wakeups] = x[0];
             w.wokeNs[w.wakeups++] = x[1];
@@ -56,6 +57,17 @@ class SchbenchBreakdownTest {
         assertEquals(300, b.queueNs().getMaxValue());
         assertEquals(10, b.resumeNs().getMinValue());
         assertEquals(100, b.resumeNs().getMaxValue());
+    }
+
+    @Test
+    void aWorkerThatNeverWokeInTheWindowIsLeftOut() {
+        List<TraceEvent> events = List.of(enqueue(1_100, "w0", EnqueueReason.WAKEUP), ev(1_400, TraceKind.RUN_START, "w0", 0));
+        Schbench.Worker warm = worker("w0", new long[] {1_000, 1_500});
+        warm.epoch = 0; // its figures are the warm-up's
+        warm.unrecorded = 5;
+        Schbench.Breakdown b = Schbench.breakdown(events, List.of(warm));
+        assertEquals(0, b.enqueueNs().getTotalCount());
+        assertEquals(0, b.unmatched());
     }
 
     @Test
