@@ -32,7 +32,7 @@ final class EvalOptions {
     String tick;
 
     @Option(names = "--idle-spin", paramLabel = "D|MIN..MAX", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms: "
-            + "D for a fixed spin, MIN..MAX for one that adapts to the idle periods (default: 2ms in lc, the runtime's adaptive 20us..1ms elsewhere).")
+            + "D for a fixed spin, MIN..MAX for one that adapts to the idle periods (default: 2ms in lc, the runtime's adaptive 20us..5ms elsewhere).")
     String idleSpin;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")

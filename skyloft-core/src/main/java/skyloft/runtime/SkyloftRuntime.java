@@ -1189,8 +1189,10 @@ public final class SkyloftRuntime implements AutoCloseable {
          * within {@code maxNs} doubles its spin (a longer spin would have caught that work without
          * a park and the slow wake of a halted CPU), and one that lasted longer halves it, never
          * below {@code minNs}. Both 0..10ms, {@code minNs <= maxNs}; equal values give a fixed spin.
-         * Default 20us to 1ms: a carrier that keeps parking for short gaps spins up to 1 ms of
-         * CPU per idle period; an idle runtime falls back to 20 us within a few periods.
+         * Default 20us to 5ms: a carrier whose idle periods keep ending within 5 ms spins through
+         * them, holding its CPU; after periods longer than that it falls back towards 20 us. A
+         * carrier only ever woken for its peers' work stays at the minimum, and while another
+         * runtime is open in the process every carrier spins only the minimum.
          */
         public Builder idleSpinNs(long minNs, long maxNs) {
             if (minNs < 0 || minNs > 10_000_000) {
