@@ -22,6 +22,9 @@ import skyloft.runtime.SkyloftRuntime;
  *       Skyloft's default adaptive idle spin the carrier is still spinning when the wakeup
  *       comes; {@code wakeup_parked_*} (Skyloft only) is the same with a fixed 20 us spin, so the
  *       carrier has parked and its CPU halted;</li>
+ *   <li>{@code sleeper_carrier_cpus} (and {@code _parked}, with a fixed 20 us spin): Skyloft
+ *       only, the carriers' CPU time per wall second while one task sleeps 300 us in a loop:
+ *       what the idle spin costs;</li>
  *   <li>{@code preempt_delay_p50_us}/{@code p99}: Skyloft only, from a preemption request to the
  *       task's stop, two spinning threads on one carrier under {@code preemptPolicy};</li>
  *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run (a timer thread's ticks; under
@@ -106,6 +109,14 @@ public final class OpsBench {
         try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
             addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), parks.describeIdleSpin());
             Sut.quiesce(rt);
+        }
+        // what the idle spin costs: the carriers' CPU while one task sleeps 300 us in a loop
+        Harness.progress("ops", "carrier CPU under a sleeping task (2 x 0.5 s)");
+        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
+            addSleeperCpu(r, sky, "sleeper_carrier_cpus", rt, o.runtime().describeIdleSpin());
+        }
+        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
+            addSleeperCpu(r, sky, "sleeper_carrier_cpus_parked", rt, parks.describeIdleSpin());
         }
         addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), null);
         addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(b -> Thread.ofPlatform().start(b), 2000), null);
@@ -266,6 +277,27 @@ public final class OpsBench {
             if (cpu >= 0) Affinity.pinCurrentThread(cpu);
             body.run();
         });
+    }
+
+    /** The CPU the carriers of {@code rt} (the only runtime open) use, in CPUs, while one task
+     *  sleeps 300 us and wakes again, for 0.5 s: a parked carrier costs almost none, a spinning
+     *  one a whole CPU. */
+    private static void addSleeperCpu(BenchResult r, String sys, String metric, SkyloftRuntime rt, String idleSpin) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Long> ids = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("skyloft-carrier-")).map(Thread::threadId).toList();
+        java.util.function.LongSupplier cpu = () -> ids.stream().mapToLong(mx::getThreadCpuTime).filter(v -> v > 0).sum();
+        long c0 = cpu.getAsLong(), t0 = System.nanoTime();
+        YieldBench.join(rt.start(() -> {
+            long end = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < end) LockSupport.parkNanos(300_000);
+        }));
+        double cpus = (cpu.getAsLong() - c0) / (double) (System.nanoTime() - t0);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("sleep_us", 300);
+        p.put("carriers", ids.size());
+        p.put("idle_spin", idleSpin);
+        r.add(new BenchResult.Row(sys, metric, cpus, "CPUs", p));
     }
 
     /** A fixed idle spin much shorter than the 200 us gaps of {@link #wakeups}: the runtime's

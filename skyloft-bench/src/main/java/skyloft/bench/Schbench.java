@@ -42,7 +42,8 @@ import skyloft.trace.TraceRecorder;
  * message thread's timestamp to the policy's {@code enqueue} of the worker ({@code
  * wakeup_enqueue}), that enqueue to the worker's pick ({@code wakeup_queue}), and the pick to the
  * worker's first instruction ({@code wakeup_resume}: the switch, plus any time the OS took the
- * carrier).
+ * carrier). It also splits the CPUs' idle time in the window ({@code idle_ms}) into the part
+ * during which the policy held queued tasks ({@code idle_queued_ms}) and the rest.
  */
 public final class Schbench {
     private Schbench() {}
@@ -105,7 +106,15 @@ public final class Schbench {
                     rp.put("warmup_rounds", out.warmupRounds());
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
                     r.add(new BenchResult.Row(sys, "rps", out.requests / (out.windowNs / 1e9), "1/s", rp));
-                    if (trace != null) addBreakdown(r, sys, breakdown(trace.events(), out.workers()), p, trace.dropped());
+                    if (trace != null) {
+                        List<TraceEvent> events = trace.events();
+                        addBreakdown(r, sys, breakdown(events, out.workers()), p, trace.dropped());
+                        IdleSplit idle = idleSplit(events);
+                        Map<String, Object> ip = new LinkedHashMap<>(p);
+                        ip.put("trace_dropped", trace.dropped());
+                        r.add(new BenchResult.Row(sys, "idle_ms", idle.idleNs() / 1e6, "ms", ip));
+                        r.add(new BenchResult.Row(sys, "idle_queued_ms", idle.idleQueuedNs() / 1e6, "ms", ip));
+                    }
                     if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
                 }
             }
@@ -347,6 +356,40 @@ public final class Schbench {
             }
         }
         return new Breakdown(enq, queue, resume, unmatched);
+    }
+
+    /** Idle CPU time in a trace, and the part of it during which the policy held queued tasks. */
+    record IdleSplit(long idleNs, long idleQueuedNs) {}
+
+    /**
+     * From a trace's IDLE, ENQUEUE and RUN_START events: the time CPUs spent idle (from an IDLE
+     * to that CPU's next RUN_START, or the trace's last event), and how much of it some task was
+     * queued in the policy (between its ENQUEUE and its RUN_START) on any CPU. Idle time with
+     * nothing queued is time the tasks were all blocked or on their way to the policy (the
+     * inbox, a parked carrier's wake); idle time with something queued is work left waiting.
+     */
+    static IdleSplit idleSplit(List<TraceEvent> events) {
+        List<TraceEvent> ev = new ArrayList<>(events);
+        ev.sort(java.util.Comparator.comparingLong(TraceEvent::timeNs)); // stable: same-instant order kept
+        Map<Integer, Long> idleSince = new java.util.HashMap<>();
+        java.util.Set<Long> queued = new java.util.HashSet<>();
+        long idle = 0, idleQueued = 0, last = ev.isEmpty() ? 0 : ev.get(0).timeNs();
+        for (TraceEvent e : ev) {
+            long dt = e.timeNs() - last;
+            last = e.timeNs();
+            idle += dt * idleSince.size();
+            if (!queued.isEmpty()) idleQueued += dt * idleSince.size();
+            switch (e.kind()) {
+                case ENQUEUE -> queued.add(e.taskId());
+                case RUN_START -> {
+                    queued.remove(e.taskId());
+                    idleSince.remove(e.cpu());
+                }
+                case IDLE -> idleSince.put(e.cpu(), e.timeNs());
+                default -> { }
+            }
+        }
+        return new IdleSplit(idle, idleQueued);
     }
 
     private static void addBreakdown(BenchResult r, String sys, Breakdown b, Map<String, Object> p, long dropped) {

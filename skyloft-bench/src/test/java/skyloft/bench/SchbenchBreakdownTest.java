@@ -59,6 +59,27 @@ class SchbenchBreakdownTest {
         assertEquals(100, b.resumeNs().getMaxValue());
     }
 
+    private static TraceEvent on(long t, TraceKind k, int cpu, long task) {
+        return new TraceEvent(t, k, cpu, task, task == 0 ? null : "t" + task, 0);
+    }
+
+    @Test
+    void idleTimeIsSplitAtWhetherAnythingWasQueued() {
+        // CPU 0 idles from 100 to 600; task 7 is queued from 300 (for CPU 1, busy) until CPU 1
+        // picks it at 400: 500ns idle, 100 of them with something queued. CPU 1 idles from 900
+        // to the last event at 1000, with nothing queued: 100 more.
+        List<TraceEvent> events = List.of(
+                on(100, TraceKind.IDLE, 0, 0),
+                on(300, TraceKind.ENQUEUE, 1, 7),
+                on(400, TraceKind.RUN_START, 1, 7),
+                on(600, TraceKind.RUN_START, 0, 8),
+                on(900, TraceKind.IDLE, 1, 0),
+                on(1_000, TraceKind.RUN_STOP, 0, 8));
+        Schbench.IdleSplit s = Schbench.idleSplit(events);
+        assertEquals(600, s.idleNs());
+        assertEquals(100, s.idleQueuedNs());
+    }
+
     @Test
     void aWorkerThatNeverWokeInTheWindowIsLeftOut() {
         List<TraceEvent> events = List.of(enqueue(1_100, "w0", EnqueueReason.WAKEUP), ev(1_400, TraceKind.RUN_START, "w0", 0));
@@ -88,5 +109,8 @@ class SchbenchBreakdownTest {
             assertTrue(((Number) row.params().get("samples")).longValue() > 0, part + " has samples");
             assertTrue(r.rows().stream().noneMatch(x -> x.system().equals(Baselines.JDK_DEFAULT) && x.metric().equals(part)), part);
         }
+        double idle = r.rows().stream().filter(x -> x.system().equals("skyloft:fifo") && x.metric().equals("idle_ms")).findFirst().orElseThrow().value();
+        double idleQueued = r.rows().stream().filter(x -> x.system().equals("skyloft:fifo") && x.metric().equals("idle_queued_ms")).findFirst().orElseThrow().value();
+        assertTrue(idle >= 0 && idleQueued >= 0 && idleQueued <= idle, "idle " + idle + " ms, of which queued " + idleQueued);
     }
 }
