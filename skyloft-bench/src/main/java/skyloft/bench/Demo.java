@@ -91,34 +91,40 @@ public final class Demo {
                 c == null ? null : new CapacityBench.Options(systems, c.cores(), c.hogsPerCore(), c.durationNs(), c.runs(), c.runtime(), c.stats()));
     }
 
-    /** Runs the plan, writes {@code dir}/index.html and {@code dir}/NAME.json, prints the headline table. */
+    /** Runs the plan, writes {@code dir}/NAME.json as each benchmark ends (so a failure later in a
+     *  long run loses nothing already measured), prints the headline table, then writes
+     *  {@code dir}/index.html. */
     public static List<BenchResult> run(Plan p, Path dir, String title, PrintStream out) throws IOException {
         Baselines.configureJdkDefault(p.cores());
         long t0 = System.nanoTime();
         List<BenchResult> results = new ArrayList<>();
-        if (p.schbench() != null) results.add(Schbench.run(p.schbench()));
-        if (p.lc() != null) results.add(LcBench.run(p.lc()));
-        if (p.pipe() != null) results.add(PipeBench.run(p.pipe(), p.cores()));
-        if (p.ops() != null) results.add(OpsBench.run(p.ops()));
+        if (p.schbench() != null) keep(results, Schbench.run(p.schbench()), dir);
+        if (p.lc() != null) keep(results, LcBench.run(p.lc()), dir);
+        if (p.pipe() != null) keep(results, PipeBench.run(p.pipe(), p.cores()), dir);
+        if (p.ops() != null) keep(results, OpsBench.run(p.ops()), dir);
         if (p.pick() != null) {
             Harness.progress("pick", "policies " + p.pick().policies() + ", runnable " + java.util.Arrays.toString(p.pick().runnable()));
-            results.add(PickBench.run(p.pick().policies(), p.pick().runnable(), null));
+            keep(results, PickBench.run(p.pick().policies(), p.pick().runnable(), null), dir);
         }
-        if (p.capacity() != null) results.add(CapacityBench.run(p.capacity()));
-        for (BenchResult r : results) r.writeJson(dir.resolve(r.benchmark() + ".json"));
+        if (p.capacity() != null) keep(results, CapacityBench.run(p.capacity()), dir);
         Map<String, String> machine = Report.machine(p.cores());
         machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
         String noise = machineNoise(results);
         if (noise != null) machine.put("the machine during the ops run", noise);
+        printHeadline(Headline.compute(results), out);
+        if (noise != null) out.println("machine (during ops): " + noise);
+        out.println();
         Path html = dir.resolve("index.html");
         Report.write(html, title, machine, results,
                 "Every figure on this page was measured in the run described below, one system after another in one JVM on the same cores. "
                         + "Benchmarks spin with explicit preemption points (Skyloft.preemptionPoint) where they would rely on the agent.");
-        printHeadline(Headline.compute(results), out);
-        if (noise != null) out.println("machine (during ops): " + noise);
-        out.println();
         out.println("report: " + html + " (JSON rows beside it)");
         return results;
+    }
+
+    private static void keep(List<BenchResult> results, BenchResult r, Path dir) throws IOException {
+        results.add(r);
+        r.writeJson(dir.resolve(r.benchmark() + ".json"));
     }
 
     /** What the ops run measured of the machine itself: the CPU stalls and the cache-line round

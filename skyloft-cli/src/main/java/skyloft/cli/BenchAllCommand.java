@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 import skyloft.bench.Demo;
 
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = {"The full versions of schbench, lc, pipe, ops, pick and capacity in one run (tens of minutes); writes the report",
-                "and one JSON file per benchmark into --out, and the headline table."})
+        description = {"The full versions of every benchmark in one run (tens of minutes), with the report.",
+                "Runs schbench, lc, pipe, ops, pick and capacity; writes the report and one JSON file per benchmark into "
+                + "--out, and prints the headline table."})
 final class BenchAllCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

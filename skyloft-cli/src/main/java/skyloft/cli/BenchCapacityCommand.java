@@ -8,8 +8,9 @@ import skyloft.bench.BenchResult;
 import skyloft.bench.CapacityBench;
 
 @Command(name = "capacity", mixinStandardHelpOptions = true,
-        description = {"Many CPU-bound threads per core: how much of the CPUs reaches their work (CPUs of calibrated work per second),",
-                "with each Skyloft system's ticks, switches and lock contention per second, beside jdk-default and platform."})
+        description = {"Many CPU-bound threads per core: how much of the CPUs reaches their work.",
+                "Reports CPUs of calibrated work per second, with each Skyloft system's ticks, switches and lock "
+                + "contention per second, beside jdk-default and platform."})
 final class BenchCapacityCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

@@ -10,9 +10,9 @@ import skyloft.bench.LcBench;
 import skyloft.bench.ServiceDist;
 
 @Command(name = "lc", mixinStandardHelpOptions = true,
-        description = {"The latency-critical synthetic workload: open-loop Poisson arrivals, service times from a distribution,",
-                "loads from 10%% to past saturation; per system and load the achieved rate, p50/p99/p99.9 latency and slowdown,",
-                "and per system the highest load whose p99 meets the SLO."})
+        description = {"The latency-critical workload: open-loop Poisson requests swept over loads, latency against an SLO.",
+                "Service times come from a distribution; loads run from 10%% to past saturation. Per system and load: the "
+                + "achieved rate, p50/p99/p99.9 latency and slowdown; per system, the highest load whose p99 meets the SLO."})
 final class BenchLcCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

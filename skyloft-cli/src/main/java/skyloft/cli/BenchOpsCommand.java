@@ -8,8 +8,9 @@ import skyloft.bench.BenchResult;
 import skyloft.bench.OpsBench;
 
 @Command(name = "ops", mixinStandardHelpOptions = true,
-        description = {"The cost table of the mechanisms: yield switch, spawn, wakeup of a parked thread, preemption",
-                "request-to-yield delay, timer tick cost, poll fast path; beside jdk-default, platform and the continuation floor."})
+        description = {"The cost table of the mechanisms, beside jdk-default, platform and the continuation floor.",
+                "Yield switch, spawn, wakeup of a parked thread, preemption request-to-yield delay, timer tick cost, poll "
+                + "fast path, and what waking an idle CPU costs on this machine."})
 final class BenchOpsCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

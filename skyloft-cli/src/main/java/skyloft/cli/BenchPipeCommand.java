@@ -8,8 +8,9 @@ import skyloft.bench.BenchResult;
 import skyloft.bench.PipeBench;
 
 @Command(name = "pipe", mixinStandardHelpOptions = true,
-        description = {"perf bench sched pipe, for threads: two threads bounce a token with blocking handoffs;",
-                "us per round trip on one carrier and across two, for skyloft, jdk-default and platform."})
+        description = {"perf bench sched pipe, for threads: us per round trip of a token between two threads.",
+                "The threads bounce the token with blocking handoffs, on one carrier and across two, for skyloft, "
+                + "jdk-default and platform."})
 final class BenchPipeCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

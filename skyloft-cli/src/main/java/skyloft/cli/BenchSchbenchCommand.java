@@ -10,8 +10,9 @@ import skyloft.bench.Schbench;
 import skyloft.util.Durations;
 
 @Command(name = "schbench", mixinStandardHelpOptions = true,
-        description = {"A Java port of schbench (-m1): wakeup and request latency p50/p90/p99/p99.9 and requests/s",
-                "for skyloft:cfs, eevdf, rr, fifo, jdk-default and platform at several worker counts."})
+        description = {"A Java port of schbench (-m1): wakeup and request latency, and requests/s.",
+                "Percentiles p50/p90/p99/p99.9 for skyloft:cfs, eevdf, rr, fifo, jdk-default and platform at several "
+                + "worker counts."})
 final class BenchSchbenchCommand implements Callable<Integer> {
     @Mixin
     EvalOptions opts;

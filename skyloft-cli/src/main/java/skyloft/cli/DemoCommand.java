@@ -8,8 +8,10 @@ import skyloft.bench.Demo;
 import skyloft.bench.Sut;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The headline run (about two minutes on 2 cores): short schbench, lc (bimodal), pipe and ops, each against",
-                "jdk-default and platform threads in the same run; prints the headline ratios and writes skyloft-report/index.html."})
+        description = {"The headline run, about two minutes on 2 cores, with an HTML report.",
+                "Short schbench, lc (bimodal), pipe and ops, each against jdk-default and platform threads in the same "
+                + "run; prints the headline ratios against the targets and writes the report to --out (index.html, with "
+                + "the JSON rows beside it)."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;

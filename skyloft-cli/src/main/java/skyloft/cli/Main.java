@@ -15,6 +15,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: bad input and unwritable outputs print
+     *  {@code skyloft: MESSAGE} and exit 2, before anything runs. */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
@@ -23,6 +29,15 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        System.exit(cl.execute(args));
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                OutputPaths.check(parsed);
+            } catch (IllegalArgumentException e) {
+                cl.getErr().println("skyloft: " + e.getMessage());
+                return 2;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return cl;
     }
 }

@@ -84,7 +84,7 @@ class EvalCommandsTest {
         assertEquals(5, lc.windows);
         // the description with percent signs renders (picocli formats it)
         String usage = new CommandLine(new BenchLcCommand()).getUsageMessage();
-        assertTrue(usage.contains("loads from 10% to past saturation"), usage);
+        assertTrue(usage.contains("loads run from 10% to past saturation"), usage);
     }
 
     @Test

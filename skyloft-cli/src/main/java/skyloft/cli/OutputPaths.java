@@ -1,0 +1,75 @@
+package skyloft.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Checks the paths a command will write before it runs, so that a benchmark of many minutes is
+ * not lost at its end to a path that cannot be written. File options ({@code --json},
+ * {@code --trace}, {@code --gantt}) must not name a directory, and their nearest existing
+ * ancestor must be a directory we may write in; the writers create missing directories later.
+ * A report directory ({@code --out}) is created at once.
+ */
+final class OutputPaths {
+    static final String[] FILE_OPTIONS = {"--json", "--trace", "--gantt"};
+    static final String DIR_OPTION = "--out";
+
+    private OutputPaths() {}
+
+    /** Checks the output options of the command that will run (the last subcommand parsed). */
+    static void check(ParseResult parsed) {
+        ParseResult pr = parsed;
+        while (true) {
+            if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested()) return;
+            if (!pr.hasSubcommand()) break;
+            pr = pr.subcommand();
+        }
+        CommandSpec spec = pr.commandSpec();
+        for (String name : FILE_OPTIONS) {
+            OptionSpec o = spec.findOption(name);
+            if (o != null && o.getValue() instanceof Path p) checkFile(name, p);
+        }
+        OptionSpec out = spec.findOption(DIR_OPTION);
+        if (out != null && out.getValue() instanceof Path p) checkDir(DIR_OPTION, p);
+    }
+
+    /** Throws if {@code file} cannot be written: it is a directory, a read-only file, or no ancestor we may write in. */
+    static void checkFile(String option, Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) throw new IllegalArgumentException(option + " " + file + " is a directory; expected a file to write");
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw new IllegalArgumentException(option + " " + file + " exists and is not writable");
+        }
+        Path parent = abs.getParent();
+        if (parent != null) writableAncestor(option, file, parent);
+    }
+
+    /** Creates {@code dir} if needed; throws, naming the path, if it is a file or cannot be created or written. */
+    static void checkDir(String option, Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IllegalArgumentException(option + " " + dir + " is a file; expected a directory for the report");
+        }
+        writableAncestor(option, dir, abs);
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException(option + " " + dir + ": cannot create the directory (" + e + ")");
+        }
+        if (!Files.isWritable(abs)) throw new IllegalArgumentException(option + " " + dir + " is not writable");
+    }
+
+    private static void writableAncestor(String option, Path given, Path start) {
+        Path a = start;
+        while (a != null && !Files.exists(a)) a = a.getParent();
+        if (a == null) return;
+        if (!Files.isDirectory(a)) {
+            throw new IllegalArgumentException(option + " " + given + ": " + a + " is a file, so nothing can be written under it");
+        }
+        if (!Files.isWritable(a)) throw new IllegalArgumentException(option + " " + given + ": the directory " + a + " is not writable");
+    }
+}

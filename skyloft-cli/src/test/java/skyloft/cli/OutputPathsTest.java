@@ -1,0 +1,79 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** An output path that cannot be written stops the command before it runs, naming the path. */
+class OutputPathsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileOptionMustNotBeADirectoryOrLieUnderAFile() throws Exception {
+        IllegalArgumentException dir = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkFile("--json", tmp));
+        assertTrue(dir.getMessage().contains("--json " + tmp + " is a directory"), dir.getMessage());
+
+        Path file = Files.writeString(tmp.resolve("plain.txt"), "x");
+        Path under = file.resolve("sub/out.json");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkFile("--trace", under));
+        assertTrue(e.getMessage().contains(file + " is a file"), e.getMessage());
+
+        Path fresh = tmp.resolve("new/deeper/out.json");
+        assertDoesNotThrow(() -> OutputPaths.checkFile("--json", fresh));
+        assertFalse(Files.exists(tmp.resolve("new")), "checking a file path creates nothing");
+    }
+
+    @Test
+    void aReportDirectoryIsCreatedAndMustNotBeAFile() throws Exception {
+        Path out = tmp.resolve("report/one");
+        OutputPaths.checkDir("--out", out);
+        assertTrue(Files.isDirectory(out));
+
+        Path file = Files.writeString(tmp.resolve("taken"), "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkDir("--out", file));
+        assertTrue(e.getMessage().contains("--out " + file + " is a file"), e.getMessage());
+        IllegalArgumentException under = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkDir("--out", file.resolve("r")));
+        assertTrue(under.getMessage().contains(file + " is a file"), under.getMessage());
+    }
+
+    @Test
+    void theCommandLineRefusesBeforeRunning() throws Exception {
+        // Were the check missing, this would run a 10 s benchmark per configuration and fail at its end.
+        Path file = Files.writeString(tmp.resolve("taken"), "x");
+        String[][] cases = {
+                {"bench", "schbench", "--duration", "10s", "--json", tmp.toString()},
+                {"bench", "lc", "--json", file.resolve("x.json").toString()},
+                {"trace", "--gantt", tmp.toString()},
+                {"sim", "examples/none.yaml", "--trace", tmp.toString()},
+                {"demo", "--out", file.toString()},
+                {"bench", "all", "--out", file.resolve("r").toString()},
+        };
+        for (String[] args : cases) {
+            CommandLine cl = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(2, cl.execute(args), String.join(" ", args));
+            assertTrue(err.toString().startsWith("skyloft: --"), String.join(" ", args) + ": " + err);
+            assertTrue(err.toString().contains(tmp.toString()), err.toString());
+        }
+    }
+
+    @Test
+    void helpIsNotChecked() {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        assertEquals(0, cl.execute("demo", "--out", tmp.resolve("never").toString(), "--help"));
+        assertFalse(Files.exists(tmp.resolve("never")), "help neither runs nor creates the report directory");
+    }
+}
