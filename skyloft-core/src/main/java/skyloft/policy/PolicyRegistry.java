@@ -55,6 +55,13 @@ public final class PolicyRegistry {
                 RateMonotonic::new));
         register(new Info("goodness", "Linux 2.4 O(n) baseline: one global queue scanned for the best goodness (counter + 20 - nice)",
                 List.of(), Goodness::new));
+        register(new Info("apps", "latency-critical and best-effort applications sharing the cores: each class under its own policy, LC first and preempting BE at once",
+                List.of(new Param("lc", Apps.DEFAULT_LC, "policy of the latency-critical class (any but deadline, rm, apps)"),
+                        new Param("be", Apps.DEFAULT_BE, "policy of the best-effort class (any but deadline, rm, apps)"),
+                        new Param("be_apps", Apps.DEFAULT_BE_APPS, "best-effort application names, joined by +; every other app is latency-critical"),
+                        new Param("lc.*", "", "a parameter of the lc policy, e.g. lc.slice=30us"),
+                        new Param("be.*", "", "a parameter of the be policy, e.g. be.latency=1ms")),
+                Apps::new));
     }
 
     private PolicyRegistry() {}
@@ -94,7 +101,8 @@ public final class PolicyRegistry {
     public static SchedPolicy create(String name, Map<String, String> params) {
         Info info = info(name);
         for (String key : params.keySet()) {
-            if (info.params().stream().noneMatch(p -> p.name().equals(key))) {
+            if (info.params().stream().noneMatch(p -> p.name().equals(key)
+                    || p.name().endsWith(".*") && key.startsWith(p.name().substring(0, p.name().length() - 1)) && key.length() > p.name().length() - 1)) {
                 List<String> known = info.params().stream().map(Param::name).toList();
                 throw new IllegalArgumentException("policy " + info.name() + " has no parameter '" + key + "'; "
                         + (known.isEmpty() ? "it takes none" : "known: " + String.join(", ", known)));

@@ -29,7 +29,8 @@ class PolicyContractTest {
     /** Every registered policy with its defaults, plus the variants whose parameters change
      *  behaviour rather than a constant. */
     static Stream<String> policies() {
-        return Stream.concat(PolicyRegistry.names().stream(), Stream.of("eevdf[sleeplag=decay]"));
+        return Stream.concat(PolicyRegistry.names().stream(),
+                Stream.of("eevdf[sleeplag=decay]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]"));
     }
 
     /** {@code name} or {@code name[k=v,...]}. */
@@ -59,7 +60,11 @@ class PolicyContractTest {
                 for (int step = 0; step < 600; step++) {
                     int cpu = rnd.nextInt(cpus);
                     switch (rnd.nextInt(9)) {
-                        case 0 -> { if (h.tasks().size() < 40) h.spawn("t" + h.tasks().size(), SchedAttr.DEFAULT.withNice(rnd.nextInt(-5, 6)), cpu); }
+                        case 0 -> {
+                            // a third of the tasks belong to app "batch" (best-effort under apps; the rest ignore the label)
+                            SchedAttr attr = SchedAttr.DEFAULT.withNice(rnd.nextInt(-5, 6)).withApp(rnd.nextInt(3) == 0 ? "batch" : "web");
+                            if (h.tasks().size() < 40) h.spawn("t" + h.tasks().size(), attr, cpu);
+                        }
                         case 1, 2 -> h.runFor(cpu, rnd.nextLong(1_000, 200_000), 4_000);
                         case 3 -> { if (h.running(cpu) != null) h.stop(cpu, StopReason.YIELD); }
                         case 4 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }

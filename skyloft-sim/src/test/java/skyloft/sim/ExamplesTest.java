@@ -109,6 +109,23 @@ class ExamplesTest {
     }
 
     @Test
+    void appsKeepsTheServiceNearItsLatencyAloneWhileBatchTakesTheRest() throws IOException {
+        Path file = examples().resolve("apps-colocation.yaml");
+        String text = Files.readString(file);
+        Scenario s = ScenarioLoader.parse(file.toString(), "apps-colocation", text);
+        String withoutBatch = text.lines().filter(l -> !l.contains("type: hog")).reduce("", (x, l) -> x + l + "\n");
+        assertFalse(withoutBatch.equals(text));
+        Scenario alone = ScenarioLoader.parse("alone", "alone", withoutBatch);
+        SimResult apps = s.run(null), rr = s.run("rr", Map.of(), null, null, null), cfs = s.run("cfs", Map.of(), null, null, null);
+        double appsP99 = apps.row("web").latencyP99Us(), aloneP99 = alone.run("rr", Map.of(), null, null, null).row("web").latencyP99Us();
+        assertTrue(appsP99 < 1.2 * aloneP99, "web p99 under apps " + appsP99 + "us, alone " + aloneP99 + "us");
+        assertEquals(0.49, apps.row("batch").cpuShare(), 0.03, "batch gets what web leaves");
+        double cfsP99 = cfs.row("web").latencyP99Us(), rrP50 = rr.row("web").latencyP50Us();
+        assertTrue(cfsP99 > 3 * appsP99, "one cfs for both: web p99 " + cfsP99 + "us against " + appsP99 + "us");
+        assertTrue(rrP50 > 1000, "one rr for both: requests queue behind the hogs' slices, p50 " + rrP50 + "us");
+    }
+
+    @Test
     void parkedCpusCostTheSleepersAWakeEachAndTheAdaptiveSpinAvoidsIt() {
         Scenario s = load("parked-cpus.yaml");
         SimResult adaptive = s.run(null), fixed = s.withCosts("idle_spin=20us").run(null), never = s.withCosts("wake=0ns").run(null);

@@ -1,0 +1,325 @@
+package skyloft.policy;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.EnqueueReason;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedContext;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StopReason;
+import skyloft.spi.Task;
+
+/**
+ * Two kinds of application sharing the cores, as in Skyloft: latency-critical (LC) tasks under
+ * one policy, and best-effort (BE) tasks under another that get only the CPU time LC leaves. A
+ * task is BE if its {@code app} attribute is one of {@code be_apps}, LC otherwise. A CPU picks
+ * LC work first: its own LC queue, then whatever the LC policy's idle balance brings it, and
+ * BE work only when neither gives anything. An LC task that becomes runnable preempts a BE task
+ * at once: the LC policy sees a CPU running BE work as idle, so it places the task there, and
+ * this class asks for that CPU's preemption. When LC tasks wait on CPUs busy with LC work, this
+ * class also preempts BE CPUs, one per waiting task that no idle CPU will take, so that they
+ * steal it. BE never preempts LC. Each inner policy runs as if it had the machine to itself:
+ * it sees only its own tasks as running ({@code current}), and its preemption requests reach
+ * only CPUs running its own class (an LC request may also hit BE).
+ *
+ * <p>Skyloft gives each application its own scheduler and moves whole cores between them; this
+ * is the same rule inside one runtime, decided per CPU at every pick (like Linux stacking its
+ * scheduling classes, with BE in the role of SCHED_IDLE).
+ *
+ * <p>Parameters: {@code lc} (the LC policy, default rr), {@code be} (the BE policy, default
+ * cfs), both any registered policy but deadline, rm and apps (they need kicks and admission
+ * across the classes); {@code be_apps} (BE application names joined by {@code +}, default
+ * {@code batch}); {@code lc.NAME=VALUE} and {@code be.NAME=VALUE} pass a parameter to the
+ * inner policy ({@code lc.slice=30us}). A task cannot change class: changing its app across
+ * the line is refused.
+ *
+ * <p>Good at: keeping LC latency close to running LC alone while BE soaks up the idle time.
+ * Bad at: fairness across the classes (BE starves while LC saturates the CPUs; there is no
+ * share or reservation for it), and a BE task holding a lock an LC task needs (priority
+ * inversion, nothing inherits). A BE CPU reacts to LC work at its next preemption point; with a
+ * stealing LC policy on more than two CPUs the steal may pick another victim, and the task
+ * then waits for its own CPU's slice.
+ *
+ * <p>Concurrency: serialized by the host like every policy; plain fields.
+ */
+public final class Apps extends SchedPolicy {
+    public static final String DEFAULT_LC = "rr";
+    public static final String DEFAULT_BE = "cfs";
+    public static final String DEFAULT_BE_APPS = "batch";
+    /** Policies that cannot be a class here: they rely on kicks reaching an idle CPU and on admission of every task. */
+    static final Set<String> NOT_NESTABLE = Set.of("deadline", "rm", "apps");
+
+    private final SchedPolicy lc, be;
+    private final Set<String> beApps;
+
+    private int lcQueued;             // LC tasks the LC policy owns (queued), all CPUs
+    private boolean[] preemptAsked;   // a preemption of this CPU's BE task is pending
+    private long bePreempts, lcSteals;
+
+    public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
+        if (NOT_NESTABLE.contains(lc.name()) || NOT_NESTABLE.contains(be.name())) {
+            throw new IllegalArgumentException("apps: lc and be may be any policy but " + String.join(", ", NOT_NESTABLE.stream().sorted().toList())
+                    + "; got lc=" + lc.name() + ", be=" + be.name());
+        }
+        if (lc == be) throw new IllegalArgumentException("apps: lc and be must be two policy instances");
+        if (beApps.isEmpty()) throw new IllegalArgumentException("apps: be_apps names no application");
+        this.lc = lc;
+        this.be = be;
+        this.beApps = Set.copyOf(beApps);
+    }
+
+    Apps(PolicyParams p) {
+        this(inner(p, "lc", DEFAULT_LC), inner(p, "be", DEFAULT_BE), beApps(p));
+    }
+
+    private static SchedPolicy inner(PolicyParams p, String side, String dflt) {
+        String name = p.asMap().getOrDefault(side, dflt);
+        if (NOT_NESTABLE.contains(name)) {
+            throw new IllegalArgumentException("policy apps parameter " + side + ": '" + name + "' cannot be a class here; allowed: "
+                    + String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()));
+        }
+        if (!PolicyRegistry.names().contains(name)) {
+            throw new IllegalArgumentException("policy apps parameter " + side + ": no policy named '" + name + "'; allowed: "
+                    + String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()));
+        }
+        Map<String, String> own = new LinkedHashMap<>();
+        String prefix = side + ".";
+        p.asMap().forEach((k, v) -> { if (k.startsWith(prefix)) own.put(k.substring(prefix.length()), v); });
+        try {
+            return PolicyRegistry.create(name, own);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("policy apps, " + side + "=" + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> beApps(PolicyParams p) {
+        String v = p.asMap().getOrDefault("be_apps", DEFAULT_BE_APPS);
+        List<String> names = Arrays.stream(v.split("\\+")).map(String::trim).toList();
+        if (names.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("policy apps parameter be_apps: '" + v + "' has an empty name; expected names joined by +, e.g. batch+backup");
+        }
+        return Set.copyOf(names);
+    }
+
+    @Override
+    public String name() {
+        return "apps";
+    }
+
+    /** True if the task is best-effort (its app is one of {@code be_apps}). */
+    public boolean isBestEffort(SchedAttr attr) {
+        return beApps.contains(attr.app());
+    }
+
+    private boolean isBe(Task t) {
+        return t != null && beApps.contains(t.attr().app());
+    }
+
+    private SchedPolicy of(Task t) {
+        return isBe(t) ? be : lc;
+    }
+
+    @Override
+    protected void init(int cpus) {
+        lc.attach(new View(ctx, false));
+        be.attach(new View(ctx, true));
+        lcQueued = 0;
+        preemptAsked = new boolean[cpus];
+        bePreempts = lcSteals = 0;
+    }
+
+    @Override
+    public void admit(Task task, SchedAttr proposed) {
+        // At spawn the host passes the task's own attributes; a different class means a change.
+        if (proposed != task.attr() && isBestEffort(proposed) != isBe(task)) {
+            throw new AdmissionException("apps: task " + task.name() + " cannot move from app '" + task.attr().app() + "' to '" + proposed.app()
+                    + "': that crosses between latency-critical and best-effort (be_apps=" + String.join("+", beApps.stream().sorted().toList()) + ")");
+        }
+        (isBestEffort(proposed) ? be : lc).admit(task, proposed);
+    }
+
+    @Override
+    public void taskInit(Task task, long nowNs) {
+        of(task).taskInit(task, nowNs);
+    }
+
+    @Override
+    public void taskExit(Task task, long nowNs) {
+        of(task).taskExit(task, nowNs);
+    }
+
+    @Override
+    public void attrChanged(Task task, SchedAttr old, long nowNs) {
+        of(task).attrChanged(task, old, nowNs);
+    }
+
+    @Override
+    public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) {
+        return of(task).selectCpu(task, prevCpu, reason, nowNs);
+    }
+
+    @Override
+    public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
+        if (isBe(task)) {
+            be.enqueue(task, cpu, reason, nowNs);
+            return;
+        }
+        lc.enqueue(task, cpu, reason, nowNs);
+        lcQueued++;
+        if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle
+        // Waiting LC tasks that no idle CPU will take: take BE CPUs for them, one each.
+        int idle = 0, asked = 0;
+        for (int c = 0; c < preemptAsked.length; c++) {
+            if (ctx.isIdle(c)) idle++;
+            else if (preemptAsked[c]) asked++;
+        }
+        for (int c = 0, want = lcQueued - idle - asked; want > 0 && c < preemptAsked.length; c++) {
+            if (!preemptAsked[c] && isBe(ctx.current(c))) {
+                preemptBe(c);
+                want--;
+            }
+        }
+    }
+
+    private void preemptBe(int cpu) {
+        if (preemptAsked[cpu]) return;
+        preemptAsked[cpu] = true;
+        bePreempts++;
+        ctx.requestPreempt(cpu);
+    }
+
+    @Override
+    public Task pickNext(int cpu, long nowNs) {
+        Task t = lc.pickNext(cpu, nowNs);
+        if (t == null && lcQueued > 0 && lc.balance(cpu, true, nowNs) > 0) {
+            lcSteals++;
+            t = lc.pickNext(cpu, nowNs);
+        }
+        if (t != null) {
+            lcQueued--;
+            return t;
+        }
+        return be.pickNext(cpu, nowNs);
+    }
+
+    @Override
+    public void running(int cpu, Task task, long nowNs) {
+        preemptAsked[cpu] = false;
+        of(task).running(cpu, task, nowNs);
+    }
+
+    @Override
+    public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
+        preemptAsked[cpu] = false;
+        of(task).stopping(cpu, task, reason, ranNs, nowNs);
+    }
+
+    @Override
+    public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
+        return of(task).tick(cpu, task, ranNs, nowNs);
+    }
+
+    @Override
+    public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
+        return of(task).tickHintNs(cpu, task, ranNs, nowNs);
+    }
+
+    @Override
+    public boolean usesTick() {
+        return lc.usesTick() || be.usesTick();
+    }
+
+    @Override
+    public boolean tickNeedsWaiters() {
+        // An inner policy's tick may only say yes while one of its own tasks waits; then the host
+        // sees a queued task too. A class without ticks never says yes.
+        return (lc.tickNeedsWaiters() || !lc.usesTick()) && (be.tickNeedsWaiters() || !be.usesTick());
+    }
+
+    @Override
+    public int balance(int cpu, boolean idle, long nowNs) {
+        int moved = lc.balance(cpu, idle, nowNs);
+        if (idle && moved > 0) return moved;
+        return moved + be.balance(cpu, idle, nowNs);
+    }
+
+    @Override
+    public long balanceIntervalNs() {
+        long a = lc.balanceIntervalNs(), b = be.balanceIntervalNs();
+        if (a <= 0) return Math.max(0, b);
+        return b <= 0 ? a : Math.min(a, b);
+    }
+
+    @Override
+    public int rescue(int stalledCpu, int toCpu, long nowNs) {
+        return lc.rescue(stalledCpu, toCpu, nowNs) + be.rescue(stalledCpu, toCpu, nowNs);
+    }
+
+    @Override
+    public List<Task> drain(long nowNs) {
+        List<Task> out = new ArrayList<>(lc.drain(nowNs));
+        out.addAll(be.drain(nowNs));
+        lcQueued = 0;
+        return out;
+    }
+
+    @Override
+    public void dump(PrintWriter out) {
+        out.println("apps lc=" + lc.name() + " be=" + be.name() + " be_apps=" + String.join("+", beApps.stream().sorted().toList())
+                + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals);
+        out.print("  lc: ");
+        lc.dump(out);
+        out.print("  be: ");
+        be.dump(out);
+    }
+
+    /**
+     * What an inner policy sees of the host: only its own class's tasks run. To the LC policy a
+     * CPU running BE work is idle (it may take it); to the BE policy a CPU running LC work is
+     * busy, with no current task of its own, and its preemption requests never reach LC tasks.
+     */
+    private final class View implements SchedContext {
+        private final SchedContext host;
+        private final boolean beSide;
+
+        View(SchedContext host, boolean beSide) {
+            this.host = host;
+            this.beSide = beSide;
+        }
+
+        @Override public int cpuCount() { return host.cpuCount(); }
+
+        @Override
+        public boolean isIdle(int cpu) {
+            return beSide ? host.isIdle(cpu) : !isLc(host.current(cpu));
+        }
+
+        @Override
+        public Task current(int cpu) {
+            Task t = host.current(cpu);
+            return t != null && isBe(t) == beSide ? t : null;
+        }
+
+        @Override
+        public void requestPreempt(int cpu) {
+            Task t = host.current(cpu);
+            if (t == null) return;
+            if (beSide && !isBe(t)) return; // BE never preempts LC
+            host.requestPreempt(cpu);
+        }
+
+        @Override public void kickAt(int cpu, long atNs) { host.kickAt(cpu, atNs); }
+
+        @Override public int randomInt(int bound) { return host.randomInt(bound); }
+
+        private boolean isLc(Task t) {
+            return t != null && !isBe(t);
+        }
+    }
+}

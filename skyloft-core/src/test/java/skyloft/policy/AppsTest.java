@@ -1,0 +1,163 @@
+package skyloft.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import skyloft.spi.AdmissionException;
+import skyloft.spi.SchedAttr;
+import skyloft.spi.SchedPolicy;
+import skyloft.spi.StepHost;
+import skyloft.spi.StepHost.StepTask;
+import skyloft.spi.StopReason;
+
+/** Latency-critical work first, best-effort in what is left, driven step by step. */
+class AppsTest {
+    private static final SchedAttr LC = SchedAttr.DEFAULT.withApp("web");
+    private static final SchedAttr BE = SchedAttr.DEFAULT.withApp("batch");
+
+    private static StepHost host(int cpus, Map<String, String> params) {
+        return new StepHost(PolicyRegistry.create("apps", params), cpus, 1);
+    }
+
+    @Test
+    void aCpuPicksLatencyCriticalWorkFirstAndBestEffortOnlyWhenNoneIsLeft() {
+        StepHost h = host(1, Map.of());
+        StepTask batch = h.spawn("batch", BE, 0);
+        StepTask web = h.spawn("web", LC, 0);
+        assertEquals(web, h.schedule(0), "queued after the batch task, the LC task still runs first");
+        h.advance(500_000);
+        assertFalse(h.tick(0), "alone in its class, the LC task is not preempted for BE work (rr waits for an LC waiter)");
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(batch, h.schedule(0));
+        h.drainAndCheck();
+    }
+
+    @Test
+    void anLcWakeupPreemptsBestEffortAtOnceAndNeverTheOtherWayRound() {
+        StepHost h = host(2, Map.of());
+        StepTask web = h.spawn("web", LC, 0);
+        assertEquals(web, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        StepTask b0 = h.spawn("b0", BE, 0);
+        StepTask b1 = h.spawn("b1", BE, 1);
+        h.schedule(0);
+        h.schedule(1);
+        assertTrue(h.running(0).attr().app().equals("batch") && h.running(1).attr().app().equals("batch"));
+
+        h.wake(web); // rr's default selectCpu prefers its previous CPU, which the LC side sees as idle
+        assertTrue(h.preemptPending(0), "the BE task on the LC task's CPU is asked to stop");
+        assertFalse(h.preemptPending(1), "one LC task takes one CPU");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(web, h.schedule(0));
+
+        // A BE wakeup never preempts LC work.
+        StepTask sleeper = h.running(1);
+        h.stop(1, StopReason.BLOCK);
+        StepTask other = sleeper == b0 ? b1 : b0;
+        assertEquals(other, h.schedule(1));
+        h.stop(1, StopReason.BLOCK);
+        h.spawn("web2", LC, 1);
+        h.schedule(1);
+        h.wake(sleeper);
+        h.wake(other);
+        assertFalse(h.preemptPending(0) || h.preemptPending(1), "BE work waits while both CPUs run LC tasks");
+        h.drainAndCheck();
+    }
+
+    @Test
+    void anLcTaskWaitingBehindAnotherTakesACpuFromBestEffort() {
+        StepHost h = host(2, Map.of("lc.slice", "20us"));
+        StepTask a = h.spawn("a", LC, 0);
+        assertEquals(a, h.schedule(0));
+        StepTask batch = h.spawn("batch", BE, 1);
+        assertEquals(batch, h.schedule(1));
+        StepTask b = h.spawn("b", LC, 0);
+        // rr placed b on CPU 1 (idle as the LC side sees it) or queued it behind a on CPU 0;
+        // either way CPU 1's BE task must give way, and CPU 1 must end up running b.
+        assertTrue(h.preemptPending(1), "a BE CPU is taken for the waiting LC task");
+        h.stop(1, StopReason.PREEMPT);
+        assertEquals(b, h.schedule(1));
+        assertEquals(a, h.running(0));
+        h.drainAndCheck();
+    }
+
+    @Test
+    void bestEffortStarvesWhileLatencyCriticalWorkSaturatesTheCpus() {
+        // The documented cost: no share for BE. Two LC hogs on one CPU, each preempted at its
+        // slice, keep a BE task from ever running; it runs as soon as they block.
+        StepHost h = host(1, Map.of());
+        StepTask batch = h.spawn("batch", BE, 0);
+        StepTask x = h.spawn("x", LC, 0);
+        StepTask y = h.spawn("y", LC, 0);
+        for (int i = 0; i < 50; i++) h.runFor(0, 60_000, 5_000);
+        assertEquals(0, batch.switches());
+        assertTrue(x.switches() > 10 && y.switches() > 10);
+        if (h.running(0) != null) h.stop(0, StopReason.BLOCK);
+        while (x.state() != StepHost.State.BLOCKED || y.state() != StepHost.State.BLOCKED) {
+            StepTask next = h.schedule(0);
+            assertTrue(next == x || next == y, "an LC task runs before BE while one is runnable: " + next);
+            h.stop(0, StopReason.BLOCK);
+        }
+        assertEquals(batch, h.schedule(0));
+    }
+
+    @Test
+    void aTaskCannotCrossBetweenTheClassesButMayChangeWithinOne() {
+        StepHost h = host(1, Map.of("be_apps", "batch+backup"));
+        StepTask web = h.spawn("web", LC, 0);
+        StepTask batch = h.spawn("batch", BE, 0);
+        AdmissionException e = assertThrows(AdmissionException.class, () -> h.setAttr(web, LC.withApp("backup")));
+        assertTrue(e.getMessage().contains("'web' to 'backup'") && e.getMessage().contains("be_apps=backup+batch"), e.getMessage());
+        assertEquals("web", web.attr().app(), "nothing applied");
+        h.setAttr(batch, BE.withApp("backup"));
+        h.setAttr(web, LC.withApp("api").withNice(3));
+        assertEquals("api", web.attr().app());
+        assertEquals(web, h.schedule(0));
+        h.drainAndCheck();
+    }
+
+    @Test
+    void innerPoliciesTakeTheirOwnParameters() {
+        SchedPolicy p = PolicyRegistry.create("apps", Map.of("lc", "rr", "lc.slice", "30us", "be", "cfs", "be.latency", "1ms"));
+        new StepHost(p, 2, 1);
+        StringWriter sw = new StringWriter();
+        p.dump(new PrintWriter(sw, true));
+        assertTrue(sw.toString().contains("apps lc=rr be=cfs be_apps=batch"), sw.toString());
+        assertTrue(sw.toString().contains("slice=30000ns"), sw.toString());
+    }
+
+    @Test
+    void badParametersAreNamed() {
+        assertMessage("'deadline' cannot be a class here; allowed: fifo, rr", Map.of("lc", "deadline"));
+        assertMessage("be: no policy named 'nosuch'", Map.of("be", "nosuch"));
+        assertMessage("be_apps: 'a++b' has an empty name", Map.of("be_apps", "a++b"));
+        assertMessage("lc=rr: policy rr has no parameter 'quantum'", Map.of("lc.quantum", "5us"));
+        assertMessage("lc=rr: policy rr parameter slice", Map.of("lc.slice", "1us"));
+        assertMessage("policy apps has no parameter 'lc.'", Map.of("lc.", "1"));
+        assertMessage("policy apps has no parameter 'slice'", Map.of("slice", "1"));
+    }
+
+    private static void assertMessage(String expected, Map<String, String> params) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("apps", params));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void withOnlyOneClassItBehavesLikeItsPolicy() {
+        StepHost apps = host(1, Map.of("lc", "rr"));
+        StepHost rr = new StepHost(PolicyRegistry.create("rr"), 1, 1);
+        for (StepHost h : new StepHost[] {apps, rr}) {
+            for (int i = 0; i < 3; i++) h.spawn("t" + i, LC, 0);
+        }
+        for (int step = 0; step < 40; step++) {
+            StepTask a = apps.runFor(0, 70_000, 5_000), r = rr.runFor(0, 70_000, 5_000);
+            assertEquals(r == null ? null : r.name(), a == null ? null : a.name(), "step " + step);
+        }
+    }
+}
