@@ -74,6 +74,9 @@ public final class LcBench {
     static final int WARMUP_MAX_ROUNDS = 12;
     static final long WARMUP_QUIET_MS = 5;
 
+    public static final int MAX_BATCH = 64;
+    /** A batch hog's unit of counted work. */
+    static final long BATCH_CHUNK_NS = 20_000;
     public static final List<Double> DEFAULT_LOADS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1);
 
     /** An SLO on p99 latency (ns) or on p99 slowdown (a factor). */
@@ -105,11 +108,21 @@ public final class LcBench {
         }
     }
 
+    /**
+     * @param batch best-effort CPU hogs run beside the service on every system, 0..64 (their
+     *              work per second is the {@code batch_cpus} row)
+     */
     public record Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
-                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int windows, boolean dispatcherRt, int dispatcherNice) {
+                          Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int windows, boolean dispatcherRt, int dispatcherNice,
+                          int batch) {
         public Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
                        Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats) {
             this(systems, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, DEFAULT_WINDOWS, true, DEFAULT_DISPATCHER_NICE);
+        }
+
+        public Options(List<String> systems, int cores, ServiceDist dist, List<Double> loads, long durationNs, int workers,
+                       Slo slo, long seed, Sut.RuntimeConfig runtime, boolean stats, int windows, boolean dispatcherRt, int dispatcherNice) {
+            this(systems, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, windows, dispatcherRt, dispatcherNice, 0);
         }
 
         public Options {
@@ -128,11 +141,12 @@ public final class LcBench {
             if (workers < 1 || workers > 4096) throw new IllegalArgumentException("--workers " + workers + " is out of range; allowed 1..4096");
             if (slo == null) throw new IllegalArgumentException("--slo is missing");
             if (windows < 1 || windows > 99) throw new IllegalArgumentException("--windows " + windows + " is out of range; allowed 1..99");
+            if (batch < 0 || batch > MAX_BATCH) throw new IllegalArgumentException("--batch " + batch + " is out of range; allowed 0.." + MAX_BATCH);
         }
 
         /** The same options for other systems (checked). */
         public Options withSystems(List<String> others) {
-            return new Options(others, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, windows, dispatcherRt, dispatcherNice);
+            return new Options(others, cores, dist, loads, durationNs, workers, slo, seed, runtime, stats, windows, dispatcherRt, dispatcherNice, batch);
         }
     }
 
@@ -182,14 +196,15 @@ public final class LcBench {
      *  test for milliseconds; the dispatcher's own CPU time (ms, -1 if unknown), which the
      *  system under test does not get either; the dispatcher's longest lateness (us: a stall
      *  of the JVM or the machine holds back every release behind it); and how long every
-     *  worker of the pool held a request (ms, see {@link #poolFullNs}). */
+     *  worker of the pool held a request (ms, see {@link #poolFullNs}); the batch hogs' work
+     *  while they ran (CPUs, NaN without hogs). */
     record Window(double p50Us, double p99Us, double p999Us, double shortP99Us, double sd50, double sd99, double sd999,
-                  long jitMs, long dispatcherCpuMs, double dispatchLagMaxUs, double poolFullMs) {
+                  long jitMs, long dispatcherCpuMs, double dispatchLagMaxUs, double poolFullMs, double batchCpus) {
         static Window of(Histogram lat, Histogram shortLat, Histogram slowMilli, long jitMs, long dispatcherCpuMs,
-                         Histogram dispatchLagNs, double poolFullMs) {
+                         Histogram dispatchLagNs, double poolFullMs, double batchCpus) {
             return new Window(thousandths(lat, 50), thousandths(lat, 99), thousandths(lat, 99.9), thousandths(shortLat, 99),
                     thousandths(slowMilli, 50), thousandths(slowMilli, 99), thousandths(slowMilli, 99.9), jitMs, dispatcherCpuMs,
-                    dispatchLagNs.getTotalCount() == 0 ? Double.NaN : dispatchLagNs.getMaxValue() / 1e3, poolFullMs);
+                    dispatchLagNs.getTotalCount() == 0 ? Double.NaN : dispatchLagNs.getMaxValue() / 1e3, poolFullMs, batchCpus);
         }
     }
 
@@ -246,7 +261,9 @@ public final class LcBench {
                 .param("short_class", o.dist().classes() > 1 ? o.dist().classLabel(o.dist().shortestClass()) : "all")
                 .param("preemption_points", "explicit Skyloft.preemptionPoint() about every microsecond of service")
                 .param("dispatcher", dispatcher);
+        if (o.batch() > 0) r.param("batch", o.batch()).param("batch_chunk_us", BATCH_CHUNK_NS / 1e3);
         Map<String, Integer> warmups = new LinkedHashMap<>();
+        Map<String, String> batchHow = new LinkedHashMap<>();
         for (String sys : o.systems()) {
             List<Point> points = new ArrayList<>();
             try (Sut sut = Sut.create(sys, o.cores(), rc)) {
@@ -257,19 +274,66 @@ public final class LcBench {
                 warmups.put(sys, rounds);
                 for (int i = 0; i < o.loads().size(); i++) {
                     double load = o.loads().get(i);
-                    Harness.progress("lc", String.format(Locale.ROOT, "%s load %.0f%% (%.0f req/s) for %s%s", sys, load * 100, load * capacity,
-                            Durations.format(o.durationNs()), o.windows() > 1 ? " x " + o.windows() + " windows" : ""));
+                    Harness.progress("lc", String.format(Locale.ROOT, "%s load %.0f%% (%.0f req/s) for %s%s%s", sys, load * 100, load * capacity,
+                            Durations.format(o.durationNs()), o.windows() > 1 ? " x " + o.windows() + " windows" : "",
+                            o.batch() > 0 ? ", " + o.batch() + (o.batch() == 1 ? " batch hog" : " batch hogs") + " beside it" : ""));
                     List<Point> ws = new ArrayList<>();
                     for (int w = 0; w < o.windows(); w++) ws.add(onePoint(sut, o, load, o.durationNs(), o.seed() + 1000L * i + w));
                     points.add(Point.merge(ws));
                 }
+                if (o.batch() > 0) batchHow.put(sys, sut.bestEffortDescription());
                 sut.close();
                 if (o.stats() && sut.stats() != null) System.out.println(sut.stats().format());
             }
             addRows(r, o, points);
         }
         r.param("warmup_rounds", warmups);
+        if (o.batch() > 0) r.param("batch_threads", batchHow);
         return r;
+    }
+
+    /**
+     * Best-effort CPU hogs beside the service, one set per window: each spins
+     * {@link #BATCH_CHUNK_NS} of calibrated work at a time (with preemption points) and counts
+     * the chunks, until closed. They stop before the window's workers are joined: on a scheduler
+     * that never preempts (jdk-default) the workers could not finish while they spin.
+     */
+    static final class Batch implements AutoCloseable {
+        private final java.util.concurrent.atomic.LongAdder chunks = new java.util.concurrent.atomic.LongAdder();
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean stop;
+
+        static Batch start(Sut sut, int n) {
+            Batch b = new Batch();
+            for (int i = 0; i < n; i++) {
+                b.threads.add(sut.startBestEffort("batch-" + i, () -> {
+                    while (!b.stop) {
+                        Work.spinNs(BATCH_CHUNK_NS);
+                        b.chunks.increment();
+                    }
+                }));
+            }
+            return b;
+        }
+
+        private final long startNs = System.nanoTime();
+        private double cpus = Double.NaN;
+
+        /** Stops the hogs (once) and returns their work in CPUs: chunks x chunk length / wall time. */
+        double stop() {
+            if (!stop) {
+                stop = true;
+                long endNs = System.nanoTime();
+                cpus = threads.isEmpty() ? Double.NaN : chunks.sum() * (double) BATCH_CHUNK_NS / Math.max(1, endNs - startNs);
+                for (Thread t : threads) YieldBench.join(t);
+            }
+            return cpus;
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
     }
 
     static void addRows(BenchResult r, Options o, List<Point> points) {
@@ -308,6 +372,12 @@ public final class LcBench {
             r.add(new BenchResult.Row(s, "short_tail_dispatch_us", t.dispatchUs(), "us", pp));
             r.add(new BenchResult.Row(s, "short_tail_queue_us", t.queueUs(), "us", pp));
             r.add(new BenchResult.Row(s, "short_tail_stretch_us", t.stretchUs(), "us", pp));
+            if (o.batch() > 0) {
+                Map<String, Object> bp = new LinkedHashMap<>(pp);
+                bp.put("batch", o.batch());
+                if (p.windows().size() > 1) bp.put("windows", p.windows().stream().map(w -> Math.round(w.batchCpus() * 1000) / 1000.0).toList());
+                r.add(new BenchResult.Row(s, "batch_cpus", p.median(Window::batchCpus), "CPUs", bp));
+            }
             curve.add(new double[] {p.load(), p99, sd99, p.achievedRps()});
         }
         if (!points.isEmpty()) {
@@ -398,6 +468,7 @@ public final class LcBench {
                 done.incrementAndGet();
             })));
         }
+        Batch batch = Batch.start(sut, o.batch());
         long jit0 = Harness.jitMs();
         // The dispatcher: a platform thread of its own, outside the system under test.
         Throwable[] dispatchError = new Throwable[1];
@@ -442,6 +513,7 @@ public final class LcBench {
         } finally {
             if (!dispatched) { // let the workers return, so that the system under test can close
                 st.stop = true;
+                batch.stop();
                 pool.stop();
             }
         }
@@ -464,6 +536,7 @@ public final class LcBench {
                 }
             }
         }
+        double batchCpus = batch.stop();
         pool.stop();
         for (Thread t : workers) YieldBench.join(t);
         long span = Math.max(st.lastDoneNs, end) - start;
@@ -471,7 +544,8 @@ public final class LcBench {
         Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
         double poolFullMs = poolFullNs(startedNs, endedNs, o.workers(), stoppedNs) / 1e6;
         return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail,
-                List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs)));
+                List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs,
+                        batchCpus)));
     }
 
     /**

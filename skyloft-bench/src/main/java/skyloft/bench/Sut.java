@@ -33,6 +33,23 @@ public abstract class Sut implements AutoCloseable {
     /** Starts {@code body} in a new thread of this system. */
     public abstract Thread start(String threadName, Runnable body);
 
+    /** The application name best-effort threads carry on Skyloft systems (the apps policy's default {@code be_apps}). */
+    public static final String BATCH_APP = "batch";
+
+    /**
+     * Starts a best-effort thread: on Skyloft, a task of application {@value #BATCH_APP} (which
+     * only the apps policy treats differently); on platform, a thread at SCHED_IDLE; on
+     * jdk-default, an ordinary virtual thread (its scheduler has no classes).
+     */
+    public Thread startBestEffort(String threadName, Runnable body) {
+        return start(threadName, body);
+    }
+
+    /** How {@link #startBestEffort} ran its threads here, for the params. */
+    public String bestEffortDescription() {
+        return "ordinary threads of the same scheduler (no classes)";
+    }
+
     /** The runtime's stats for Skyloft systems (after close too), null otherwise. */
     public RuntimeStats stats() {
         return null;
@@ -206,6 +223,14 @@ public abstract class Sut implements AutoCloseable {
             return rt.start(threadName, SchedAttr.DEFAULT, body);
         }
 
+        @Override public Thread startBestEffort(String threadName, Runnable body) {
+            return rt.start(threadName, SchedAttr.DEFAULT.withApp(BATCH_APP), body);
+        }
+
+        @Override public String bestEffortDescription() {
+            return "tasks of app '" + BATCH_APP + "' (best-effort under apps; other policies treat them as any task)";
+        }
+
         @Override public RuntimeStats stats() {
             return rt.stats();
         }
@@ -254,6 +279,8 @@ public abstract class Sut implements AutoCloseable {
             return !cpus.isEmpty();
         }
 
+        private volatile String idleFailure;
+
         @Override public Thread start(String threadName, Runnable body) {
             if (cpus.isEmpty()) return Thread.ofPlatform().name(threadName).start(body);
             int cpu = cpus.get(Math.floorMod(next.getAndIncrement(), cpus.size()));
@@ -261,6 +288,19 @@ public abstract class Sut implements AutoCloseable {
                 Affinity.pinCurrentThread(cpu);
                 body.run();
             });
+        }
+
+        @Override public Thread startBestEffort(String threadName, Runnable body) {
+            return start(threadName, () -> {
+                String why = Affinity.setIdlePolicy();
+                if (why != null) idleFailure = why;
+                body.run();
+            });
+        }
+
+        @Override public String bestEffortDescription() {
+            String why = idleFailure;
+            return why == null ? "platform threads at SCHED_IDLE" : "platform threads at normal priority (" + why + ")";
         }
     }
 

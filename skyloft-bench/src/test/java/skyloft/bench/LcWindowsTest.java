@@ -19,7 +19,7 @@ class LcWindowsTest {
         for (int i = 0; i < 1000; i++) slow.recordValue(2000);
         lag.recordValue(1000);
         return new LcBench.Point("skyloft:rr", load, 1000, 1000, 1000, 0, lat, lat, slow, lag, tail,
-                List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0)));
+                List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0, Double.NaN)));
     }
 
     private static LcBench.Options options(int windows) {
@@ -107,8 +107,8 @@ class LcWindowsTest {
         late.recordValue(3_000);
         late.recordValue(6_500_000); // one release 6.5 ms late
         List<LcBench.Point> ws = List.of(
-                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0))),
-                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, late, 12.34))));
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0, Double.NaN))),
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, late, 12.34, Double.NaN))));
         BenchResult r = new BenchResult("lc");
         LcBench.addRows(r, options(2), List.of(LcBench.Point.merge(ws)));
         assertEquals(List.of(0.0, 12.3), row(r, "p99_us").params().get("pool_full_ms"));

@@ -42,4 +42,22 @@ class SmokeTest {
         assertTrue(Files.exists(dir.resolve("lc.json")));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("Headline"));
     }
+
+    @Test
+    void lcWithBatchHogsReportsTheirWorkAndFinishesOnEverySystem() {
+        // jdk-default never preempts the hogs: the window must still end (they stop before the
+        // workers are joined) and report the requests they starved, not hang.
+        var o = new LcBench.Options(List.of("skyloft:apps[lc=rr,lc.slice=30us]", "skyloft:rr", "platform", "jdk-default"), 1,
+                ServiceDist.parse("fixed-20us"), List.of(0.2), 100_000_000L, 4, LcBench.Slo.parse("1ms"), 1, Sut.RuntimeConfig.DEFAULT,
+                false, 1, false, 0, 1);
+        BenchResult r = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> LcBench.run(o));
+        for (String sys : o.systems()) {
+            BenchResult.Row b = r.rows().stream().filter(x -> x.system().equals(sys) && x.metric().equals("batch_cpus")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no batch_cpus for " + sys));
+            assertTrue(b.value() >= 0 && b.value() <= 1.2, sys + " batch_cpus " + b.value() + " on one core");
+        }
+        double apps = r.rows().stream().filter(x -> x.system().startsWith("skyloft:apps") && x.metric().equals("batch_cpus")).findFirst().orElseThrow().value();
+        assertTrue(apps > 0, "under apps the hog runs in the 80% the service leaves: " + apps);
+        assertTrue(((java.util.Map<?, ?>) r.params().get("batch_threads")).get("platform").toString().startsWith("platform threads"));
+    }
 }

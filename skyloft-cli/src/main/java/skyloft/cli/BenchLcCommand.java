@@ -49,11 +49,17 @@ final class BenchLcCommand implements Callable<Integer> {
                     + "it stands in for a client on another machine).")
     int dispatcherNice;
 
+    @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
+            description = "Best-effort CPU hogs run beside the service on every system, 0..64: Skyloft tasks of app 'batch' (which "
+                    + "skyloft:apps runs only in the time the service leaves), platform threads at SCHED_IDLE, plain virtual threads "
+                    + "on jdk-default; their work is the batch_cpus row (default ${DEFAULT-VALUE}).")
+    int batch;
+
     @Override
     public Integer call() throws Exception {
         var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
                 loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
-                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, windows, dispatcherRt, dispatcherNice);
+                LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, windows, dispatcherRt, dispatcherNice, batch);
         BenchResult r = LcBench.run(o);
         opts.report(r);
         return 0;

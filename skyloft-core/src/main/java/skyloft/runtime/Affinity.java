@@ -30,6 +30,7 @@ public final class Affinity {
     private static final MethodHandle CLOCK_NANOSLEEP;
     private static final MethodHandle SCHED_SETSCHEDULER;
     private static final int SCHED_FIFO = 1;
+    private static final int SCHED_IDLE = 5;
     private static final MethodHandle CLOCK_GETTIME;
     private static final int CLOCK_MONOTONIC = 1;
     private static final int TIMER_ABSTIME = 1;
@@ -143,13 +144,26 @@ public final class Affinity {
      * most of the time: Linux's RT throttling caps a runaway one at 95% of a CPU.
      */
     public static String setRealtimePriority(int priority) {
+        return setScheduler(SCHED_FIFO, "SCHED_FIFO", priority);
+    }
+
+    /**
+     * Makes the calling thread SCHED_IDLE: Linux runs it only when nothing else of the fair
+     * classes wants the CPU, its answer for best-effort work. Needs no privilege. Null on
+     * success, otherwise why it failed.
+     */
+    public static String setIdlePolicy() {
+        return setScheduler(SCHED_IDLE, "SCHED_IDLE", 0);
+    }
+
+    private static String setScheduler(int policy, String policyName, int priority) {
         if (SCHED_SETSCHEDULER == null) return UNAVAILABLE;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment param = arena.allocate(ValueLayout.JAVA_INT);
             param.set(ValueLayout.JAVA_INT, 0, priority);
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) SCHED_SETSCHEDULER.invokeExact(state, 0, SCHED_FIFO, param);
-            return rc == 0 ? null : "sched_setscheduler(SCHED_FIFO) failed, errno " + (int) ERRNO.get(state, 0L);
+            int rc = (int) SCHED_SETSCHEDULER.invokeExact(state, 0, policy, param);
+            return rc == 0 ? null : "sched_setscheduler(" + policyName + ") failed, errno " + (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
             return "sched_setscheduler failed: " + e;
         }
