@@ -313,6 +313,11 @@ public abstract class Sut implements AutoCloseable {
             var info = PolicyRegistry.info(given.name());
             StringBuilder sb = new StringBuilder();
             for (var p : info.params()) {
+                if (p.name().endsWith(".*")) { // a prefix (apps' lc.*): only the values given
+                    String prefix = p.name().substring(0, p.name().length() - 1);
+                    given.params().forEach((k, v) -> { if (k.startsWith(prefix)) sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(v); });
+                    continue;
+                }
                 sb.append(sb.isEmpty() ? "" : ", ").append(p.name()).append('=').append(given.params().getOrDefault(p.name(), p.defaultValue()));
             }
             out.put(s, sb.isEmpty() ? "-" : sb.toString());

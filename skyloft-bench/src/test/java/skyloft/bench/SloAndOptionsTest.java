@@ -59,6 +59,11 @@ class SloAndOptionsTest {
                 Sut.checkSystems(List.of("skyloft:rr[slice=200us]", "skyloft:cfs[latency=6ms,min_granularity=750us]")));
         assertEquals(new Sut.Policy("rr", java.util.Map.of("slice", "200us")), Sut.Policy.of("skyloft:rr[slice=200us]"));
         assertEquals("slice=200us", Sut.policyDefaults(List.of("skyloft:rr[slice=200us]")).get("skyloft:rr[slice=200us]"));
+        String apps = "skyloft:apps[lc=shinjuku,lc.quantum=30us]";
+        assertEquals(List.of(apps), Sut.checkSystems(List.of(apps)));
+        assertEquals("lc=shinjuku, be=cfs, be_apps=batch, lc.quantum=30us", Sut.policyDefaults(List.of(apps)).get(apps));
+        e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:apps[lc=deadline]")));
+        assertTrue(e.getMessage().contains("'deadline' cannot be a class here"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[quantum=5us]")));
         assertTrue(e.getMessage().contains("skyloft:rr[quantum=5us]") && e.getMessage().contains("no parameter 'quantum'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[slice=1ns]")));

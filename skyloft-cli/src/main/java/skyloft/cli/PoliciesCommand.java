@@ -11,7 +11,8 @@ final class PoliciesCommand implements Runnable {
         for (PolicyRegistry.Info info : PolicyRegistry.all()) {
             System.out.printf("%-10s %s%n", info.name(), info.description());
             for (PolicyRegistry.Param p : info.params()) {
-                System.out.printf("%-10s   %s (default %s): %s%n", "", p.name(), p.defaultValue(), p.description());
+                String dflt = p.defaultValue().isEmpty() ? "" : " (default " + p.defaultValue() + ")";
+                System.out.printf("%-10s   %s%s: %s%n", "", p.name(), dflt, p.description());
             }
         }
     }
