@@ -301,7 +301,9 @@ public final class LcBench {
     static final class Batch implements AutoCloseable {
         private final java.util.concurrent.atomic.LongAdder chunks = new java.util.concurrent.atomic.LongAdder();
         private final List<Thread> threads = new ArrayList<>();
+        private final long startNs = System.nanoTime();
         private volatile boolean stop;
+        private double cpus = Double.NaN;
 
         static Batch start(Sut sut, int n) {
             Batch b = new Batch();
@@ -315,9 +317,6 @@ public final class LcBench {
             }
             return b;
         }
-
-        private final long startNs = System.nanoTime();
-        private double cpus = Double.NaN;
 
         /** Stops the hogs (once) and returns their work in CPUs: chunks x chunk length / wall time. */
         double stop() {

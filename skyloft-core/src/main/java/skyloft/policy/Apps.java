@@ -46,7 +46,9 @@ import skyloft.spi.Task;
  * stealing LC policy on more than two CPUs the steal may pick another victim, and the task
  * then waits for its own CPU's slice.
  *
- * <p>Concurrency: serialized by the host like every policy; plain fields.
+ * <p>Cost: the two inner policies' own, plus, per LC enqueue, one pass over the CPUs to count
+ * idle ones and find BE ones. Concurrency: serialized by the host like every policy; plain
+ * fields.
  */
 public final class Apps extends SchedPolicy {
     public static final String DEFAULT_LC = "rr";
