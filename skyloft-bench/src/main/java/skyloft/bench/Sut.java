@@ -34,7 +34,7 @@ public abstract class Sut implements AutoCloseable {
     public abstract Thread start(String threadName, Runnable body);
 
     /** The application name best-effort threads carry on Skyloft systems (the apps policy's default {@code be_apps}). */
-    public static final String BATCH_APP = "batch";
+    public static final String BATCH_APP = skyloft.policy.Apps.DEFAULT_BE_APPS;
 
     /**
      * Starts a best-effort thread: on Skyloft, a task of application {@value #BATCH_APP} (which
@@ -313,9 +313,8 @@ public abstract class Sut implements AutoCloseable {
             var info = PolicyRegistry.info(given.name());
             StringBuilder sb = new StringBuilder();
             for (var p : info.params()) {
-                if (p.name().endsWith(".*")) { // a prefix (apps' lc.*): only the values given
-                    String prefix = p.name().substring(0, p.name().length() - 1);
-                    given.params().forEach((k, v) -> { if (k.startsWith(prefix)) sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(v); });
+                if (p.isPrefix()) { // apps' lc.*: only the values given
+                    given.params().forEach((k, v) -> { if (p.matches(k)) sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(v); });
                     continue;
                 }
                 sb.append(sb.isEmpty() ? "" : ", ").append(p.name()).append('=').append(given.params().getOrDefault(p.name(), p.defaultValue()));

@@ -46,8 +46,8 @@ import skyloft.spi.Task;
  * stealing LC policy on more than two CPUs the steal may pick another victim, and the task
  * then waits for its own CPU's slice.
  *
- * <p>Cost: the two inner policies' own, plus, per LC enqueue, one pass over the CPUs to count
- * idle ones and find BE ones. Concurrency: serialized by the host like every policy; plain
+ * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
+ * pass over the CPUs to count idle ones and find BE ones. Concurrency: serialized by the host like every policy; plain
  * fields.
  */
 public final class Apps extends SchedPolicy {
@@ -61,13 +61,13 @@ public final class Apps extends SchedPolicy {
     private final Set<String> beApps;
 
     private int lcQueued;             // LC tasks the LC policy owns (queued), all CPUs
+    private int beRunning;            // CPUs running a BE task (between running and stopping)
     private boolean[] preemptAsked;   // a preemption of this CPU's BE task is pending
     private long bePreempts, lcSteals;
 
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
         if (NOT_NESTABLE.contains(lc.name()) || NOT_NESTABLE.contains(be.name())) {
-            throw new IllegalArgumentException("apps: lc and be may be any policy but " + String.join(", ", NOT_NESTABLE.stream().sorted().toList())
-                    + "; got lc=" + lc.name() + ", be=" + be.name());
+            throw new IllegalArgumentException("apps: got lc=" + lc.name() + ", be=" + be.name() + "; allowed for either: " + allowed());
         }
         if (lc == be) throw new IllegalArgumentException("apps: lc and be must be two policy instances");
         if (beApps.isEmpty()) throw new IllegalArgumentException("apps: be_apps names no application");
@@ -82,13 +82,10 @@ public final class Apps extends SchedPolicy {
 
     private static SchedPolicy inner(PolicyParams p, String side, String dflt) {
         String name = p.asMap().getOrDefault(side, dflt);
-        if (NOT_NESTABLE.contains(name)) {
-            throw new IllegalArgumentException("policy apps parameter " + side + ": '" + name + "' cannot be a class here; allowed: "
-                    + String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()));
-        }
-        if (!PolicyRegistry.names().contains(name)) {
-            throw new IllegalArgumentException("policy apps parameter " + side + ": no policy named '" + name + "'; allowed: "
-                    + String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()));
+        if (NOT_NESTABLE.contains(name) || !PolicyRegistry.names().contains(name)) {
+            throw new IllegalArgumentException("policy apps parameter " + side + ": "
+                    + (NOT_NESTABLE.contains(name) ? "'" + name + "' cannot be a class here" : "no policy named '" + name + "'")
+                    + "; allowed: " + allowed());
         }
         Map<String, String> own = new LinkedHashMap<>();
         String prefix = side + ".";
@@ -98,6 +95,11 @@ public final class Apps extends SchedPolicy {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("policy apps, " + side + "=" + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The registered policies that may run a class, in registry order. */
+    private static String allowed() {
+        return String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList());
     }
 
     private static Set<String> beApps(PolicyParams p) {
@@ -131,7 +133,7 @@ public final class Apps extends SchedPolicy {
     protected void init(int cpus) {
         lc.attach(new View(ctx, false));
         be.attach(new View(ctx, true));
-        lcQueued = 0;
+        lcQueued = beRunning = 0;
         preemptAsked = new boolean[cpus];
         bePreempts = lcSteals = 0;
     }
@@ -174,6 +176,7 @@ public final class Apps extends SchedPolicy {
         }
         lc.enqueue(task, cpu, reason, nowNs);
         lcQueued++;
+        if (beRunning == 0) return; // nothing to take from
         if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle
         // Waiting LC tasks that no idle CPU will take: take BE CPUs for them, one each.
         int idle = 0, asked = 0;
@@ -213,12 +216,14 @@ public final class Apps extends SchedPolicy {
     @Override
     public void running(int cpu, Task task, long nowNs) {
         preemptAsked[cpu] = false;
+        if (isBe(task)) beRunning++;
         of(task).running(cpu, task, nowNs);
     }
 
     @Override
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         preemptAsked[cpu] = false;
+        if (isBe(task)) beRunning--;
         of(task).stopping(cpu, task, reason, ranNs, nowNs);
     }
 

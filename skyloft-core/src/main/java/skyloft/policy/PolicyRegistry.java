@@ -15,7 +15,20 @@ import skyloft.spi.SchedPolicy;
 public final class PolicyRegistry {
 
     /** A declared parameter: its name, its default as text, and one line on what it does. */
-    public record Param(String name, String defaultValue, String description) {}
+    /** A parameter; a name ending in {@code .*} (apps' {@code lc.*}) stands for every key with that prefix. */
+    public record Param(String name, String defaultValue, String description) {
+        /** True if this parameter is a prefix ({@code lc.*}) rather than one name. */
+        public boolean isPrefix() {
+            return name.endsWith(".*");
+        }
+
+        /** True if {@code key} is this parameter, or one with its prefix and something after it. */
+        public boolean matches(String key) {
+            if (!isPrefix()) return name.equals(key);
+            String prefix = name.substring(0, name.length() - 1);
+            return key.startsWith(prefix) && key.length() > prefix.length();
+        }
+    }
 
     /** A registered policy. */
     public record Info(String name, String description, List<Param> params, Function<PolicyParams, SchedPolicy> factory) {}
@@ -101,8 +114,7 @@ public final class PolicyRegistry {
     public static SchedPolicy create(String name, Map<String, String> params) {
         Info info = info(name);
         for (String key : params.keySet()) {
-            if (info.params().stream().noneMatch(p -> p.name().equals(key)
-                    || p.name().endsWith(".*") && key.startsWith(p.name().substring(0, p.name().length() - 1)) && key.length() > p.name().length() - 1)) {
+            if (info.params().stream().noneMatch(p -> p.matches(key))) {
                 List<String> known = info.params().stream().map(Param::name).toList();
                 throw new IllegalArgumentException("policy " + info.name() + " has no parameter '" + key + "'; "
                         + (known.isEmpty() ? "it takes none" : "known: " + String.join(", ", known)));
