@@ -9,38 +9,53 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The headline run: short versions of schbench, lc (bimodal), pipe, ops and pick, one after another in
- * one JVM on the same cores ({@link #demo}, about two minutes on 2 cores), or the full versions
+ * The headline run: short versions of schbench, lc (bimodal), co-location (lc beside batch hogs), pipe,
+ * ops and pick, one after another in one JVM on the same cores ({@link #demo}, about two minutes on 2 cores), or the full versions
  * ({@link #full}, {@code bench all}). Prints one table of headline ratios against jdk-default
  * and platform and writes the HTML report plus each benchmark's JSON rows into a directory.
  */
 public final class Demo {
     private Demo() {}
 
-    /** What to run; a null entry is skipped. */
-    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, PipeBench.Options pipe, OpsBench.Options ops, Pick pick,
-                       CapacityBench.Options capacity) {}
+    /** The benchmark name of the co-location part. */
+    public static final String COLOCATION = "colocation";
+
+    /**
+     * What to run; a null entry is skipped.
+     *
+     * @param colocation lc with batch hogs beside the service on every system, reported as the
+     *                   benchmark {@code colocation}
+     */
+    public record Plan(int cores, Schbench.Options schbench, LcBench.Options lc, LcBench.Options colocation, PipeBench.Options pipe,
+                       OpsBench.Options ops, Pick pick, CapacityBench.Options capacity) {}
 
     /** {@code bench pick} (the policy issue's decision-cost benchmark): policies and runnable counts. */
     public record Pick(List<String> policies, int[] runnable) {}
 
     static final List<String> DEMO_LC_POLICIES = List.of("rr[slice=30us]", "shinjuku[quantum=30us]", "fifo");
 
+    /** The co-location part's Skyloft policies: the service and the hogs as two applications under
+     *  apps, and (in {@code bench all} only) the same rr with both as one, which is what apps is for. */
+    static final List<String> COLOCATION_POLICIES = List.of("apps[lc=rr,lc.slice=30us]", "rr[slice=30us]");
+
     /** The short versions: about two minutes on 2 cores. */
     public static Plan demo(int cores, Sut.RuntimeConfig rc, boolean stats) {
         Plan p = plan(cores, rc, stats, 2_000_000_000L, List.of(2 * cores, 4 * cores), List.of(0.1, 0.3, 0.5, 0.7), 1_000_000_000L,
-                1_000_000_000L, 2, 500_000_000L, new int[] {10, 1_000});
+                List.of(0.3), 500_000_000L, 1_000_000_000L, 2, 500_000_000L, new int[] {10, 1_000});
         // lc keeps the policies that matter for its figures (the preemptive ones at Skyloft's 30 us quantum and fifo, the
         // no-preemption baseline) so that three windows per load fit the demo's two minutes; bench lc runs them all.
         LcBench.Options l = p.lc();
         List<String> lcSystems = l.systems().stream().filter(s -> !s.startsWith("skyloft:") || DEMO_LC_POLICIES.contains(s.substring(8))).toList();
-        return new Plan(p.cores(), p.schbench(), l.withSystems(lcSystems), p.pipe(), p.ops(), p.pick(), null); // capacity: bench all only
+        LcBench.Options co = p.colocation();
+        List<String> coSystems = co.systems().stream().filter(s -> !s.startsWith("skyloft:") || s.startsWith("skyloft:apps")).toList();
+        return new Plan(p.cores(), p.schbench(), l.withSystems(lcSystems), co.withSystems(coSystems), p.pipe(), p.ops(), p.pick(), null); // capacity: bench all only
     }
 
     /** The full versions ({@code bench all}); {@code durationNs} is per configuration of schbench and lc (0: their defaults). */
     public static Plan full(int cores, Sut.RuntimeConfig rc, boolean stats, long durationNs) {
         return plan(cores, rc, stats, durationNs > 0 ? durationNs : 5_000_000_000L, List.of(cores, 2 * cores, 4 * cores), LcBench.DEFAULT_LOADS,
-                durationNs > 0 ? durationNs : 2_000_000_000L, 2_000_000_000L, 3, 1_000_000_000L, PickBench.DEFAULT_RUNNABLE);
+                durationNs > 0 ? durationNs : 2_000_000_000L, List.of(0.1, 0.3, 0.5, 0.7), durationNs > 0 ? durationNs : 1_000_000_000L,
+                2_000_000_000L, 3, 1_000_000_000L, PickBench.DEFAULT_RUNNABLE);
     }
 
     /** A tiny plan for tests: every benchmark, a fraction of a second each. */
@@ -50,27 +65,32 @@ public final class Demo {
                 new Schbench.Options(List.of("skyloft:fifo", Baselines.JDK_DEFAULT), cores, List.of(2), 100_000_000L, 20_000_000L, 100, 16, 1, rc, false),
                 new LcBench.Options(List.of("skyloft:rr", Baselines.JDK_DEFAULT), cores, ServiceDist.parse("bimodal-9-5us-50us"), List.of(0.2, 0.5),
                         50_000_000L, 4, LcBench.Slo.parse("50ms"), 1, rc, false),
+                new LcBench.Options(List.of("skyloft:apps", Baselines.JDK_DEFAULT), cores, ServiceDist.parse("bimodal-9-5us-50us"), List.of(0.5),
+                        50_000_000L, 4, LcBench.Slo.parse("50ms"), 1, rc, false, 1, true, LcBench.DEFAULT_DISPATCHER_NICE, 1),
                 new PipeBench.Options(List.of("skyloft:fifo", Baselines.PLATFORM), 100_000_000L, 1, rc, false),
                 null, null, null);
     }
 
     private static Plan plan(int cores, Sut.RuntimeConfig rc, boolean stats, long schDur, List<Integer> workers, List<Double> loads,
-                             long lcDur, long pipeDur, int runs, long opsDur, int[] pickRunnable) {
+                             long lcDur, List<Double> colocationLoads, long colocationDur, long pipeDur, int runs, long opsDur, int[] pickRunnable) {
         List<String> skipped = new ArrayList<>();
         var sch = new Schbench.Options(Sut.defaults(Schbench.DEFAULT_POLICIES, skipped), cores, workers, schDur, Math.min(1_000_000_000L, schDur / 4),
                 100, 128, 10, rc, stats);
         var lc = new LcBench.Options(Sut.defaults(LcBench.DEFAULT_POLICIES, skipped), cores, ServiceDist.parse("bimodal-995-4us-10ms"), loads,
                 lcDur, 20, LcBench.Slo.parse("500us"), 1, rc, stats);
+        var colocation = new LcBench.Options(Sut.defaults(COLOCATION_POLICIES, skipped), cores, lc.dist(), colocationLoads, colocationDur,
+                lc.workers(), lc.slo(), 1, rc, stats, LcBench.DEFAULT_WINDOWS, true, LcBench.DEFAULT_DISPATCHER_NICE, cores); // one hog per core
         var pipe = new PipeBench.Options(Sut.defaults(PipeBench.DEFAULT_POLICIES, skipped), pipeDur, runs, rc, stats);
         String pre = Sut.defaults(List.of("rr"), new ArrayList<>()).contains("skyloft:rr") ? "rr" : "fifo";
         var ops = new OpsBench.Options("fifo", pre, cores, opsDur, runs, rc, stats);
         var capacity = new CapacityBench.Options(Sut.defaults(CapacityBench.DEFAULT_POLICIES, skipped), cores, CapacityBench.DEFAULT_HOGS_PER_CORE,
                 1_000_000_000L, runs, rc, stats);
         if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped.stream().distinct().toList() + " (policy not registered in this build)");
-        return new Plan(cores, sch, lc, pipe, ops, new Pick(PickBench.defaultPolicies(), pickRunnable), capacity);
+        return new Plan(cores, sch, lc, colocation, pipe, ops, new Pick(PickBench.defaultPolicies(), pickRunnable), capacity);
     }
 
-    /** The same plan with {@code policies} as the Skyloft systems of every part (checked; unknown names fail). */
+    /** The same plan with {@code policies} as the Skyloft systems of every part (checked; unknown names fail). In the
+     *  co-location part each runs as given, so an apps policy among them is what separates the service from the hogs. */
     public static Plan withPolicies(Plan p, List<String> policies) {
         List<String> sky = Sut.checkSystems(policies.stream().map(Baselines::skyloft).toList());
         List<String> systems = new ArrayList<>(sky);
@@ -79,12 +99,14 @@ public final class Demo {
         String pre = policies.stream().filter(x -> Headline.PREEMPTIVE.contains(x)).findFirst().orElse(policies.get(0));
         var s = p.schbench();
         var l = p.lc();
+        var co = p.colocation();
         var pi = p.pipe();
         var o = p.ops();
         var c = p.capacity();
         return new Plan(p.cores(),
                 s == null ? null : new Schbench.Options(systems, s.cores(), s.workers(), s.durationNs(), s.warmupNs(), s.sleepUs(), s.footprintKb(), s.ops(), s.runtime(), s.stats(), s.breakdown()),
                 l == null ? null : l.withSystems(systems),
+                co == null ? null : co.withSystems(systems),
                 pi == null ? null : new PipeBench.Options(systems, pi.durationNs(), pi.runs(), pi.runtime(), pi.stats()),
                 o == null ? null : new OpsBench.Options(policies.get(0), pre, o.cores(), o.durationNs(), o.runs(), o.runtime(), o.stats()),
                 p.pick() == null ? null : new Pick(List.copyOf(policies), p.pick().runnable()),
@@ -100,6 +122,7 @@ public final class Demo {
         List<BenchResult> results = new ArrayList<>();
         if (p.schbench() != null) keep(results, Schbench.run(p.schbench()), dir);
         if (p.lc() != null) keep(results, LcBench.run(p.lc()), dir);
+        if (p.colocation() != null) keep(results, LcBench.run(p.colocation(), COLOCATION), dir);
         if (p.pipe() != null) keep(results, PipeBench.run(p.pipe(), p.cores()), dir);
         if (p.ops() != null) keep(results, OpsBench.run(p.ops()), dir);
         if (p.pick() != null) {

@@ -80,6 +80,15 @@ public final class Report {
                     sb.append(pivot(r, "short_tail_queue_us", "load")).append(pivot(r, "short_tail_stretch_us", "load"))
                       .append(pivot(r, "short_tail_dispatch_us", "load"));
                 }
+                case Demo.COLOCATION -> {
+                    sb.append("<p class=\"note\">lc with batch hogs beside the service on every system (");
+                    sb.append(esc(String.valueOf(r.params().get("batch_threads")))).append(").</p>\n");
+                    if (r.rows().stream().filter(x -> x.metric().equals("p99_us")).map(x -> x.params().get("load")).distinct().count() > 1) {
+                        sb.append(lineChart("co-location: p99 latency vs load (all requests)", r, "p99_us"));
+                    }
+                    sb.append(pivot(r, "short_p99_us", "load")).append(pivot(r, "p99_us", "load")).append(pivot(r, "batch_cpus", "load"))
+                      .append(pivot(r, "achieved_rps", "load"));
+                }
                 case "schbench" -> {
                     sb.append(barChart("schbench: wakeup p99 by workers", r, "wakeup_p99_us", "workers"));
                     sb.append(pivot(r, "wakeup_p50_us", "workers")).append(pivot(r, "wakeup_p99_us", "workers"))

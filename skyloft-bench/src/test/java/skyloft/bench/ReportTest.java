@@ -201,4 +201,39 @@ class ReportTest {
         String t = html.substring(table, html.indexOf("</table>", table));
         assertTrue(t.contains("skyloft:eevdf") && t.contains("platform") && t.contains("work_cpus") && t.contains("ticks_per_cpu_s"), t);
     }
+
+    @Test
+    void colocationShowsTheBestSkyloftServiceAndWhatItsHogsGot() {
+        BenchResult co = new BenchResult(Demo.COLOCATION).param("batch", 2).param("batch_threads", Map.of("platform", "SCHED_IDLE threads"));
+        for (double l : new double[] {0.3, 0.5}) {
+            co.add(row("skyloft:apps[lc=rr]", "short_p99_us", 100 * l, "us", "load", l));
+            co.add(row("skyloft:apps[lc=rr]", "batch_cpus", 1 - l, "CPUs", "load", l));
+            co.add(row("skyloft:rr", "short_p99_us", 1000 * l, "us", "load", l));
+            co.add(row("skyloft:rr", "batch_cpus", 2 - l, "CPUs", "load", l));
+            co.add(row("jdk-default", "short_p99_us", 2e6, "us", "load", l));
+            co.add(row("jdk-default", "batch_cpus", 1.8, "CPUs", "load", l));
+            co.add(row("platform", "short_p99_us", 300, "us", "load", l));
+            co.add(row("platform", "batch_cpus", 0.4, "CPUs", "load", l));
+            co.add(row("skyloft:apps[lc=rr]", "p99_us", 200 * l, "us", "load", l));
+        }
+        List<Headline> hs = Headline.compute(List.of(co));
+        assertEquals(2, hs.size());
+        Headline lat = hs.get(0);
+        assertEquals("co-location: lc short p99 at 30%, 2 hogs", lat.figure());
+        assertEquals("skyloft:apps[lc=rr]", lat.skySystem());
+        assertEquals(30, lat.sky(), 1e-9);
+        assertEquals(10, lat.vsPlatform(), 1e-9);
+        assertNull(lat.met(), "the issue sets no co-location target");
+        Headline hogs = hs.get(1);
+        assertEquals("skyloft:apps[lc=rr]", hogs.skySystem(), "the hogs of the system with the best service, not the hogs' best");
+        assertEquals(0.7, hogs.sky(), 1e-9);
+        assertEquals("2.6x worse", Headline.describe(hogs.vsJdk()));
+        assertEquals(1.75, hogs.vsPlatform(), 1e-9);
+
+        String html = Report.html("co", Map.of(), List.of(co), null);
+        assertTrue(html.contains("<h2 id=\"colocation\">colocation</h2>"));
+        assertTrue(html.contains("SCHED_IDLE threads"), "how each system ran its hogs");
+        assertTrue(html.contains("batch_cpus (CPUs)") && html.contains("short_p99_us (us)"));
+        assertTrue(html.contains("co-location: p99 latency vs load"), "two loads make a plot");
+    }
 }

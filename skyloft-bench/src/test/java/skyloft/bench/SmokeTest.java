@@ -25,7 +25,7 @@ class SmokeTest {
         var bytes = new ByteArrayOutputStream();
         List<BenchResult> rs = assertTimeoutPreemptively(Duration.ofSeconds(90),
                 () -> Demo.run(Demo.tiny(cores), dir, "smoke", new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-        assertEquals(List.of("schbench", "lc", "pipe"), rs.stream().map(BenchResult::benchmark).toList());
+        assertEquals(List.of("schbench", "lc", Demo.COLOCATION, "pipe"), rs.stream().map(BenchResult::benchmark).toList());
         BenchResult sch = rs.get(0);
         for (String sys : List.of("skyloft:fifo", "jdk-default")) {
             assertTrue(sch.rows().stream().anyMatch(r -> r.system().equals(sys) && r.metric().equals("wakeup_p99_us")), sys);
@@ -37,9 +37,14 @@ class SmokeTest {
         for (BenchResult.Row r : lc.rows()) {
             if (r.metric().equals("p99_us")) assertEquals(0L, ((Number) r.params().getOrDefault("unfinished", 0L)).longValue(), "every request completed");
         }
-        assertTrue(rs.get(2).rows().stream().anyMatch(r -> r.system().equals("platform") && r.metric().equals("us_per_roundtrip")));
+        BenchResult co = rs.get(2);
+        for (String sys : List.of("skyloft:apps", "jdk-default")) {
+            assertTrue(co.rows().stream().anyMatch(r -> r.system().equals(sys) && r.metric().equals("batch_cpus")), sys);
+        }
+        assertTrue(rs.get(3).rows().stream().anyMatch(r -> r.system().equals("platform") && r.metric().equals("us_per_roundtrip")));
         assertTrue(Files.exists(dir.resolve("index.html")));
         assertTrue(Files.exists(dir.resolve("lc.json")));
+        assertTrue(Files.exists(dir.resolve("colocation.json")));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("Headline"));
     }
 

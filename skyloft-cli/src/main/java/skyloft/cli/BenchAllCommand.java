@@ -9,7 +9,7 @@ import skyloft.bench.Demo;
 
 @Command(name = "all", mixinStandardHelpOptions = true,
         description = {"The full versions of every benchmark in one run (tens of minutes), with the report.",
-                "Runs schbench, lc, pipe, ops, pick and capacity; writes the report and one JSON file per benchmark into "
+                "Runs schbench, lc, co-location (lc with one batch hog per core beside it), pipe, ops, pick and capacity; writes the report and one JSON file per benchmark into "
                 + "--out, and prints the headline table."})
 final class BenchAllCommand implements Callable<Integer> {
     @Mixin

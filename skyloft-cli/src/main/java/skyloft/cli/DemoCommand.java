@@ -9,7 +9,7 @@ import skyloft.bench.Sut;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The headline run, about two minutes on 2 cores, with an HTML report.",
-                "Short schbench, lc (bimodal), pipe and ops, each against jdk-default and platform threads in the same "
+                "Short schbench, lc (bimodal), co-location (lc beside batch hogs), pipe and ops, each against jdk-default and platform threads in the same "
                 + "run; prints the headline ratios against the targets and writes the report to --out (index.html, with "
                 + "the JSON rows beside it)."})
 final class DemoCommand implements Callable<Integer> {
