@@ -138,7 +138,7 @@ class ExamplesTest {
                 Map.of("lc", "eevdf"), Map.of("lc", "fifo"))) {
             SimResult apps = s.run("apps", lc, null, null, null);
             SimResult.Row web = apps.row("web");
-            // 2us of preemption delay on nearly every request: the p99 may grow by about that much, no more
+            // nearly every request preempts a hog (2us of modelled delay), and each LC policy places its own way: within 4us of alone
             assertTrue(web.latencyP99Us() < aloneP99 + 4, lc + ": web p99 " + web.latencyP99Us() + "us, alone " + aloneP99 + "us");
             assertEquals(35575, web.completed(), 5, lc + ": every request done");
             assertTrue(apps.row("batch").cpuShare() > 0.40, lc + ": batch gets what web leaves, " + apps.row("batch").cpuShare());
