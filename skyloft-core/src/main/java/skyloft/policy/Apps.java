@@ -36,19 +36,27 @@ import skyloft.spi.Task;
  * cfs), both any registered policy but deadline, rm and apps (they need kicks and admission
  * across the classes); {@code be_apps} (BE application names joined by {@code +}, default
  * {@code batch}); {@code lc.NAME=VALUE} and {@code be.NAME=VALUE} pass a parameter to the
- * inner policy ({@code lc.slice=30us}). A task cannot change class: changing its app across
- * the line is refused.
+ * inner policy ({@code lc.slice=30us}); {@code be_min} (0 to 0.5, default 0) and {@code
+ * be_quantum} (default 100us): BE's floor. Each CPU owes BE time: every ns an LC task runs there
+ * adds be_min / (1 - be_min) ns, every ns a BE task runs there takes one, and the debt is held
+ * between 0 and one quantum. Once it reaches a quantum while BE tasks wait, the LC task is
+ * preempted and BE gets a turn of that length, which arriving LC work does not cut short. So BE
+ * gets at least be_min of any CPU that LC would otherwise take whole, and the floor never fires
+ * where BE already gets its share. A task cannot change class: changing its app across the line
+ * is refused.
  *
  * <p>Good at: keeping LC latency close to running LC alone while BE soaks up the idle time.
- * Bad at: fairness across the classes (BE starves while LC saturates the CPUs; there is no
- * share or reservation for it), and a BE task holding a lock an LC task needs (priority
+ * Bad at: fairness across the classes (without a floor BE starves while LC saturates the CPUs;
+ * with one, LC work waits up to a quantum behind a BE turn, and an LC load above 1 - be_min
+ * queues), and a BE task holding a lock an LC task needs (priority
  * inversion, nothing inherits). A BE CPU reacts to LC work at its next preemption point; with a
  * stealing LC policy on more than two CPUs the steal may pick another victim, and the task
  * then waits for its own CPU's slice (in the simulator at 16 CPUs, examples/apps-colocation-16cpu.yaml,
  * that cost little).
  *
  * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
- * pass over the CPUs to count idle ones and find BE ones. Concurrency: serialized by the host like every policy; plain
+ * pass over the CPUs to count idle ones and find BE ones; with a floor, a few arithmetic steps
+ * per tick and stop. Concurrency: serialized by the host like every policy; plain
  * fields.
  */
 public final class Apps extends SchedPolicy {
@@ -58,27 +66,53 @@ public final class Apps extends SchedPolicy {
     /** Policies that cannot be a class here: they rely on kicks reaching an idle CPU and on admission of every task. */
     static final Set<String> NOT_NESTABLE = Set.of("deadline", "rm", "apps");
 
+    public static final long DEFAULT_BE_QUANTUM_NS = 100_000;
+
     private final SchedPolicy lc, be;
     private final Set<String> beApps;
+    /** BE's floor: the share of each CPU it gets while LC work would take all of it (0: none). */
+    private final double beMin;
+    /** How long a BE turn under the floor lasts, and how much of it BE must have earned first. */
+    private final long beQuantumNs;
+    /** BE time earned per ns of LC running: beMin / (1 - beMin). */
+    private final double earnPerNs;
 
     private int lcQueued;             // LC tasks the LC policy owns (queued), all CPUs
+    private int beQueued;             // BE tasks the BE policy owns (queued), all CPUs
     private int beRunning;            // CPUs running a BE task (between running and stopping)
     private boolean[] preemptAsked;   // a preemption of this CPU's BE task is pending
-    private long bePreempts, lcSteals;
+    private long[] earnedNs;          // per CPU: BE time owed under the floor (LC runs add, BE runs take), 0 to one quantum
+    private boolean[] floorTurn;      // per CPU: the BE task running there was picked for its floor turn
+    private long bePreempts, lcSteals, floorTurns;
 
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
+        this(lc, be, beApps, 0, DEFAULT_BE_QUANTUM_NS);
+    }
+
+    /**
+     * @param beMin       BE's floor, 0 (none) to 0.5: while LC work would take a CPU whole, BE
+     *                    still gets this share of it, in turns of {@code beQuantumNs}
+     * @param beQuantumNs the length of a BE turn under the floor
+     */
+    public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps, double beMin, long beQuantumNs) {
         if (NOT_NESTABLE.contains(lc.name()) || NOT_NESTABLE.contains(be.name())) {
             throw new IllegalArgumentException("apps: got lc=" + lc.name() + ", be=" + be.name() + "; allowed for either: " + allowed());
         }
         if (lc == be) throw new IllegalArgumentException("apps: lc and be must be two policy instances");
         if (beApps.isEmpty()) throw new IllegalArgumentException("apps: be_apps names no application");
+        if (!(beMin >= 0 && beMin <= 0.5)) throw new IllegalArgumentException("apps: be_min " + beMin + " is out of range; allowed 0 to 0.5");
+        if (beQuantumNs <= 0) throw new IllegalArgumentException("apps: be_quantum " + beQuantumNs + "ns is out of range; allowed > 0");
         this.lc = lc;
         this.be = be;
         this.beApps = Set.copyOf(beApps);
+        this.beMin = beMin;
+        this.beQuantumNs = beQuantumNs;
+        this.earnPerNs = beMin / (1 - beMin);
     }
 
     Apps(PolicyParams p) {
-        this(inner(p, "lc", DEFAULT_LC), inner(p, "be", DEFAULT_BE), beApps(p));
+        this(inner(p, "lc", DEFAULT_LC), inner(p, "be", DEFAULT_BE), beApps(p), p.decimal("be_min", 0, 0, 0.5),
+                p.durationNs("be_quantum", DEFAULT_BE_QUANTUM_NS, 5_000, 100_000_000));
     }
 
     private static SchedPolicy inner(PolicyParams p, String side, String dflt) {
@@ -134,9 +168,11 @@ public final class Apps extends SchedPolicy {
     protected void init(int cpus) {
         lc.attach(new View(ctx, false));
         be.attach(new View(ctx, true));
-        lcQueued = beRunning = 0;
+        lcQueued = beQueued = beRunning = 0;
         preemptAsked = new boolean[cpus];
-        bePreempts = lcSteals = 0;
+        earnedNs = new long[cpus];
+        floorTurn = new boolean[cpus];
+        bePreempts = lcSteals = floorTurns = 0;
     }
 
     @Override
@@ -173,12 +209,13 @@ public final class Apps extends SchedPolicy {
     public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
         if (isBe(task)) {
             be.enqueue(task, cpu, reason, nowNs);
+            beQueued++;
             return;
         }
         lc.enqueue(task, cpu, reason, nowNs);
         lcQueued++;
         if (beRunning == 0) return; // nothing to take from
-        if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle
+        if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle (a floor turn keeps it)
         // Waiting LC tasks that no idle CPU will take: take BE CPUs for them, one each.
         int idle = 0, asked = 0;
         for (int c = 0; c < preemptAsked.length; c++) {
@@ -194,7 +231,7 @@ public final class Apps extends SchedPolicy {
     }
 
     private void preemptBe(int cpu) {
-        if (preemptAsked[cpu]) return;
+        if (preemptAsked[cpu] || floorTurn[cpu]) return;
         preemptAsked[cpu] = true;
         bePreempts++;
         ctx.requestPreempt(cpu);
@@ -202,6 +239,14 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public Task pickNext(int cpu, long nowNs) {
+        if (beQueued > 0 && beMin > 0 && earnedNs[cpu] >= beQuantumNs) { // BE's floor turn comes before LC
+            Task b = pickBe(cpu, nowNs);
+            if (b != null) {
+                floorTurn[cpu] = true;
+                floorTurns++;
+                return b;
+            }
+        }
         Task t = lc.pickNext(cpu, nowNs);
         if (t == null && lcQueued > 0 && lc.balance(cpu, true, nowNs) > 0) {
             lcSteals++;
@@ -211,7 +256,14 @@ public final class Apps extends SchedPolicy {
             lcQueued--;
             return t;
         }
-        return be.pickNext(cpu, nowNs);
+        return pickBe(cpu, nowNs);
+    }
+
+    private Task pickBe(int cpu, long nowNs) {
+        Task t = be.pickNext(cpu, nowNs);
+        if (t == null && beMin > 0 && beQueued > 0 && be.balance(cpu, true, nowNs) > 0) t = be.pickNext(cpu, nowNs); // the floor pulls
+        if (t != null) beQueued--;
+        return t;
     }
 
     @Override
@@ -224,23 +276,54 @@ public final class Apps extends SchedPolicy {
     @Override
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         preemptAsked[cpu] = false;
-        if (isBe(task)) beRunning--;
+        if (isBe(task)) {
+            beRunning--;
+            earnedNs[cpu] = Math.max(0, earnedNs[cpu] - ranNs); // any BE run counts: the floor only fills in what BE did not get
+            floorTurn[cpu] = false;
+        } else if (beMin > 0) {
+            earnedNs[cpu] = earned(cpu, ranNs);
+        }
         of(task).stopping(cpu, task, reason, ranNs, nowNs);
+    }
+
+    /** What BE will have earned on {@code cpu} once the LC task there has run {@code ranNs}. */
+    private long earned(int cpu, long ranNs) {
+        return Math.min(beQuantumNs, earnedNs[cpu] + (long) (ranNs * earnPerNs));
     }
 
     @Override
     public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
+        if (beMin > 0) {
+            if (!isBe(task)) {
+                if (beQueued > 0 && earned(cpu, ranNs) >= beQuantumNs) return true; // BE's turn
+            } else if (floorTurn[cpu] && ranNs >= earnedNs[cpu]) {
+                if (lcQueued > 0) return true; // the turn is over and LC work waits
+                earnedNs[cpu] = 0; // used up; from here the task runs as plain best-effort, LC may take the CPU
+                floorTurn[cpu] = false;
+            }
+        }
         return of(task).tick(cpu, task, ranNs, nowNs);
     }
 
     @Override
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
-        return of(task).tickHintNs(cpu, task, ranNs, nowNs);
+        long hint = of(task).tickHintNs(cpu, task, ranNs, nowNs);
+        if (beMin == 0) return hint;
+        // The floor's ticks depend on the other class's queue, which enqueues for other CPUs change
+        // without voiding a hint; so hint the time its condition on this CPU's own time turns true.
+        long floorAt;
+        if (!isBe(task)) {
+            long need = (long) Math.floor((beQuantumNs - earnedNs[cpu]) / earnPerNs) - ranNs; // rounded down: never late
+            floorAt = nowNs + Math.max(0, need);
+        } else {
+            floorAt = floorTurn[cpu] ? nowNs + Math.max(0, earnedNs[cpu] - ranNs) : Long.MAX_VALUE;
+        }
+        return Math.min(hint, floorAt);
     }
 
     @Override
     public boolean usesTick() {
-        return lc.usesTick() || be.usesTick();
+        return lc.usesTick() || be.usesTick() || beMin > 0;
     }
 
     @Override
@@ -273,13 +356,14 @@ public final class Apps extends SchedPolicy {
     public List<Task> drain(long nowNs) {
         List<Task> out = new ArrayList<>(lc.drain(nowNs));
         out.addAll(be.drain(nowNs));
-        lcQueued = 0;
+        lcQueued = beQueued = 0;
         return out;
     }
 
     @Override
     public void dump(PrintWriter out) {
         out.println("apps lc=" + lc.name() + " be=" + be.name() + " be_apps=" + String.join("+", beApps.stream().sorted().toList())
+                + (beMin > 0 ? " be_min=" + beMin + " be_quantum=" + beQuantumNs + "ns floorTurns=" + floorTurns : "")
                 + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals);
         out.print("  lc: ");
         lc.dump(out);

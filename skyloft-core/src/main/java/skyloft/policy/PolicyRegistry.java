@@ -72,6 +72,8 @@ public final class PolicyRegistry {
                 List.of(new Param("lc", Apps.DEFAULT_LC, "policy of the latency-critical class (any but deadline, rm, apps)"),
                         new Param("be", Apps.DEFAULT_BE, "policy of the best-effort class (any but deadline, rm, apps)"),
                         new Param("be_apps", Apps.DEFAULT_BE_APPS, "best-effort application names, joined by +; every other app is latency-critical"),
+                        new Param("be_min", "0", "BE's floor, 0 to 0.5: its share of each CPU while LC work would take it all (0: none, BE may starve)"),
+                        new Param("be_quantum", "100us", "a BE turn under the floor, 5us..100ms (LC work waits up to this long)"),
                         new Param("lc.*", "", "a parameter of the lc policy, e.g. lc.slice=30us"),
                         new Param("be.*", "", "a parameter of the be policy, e.g. be.latency=1ms")),
                 Apps::new));

@@ -160,4 +160,69 @@ class AppsTest {
             assertEquals(r == null ? null : r.name(), a == null ? null : a.name(), "step " + step);
         }
     }
+
+    @Test
+    void withAFloorBestEffortGetsItsShareUnderSaturationInTurnsOfItsQuantum() {
+        // Two LC hogs saturate the CPU; be_min=0.2 gives the BE task a fifth of it, 50us at a time.
+        StepHost h = host(1, Map.of("be_min", "0.2", "be_quantum", "50us"));
+        StepTask batch = h.spawn("batch", BE, 0);
+        StepTask x = h.spawn("x", LC, 0);
+        StepTask y = h.spawn("y", LC, 0);
+        long longestTurnNs = 0;
+        for (int i = 0; i < 4000; i++) {
+            long before = batch.runNs();
+            h.runFor(0, 1_000, 1_000);
+            if (h.running(0) == null) continue;
+            if (h.running(0) == batch) longestTurnNs = Math.max(longestTurnNs, batch.runNs() - before);
+        }
+        if (h.running(0) != null) h.stop(0, StopReason.BLOCK);
+        long total = batch.runNs() + x.runNs() + y.runNs();
+        double share = (double) batch.runNs() / total;
+        assertEquals(0.2, share, 0.02, "batch ran " + batch.runNs() + " of " + total + "ns");
+        assertTrue(batch.switches() >= 10, "in turns, not once: " + batch.switches());
+        assertTrue(x.runNs() > 0.35 * total && y.runNs() > 0.35 * total, "the LC tasks share the rest");
+        h.drainAndCheck();
+    }
+
+    @Test
+    void aFloorTurnEndsAtItsQuantumWhenLcWaitsAndRunsOnWhenNothingDoes() {
+        StepHost h = host(1, Map.of("be_min", "0.5", "be_quantum", "20us"));
+        StepTask web = h.spawn("web", LC, 0);
+        StepTask batch = h.spawn("batch", BE, 0);
+        assertEquals(web, h.schedule(0));
+        h.advance(19_000);
+        assertFalse(h.tick(0), "19us of LC run earn 19us at be_min=0.5: not yet a turn");
+        h.advance(1_000);
+        assertTrue(h.tick(0), "20us earned: BE's turn");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(batch, h.schedule(0), "the turn comes before the waiting LC task");
+        h.spawn("web2", LC, 0);
+        assertFalse(h.preemptPending(0), "a floor turn is not cut short by LC work arriving");
+        h.advance(19_000);
+        assertFalse(h.tick(0));
+        h.advance(1_000);
+        assertTrue(h.tick(0), "turn over, LC waits: BE gives way");
+        h.stop(0, StopReason.PREEMPT);
+        for (int i = 0; i < 2; i++) { // both LC tasks run, then block
+            StepTask next = h.schedule(0);
+            assertFalse(next == batch, "LC runs after the turn, before BE: " + next);
+            h.stop(0, StopReason.BLOCK);
+        }
+        // Nothing LC left: the BE task runs as long as it likes, and an LC wakeup takes the CPU back at once.
+        assertEquals(batch, h.schedule(0));
+        h.advance(1_000_000);
+        assertFalse(h.tick(0));
+        h.wake(web);
+        assertTrue(h.preemptPending(0), "outside a turn, LC preempts BE at once");
+        h.drainAndCheck();
+    }
+
+    @Test
+    void theFloorIsCheckedAndNamed() {
+        assertMessage("be_min: 0.6 is out of range; allowed 0.0 to 0.5", Map.of("be_min", "0.6"));
+        assertMessage("be_quantum", Map.of("be_quantum", "1us"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Apps(PolicyRegistry.create("rr"), PolicyRegistry.create("cfs"), java.util.Set.of("batch"), -0.1, 1000));
+        assertTrue(e.getMessage().contains("be_min -0.1 is out of range"), e.getMessage());
+    }
 }

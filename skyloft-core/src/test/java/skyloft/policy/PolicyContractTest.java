@@ -30,7 +30,8 @@ class PolicyContractTest {
      *  behaviour rather than a constant. */
     static Stream<String> policies() {
         return Stream.concat(PolicyRegistry.names().stream(),
-                Stream.of("eevdf[sleeplag=decay]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]"));
+                Stream.of("eevdf[sleeplag=decay]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]",
+                        "apps[be_min=0.2,be_quantum=10us]", "apps[lc=fifo,be=fifo,be_min=0.5,be_quantum=5us]"));
     }
 
     /** {@code name} or {@code name[k=v,...]}. */

@@ -126,6 +126,21 @@ class ExamplesTest {
     }
 
     @Test
+    void theBestEffortFloorGivesBatchItsShareUnderSaturationAndCostsNothingBelowIt() {
+        Scenario s = load("apps-be-floor.yaml");
+        assertEquals(0.2, s.run(null).row("batch").cpuShare(), 0.01);
+        assertEquals(0.0, s.run("apps", Map.of("be_min", "0"), null, null, null).row("batch").cpuShare(), 1e-9, "no floor: batch starves");
+        assertEquals(0.5, s.run("apps", Map.of("be_min", "0.5"), null, null, null).row("batch").cpuShare(), 0.01);
+        assertEquals(0.2, s.run("apps", Map.of("lc", "fifo", "be", "fifo"), null, null, null).row("batch").cpuShare(), 0.01,
+                "the floor ticks on its own when neither inner policy does");
+        // Where batch already gets more than the floor, the floor changes nothing.
+        Scenario half = load("apps-colocation.yaml");
+        SimResult.Row plain = half.run(null).row("web"), floored = half.run("apps", Map.of("be_min", "0.1"), null, null, null).row("web");
+        assertEquals(plain.latencyP99Us(), floored.latencyP99Us(), 1e-9);
+        assertEquals(plain.completed(), floored.completed());
+    }
+
+    @Test
     void appsHoldsAt16CpusWithEveryLatencyCriticalPolicy() throws IOException {
         Path file = examples().resolve("apps-colocation-16cpu.yaml");
         String text = Files.readString(file);
