@@ -41,8 +41,9 @@ import skyloft.spi.Task;
  * adds be_min / (1 - be_min) ns, every ns a BE task runs there takes one, and the debt is held
  * between 0 and one quantum. Once it reaches a quantum while BE tasks wait, the LC task is
  * preempted and BE gets a turn of that length, which arriving LC work does not cut short. So BE
- * gets at least be_min of any CPU that LC would otherwise take whole, and the floor never fires
- * where BE already gets its share. A task cannot change class: changing its app across the line
+ * gets at least be_min of any CPU that LC would otherwise take whole. Because BE runs pay the
+ * debt down, a turn comes only after LC has held one CPU for quantum x (1 - be_min) / be_min
+ * with no BE run there (400us at 0.2). A task cannot change class: changing its app across the line
  * is refused.
  *
  * <p>Good at: keeping LC latency close to running LC alone while BE soaks up the idle time.

@@ -133,7 +133,7 @@ class ExamplesTest {
         assertEquals(0.5, s.run("apps", Map.of("be_min", "0.5"), null, null, null).row("batch").cpuShare(), 0.01);
         assertEquals(0.2, s.run("apps", Map.of("lc", "fifo", "be", "fifo"), null, null, null).row("batch").cpuShare(), 0.01,
                 "the floor ticks on its own when neither inner policy does");
-        // Where batch already gets more than the floor, the floor changes nothing.
+        // Where no CPU goes 900us (a quantum x 0.9 / 0.1) without a batch run, the floor never fires.
         Scenario half = load("apps-colocation.yaml");
         SimResult.Row plain = half.run(null).row("web"), floored = half.run("apps", Map.of("be_min", "0.1"), null, null, null).row("web");
         assertEquals(plain.latencyP99Us(), floored.latencyP99Us(), 1e-9);
