@@ -37,6 +37,14 @@ class ExamplesTest {
         return ScenarioLoader.load(examples().resolve(name));
     }
 
+    /** The example without its batch hogs (every line with {@code type: hog} removed): the service alone. */
+    static Scenario withoutHogs(String name) throws IOException {
+        String text = Files.readString(examples().resolve(name));
+        String alone = text.lines().filter(l -> !l.contains("type: hog")).reduce("", (x, l) -> x + l + "\n");
+        assertFalse(alone.equals(text), name + " has no hog line");
+        return ScenarioLoader.parse(name + " alone", "alone", alone);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void everyBundledScenarioRunsAndStartsWithAComment(Path file) throws IOException {
@@ -110,12 +118,7 @@ class ExamplesTest {
 
     @Test
     void appsKeepsTheServiceNearItsLatencyAloneWhileBatchTakesTheRest() throws IOException {
-        Path file = examples().resolve("apps-colocation.yaml");
-        String text = Files.readString(file);
-        Scenario s = ScenarioLoader.parse(file.toString(), "apps-colocation", text);
-        String withoutBatch = text.lines().filter(l -> !l.contains("type: hog")).reduce("", (x, l) -> x + l + "\n");
-        assertFalse(withoutBatch.equals(text));
-        Scenario alone = ScenarioLoader.parse("alone", "alone", withoutBatch);
+        Scenario s = load("apps-colocation.yaml"), alone = withoutHogs("apps-colocation.yaml");
         SimResult apps = s.run(null), rr = s.run("rr", Map.of(), null, null, null), cfs = s.run("cfs", Map.of(), null, null, null);
         double appsP99 = apps.row("web").latencyP99Us(), aloneP99 = alone.run("rr", Map.of(), null, null, null).row("web").latencyP99Us();
         assertTrue(appsP99 < 1.2 * aloneP99, "web p99 under apps " + appsP99 + "us, alone " + aloneP99 + "us");
@@ -142,13 +145,8 @@ class ExamplesTest {
 
     @Test
     void appsHoldsAt16CpusWithEveryLatencyCriticalPolicy() throws IOException {
-        Path file = examples().resolve("apps-colocation-16cpu.yaml");
-        String text = Files.readString(file);
-        Scenario s = ScenarioLoader.parse(file.toString(), "apps-colocation-16cpu", text);
-        String withoutBatch = text.lines().filter(l -> !l.contains("type: hog")).reduce("", (x, l) -> x + l + "\n");
-        assertFalse(withoutBatch.equals(text));
-        double aloneP99 = ScenarioLoader.parse("alone", "alone", withoutBatch).run("shinjuku", Map.of(), null, null, null)
-                .row("web").latencyP99Us();
+        Scenario s = load("apps-colocation-16cpu.yaml");
+        double aloneP99 = withoutHogs("apps-colocation-16cpu.yaml").run("shinjuku", Map.of(), null, null, null).row("web").latencyP99Us();
         for (Map<String, String> lc : List.of(Map.<String, String>of(), Map.of("lc", "rr", "lc.slice", "30us"), Map.of("lc", "ws"),
                 Map.of("lc", "eevdf"), Map.of("lc", "fifo"))) {
             SimResult apps = s.run("apps", lc, null, null, null);
