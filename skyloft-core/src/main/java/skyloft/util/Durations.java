@@ -7,7 +7,7 @@ public final class Durations {
     private Durations() {}
 
     /**
-     * Parses {@code text} as a number (decimals allowed) followed by one of ns, us, ms, s.
+     * Parses {@code text} as a number (decimals allowed) followed by one of ns, us, ms, s, or a bare 0.
      * {@code what} names the setting in the error, e.g. "--slice".
      *
      * @throws IllegalArgumentException naming the value and the accepted form
@@ -17,6 +17,7 @@ public final class Durations {
             throw new IllegalArgumentException(what + ": empty duration; expected a number with a unit, e.g. 50us, 2ms, 1s");
         }
         String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("0")) return 0; // zero needs no unit (format(0) writes it so)
         int i = 0;
         while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '-' || s.charAt(i) == '+')) i++;
         String num = s.substring(0, i);

@@ -16,6 +16,8 @@ class DurationsTest {
         assertEquals(2_000_000, Durations.parseNs("x", " 2ms "));
         assertEquals("1.5us", Durations.format(1_500));
         assertEquals("2ms", Durations.format(2_000_000));
+        assertEquals(0, Durations.parseNs("x", "0"), "zero needs no unit");
+        assertEquals(0, Durations.parseNs("x", Durations.format(0)));
         var e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--tick", "5"));
         assertTrue(e.getMessage().contains("--tick") && e.getMessage().contains("'5'"), e.getMessage());
     }
