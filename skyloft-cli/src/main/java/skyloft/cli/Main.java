@@ -3,10 +3,10 @@ package skyloft.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code skyloft demo | bench NAME | sim FILE | policies}. */
+/** {@code skyloft demo | bench NAME | sim FILE | trace | run | policies}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
         description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
-        subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class})
+        subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class, RunCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -22,6 +22,8 @@ public final class Main implements Runnable {
      *  {@code skyloft: MESSAGE} and exit 2, before anything runs. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // run: everything from the first word that is not one of its options is the application's java command line
+        cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
                 line.getErr().println("skyloft: " + ex.getMessage());

@@ -1,0 +1,81 @@
+package skyloft.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+
+/**
+ * A {@code java} command line without the {@code java}, taken apart so that {@code skyloft run}
+ * can put its launcher between the JVM and the application: the JVM options, the class path,
+ * the main class and its arguments. Two forms are understood, as {@code java} has them:
+ * {@code [JVM-OPTIONS] MAINCLASS [ARGS]} and {@code [JVM-OPTIONS] -jar JAR [ARGS]} (the jar's
+ * manifest names the main class; its {@code Class-Path} is honoured because the jar goes on the
+ * class path). Module mode ({@code -m}) and source files are refused with a message.
+ *
+ * @param jvmOptions the options before the main class, with {@code -cp} and {@code -jar} taken out
+ * @param classPath  the class path: {@code -cp}'s, the jar, {@code $CLASSPATH} or {@code .}
+ */
+record JavaCommand(List<String> jvmOptions, String classPath, String mainClass, List<String> appArgs) {
+
+    /** JVM options whose value is the next word (as well as after '='). */
+    private static final Set<String> TAKES_VALUE = Set.of("-p", "--module-path", "--upgrade-module-path", "--add-modules",
+            "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access");
+    private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+    static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...] or [JVM-OPTIONS] -jar JAR [ARGS...]";
+
+    /** Takes {@code words} apart; {@code envClassPath} is {@code $CLASSPATH} (or null). */
+    static JavaCommand parse(List<String> words, String envClassPath) {
+        List<String> jvm = new ArrayList<>();
+        String cp = null;
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (CLASS_PATH.contains(w)) {
+                cp = value(words, ++i, w);
+            } else if (w.startsWith("--class-path=")) {
+                cp = w.substring("--class-path=".length());
+            } else if (w.equals("-jar")) {
+                String jar = value(words, ++i, w);
+                return new JavaCommand(jvm, jar, jarMainClass(Path.of(jar)), List.copyOf(words.subList(i + 1, words.size())));
+            } else if (w.equals("-m") || w.equals("--module") || w.startsWith("--module=")) {
+                throw new IllegalArgumentException("module mode (" + w + ") is not supported by skyloft run; " + FORMS);
+            } else if (w.equals("--source") || w.startsWith("--source=")) {
+                throw new IllegalArgumentException("source-file mode (" + w + ") is not supported by skyloft run; compile first; " + FORMS);
+            } else if (TAKES_VALUE.contains(w)) {
+                jvm.add(w);
+                jvm.add(value(words, ++i, w));
+            } else if (w.startsWith("-") || w.startsWith("@")) {
+                jvm.add(w);
+            } else {
+                if (w.endsWith(".java")) {
+                    throw new IllegalArgumentException("'" + w + "' is a source file; skyloft run needs compiled classes; " + FORMS);
+                }
+                String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
+                return new JavaCommand(jvm, classPath, w, List.copyOf(words.subList(i + 1, words.size())));
+            }
+        }
+        throw new IllegalArgumentException("no main class in '" + String.join(" ", words) + "'; " + FORMS);
+    }
+
+    private static String value(List<String> words, int i, String option) {
+        if (i >= words.size()) throw new IllegalArgumentException(option + " needs a value; " + FORMS);
+        return words.get(i);
+    }
+
+    private static String jarMainClass(Path jar) {
+        if (!Files.isRegularFile(jar)) throw new IllegalArgumentException("-jar " + jar + ": no such file");
+        try (JarFile f = new JarFile(jar.toFile())) {
+            var mf = f.getManifest();
+            String main = mf == null ? null : mf.getMainAttributes().getValue("Main-Class");
+            if (main == null || main.isBlank()) {
+                throw new IllegalArgumentException("-jar " + jar + ": the manifest names no Main-Class; give -cp " + jar + " MAINCLASS instead");
+            }
+            return main.trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("-jar " + jar + ": not a readable jar (" + e.getMessage() + ")");
+        }
+    }
+}

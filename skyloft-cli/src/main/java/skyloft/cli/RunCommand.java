@@ -1,0 +1,147 @@
+package skyloft.cli;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import skyloft.runtime.AppLauncher;
+
+/**
+ * {@code skyloft run [OPTIONS] [--] JAVA-ARGS...}: runs an unchanged Java application in a new
+ * JVM (this one's JDK) with its virtual threads under a Skyloft policy. The application's main
+ * runs in a virtual thread of a {@link skyloft.runtime.SkyloftRuntime} ({@link AppLauncher}), and
+ * the Java agent inserts preemption polls into its classes. The exit code is the application's.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a Java application with its virtual threads under a Skyloft policy, unchanged: its main runs in a "
+                + "virtual thread of the runtime, so the virtual threads it starts (and they start) do too, and the Java agent "
+                + "inserts preemption polls into its classes. Give what follows `java` on its command line: "
+                + "[JVM-OPTIONS] MAINCLASS [ARGS...] or [JVM-OPTIONS] -jar JAR [ARGS...]; put -- before it if it starts with a "
+                + "JVM option that could be mistaken for one of ours.",
+                "Outside the runtime: platform threads, and virtual threads started by platform threads.",
+                "Example: skyloft run --policy rr --param slice=50us --stats -- -Xmx1g -cp app.jar com.acme.Main 8080"})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
+    String policy;
+
+    @Option(names = "--param", paramLabel = "K=V,...", description = "Policy parameters, e.g. slice=50us.")
+    String params;
+
+    @Option(names = "--cores", paramLabel = "N", description = "Carriers (default: every core).")
+    Integer cores;
+
+    @Option(names = "--timer", paramLabel = "MODE", description = "Timer: poll, sleep, spin or off (default: the runtime's, poll).")
+    String timer;
+
+    @Option(names = "--tick", paramLabel = "D", description = "Timer tick, 1us..100ms (default: the runtime's).")
+    String tick;
+
+    @Option(names = "--idle-spin", paramLabel = "D|MIN..MAX", description = "How long an idle carrier spins before it parks, 0..10ms "
+            + "(default: the runtime's adaptive 20us..5ms).")
+    String idleSpin;
+
+    @Option(names = "--stats", description = "Print the runtime's stats on stderr when the application's JVM exits.")
+    boolean stats;
+
+    @Option(names = "--no-agent", description = "Leave the application's classes as they are: no preemption polls, so a task "
+            + "that never blocks, yields or calls Skyloft.preemptionPoint() runs until it does.")
+    boolean noAgent;
+
+    @Option(names = "--agent-args", paramLabel = "ARGS", description = "Arguments for the Java agent, e.g. "
+            + "'include=com.acme.;stride=4' (docs/PREEMPTION.md).")
+    String agentArgs;
+
+    @Option(names = "--dry-run", description = "Print the JVM command line and exit without running it.")
+    boolean dryRun;
+
+    @Parameters(paramLabel = "JAVA-ARGS", arity = "1..*", description = "What follows `java` on the application's command line.")
+    List<String> javaArgs;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> cmd = command(JavaCommand.parse(javaArgs, System.getenv("CLASSPATH")));
+        if (dryRun) {
+            System.out.println(String.join(" ", cmd.stream().map(RunCommand::quoted).toList()));
+            return 0;
+        }
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        // Ctrl-C reaches both JVMs; a plain kill of this one must not leave the application
+        // running, nor cut its shutdown (and the stats it prints then) short.
+        Thread stopper = new Thread(() -> {
+            if (!p.isAlive()) return;
+            p.destroy();
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }, "skyloft-run-stopper");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        int code = p.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException shuttingDown) {
+            // this JVM is exiting and the hook is running or done: nothing left to remove
+        }
+        return code;
+    }
+
+    /** The full command line of the application's JVM; checks every option first. */
+    List<String> command(JavaCommand app) {
+        Properties props = new Properties();
+        props.setProperty("skyloft.policy", policy);
+        if (params != null) props.setProperty("skyloft.params", params);
+        if (cores != null) props.setProperty("skyloft.cores", Integer.toString(cores));
+        if (timer != null) props.setProperty("skyloft.timer", timer);
+        if (tick != null) props.setProperty("skyloft.tick", tick);
+        if (idleSpin != null) props.setProperty("skyloft.idleSpin", idleSpin);
+        if (stats) props.setProperty("skyloft.stats", "true");
+        AppLauncher.Config config = AppLauncher.Config.from(props);
+        if (noAgent && agentArgs != null) throw new IllegalArgumentException("--agent-args was given with --no-agent; give one or the other");
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-opens");
+        cmd.add("java.base/java.lang=ALL-UNNAMED");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (!noAgent) cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
+        cmd.addAll(config.systemPropertyFlags());
+        cmd.addAll(app.jvmOptions());
+        cmd.add("-cp");
+        cmd.add(app.classPath() + File.pathSeparator + codeSource(AppLauncher.class) + File.pathSeparator
+                + codeSource(org.HdrHistogram.Histogram.class));
+        cmd.add(AppLauncher.class.getName());
+        cmd.add(app.mainClass());
+        cmd.addAll(app.appArgs());
+        return cmd;
+    }
+
+    /** The agent's jar: where this JVM loaded {@code skyloft.agent.PollAgent} from. */
+    static Path agentJar() {
+        Path p = codeSource(skyloft.agent.PollAgent.class);
+        if (!Files.isRegularFile(p) || !p.toString().endsWith(".jar")) {
+            throw new IllegalStateException("the Java agent is not built as a jar (found " + p + "); build the project with "
+                    + "`mvn package`, or run without preemption polls with --no-agent");
+        }
+        return p;
+    }
+
+    private static Path codeSource(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot tell where " + c.getName() + " was loaded from: " + e);
+        }
+    }
+
+    private static String quoted(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}

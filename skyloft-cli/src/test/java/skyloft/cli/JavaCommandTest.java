@@ -1,0 +1,81 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JavaCommandTest {
+
+    private static JavaCommand parse(String line, String env) {
+        return JavaCommand.parse(List.of(line.split(" ")), env);
+    }
+
+    @Test
+    void jvmOptionsClassPathMainAndArgumentsAreTakenApart() {
+        JavaCommand c = parse("-Xmx1g -Dk=v -cp a.jar:b com.acme.Main -x 8080", null);
+        assertEquals(List.of("-Xmx1g", "-Dk=v"), c.jvmOptions());
+        assertEquals("a.jar:b", c.classPath());
+        assertEquals("com.acme.Main", c.mainClass());
+        assertEquals(List.of("-x", "8080"), c.appArgs(), "options after the main class are the application's");
+
+        c = parse("--add-opens java.base/java.io=ALL-UNNAMED --class-path=lib Main", null);
+        assertEquals(List.of("--add-opens", "java.base/java.io=ALL-UNNAMED"), c.jvmOptions(), "an option's separate value is not the main class");
+        assertEquals("lib", c.classPath());
+        assertEquals("Main", c.mainClass());
+        assertEquals(List.of(), c.appArgs());
+    }
+
+    @Test
+    void withoutMinusCpTheClassPathIsClasspathFromTheEnvironmentOrTheCurrentDirectory() {
+        assertEquals("env/cp", parse("Main", "env/cp").classPath());
+        assertEquals(".", parse("Main", null).classPath());
+        assertEquals(".", parse("Main", " ").classPath());
+        assertEquals("x", parse("-classpath x Main", "env/cp").classPath());
+    }
+
+    @Test
+    void minusJarTakesTheMainClassFromTheManifest(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("app.jar");
+        writeJar(jar, "com.acme.App");
+        JavaCommand c = parse("-ea -jar " + jar + " serve --port 1", null);
+        assertEquals(List.of("-ea"), c.jvmOptions());
+        assertEquals(jar.toString(), c.classPath());
+        assertEquals("com.acme.App", c.mainClass());
+        assertEquals(List.of("serve", "--port", "1"), c.appArgs());
+
+        Path bare = dir.resolve("bare.jar");
+        writeJar(bare, null);
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("-jar " + bare, null));
+        assertTrue(e.getMessage().contains(bare.toString()) && e.getMessage().contains("Main-Class"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("-jar " + dir.resolve("none.jar"), null));
+        assertTrue(e.getMessage().contains("none.jar") && e.getMessage().contains("no such file"), e.getMessage());
+    }
+
+    @Test
+    void formsItCannotRunAreRefusedSayingWhichAreAllowed() {
+        for (String bad : List.of("-Xmx1g", "-cp", "-m app/com.acme.Main", "--module=app", "Hello.java", "--source 25 Hello",
+                "-jar", "--add-opens")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> parse(bad, null), bad);
+            assertTrue(e.getMessage().contains(JavaCommand.FORMS), bad + ": " + e.getMessage());
+        }
+    }
+
+    private static void writeJar(Path jar, String mainClass) throws Exception {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (mainClass != null) mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
+            jos.flush();
+        }
+    }
+}

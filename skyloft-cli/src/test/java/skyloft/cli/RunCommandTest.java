@@ -1,0 +1,123 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `skyloft run`: its command line, its errors, and an application run under it in a new JVM. */
+class RunCommandTest {
+
+    /** Parses {@code args} the way {@code skyloft run ARGS} does and returns the command. */
+    private static RunCommand parsed(String... args) {
+        CommandLine cl = Main.commandLine();
+        String[] all = new String[args.length + 1];
+        all[0] = "run";
+        System.arraycopy(args, 0, all, 1, args.length);
+        cl.parseArgs(all);
+        return cl.getSubcommands().get("run").getCommand();
+    }
+
+    private static List<String> command(String... args) {
+        RunCommand r = parsed(args);
+        return r.command(JavaCommand.parse(r.javaArgs, null));
+    }
+
+    @Test
+    void theApplicationsCommandLineFollowsOurOptionsWithOrWithoutDoubleDash() {
+        for (List<String> cmd : List.of(
+                command("--policy", "eevdf", "--param", "slice=20us", "--cores", "1", "-Xmx64m", "-cp", "app.jar", "com.acme.Main", "--stats"),
+                command("--policy", "eevdf", "--param", "slice=20us", "--cores", "1", "--", "-Xmx64m", "-cp", "app.jar", "com.acme.Main", "--stats"))) {
+            int launcher = cmd.indexOf("skyloft.runtime.AppLauncher");
+            assertTrue(launcher > 0, cmd.toString());
+            assertEquals(List.of("com.acme.Main", "--stats"), cmd.subList(launcher + 1, cmd.size()),
+                    "the application's own --stats is its argument, not ours");
+            assertTrue(cmd.contains("-Dskyloft.policy=eevdf") && cmd.contains("-Dskyloft.params=slice=20us") && cmd.contains("-Dskyloft.cores=1"), cmd.toString());
+            assertTrue(!cmd.contains("-Dskyloft.stats=true"), cmd.toString());
+            assertTrue(cmd.contains("-Xmx64m") && cmd.contains("--enable-native-access=ALL-UNNAMED"), cmd.toString());
+            assertTrue(cmd.get(0).endsWith(File.separator + "java"), cmd.get(0));
+            String cp = cmd.get(cmd.indexOf("-cp") + 1);
+            assertTrue(cp.startsWith("app.jar" + File.pathSeparator), "the application's classes come first: " + cp);
+            assertTrue(cmd.stream().anyMatch(s -> s.startsWith("-javaagent:") && s.endsWith("skyloft-agent.jar")), cmd.toString());
+        }
+        List<String> cmd = command("--no-agent", "--stats", "Main");
+        assertTrue(cmd.stream().noneMatch(s -> s.startsWith("-javaagent:")), cmd.toString());
+        assertTrue(cmd.contains("-Dskyloft.stats=true") && cmd.contains("-Dskyloft.policy=rr"), cmd.toString());
+        cmd = command("--agent-args", "include=com.acme.;stride=4", "Main");
+        assertTrue(cmd.stream().anyMatch(s -> s.startsWith("-javaagent:") && s.endsWith("skyloft-agent.jar=include=com.acme.;stride=4")), cmd.toString());
+    }
+
+    @Test
+    void badOptionsFailBeforeAnyJvmStartsNamingTheValue() {
+        String[][] cases = {
+                {"'nosuch'", "--policy", "nosuch", "Main"},
+                {"'quantum'", "--policy", "rr", "--param", "quantum=1us", "Main"},
+                {"'0'", "--cores", "0", "Main"},
+                {"'fast'", "--timer", "fast", "Main"},
+                {"skyloft.tick", "--tick", "1ns", "Main"},
+                {"--no-agent", "--no-agent", "--agent-args", "verbose", "Main"},
+                {"no main class", "--", "-Xmx1g"},
+        };
+        for (String[] c : cases) {
+            RunCommand r = parsed(java.util.Arrays.copyOfRange(c, 1, c.length));
+            var e = assertThrows(IllegalArgumentException.class, () -> r.command(JavaCommand.parse(r.javaArgs, null)), List.of(c).toString());
+            assertTrue(e.getMessage().contains(c[0]), e.getMessage());
+        }
+        assertThrows(CommandLine.MissingParameterException.class, () -> parsed("--policy", "rr"), "no application at all");
+    }
+
+    /** Runs {@code skyloft run ARGS -- -cp TEST-CLASSES runtest.Interleave CODE DEADLINE-MS} in a new JVM. */
+    private static Result run(Path dir, List<String> options, int code, int deadlineMs) throws Exception {
+        String classes = Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String[] args = new String[options.size() + 6];
+        for (int i = 0; i < options.size(); i++) args[i] = options.get(i);
+        System.arraycopy(new String[] {"--", "-cp", classes, "runtest.Interleave", Integer.toString(code), Integer.toString(deadlineMs)},
+                0, args, options.size(), 6);
+        List<String> cmd = command(args);
+        Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        Result r = new Result(done ? p.exitValue() : -1, Files.readString(out), Files.readString(err));
+        assertTrue(done, "the application's JVM did not finish in 90 s; " + r);
+        return r;
+    }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anUnchangedApplicationRunsUnderThePolicyAndTheAgentsPollsPreemptIt(@TempDir Path dir) throws Exception {
+        Result r = run(dir, List.of("--cores", "1", "--policy", "rr", "--param", "slice=1ms", "--stats"), 3, 20_000);
+        assertEquals(3, r.exit(), "the application's exit code; " + r);
+        assertTrue(r.out().contains("main.virtual=true main.name=main"), r.toString());
+        assertTrue(r.out().matches("(?s).*main\\.thread=VirtualThread\\[#\\d+,main\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
+        assertTrue(r.out().matches("(?s).*child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
+                "a virtual thread started by main runs on the runtime's carrier; " + r);
+        assertTrue(r.out().contains("interleaved=true"), "two spinning threads took turns on one carrier; " + r);
+        assertTrue(r.err().contains("skyloft stats: policy rr, 1 carrier(s)"), "--stats prints at exit, System.exit included; " + r);
+        assertTrue(r.err().contains("adopted_threads=2"), "both of main's threads were adopted; " + r);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void withoutTheAgentNothingPreemptsASpinningThread(@TempDir Path dir) throws Exception {
+        Result r = run(dir, List.of("--cores", "1", "--no-agent"), 0, 300);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("interleaved=false"), "one carrier, no polls: the first thread spins to its deadline alone; " + r);
+    }
+}

@@ -1,0 +1,224 @@
+package skyloft.runtime;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.Properties;
+import skyloft.policy.PolicyRegistry;
+import skyloft.spi.SchedAttr;
+import skyloft.util.Durations;
+
+/**
+ * Runs an unchanged application under a {@link SkyloftRuntime}: its main method runs in a
+ * virtual thread of the runtime, so every virtual thread the application starts from there, and
+ * from those threads in turn, runs under the runtime's policy (a virtual thread takes its
+ * creator's scheduler, and the runtime adopts it). {@code skyloft run} starts it in a new JVM;
+ * it can also be started by hand:
+ *
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
+ *      -javaagent:skyloft-agent.jar -Dskyloft.policy=rr -Dskyloft.params=slice=50us \
+ *      -cp APP:skyloft-core.jar:HdrHistogram.jar skyloft.runtime.AppLauncher MAINCLASS ARGS...
+ * </pre>
+ *
+ * <p>Configuration, as system properties: {@code skyloft.policy} (default {@code rr}),
+ * {@code skyloft.params} ({@code K=V,...}), {@code skyloft.cores} (default every core),
+ * {@code skyloft.timer} ({@code poll}, {@code sleep}, {@code spin} or {@code off}),
+ * {@code skyloft.tick}, {@code skyloft.idleSpin} ({@code D} or {@code MIN..MAX}) and
+ * {@code skyloft.stats} ({@code true}: the runtime's stats on stderr when the JVM exits).
+ *
+ * <p>The main class is loaded and initialized on the JVM's main thread, as {@code java} does;
+ * then its {@code main} runs in the runtime's thread named {@code main}, found as the JDK 25
+ * launcher finds it: {@code main(String[])} before {@code main()}, static or on a new instance,
+ * anything but private. The JVM's main thread waits for it and rethrows what it threw, so an
+ * uncaught exception prints and exits with 1 as it would under {@code java}. What stays outside
+ * the runtime: platform threads, and virtual threads started by a platform thread (during the
+ * main class's static initialization, or by the application's own platform threads), which use
+ * the JDK's scheduler.
+ */
+public final class AppLauncher {
+    private AppLauncher() {}
+
+    /** The default policy: preemptive and simple, with nothing to tune. */
+    public static final String DEFAULT_POLICY = "rr";
+
+    /** The runtime's configuration, checked as a whole before anything starts. */
+    public record Config(String policy, Map<String, String> params, int cores, TimerMode timer, long tickNs,
+                         long idleSpinMinNs, long idleSpinMaxNs, boolean stats) {
+
+        /** Reads the {@code skyloft.*} properties; throws IllegalArgumentException naming a bad one. */
+        public static Config from(Properties p) {
+            String policy = p.getProperty("skyloft.policy", DEFAULT_POLICY).trim();
+            Map<String, String> params = PolicyRegistry.parseParams(p.getProperty("skyloft.params"));
+            PolicyRegistry.create(policy, params); // unknown policy, parameter or value: fail here, naming it
+            int max = Runtime.getRuntime().availableProcessors();
+            int cores = max;
+            String c = p.getProperty("skyloft.cores");
+            if (c != null) {
+                try {
+                    cores = Integer.parseInt(c.trim());
+                } catch (NumberFormatException e) {
+                    cores = -1;
+                }
+                if (cores < 1 || cores > max) {
+                    throw new IllegalArgumentException("skyloft.cores '" + c + "' is not allowed; this machine allows 1.." + max);
+                }
+            }
+            TimerMode timer;
+            try {
+                timer = TimerMode.parse(p.getProperty("skyloft.timer", TimerMode.POLL.label()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("skyloft.timer: " + e.getMessage());
+            }
+            String tick = p.getProperty("skyloft.tick");
+            long tickNs = tick == null ? 0 : Durations.parseNs("skyloft.tick", tick, 1_000, 100_000_000);
+            String spin = p.getProperty("skyloft.idleSpin");
+            long[] spinNs = spin == null ? new long[] {SkyloftRuntime.DEFAULT_IDLE_SPIN_NS, SkyloftRuntime.DEFAULT_IDLE_SPIN_MAX_NS}
+                    : Durations.parseRangeNs("skyloft.idleSpin", spin, 0, 10_000_000);
+            String stats = p.getProperty("skyloft.stats", "false").trim();
+            if (!stats.equals("true") && !stats.equals("false")) {
+                throw new IllegalArgumentException("skyloft.stats '" + stats + "' is not allowed; expected true or false");
+            }
+            return new Config(policy, params, cores, timer, tickNs, spinNs[0], spinNs[1], stats.equals("true"));
+        }
+
+        /** The {@code -D} flags that make {@link #from} read this configuration back. */
+        public java.util.List<String> systemPropertyFlags() {
+            var out = new java.util.ArrayList<String>();
+            out.add("-Dskyloft.policy=" + policy);
+            if (!params.isEmpty()) {
+                out.add("-Dskyloft.params=" + String.join(",", params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            }
+            out.add("-Dskyloft.cores=" + cores);
+            out.add("-Dskyloft.timer=" + timer.label());
+            if (tickNs > 0) out.add("-Dskyloft.tick=" + exact(tickNs));
+            out.add("-Dskyloft.idleSpin=" + exact(idleSpinMinNs) + ".." + exact(idleSpinMaxNs));
+            if (stats) out.add("-Dskyloft.stats=true");
+            return out;
+        }
+
+        /** {@code ns} with the largest unit that reads back exactly (20us, 5ms; 1234ns stays so). */
+        private static String exact(long ns) {
+            String f = Durations.format(ns);
+            return ns != 0 && Durations.parseNs("", f) == ns ? f : ns + "ns";
+        }
+
+        SkyloftRuntime build() {
+            SkyloftRuntime.Builder b = SkyloftRuntime.builder().cores(cores).policy(policy, params)
+                    .idleSpinNs(idleSpinMinNs, idleSpinMaxNs);
+            return (tickNs > 0 ? b.timer(timer, tickNs) : b.timer(timer)).build();
+        }
+    }
+
+    /** A main method and how to call it. */
+    record Entry(Method method, boolean takesArgs) {
+        void invoke(Class<?> mainClass, String[] args) throws Throwable {
+            try {
+                Object target = null;
+                if (!Modifier.isStatic(method.getModifiers())) {
+                    var ctor = mainClass.getDeclaredConstructor();
+                    ctor.setAccessible(true);
+                    target = ctor.newInstance();
+                }
+                if (takesArgs) method.invoke(target, (Object) args);
+                else method.invoke(target);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /**
+     * The main method of {@code c} as the JDK 25 launcher chooses it: {@code main(String[])}
+     * before {@code main()}, declared or inherited, not private; an instance method needs a
+     * constructor without parameters that is not private. Throws IllegalArgumentException if
+     * there is none.
+     */
+    static Entry findMain(Class<?> c) {
+        Method m = find(c, String[].class);
+        boolean takesArgs = m != null;
+        if (m == null) m = find(c);
+        if (m == null || m.getReturnType() != void.class) {
+            throw new IllegalArgumentException("no main method in " + c.getName()
+                    + "; expected void main(String[]) or void main(), static or not, anything but private");
+        }
+        if (!Modifier.isStatic(m.getModifiers())) {
+            try {
+                if (Modifier.isPrivate(c.getDeclaredConstructor().getModifiers())) throw new NoSuchMethodException();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalArgumentException("main in " + c.getName()
+                        + " is an instance method, and the class has no constructor without parameters that is not private");
+            }
+            if (Modifier.isAbstract(c.getModifiers())) {
+                throw new IllegalArgumentException("main in " + c.getName() + " is an instance method of an abstract class");
+            }
+        }
+        m.setAccessible(true);
+        return new Entry(m, takesArgs);
+    }
+
+    private static Method find(Class<?> c, Class<?>... params) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            try {
+                Method m = k.getDeclaredMethod("main", params);
+                if (!Modifier.isPrivate(m.getModifiers())) return m;
+            } catch (NoSuchMethodException ignored) {
+                // try the superclass
+            }
+        }
+        return null;
+    }
+
+    public static void main(String[] args) throws Throwable {
+        if (args.length == 0) {
+            System.err.println("skyloft: usage: AppLauncher MAINCLASS [ARGS...] (configured by -Dskyloft.* properties)");
+            System.exit(2);
+        }
+        Config config;
+        try {
+            config = Config.from(System.getProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println("skyloft: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Class<?> mainClass;
+        Entry entry;
+        try {
+            mainClass = Class.forName(args[0], true, ClassLoader.getSystemClassLoader());
+            entry = findMain(mainClass);
+        } catch (ClassNotFoundException e) {
+            System.err.println("skyloft: main class " + args[0] + " not found on the class path "
+                    + System.getProperty("java.class.path"));
+            System.exit(1);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("skyloft: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        String[] appArgs = java.util.Arrays.copyOfRange(args, 1, args.length);
+        SkyloftRuntime rt;
+        try {
+            rt = config.build();
+        } catch (IllegalArgumentException | IllegalStateException e) { // e.g. a JVM flag missing: the message names it
+            System.err.println("skyloft: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config.stats()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(rt.stats().format()), "skyloft-stats"));
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread main = rt.start("main", SchedAttr.DEFAULT, () -> {
+            try {
+                entry.invoke(mainClass, appArgs);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        main.join();
+        if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
+    }
+}
