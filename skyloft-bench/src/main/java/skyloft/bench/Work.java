@@ -62,11 +62,16 @@ public final class Work {
         for (int i = 0; i < 200; i++) x = spinIters(x, 20L * chunk); // warm up the loop spinNs runs
         // Timed in this thread's CPU time where the JVM has it, so that a round the OS shared out
         // (to spinning carriers, the JIT, another process) is not counted as slow work; and the
-        // fastest round counts, the one least disturbed otherwise (caches, the host).
+        // fastest round counts, the one least disturbed otherwise (caches, the host). A guest's
+        // CPU time also counts the time its host took the vCPU away (steal), which on this VM
+        // comes in spells: nine back-to-back rounds could all fall in one (a CI run, 2026-11-22,
+        // measured 3.06 CPUs of work on 2 cores, as a calibration half too slow would make it),
+        // so the rounds are spread over about 200 ms.
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         boolean cpuClock = mx.isCurrentThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() && mx.getCurrentThreadCpuTime() >= 0;
         long best = 1;
-        for (int round = 0; round < 9; round++) {
+        for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
+            if (round > 0) pause(CALIBRATION_GAP_MS);
             long iters = 2_000L * chunk; // about 2 ms
             long s = cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             x = spinIters(x, iters);
@@ -75,6 +80,16 @@ public final class Work {
         }
         sink = x;
         itersPerUs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, best));
+    }
+
+    private static final int CALIBRATION_ROUNDS = 30, CALIBRATION_GAP_MS = 5;
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the flag; the rounds go on without the gaps
+        }
     }
 
     /** The kernel: {@code iters} dependent steps. */
