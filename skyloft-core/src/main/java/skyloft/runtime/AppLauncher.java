@@ -3,6 +3,9 @@ package skyloft.runtime;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import skyloft.policy.PolicyRegistry;
@@ -84,8 +87,8 @@ public final class AppLauncher {
         }
 
         /** The {@code -D} flags that make {@link #from} read this configuration back. */
-        public java.util.List<String> systemPropertyFlags() {
-            var out = new java.util.ArrayList<String>();
+        public List<String> systemPropertyFlags() {
+            List<String> out = new ArrayList<>();
             out.add("-Dskyloft.policy=" + policy);
             if (!params.isEmpty()) {
                 out.add("-Dskyloft.params=" + String.join(",", params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
@@ -198,7 +201,7 @@ public final class AppLauncher {
             System.exit(1);
             return;
         }
-        String[] appArgs = java.util.Arrays.copyOfRange(args, 1, args.length);
+        String[] appArgs = Arrays.copyOfRange(args, 1, args.length);
         SkyloftRuntime rt;
         try {
             rt = config.build();
