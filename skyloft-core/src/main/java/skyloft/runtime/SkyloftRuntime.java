@@ -25,6 +25,7 @@ import skyloft.spi.SchedContext;
 import skyloft.spi.SchedPolicy;
 import skyloft.spi.StopReason;
 import skyloft.spi.Task;
+import skyloft.trace.JfrRecorder;
 import skyloft.trace.TraceKind;
 import skyloft.trace.TraceRecorder;
 import skyloft.util.Durations;
@@ -107,7 +108,8 @@ public final class SkyloftRuntime implements AutoCloseable {
      *  periodic balance and the rescue of a stalled peer, which run in ticks, still come round:
      *  half the rescue delay, at most the balance interval (Long.MAX_VALUE if neither applies). */
     private final long hintCapNs;
-    /** Scheduling events go here, always under the lock (so a plain TraceBuffer is safe). */
+    /** Scheduling events go here (the builder's trace and the JFR events), always under the lock
+     *  (so a plain TraceBuffer is safe). */
     private final TraceRecorder trace;
 
     /** Bumped (under the lock) whenever work may have appeared for some CPU. */
@@ -168,7 +170,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
-        this.trace = b.trace;
+        this.trace = b.jfr ? TraceRecorder.tee(b.trace, new JfrRecorder()) : b.trace;
         this.osCpus = Affinity.allowedCpus();
         this.carriers = new Carrier[b.cores];
         for (int i = 0; i < carriers.length; i++) carriers[i] = new Carrier(this, i);
@@ -1114,6 +1116,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         private boolean pin = true;
         private long seed = 42;
         private TraceRecorder trace = TraceRecorder.OFF;
+        private boolean jfr = jfrDefault();
 
         private Builder() {}
 
@@ -1250,6 +1253,27 @@ public final class SkyloftRuntime implements AutoCloseable {
          */
         public Builder trace(TraceRecorder recorder) {
             this.trace = java.util.Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /** The system property {@code skyloft.jfr} ({@code true} or {@code false}), default true. */
+        private static boolean jfrDefault() {
+            String v = System.getProperty("skyloft.jfr", "true");
+            return switch (v) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("system property skyloft.jfr is '" + v + "'; allowed: true or false");
+            };
+        }
+
+        /**
+         * Whether the runtime also reports its scheduling events as JFR events
+         * ({@link JfrRecorder}: {@code skyloft.TaskRun} and others), recorded only while a JFR
+         * recording enables them. Default: on, unless the system property {@code skyloft.jfr}
+         * is {@code false}; off leaves the trace sites one check cheaper.
+         */
+        public Builder jfr(boolean on) {
+            this.jfr = on;
             return this;
         }
 

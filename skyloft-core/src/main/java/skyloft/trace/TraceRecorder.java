@@ -31,4 +31,17 @@ public interface TraceRecorder {
      * based in the runtime). {@code cpu} is -1 and {@code task} null where the kind has none.
      */
     void record(long timeNs, TraceKind kind, int cpu, Task task, long arg);
+
+    /** Both recorders, {@code a} first; {@link #OFF} on either side drops out. */
+    static TraceRecorder tee(TraceRecorder a, TraceRecorder b) {
+        if (a == OFF) return b;
+        if (b == OFF) return a;
+        return new TraceRecorder() {
+            @Override public boolean enabled() { return a.enabled() || b.enabled(); }
+            @Override public void record(long timeNs, TraceKind kind, int cpu, Task task, long arg) {
+                if (a.enabled()) a.record(timeNs, kind, cpu, task, arg);
+                if (b.enabled()) b.record(timeNs, kind, cpu, task, arg);
+            }
+        };
+    }
 }
