@@ -51,11 +51,12 @@ import skyloft.spi.Task;
  * time has no place in a JFR recording.
  *
  * <p>Not yet explained: on the 2-CPU VM of docs/BENCHMARKS.md, unpinned, the TaskRun durations
- * of a 1-carrier rr run added up to 5 to 20% less than the runtime's busy time for the same runs,
- * and single runs of a 200-us slice came out as short as 30 us in JFR (at least 167 us by the
- * runtime's clock). JFR's clock agreed with System.nanoTime() within 0.3% on a 20-ms spin of
- * one platform thread. Until that is understood, take run times from the runtime's stats or
- * trace, and counts, order and reasons from JFR.
+ * of a 1-carrier rr run added up to 6 to 20% less than the runtime's busy time for the same runs
+ * (five runs of throwaway programs, not kept), and single runs of a 200-us slice came out as
+ * short as 30 us in JFR (at least 167 us by the runtime's clock). JFR's clock agreed with
+ * System.nanoTime() within 0.3% on a 20-ms spin of one platform thread (also a throwaway
+ * program). Until that is understood, take run times from the runtime's stats or trace, and
+ * counts, order and reasons from JFR.
  *
  * <p>Only platform threads commit. A JFR commit made by a virtual thread between a carrier's
  * {@code begin()} and {@code commit()} of a duration event loses that event (measured on JDK
