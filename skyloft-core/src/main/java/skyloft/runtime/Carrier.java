@@ -72,6 +72,13 @@ final class Carrier extends Thread {
     volatile boolean clockArmed;
     /** Polls between clock reads, adapted so reads come about every rt.clockGapNs. */
     int pollStride = 64;
+    /** Polls left before the poll slow path of the task running here consults the runtime:
+     *  counted down by that task's polls, set at pick and at clock reads (all on this carrier's
+     *  OS thread), and zeroed (plain, racy: a lost zeroing only delays a delivery by one budget)
+     *  by preemption requesters and armers. It is kept here, not in the task: a thread the runtime
+     *  adopted has as its scheduler field the task that created it, which all the threads that
+     *  task created share, so a budget there would be one line written by every carrier. */
+    int pollBudget = 1;
     /** When the clock was last read (a pick or a poll). */
     long lastClockNs;
     /** When the next policy tick of this CPU is due: set by this carrier (pick, its own tick, from
@@ -171,8 +178,7 @@ final class Carrier extends Thread {
             if (!clockArmed && ARMED.compareAndSet(this, false, true)) {
                 markProgress(nowNs >= 0 ? nowNs : System.nanoTime()); // unarmed, it read no clock: count from now
                 Poll.adjustPending(1);
-                RtTask t = current; // racy off this carrier: at worst a stale task checks once early
-                if (t != null) t.pollBudget = 0;
+                pollBudget = 0; // racy off this carrier: at worst a later task checks once early
                 if (rt.carriersExit) disarmClock(); // lost a race with close(), which disarms after setting it
             }
         } else if (clockArmed && ARMED.compareAndSet(this, true, false)) {
@@ -199,11 +205,11 @@ final class Carrier extends Thread {
         return (long) PROGRESS.getOpaque(this);
     }
 
-    /** On this carrier, when it starts running {@code t}: the first tick is one period away. */
-    void restartClock(RtTask t, long nowNs) {
+    /** On this carrier, when it starts running a task: the first tick is one period away. */
+    void restartClock(long nowNs) {
         lastClockNs = nowNs;
         markProgress(nowNs);
-        t.pollBudget = pollStride;
+        pollBudget = pollStride;
         nextTickNs = nowNs + rt.tickNs;
     }
 
@@ -220,7 +226,7 @@ final class Carrier extends Thread {
         lastClockNs = now;
         markProgress(now);
         pollStride = s;
-        t.pollBudget = s;
+        pollBudget = s;
         clockReads++;
         if (now >= nextTickNs || !inbox.isEmpty()) rt.carrierTick(this, t, now); // busy lock: retry at the next read
     }

@@ -9,13 +9,16 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Fast path: one load of a static volatile int (a plain load on x86) and a branch; no
  * allocation, no clock, no ThreadLocal. The slow path runs only while some carrier has a
- * preemption request pending or has its clock armed (the POLL timer mode). In a task of a
- * runtime it counts the task's poll budget down (the thread's scheduler field is the task: two
- * loads, no call) and only when the budget is spent calls the runtime, which reads the clock if
- * the carrier is armed and yields if a preemption for this carrier is pending. The budget is 1
- * except on armed carriers, so outside POLL mode every slow-path poll checks; a requester zeroes
- * the running task's budget. Polls from other threads go to the installed {@link Handler}, if
- * any (a test hook).
+ * preemption request pending or has its clock armed (the POLL timer mode). On a carrier of a
+ * runtime it counts the carrier's poll budget down (the JDK's intrinsic for the current carrier
+ * thread, one load and a decrement, no call) and only when the budget is spent calls the
+ * runtime, which reads the clock if the carrier is armed and yields if a preemption for this
+ * carrier is pending. The budget is 1 except on armed carriers, so outside POLL mode every
+ * slow-path poll checks; a requester zeroes the budget. The budget is the carrier's, not the
+ * task's: a thread the runtime adopted names its creator's task as its scheduler, and a budget
+ * found through that field would be one counter for all the threads one task created, written
+ * by every carrier they run on. Polls from other threads go to the installed {@link Handler},
+ * if any (a test hook).
  */
 public final class Poll {
     private Poll() {}
@@ -58,8 +61,8 @@ public final class Poll {
     }
 
     private static void slowPath() {
-        if (VThreads.schedulerOfVirtual(Thread.currentThread()) instanceof RtTask t) {
-            if (--t.pollBudget <= 0) t.rt.pollCheck(t);
+        if (VThreads.currentCarrier() instanceof Carrier c) {
+            if (--c.pollBudget <= 0) c.rt.pollCheck(c);
             return;
         }
         Handler h = handler;

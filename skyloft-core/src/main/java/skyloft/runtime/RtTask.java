@@ -54,12 +54,6 @@ final class RtTask extends Task implements Executor {
     volatile boolean exited;
     /** Written by the task's own thread around a preemption yield, read by its carrier. */
     volatile boolean preempting;
-    /** Polls left before the poll slow path consults the runtime. Counted down by the thread that
-     *  has this task as its scheduler, set by its carrier at pick and at clock reads, and zeroed
-     *  (plain, racy: a lost zeroing only delays delivery to the next budget) by preemption
-     *  requesters. */
-    int pollBudget = 1;
-
     RtTask(SkyloftRuntime rt, String name, SchedAttr attr) {
         super(name, attr);
         this.rt = rt;

@@ -733,7 +733,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         policy.running(c.cpu, r, now);
         if (pollClock) {
             c.armClock(clockNeededLocked(), now); // a pick never makes ticks needed on other CPUs
-            c.restartClock(r, now);
+            c.restartClock(now);
             if (c.clockArmed) followHint(c, r, 0, now); // else it is not ticked at all
         }
         return r;
@@ -980,9 +980,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
     }
 
-    private void requestPreemptLocked(Carrier c, long now, int byWhom) {
+    void requestPreemptLocked(Carrier c, long now, int byWhom) {
         if (c.current != null && c.requestPreempt(now)) {
-            c.current.pollBudget = 0; // its next poll checks (see RtTask.pollBudget)
+            c.pollBudget = 0; // its task's next poll checks (see Carrier.pollBudget)
             c.preemptRequests++;
             if (trace.enabled()) trace.record(now, TraceKind.PREEMPT_REQUEST, c.cpu, c.current, byWhom);
         }
@@ -1046,31 +1046,27 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /**
-     * The poll slow path of a thread whose scheduler is {@code sched} (a task of this runtime,
-     * or the task whose thread created it), once its poll budget is spent: on an armed carrier,
-     * read the clock (which may tick the policy); then, if a preemption of this carrier is
-     * pending, yield. Only the thread actually running on a carrier of this runtime does either.
+     * The poll slow path of whatever runs on carrier {@code c} of this runtime, once the
+     * carrier's poll budget is spent: on an armed carrier, read the clock (which may tick the
+     * policy); then, if a preemption of this carrier is pending, yield. Only the task running on
+     * the carrier does either; the carrier's own thread (a policy op the agent instrumented) only
+     * resets the budget.
      */
-    void pollCheck(RtTask sched) {
-        sched.pollBudget = 1;
-        if (VThreads.currentCarrier() instanceof Carrier c && c.rt == this) {
-            RtTask t = c.current;
-            if (t == null || t.thread != Thread.currentThread()) return;
-            if (c.clockArmed) {
-                c.clockCheck(t); // its tick only tries the lock, so this is safe inside locked code too
-                sched.pollBudget = t.pollBudget; // differs from t only for an adopted thread
-            }
-            // A poll inside a policy op or the runtime's own locked code (an agent-instrumented
-            // user policy, run under the lock by this very thread) must never yield: yielding
-            // while holding the scheduler lock would stop every carrier. The lock's line is read
-            // only when a preemption is pending: the peers write it at each of their lock ops.
-            if (c.preemptPending() && !lock.heldByMe() && c.clearPreempt()) {
-                t.preempting = true;
-                try {
-                    Thread.yield();
-                } finally {
-                    t.preempting = false;
-                }
+    void pollCheck(Carrier c) {
+        c.pollBudget = 1;
+        RtTask t = c.current;
+        if (t == null || t.thread != Thread.currentThread()) return;
+        if (c.clockArmed) c.clockCheck(t); // its tick only tries the lock, so this is safe inside locked code too
+        // A poll inside a policy op or the runtime's own locked code (an agent-instrumented
+        // user policy, run under the lock by this very thread) must never yield: yielding
+        // while holding the scheduler lock would stop every carrier. The lock's line is read
+        // only when a preemption is pending: the peers write it at each of their lock ops.
+        if (c.preemptPending() && !lock.heldByMe() && c.clearPreempt()) {
+            t.preempting = true;
+            try {
+                Thread.yield();
+            } finally {
+                t.preempting = false;
             }
         }
     }

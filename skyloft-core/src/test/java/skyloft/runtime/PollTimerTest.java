@@ -187,6 +187,65 @@ class PollTimerTest {
     }
 
     @Test
+    void aRequestReachesAnAdoptedThreadAtItsNextPollWhateverTheBudget() throws Exception {
+        // A thread created inside a task without the runtime's factory (as every thread of an
+        // application under `skyloft run` is) names its creator's task as its scheduler; its
+        // polls spend the budget of the carrier it runs on, which a request zeroes. The budget is
+        // first set far out of reach, as an armed carrier's stride can leave it, so only the
+        // request's zeroing can make the adopted thread check at its next poll. fifo never arms
+        // the carrier, so no clock read resets the budget meanwhile.
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong polls = new AtomicLong();
+        long[] seen = new long[1];
+        CountDownLatch otherRan = new CountDownLatch(1);
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build()) {
+            Carrier c = rt.carriers[0];
+            Thread creator = rt.start("creator", SchedAttr.DEFAULT, () -> {
+                Thread adopted = Thread.ofVirtual().name("adopted").start(() -> {
+                    while (!stop.get()) {
+                        Skyloft.preemptionPoint();
+                        polls.incrementAndGet();
+                    }
+                });
+                // Queued behind the adopted thread: it runs only if the adopted thread yields.
+                rt.start("other", SchedAttr.DEFAULT, () -> {
+                    seen[0] = polls.get();
+                    otherRan.countDown();
+                });
+                try {
+                    adopted.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (polls.get() < 100_000 && System.nanoTime() < deadline) Thread.sleep(1);
+                assertTrue(polls.get() >= 100_000, "the adopted thread never got going");
+                assertTrue(c.current != null && c.current.adopted, "the carrier runs " + c.current);
+                long atRequest;
+                rt.lock.lock();
+                try {
+                    c.pollBudget = Integer.MAX_VALUE;
+                    rt.requestPreemptLocked(c, System.nanoTime(), 1);
+                    atRequest = polls.get();
+                } finally {
+                    rt.unlockAndWake();
+                }
+                assertTrue(otherRan.await(60, TimeUnit.SECONDS), "the request never reached the adopted thread");
+                assertTrue(seen[0] - atRequest <= 2, (seen[0] - atRequest) + " polls between the request and the yield");
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(creator.join(Duration.ofSeconds(30)));
+            RuntimeStats s = rt.stats();
+            assertEquals(1, s.counters().get("adopted_threads"), s.format());
+            assertEquals(1, s.preemption().delivered(), s.format());
+        }
+        assertEquals(0, Poll.pending);
+    }
+
+    @Test
     void aRequestToAnArmedCarrierLeavesTheGlobalCountToItsClock() {
         // The count every poll reads: an armed carrier holds one unit, and a request to it adds
         // none (its polls check already); disarming hands the request a unit of its own, which
