@@ -5,7 +5,8 @@ package runtest;
  * without ever blocking or calling Skyloft, started from main. On one carrier they can only take
  * turns if something preempts them, which here only the agent's polls can do. Prints what it
  * saw and exits with the code given as its first argument; the second is how long each thread
- * may spin waiting to see the other move, in ms.
+ * may spin waiting to see the other move, in ms. It also starts a virtual thread from a platform
+ * thread, which the JDK alone would put on its own scheduler, and prints where that one ran.
  */
 public final class Interleave {
     private static volatile long a, b;
@@ -21,7 +22,17 @@ public final class Interleave {
         Thread tb = Thread.ofVirtual().start(() -> { where[1] = Thread.currentThread().toString(); saw[1] = spin(false, deadline); });
         ta.join();
         tb.join();
+        String[] fromPlatform = new String[1];
+        Thread platform = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.ofVirtual().start(() -> fromPlatform[0] = Thread.currentThread().toString()).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        platform.join();
         System.out.println("child.thread=" + where[0]);
+        System.out.println("platform.child.thread=" + fromPlatform[0]);
         System.out.println("interleaved=" + (saw[0] && saw[1]));
         System.exit(Integer.parseInt(args[0]));
     }

@@ -11,13 +11,18 @@ import java.util.List;
  *       {@link ClassFilter#ALWAYS_EXCLUDED})</li>
  *   <li>{@code stride=N} poll every N loop back-edges (default 1 = every back-edge; 1..65536)</li>
  *   <li>{@code entry=true|false} method-entry polls (default true)</li>
+ *   <li>{@code redirect=true|false} point the application's {@code Thread.ofVirtual()},
+ *       {@code Thread.startVirtualThread} and {@code Executors.newVirtualThreadPerTaskExecutor()}
+ *       at {@code skyloft.runtime.AppThreads}, so that under {@code skyloft run} the virtual
+ *       threads its platform threads start run under the runtime too (default true; without a
+ *       runtime installed the redirected calls do what the JDK's do)</li>
  *   <li>{@code verbose} print a one-line summary at exit and each class's outcome as it loads</li>
  * </ul>
  */
-public record AgentConfig(ClassFilter filter, PollInserter.Options options, boolean verbose) {
+public record AgentConfig(ClassFilter filter, PollInserter.Options options, boolean redirect, boolean verbose) {
 
     static final String USAGE = "expected KEY=VALUE pairs separated by ';' with keys include, exclude, stride, entry, "
-            + "or the flag verbose; e.g. include=com.acme.,org.foo.;exclude=com.acme.gen.;verbose";
+            + "redirect, or the flag verbose; e.g. include=com.acme.,org.foo.;exclude=com.acme.gen.;verbose";
 
     /** Parses the agent argument string (null or blank means all defaults). */
     public static AgentConfig parse(String args) {
@@ -25,6 +30,7 @@ public record AgentConfig(ClassFilter filter, PollInserter.Options options, bool
         List<String> exclude = new ArrayList<>();
         int stride = 1;
         boolean entry = true;
+        boolean redirect = true;
         boolean verbose = false;
         if (args != null) {
             for (String part : args.split(";")) {
@@ -38,12 +44,13 @@ public record AgentConfig(ClassFilter filter, PollInserter.Options options, bool
                     case "exclude" -> exclude.addAll(prefixes(key, value));
                     case "stride" -> stride = stride(value);
                     case "entry" -> entry = bool(key, value);
+                    case "redirect" -> redirect = bool(key, value);
                     case "verbose" -> verbose = value == null || bool(key, value);
                     default -> throw new IllegalArgumentException("unknown agent argument '" + p + "'; " + USAGE);
                 }
             }
         }
-        return new AgentConfig(new ClassFilter(include, exclude), new PollInserter.Options(entry, true, stride), verbose);
+        return new AgentConfig(new ClassFilter(include, exclude), new PollInserter.Options(entry, true, stride), redirect, verbose);
     }
 
     private static List<String> prefixes(String key, String value) {

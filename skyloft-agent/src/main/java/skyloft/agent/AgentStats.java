@@ -8,13 +8,16 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AgentStats {
     /** A snapshot. {@code excluded}: the filter or the loader ruled the class out; {@code unchanged}:
-     * eligible but no method needed a poll; {@code failed}: left as it was after an error. */
+     * eligible but no method needed a poll and no thread factory call was redirected; {@code failed}:
+     * left as it was after an error; {@code threadCalls}: calls of the JDK's virtual-thread
+     * factories pointed at {@code skyloft.runtime.AppThreads} ({@link ThreadRedirect}). */
     public record Snapshot(long transformed, long unchanged, long excluded, long failed,
-                           long methods, long entryPolls, long backEdgePolls, long stripMinedLoops) {
+                           long methods, long entryPolls, long backEdgePolls, long stripMinedLoops, long threadCalls) {
         public String summary() {
             return "skyloft-agent: classes transformed=" + transformed + " unchanged=" + unchanged
                     + " excluded=" + excluded + " failed=" + failed + "; methods=" + methods
-                    + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls + " (strip-mined loops=" + stripMinedLoops + ")";
+                    + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls + " (strip-mined loops=" + stripMinedLoops + ")"
+                    + "; thread factory calls redirected=" + threadCalls;
         }
     }
 
@@ -26,13 +29,16 @@ public final class AgentStats {
     final LongAdder entryPolls = new LongAdder();
     final LongAdder backEdgePolls = new LongAdder();
     final LongAdder stripMinedLoops = new LongAdder();
+    final LongAdder threadCalls = new LongAdder();
 
-    void record(PollInserter.Result r) {
-        if (!r.changed()) {
+    /** One class: what the poll inserter did, after {@code redirectedCalls} thread factory calls were redirected. */
+    void record(PollInserter.Result r, int redirectedCalls) {
+        if (!r.changed() && redirectedCalls == 0) {
             unchanged.increment();
             return;
         }
         transformed.increment();
+        threadCalls.add(redirectedCalls);
         methods.add(r.methodsChanged());
         entryPolls.add(r.entryPolls());
         backEdgePolls.add(r.backEdgePolls());
@@ -41,6 +47,6 @@ public final class AgentStats {
 
     public Snapshot snapshot() {
         return new Snapshot(transformed.sum(), unchanged.sum(), excluded.sum(), failed.sum(),
-                methods.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum());
+                methods.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum(), threadCalls.sum());
     }
 }

@@ -54,7 +54,7 @@ public final class InstrumentingClassLoader extends ClassLoader {
             throw new ClassNotFoundException(name + ": cannot read " + resource, e);
         }
         PollInserter.Result r = PollInserter.instrument(plain, getParent(), options);
-        stats.record(r);
+        stats.record(r, 0);
         return defineClass(name, r.bytes(), 0, r.bytes().length);
     }
 }

@@ -56,7 +56,7 @@ public final class PollAgent {
         active = config;
         if (config.verbose()) {
             System.err.println("skyloft-agent: active, " + config.filter() + " stride=" + config.options().backEdgeStride()
-                    + " entry=" + config.options().entryPolls());
+                    + " entry=" + config.options().entryPolls() + " redirect=" + config.redirect());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(STATS.snapshot().summary()),
                     "skyloft-agent-summary"));
         }

@@ -122,10 +122,7 @@ public final class PollInserter {
         }
         if (counts[0] == 0) return new Result(classBytes, false, 0, 0, 0, 0);
 
-        ClassHierarchyResolver resolver = selfResolver(model)
-                .orElse(ClassHierarchyResolver.ofResourceParsing(loader != null ? loader : ClassLoader.getSystemClassLoader()))
-                .cached();
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)));
         ClassTransform transform = new ClassTransform() {
             @Override
             public void accept(ClassBuilder builder, ClassElement element) {
@@ -141,6 +138,15 @@ public final class PollInserter {
         };
         byte[] out = cf.transformClass(model, transform);
         return new Result(out, true, counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    /** What stack-map generation needs to know of class hierarchies, for a class of {@code loader}
+     *  (null: the system class loader) being rewritten: itself from its bytes, the rest by parsing
+     *  the loader's class-file resources. */
+    static ClassHierarchyResolver resolver(ClassModel model, ClassLoader loader) {
+        return selfResolver(model)
+                .orElse(ClassHierarchyResolver.ofResourceParsing(loader != null ? loader : ClassLoader.getSystemClassLoader()))
+                .cached();
     }
 
     /**

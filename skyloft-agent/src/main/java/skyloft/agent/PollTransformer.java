@@ -9,7 +9,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@link ClassFileTransformer} the agent registers: filters, then {@link PollInserter}.
+ * The {@link ClassFileTransformer} the agent registers: filters, then {@link ThreadRedirect}
+ * (unless turned off), then {@link PollInserter}.
  * Never lets an error escape: a class that cannot be instrumented is logged once (name and
  * reason, on stderr), counted as failed, and loaded unchanged. Thread-safe: the JVM calls it
  * from every class-loading thread at once.
@@ -41,9 +42,10 @@ public final class PollTransformer implements ClassFileTransformer {
                 }
                 return null;
             }
-            PollInserter.Result r = PollInserter.instrument(classfileBuffer, loader, config.options());
-            stats.record(r);
-            return r.changed() ? r.bytes() : null;
+            ThreadRedirect.Result t = config.redirect() ? ThreadRedirect.rewrite(classfileBuffer, loader) : new ThreadRedirect.Result(classfileBuffer, 0);
+            PollInserter.Result r = PollInserter.instrument(t.bytes(), loader, config.options());
+            stats.record(r, t.calls());
+            return r.changed() || t.changed() ? r.bytes() : null;
         } catch (Throwable t) {
             stats.failed.increment();
             String name = className == null ? "<unnamed>" : className.replace('/', '.');

@@ -17,6 +17,7 @@ class AgentConfigTest {
             assertEquals(List.of(), c.filter().include());
             assertEquals(PollInserter.Options.DEFAULT, c.options());
             assertFalse(c.verbose());
+            assertTrue(c.redirect(), "thread factory calls are redirected by default");
             assertTrue(c.filter().accepts("com.acme.Foo"));
         }
     }
@@ -33,6 +34,8 @@ class AgentConfigTest {
         assertTrue(c.filter().accepts("org/foo/Bar"), "internal names work too");
         assertFalse(c.filter().accepts("com.acme.gen.Parser"), "exclude wins over include");
         assertFalse(c.filter().accepts("net.other.Thing"), "not included");
+        assertFalse(AgentConfig.parse("redirect=false").redirect());
+        assertTrue(AgentConfig.parse("redirect=true").redirect());
     }
 
     @Test
@@ -61,5 +64,7 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("'com acme'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("entry=maybe"));
         assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("true or false"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("redirect=yes"));
+        assertTrue(e.getMessage().contains("redirect") && e.getMessage().contains("'yes'") && e.getMessage().contains("true or false"), e.getMessage());
     }
 }

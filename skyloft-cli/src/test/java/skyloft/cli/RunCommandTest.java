@@ -77,12 +77,16 @@ class RunCommandTest {
 
     /** Runs {@code skyloft run ARGS -- -cp TEST-CLASSES runtest.Interleave CODE DEADLINE-MS} in a new JVM. */
     private static Result run(Path dir, List<String> options, int code, int deadlineMs) throws Exception {
+        return run(dir, options, "runtest.Interleave", Integer.toString(code), Integer.toString(deadlineMs));
+    }
+
+    /** Runs {@code skyloft run OPTIONS -- -cp TEST-CLASSES MAIN APP-ARGS} in a new JVM. */
+    private static Result run(Path dir, List<String> options, String main, String... appArgs) throws Exception {
         String classes = Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String[] args = new String[options.size() + 6];
-        for (int i = 0; i < options.size(); i++) args[i] = options.get(i);
-        System.arraycopy(new String[] {"--", "-cp", classes, "runtest.Interleave", Integer.toString(code), Integer.toString(deadlineMs)},
-                0, args, options.size(), 6);
-        List<String> cmd = command(args);
+        List<String> args = new java.util.ArrayList<>(options);
+        args.addAll(List.of("--", "-cp", classes, main));
+        args.addAll(List.of(appArgs));
+        List<String> cmd = command(args.toArray(String[]::new));
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         boolean done = p.waitFor(90, TimeUnit.SECONDS);
@@ -110,7 +114,9 @@ class RunCommandTest {
                 "a virtual thread started by main runs on the runtime's carrier; " + r);
         assertTrue(r.out().contains("interleaved=true"), "two spinning threads took turns on one carrier; " + r);
         assertTrue(r.err().contains("skyloft stats: policy rr, 1 carrier(s)"), "--stats prints at exit, System.exit included; " + r);
-        assertTrue(r.err().contains("adopted_threads=2"), "both of main's threads were adopted; " + r);
+        assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
+                "a virtual thread started by a platform thread runs on the runtime's carrier too (the agent redirects Thread.ofVirtual); " + r);
+        assertTrue(r.err().contains("adopted_threads=3"), "main's two threads and the platform thread's one were adopted; " + r);
     }
 
     @Test
@@ -119,5 +125,20 @@ class RunCommandTest {
         Result r = run(dir, List.of("--cores", "1", "--no-agent"), 0, 300);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("interleaved=false"), "one carrier, no polls: the first thread spins to its deadline alone; " + r);
+        assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@ForkJoinPool.*"),
+                "without the agent a platform thread's virtual thread uses the JDK's scheduler; " + r);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aServersHandlersRunUnderThePolicyThoughItsDispatcherIsAPlatformThread(@TempDir Path dir) throws Exception {
+        Result r = run(dir, List.of("--cores", "1", "--stats"), "runtest.LoopbackServer");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(3, r.out().lines().filter(l -> l.matches("handler\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0")).count(),
+                "every request handled on the runtime's carrier; " + r);
+        r = run(dir, List.of("--cores", "1", "--agent-args", "redirect=false"), "runtest.LoopbackServer");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(3, r.out().lines().filter(l -> l.matches("handler\\.thread=VirtualThread\\[#\\d+\\]/runnable@ForkJoinPool.*")).count(),
+                "with redirect=false the dispatcher's threads use the JDK's scheduler; " + r);
     }
 }

@@ -35,10 +35,13 @@ import skyloft.util.Durations;
  * then its {@code main} runs in the runtime's thread named {@code main}, found as the JDK 25
  * launcher finds it: {@code main(String[])} before {@code main()}, static or on a new instance,
  * anything but private. The JVM's main thread waits for it and rethrows what it threw, so an
- * uncaught exception prints and exits with 1 as it would under {@code java}. What stays outside
- * the runtime: platform threads, and virtual threads started by a platform thread (during the
- * main class's static initialization, or by the application's own platform threads), which use
- * the JDK's scheduler.
+ * uncaught exception prints and exits with 1 as it would under {@code java}. The runtime is
+ * installed in {@link AppThreads} before the main class is loaded, so with the agent, which
+ * points the application's {@code Thread.ofVirtual()}, {@code Thread.startVirtualThread} and
+ * {@code Executors.newVirtualThreadPerTaskExecutor()} there, virtual threads that the
+ * application's platform threads start run under the runtime too. What stays outside it:
+ * platform threads, and virtual threads that a platform thread makes some other way (inside the
+ * JDK or an uninstrumented library) or without the agent, which use the JDK's scheduler.
  */
 public final class AppLauncher {
     private AppLauncher() {}
@@ -186,6 +189,15 @@ public final class AppLauncher {
             System.exit(2);
             return;
         }
+        SkyloftRuntime rt;
+        try {
+            rt = config.build();
+        } catch (IllegalArgumentException | IllegalStateException e) { // e.g. a JVM flag missing: the message names it
+            System.err.println("skyloft: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        AppThreads.install(rt); // before the main class's static initializer, which may start threads
         Class<?> mainClass;
         Entry entry;
         try {
@@ -202,14 +214,6 @@ public final class AppLauncher {
             return;
         }
         String[] appArgs = Arrays.copyOfRange(args, 1, args.length);
-        SkyloftRuntime rt;
-        try {
-            rt = config.build();
-        } catch (IllegalArgumentException | IllegalStateException e) { // e.g. a JVM flag missing: the message names it
-            System.err.println("skyloft: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
         if (config.stats()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(rt.stats().format()), "skyloft-stats"));
         }

@@ -556,6 +556,27 @@ public final class SkyloftRuntime implements AutoCloseable {
         return nt;
     }
 
+    /** The scheduler that adopts every thread handed to it, or null before the first call of
+     *  {@link #adopter}: written once (double-checked, under this runtime's monitor), read by
+     *  the threads that make virtual threads through {@link AppThreads}. */
+    private volatile RtTask adopter;
+
+    /**
+     * A scheduler for virtual threads made outside the runtime that should run in it: a task
+     * that never runs, so every thread that has it as its scheduler is adopted at its start, as a
+     * thread that inherited a task is. Made on first use, since it takes a task id.
+     */
+    RtTask adopter() {
+        RtTask a = adopter;
+        if (a == null) {
+            synchronized (this) {
+                a = adopter;
+                if (a == null) adopter = a = new RtTask(this, "adopter", SchedAttr.DEFAULT);
+            }
+        }
+        return a;
+    }
+
     /** RtTask.execute from any thread but the task's own carrier. */
     void submit(RtTask t) {
         if (!t.started) {

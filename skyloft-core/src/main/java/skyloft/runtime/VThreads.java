@@ -9,20 +9,22 @@ import java.util.concurrent.Executor;
 /**
  * The JDK internals the runtime needs, found once: the package-private factory that builds a
  * virtual thread with a custom scheduler ({@code ThreadBuilders.newVirtualThread(Executor,
- * String, int, Runnable)}), the thread's {@code runContinuation} field, and
- * {@code Thread.currentCarrierThread()}. All need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ * String, int, Runnable)}), the builder with a custom scheduler ({@code
+ * ThreadBuilders.VirtualThreadBuilder(Executor)}), the thread's {@code runContinuation} and
+ * {@code scheduler} fields, and {@code Thread.currentCarrierThread()}. All need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class VThreads {
     private VThreads() {}
 
     private static final MethodHandle NEW_VTHREAD;
+    private static final MethodHandle NEW_BUILDER;
     private static final VarHandle RUN_CONTINUATION;
     private static final VarHandle SCHEDULER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final String PROBLEM;
 
     static {
-        MethodHandle nv = null, cc = null;
+        MethodHandle nv = null, nb = null, cc = null;
         VarHandle rc = null, sch = null;
         String problem = null;
         try {
@@ -31,6 +33,9 @@ final class VThreads {
             MethodHandles.Lookup bl = MethodHandles.privateLookupIn(builders, MethodHandles.lookup());
             nv = bl.findStatic(builders, "newVirtualThread",
                     MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            Class<?> vb = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            nb = MethodHandles.privateLookupIn(vb, MethodHandles.lookup()).findConstructor(vb, MethodType.methodType(void.class, Executor.class))
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup vl = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
             rc = vl.findVarHandle(vt, "runContinuation", Runnable.class);
@@ -40,6 +45,7 @@ final class VThreads {
             problem = "Skyloft needs the JVM option --add-opens java.base/java.lang=ALL-UNNAMED (and JDK 25): " + e;
         }
         NEW_VTHREAD = nv;
+        NEW_BUILDER = nb;
         RUN_CONTINUATION = rc;
         SCHEDULER = sch;
         CURRENT_CARRIER = cc;
@@ -101,6 +107,15 @@ final class VThreads {
         }
     }
 
+    /** The JDK's own virtual-thread builder, with {@code scheduler} as the scheduler of the threads it makes. */
+    static Thread.Builder.OfVirtual newBuilder(Executor scheduler) {
+        try {
+            return (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot create a virtual thread builder: " + e, e);
+        }
+    }
+
     /** The Runnable the JDK will hand to the scheduler for {@code vthread}. */
     static Runnable runContinuation(Thread vthread) {
         return (Runnable) RUN_CONTINUATION.get(vthread);
@@ -110,12 +125,6 @@ final class VThreads {
      *  platform thread. */
     static Executor schedulerOf(Thread t) {
         return t.isVirtual() ? (Executor) SCHEDULER.get(t) : null;
-    }
-
-    /** The scheduler of {@code t} if it is a virtual thread, else null; small enough for the JIT
-     *  to inline into every poll's slow path. */
-    static Object schedulerOfVirtual(Thread t) {
-        return t.isVirtual() ? SCHEDULER.get(t) : null;
     }
 
     /** The platform thread the caller runs on (itself, if it is a platform thread). */
