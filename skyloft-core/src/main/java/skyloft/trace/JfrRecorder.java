@@ -14,6 +14,7 @@ import jdk.jfr.Name;
 import jdk.jfr.Recording;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import jdk.jfr.Timespan;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.StopReason;
 import skyloft.spi.Task;
@@ -46,17 +47,22 @@ import skyloft.spi.Task;
  * with {@code Recording.enable}. The command line's {@code skyloft.TaskRun#threshold=0ms} form is
  * refused ("doesn't exist"): these classes register when the first runtime is built, after a
  * command-line recording has started.
- * Times are JFR's own (taken when the host reports the event, under its scheduler lock), not
- * the host's {@code timeNs}, so the recorder is for the runtime only: the simulator's virtual
- * time has no place in a JFR recording.
+ * Start times and durations are JFR's own (taken when the host reports the event, under its
+ * scheduler lock); only TaskRun's {@code runTime} and Enqueue's {@code hostTimeNs} come from
+ * the host's {@code timeNs}. The recorder is for the runtime only: the simulator's virtual time
+ * has no place in a JFR recording.
  *
- * <p>Not yet explained: on the 2-CPU VM of docs/BENCHMARKS.md, unpinned, the TaskRun durations
- * of a 1-carrier rr run added up to 6 to 20% less than the runtime's busy time for the same runs
- * (five runs of throwaway programs, not kept), and single runs of a 200-us slice came out as
- * short as 30 us in JFR (at least 167 us by the runtime's clock). JFR's clock agreed with
- * System.nanoTime() within 0.3% on a 20-ms spin of one platform thread (also a throwaway
- * program). Until that is understood, take run times from the runtime's stats or trace, and
- * counts, order and reasons from JFR.
+ * <p>Two run times. A TaskRun's JFR duration runs from the pick's report to the stop's report.
+ * Its {@code runTime} field is the runtime's own figure, from the clock read that starts the
+ * carrier's pass that picks the task to the one that starts the pass that finishes it. The
+ * {@code runTime}s of a CPU add up to its busy time in the stats. The JFR duration is shorter
+ * by the pass's work before the pick's report: finishing the previous task, draining wakeups,
+ * the policy's pick, and the JFR commits those make. It is longer by the work before the stop's
+ * report, which is less: the run's end is taken first thing, before any commit. Measured in
+ * RuntimeJfrTest's cold JVM (before that reordering), the runs that differed by more than 20 us
+ * were 21 to 330 us shorter in JFR, some 200-us runs as short as 40 us. The difference matched
+ * the two lags (from each pass's clock read to the report) to within a microsecond. Earlier
+ * runs of throwaway programs found the sums 6 to 20% short.
  *
  * <p>Only platform threads commit. A JFR commit made by a virtual thread between a carrier's
  * {@code begin()} and {@code commit()} of a duration event loses that event (measured on JDK
@@ -87,6 +93,10 @@ public final class JfrRecorder implements TraceRecorder {
         @Label("Task Id") long taskId;
         @Label("Stop Reason") @Description("preempt, yield, block or exit") String stopReason;
         @Label("Stolen") @Description("Taken from another CPU's queue") boolean stolen;
+        @Label("Run Time") @Description("From the pick to the stop by the runtime's clock (System.nanoTime)")
+        @Timespan(Timespan.NANOSECONDS) long runTime;
+        /** The host's time of the pick; not recorded. */
+        transient long pickNs;
     }
 
     @Name("skyloft.Preemption")
@@ -173,6 +183,11 @@ public final class JfrRecorder implements TraceRecorder {
 
     @Override
     public void record(long timeNs, TraceKind kind, int cpu, Task task, long arg) {
+        TaskRunEvent stopping = null;
+        if (kind == TraceKind.RUN_STOP && cpu >= 0 && cpu < runs.length && (stopping = runs[cpu]) != null) {
+            runs[cpu] = null;
+            stopping.end(); // before any commit below: JFR's end as near the host's stop as it can be
+        }
         boolean platform = !Thread.currentThread().isVirtual();
         if (platform && !deferred.isEmpty()) {
             for (EnqueueEvent e; (e = deferred.poll()) != null; ) e.commit();
@@ -184,6 +199,7 @@ public final class JfrRecorder implements TraceRecorder {
                 if (!e.isEnabled()) return;
                 if (cpu >= runs.length) runs = Arrays.copyOf(runs, Math.max(cpu + 1, runs.length * 2));
                 e.begin();
+                e.pickNs = timeNs;
                 e.cpu = cpu;
                 e.task = task.name();
                 e.taskId = task.id();
@@ -199,13 +215,10 @@ public final class JfrRecorder implements TraceRecorder {
                     p.delivered = arg == StopReason.PREEMPT.ordinal();
                     if (p.shouldCommit()) p.commit();
                 }
-                if (cpu < 0 || cpu >= runs.length || runs[cpu] == null) return; // began before a recording enabled it
-                TaskRunEvent e = runs[cpu];
-                runs[cpu] = null;
-                e.end();
-                if (e.shouldCommit()) {
-                    e.stopReason = why;
-                    e.commit();
+                if (stopping != null && stopping.shouldCommit()) { // null: it began before a recording enabled it
+                    stopping.stopReason = why;
+                    stopping.runTime = timeNs - stopping.pickNs;
+                    stopping.commit();
                 }
             }
             case PREEMPT_REQUEST -> {
