@@ -8,8 +8,13 @@ import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.constantpool.MethodRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicCallSiteDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.List;
 
@@ -20,7 +25,9 @@ import java.util.List;
  * {@code Executors.newVirtualThreadPerTaskExecutor()}. Under {@code skyloft run} those make the
  * threads of the launcher's runtime even when a platform thread calls them; anywhere else they
  * are the JDK's. Each rewrite swaps one {@code invokestatic} for another of the same type, so the
- * stack and its types are untouched. A class whose constant pool names none of the three is not
+ * stack and its types are untouched; a method reference to one of them ({@code
+ * Thread::startVirtualThread}, an {@code invokedynamic} whose bootstrap arguments hold a handle
+ * to it) gets a handle to the hook's method instead. A class whose constant pool names none of the three is not
  * parsed any further and comes back as the same array. Stateless and thread-safe.
  */
 public final class ThreadRedirect {
@@ -66,6 +73,13 @@ public final class ThreadRedirect {
             if (element instanceof InvokeInstruction inv && isCall(inv)) {
                 code.invokestatic(HOOK, inv.name().stringValue(), inv.typeSymbol());
                 calls[0]++;
+            } else if (element instanceof InvokeDynamicInstruction indy && refersToACall(indy)) {
+                List<ConstantDesc> args = indy.bootstrapArgs().stream().map(a -> a instanceof DirectMethodHandleDesc h && isCall(h)
+                        ? (ConstantDesc) MethodHandleDesc.ofMethod(DirectMethodHandleDesc.Kind.STATIC, HOOK, h.methodName(), h.invocationType())
+                        : a).toList();
+                code.invokedynamic(DynamicCallSiteDesc.of(indy.bootstrapMethod(), indy.name().stringValue(), indy.typeSymbol(),
+                        args.toArray(ConstantDesc[]::new)));
+                calls[0]++;
             } else {
                 code.with(element);
             }
@@ -88,7 +102,19 @@ public final class ThreadRedirect {
     }
 
     private static boolean makesACall(MethodModel m) {
-        return m.code().isPresent() && m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction inv && isCall(inv));
+        return m.code().isPresent() && m.code().get().elementStream().anyMatch(e -> e instanceof InvokeInstruction inv && isCall(inv)
+                || e instanceof InvokeDynamicInstruction indy && refersToACall(indy));
+    }
+
+    private static boolean refersToACall(InvokeDynamicInstruction indy) {
+        for (ConstantDesc a : indy.bootstrapArgs()) if (a instanceof DirectMethodHandleDesc h && isCall(h)) return true;
+        return false;
+    }
+
+    private static boolean isCall(DirectMethodHandleDesc h) {
+        if (h.kind() != DirectMethodHandleDesc.Kind.STATIC) return false;
+        for (Call c : CALLS) if (c.is(h.owner(), h.methodName(), h.invocationType())) return true;
+        return false;
     }
 
     private static boolean isCall(InvokeInstruction inv) {

@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** Starts virtual threads in the three ways the agent redirects, from whatever thread calls it. */
+/** Starts virtual threads in the ways the agent redirects (the three calls, and method references
+ *  to two of them), from whatever thread calls it. */
 public final class Spawns {
     private Spawns() {}
 
@@ -23,6 +26,14 @@ public final class Spawns {
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> f = ex.submit(() -> Thread.currentThread().toString());
             where.add(f.get());
+        }
+        String[] byReference = new String[1];
+        Function<Runnable, Thread> start = Thread::startVirtualThread;
+        start.apply(() -> byReference[0] = Thread.currentThread().toString()).join();
+        where.add(byReference[0]);
+        Supplier<ExecutorService> executors = Executors::newVirtualThreadPerTaskExecutor;
+        try (ExecutorService ex = executors.get()) {
+            where.add(ex.submit(() -> Thread.currentThread().toString()).get());
         }
         return where;
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.DirectMethodHandleDesc;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,24 @@ class ThreadRedirectTest {
         return out;
     }
 
+    /** "Owner.name" of the method handles, among invokedynamic bootstrap arguments, whose owner starts with {@code prefix}. */
+    private static List<String> handlesTo(byte[] bytes, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (MethodModel mm : ClassFile.of().parse(bytes).methods()) {
+            mm.code().ifPresent(code -> code.forEach(e -> {
+                if (e instanceof InvokeDynamicInstruction indy) {
+                    for (var a : indy.bootstrapArgs()) {
+                        if (a instanceof DirectMethodHandleDesc h && h.owner().descriptorString().startsWith("L" + prefix)
+                                && !h.methodName().startsWith("lambda$") && !h.methodName().equals("metafactory")) {
+                            out.add(h.owner().descriptorString().substring(1).replace(";", "") + "." + h.methodName());
+                        }
+                    }
+                }
+            }));
+        }
+        return out;
+    }
+
     @Test
     void theThreeFactoryCallsGoToAppThreadsAndNothingElseChanges() throws Exception {
         byte[] plain = PollInserterTest.bytesOf("agenttest.samples.Spawns");
@@ -36,8 +56,13 @@ class ThreadRedirectTest {
         assertTrue(before.containsAll(List.of("java/lang/Thread.ofVirtual", "java/lang/Thread.startVirtualThread",
                 "java/util/concurrent/Executors.newVirtualThreadPerTaskExecutor")), before.toString());
 
+        assertEquals(List.of("java/lang/Thread.startVirtualThread", "java/util/concurrent/Executors.newVirtualThreadPerTaskExecutor"),
+                handlesTo(plain, "java/"), "the sample's two method references");
         ThreadRedirect.Result r = ThreadRedirect.rewrite(plain, null);
-        assertEquals(3, r.calls());
+        assertEquals(5, r.calls(), "three calls and two method references");
+        assertEquals(List.of(), handlesTo(r.bytes(), "java/"), "no method reference left to the JDK's factories");
+        assertEquals(List.of("skyloft/runtime/AppThreads.startVirtualThread", "skyloft/runtime/AppThreads.newVirtualThreadPerTaskExecutor"),
+                handlesTo(r.bytes(), "skyloft/"));
         List<String> after = invokes(r.bytes());
         List<String> expected = new ArrayList<>();
         for (String s : before) {
@@ -70,7 +95,7 @@ class ThreadRedirectTest {
         ClassLoader parent = ThreadRedirectTest.class.getClassLoader();
         byte[] out = t.transform(null, parent, "agenttest/samples/Spawns", null, null, PollInserterTest.bytesOf("agenttest.samples.Spawns"));
         assertTrue(out != null && invokes(out).contains("skyloft/runtime/AppThreads.ofVirtual"));
-        assertEquals(3, stats.snapshot().threadCalls(), stats.snapshot().summary());
+        assertEquals(5, stats.snapshot().threadCalls(), stats.snapshot().summary());
         ClassLoader l = new ClassLoader("redirected", parent) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
@@ -84,7 +109,7 @@ class ThreadRedirectTest {
         Method spawn = l.loadClass("agenttest.samples.Spawns").getMethod("spawnAll");
         @SuppressWarnings("unchecked")
         List<String> where = (List<String>) spawn.invoke(null);
-        assertEquals(3, where.size());
+        assertEquals(5, where.size());
         for (String w : where) assertTrue(w.startsWith("VirtualThread[") && w.contains("@ForkJoinPool"), w);
 
     }
