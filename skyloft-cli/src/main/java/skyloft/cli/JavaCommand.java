@@ -1,9 +1,14 @@
 package skyloft.cli;
 
+import java.io.File;
 import java.io.IOException;
+import java.lang.module.FindException;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.JarFile;
@@ -11,21 +16,25 @@ import java.util.jar.JarFile;
 /**
  * A {@code java} command line without the {@code java}, taken apart so that {@code skyloft run}
  * can put its launcher between the JVM and the application: the JVM options, the class path,
- * the main class and its arguments. Two forms are understood, as {@code java} has them:
- * {@code [JVM-OPTIONS] MAINCLASS [ARGS]} and {@code [JVM-OPTIONS] -jar JAR [ARGS]} (the jar's
+ * the main class and its arguments. Three forms are understood, as {@code java} has them:
+ * {@code [JVM-OPTIONS] MAINCLASS [ARGS]}, {@code [JVM-OPTIONS] -jar JAR [ARGS]} (the jar's
  * manifest names the main class; its {@code Class-Path} is honoured because the jar goes on the
- * class path). Module mode ({@code -m}) and source files are refused with a message.
+ * class path) and {@code [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS]} (without
+ * {@code /MAINCLASS}, the module's descriptor names it). Source files are refused with a message.
  *
- * @param jvmOptions the options before the main class, with {@code -cp} and {@code -jar} taken out
+ * @param jvmOptions the options before the main class, with {@code -cp}, {@code -jar} and
+ *                   {@code -m} taken out ({@code -p} stays)
  * @param classPath  the class path: {@code -cp}'s, the jar, {@code $CLASSPATH} or {@code .}
+ * @param module     the main class's module in module mode, else null
  */
-record JavaCommand(List<String> jvmOptions, String classPath, String mainClass, List<String> appArgs) {
+record JavaCommand(List<String> jvmOptions, String classPath, String module, String mainClass, List<String> appArgs) {
 
     /** JVM options whose value is the next word (as well as after '='). */
     private static final Set<String> TAKES_VALUE = Set.of("-p", "--module-path", "--upgrade-module-path", "--add-modules",
             "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
-    static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...] or [JVM-OPTIONS] -jar JAR [ARGS...]";
+    static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] "
+            + "or [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS...]";
 
     /** Takes {@code words} apart; {@code envClassPath} is {@code $CLASSPATH} (or null). */
     static JavaCommand parse(List<String> words, String envClassPath) {
@@ -39,9 +48,18 @@ record JavaCommand(List<String> jvmOptions, String classPath, String mainClass, 
                 cp = w.substring("--class-path=".length());
             } else if (w.equals("-jar")) {
                 String jar = value(words, ++i, w);
-                return new JavaCommand(jvm, jar, jarMainClass(Path.of(jar)), List.copyOf(words.subList(i + 1, words.size())));
+                return new JavaCommand(jvm, jar, null, jarMainClass(Path.of(jar)), List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("-m") || w.equals("--module") || w.startsWith("--module=")) {
-                throw new IllegalArgumentException("module mode (" + w + ") is not supported by skyloft run; " + FORMS);
+                String target = w.startsWith("--module=") ? w.substring("--module=".length()) : value(words, ++i, w);
+                String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
+                int slash = target.indexOf('/');
+                String module = slash < 0 ? target : target.substring(0, slash);
+                String main = slash < 0 ? null : target.substring(slash + 1);
+                if (module.isEmpty() || main != null && main.isEmpty()) {
+                    throw new IllegalArgumentException(w + " '" + target + "': expected MODULE or MODULE/MAINCLASS; " + FORMS);
+                }
+                if (main == null) main = moduleMainClass(module, modulePath(jvm));
+                return new JavaCommand(jvm, classPath, module, main, List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("--source") || w.startsWith("--source=")) {
                 throw new IllegalArgumentException("source-file mode (" + w + ") is not supported by skyloft run; compile first; " + FORMS);
             } else if (TAKES_VALUE.contains(w)) {
@@ -54,7 +72,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String mainClass, 
                     throw new IllegalArgumentException("'" + w + "' is a source file; skyloft run needs compiled classes; " + FORMS);
                 }
                 String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
-                return new JavaCommand(jvm, classPath, w, List.copyOf(words.subList(i + 1, words.size())));
+                return new JavaCommand(jvm, classPath, null, w, List.copyOf(words.subList(i + 1, words.size())));
             }
         }
         throw new IllegalArgumentException("no main class in '" + String.join(" ", words) + "'; " + FORMS);
@@ -63,6 +81,35 @@ record JavaCommand(List<String> jvmOptions, String classPath, String mainClass, 
     private static String value(List<String> words, int i, String option) {
         if (i >= words.size()) throw new IllegalArgumentException(option + " needs a value; " + FORMS);
         return words.get(i);
+    }
+
+    /** The module path among the JVM options ({@code -p P}, {@code --module-path P} or {@code --module-path=P}), or null. */
+    private static String modulePath(List<String> jvm) {
+        String mp = null;
+        for (int i = 0; i < jvm.size(); i++) {
+            String o = jvm.get(i);
+            if ((o.equals("-p") || o.equals("--module-path")) && i + 1 < jvm.size()) mp = jvm.get(++i);
+            else if (o.startsWith("--module-path=")) mp = o.substring("--module-path=".length());
+        }
+        return mp;
+    }
+
+    /** The main class that the descriptor of {@code module}, found on {@code modulePath}, names. */
+    private static String moduleMainClass(String module, String modulePath) {
+        if (modulePath == null) {
+            throw new IllegalArgumentException("-m " + module + " without a module path: give -p MODULEPATH before it, or -m "
+                    + module + "/MAINCLASS; " + FORMS);
+        }
+        Path[] paths = Arrays.stream(modulePath.split(File.pathSeparator)).filter(x -> !x.isEmpty()).map(Path::of).toArray(Path[]::new);
+        ModuleReference ref;
+        try {
+            ref = ModuleFinder.of(paths).find(module).orElse(null);
+        } catch (FindException e) {
+            throw new IllegalArgumentException("module path " + modulePath + ": " + e.getMessage());
+        }
+        if (ref == null) throw new IllegalArgumentException("module " + module + " is not on the module path " + modulePath);
+        return ref.descriptor().mainClass().orElseThrow(() -> new IllegalArgumentException(
+                "module " + module + " names no main class in its descriptor; give -m " + module + "/MAINCLASS"));
     }
 
     private static String jarMainClass(Path jar) {

@@ -23,9 +23,13 @@ import skyloft.runtime.AppLauncher;
         description = {"Run a Java application with its virtual threads under a Skyloft policy, unchanged: its main runs in a "
                 + "virtual thread of the runtime, so the virtual threads it starts (and they start) do too, and the Java agent "
                 + "inserts preemption polls into its classes. Give what follows `java` on its command line: "
-                + "[JVM-OPTIONS] MAINCLASS [ARGS...] or [JVM-OPTIONS] -jar JAR [ARGS...]; put -- before it if it starts with a "
-                + "JVM option that could be mistaken for one of ours.",
-                "Outside the runtime: platform threads, and virtual threads started by platform threads.",
+                + "[JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] or [JVM-OPTIONS] -p MODULEPATH "
+                + "-m MODULE[/MAINCLASS] [ARGS...]; put -- before it if it starts with a JVM option that could be mistaken for "
+                + "one of ours.",
+                "The agent also points the application's Thread.ofVirtual(), Thread.startVirtualThread and "
+                + "Executors.newVirtualThreadPerTaskExecutor() at the runtime, so the virtual threads its platform threads start "
+                + "run under the policy too. Outside the runtime: platform threads, and virtual threads made inside the JDK from "
+                + "a platform thread.",
                 "Example: skyloft run --policy rr --param slice=50us --stats -- -Xmx1g -cp app.jar com.acme.Main 8080"})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
@@ -114,11 +118,28 @@ final class RunCommand implements Callable<Integer> {
         if (!noAgent) cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
         cmd.addAll(config.systemPropertyFlags());
         cmd.addAll(app.jvmOptions());
+        if (app.module() != null) {
+            // The launcher lives on the class path: resolve the application's module into the
+            // boot layer, and open its main class's package to the launcher, which calls main
+            // by reflection (the java launcher itself needs no such grant).
+            cmd.add("--add-modules");
+            cmd.add(app.module());
+            int dot = app.mainClass().lastIndexOf('.');
+            if (dot > 0) {
+                cmd.add("--add-opens");
+                cmd.add(app.module() + "/" + app.mainClass().substring(0, dot) + "=ALL-UNNAMED");
+            }
+        }
         cmd.add("-cp");
         cmd.add(app.classPath() + File.pathSeparator + codeSource(AppLauncher.class) + File.pathSeparator
                 + codeSource(org.HdrHistogram.Histogram.class));
         cmd.add(AppLauncher.class.getName());
-        cmd.add(app.mainClass());
+        if (app.module() != null) {
+            cmd.add(AppLauncher.MODULE_FLAG);
+            cmd.add(app.module() + "/" + app.mainClass());
+        } else {
+            cmd.add(app.mainClass());
+        }
         cmd.addAll(app.appArgs());
         return cmd;
     }

@@ -36,6 +36,25 @@ class JavaCommandTest {
     }
 
     @Test
+    void moduleModeKeepsTheModulePathAndNamesTheModuleAndItsMainClass(@TempDir Path dir) {
+        JavaCommand c = parse("-Xmx1g -p mods -m app/com.acme.Main -x 8080", null);
+        assertEquals(List.of("-Xmx1g", "-p", "mods"), c.jvmOptions());
+        assertEquals("app", c.module());
+        assertEquals("com.acme.Main", c.mainClass());
+        assertEquals(List.of("-x", "8080"), c.appArgs());
+        c = parse("--module-path=mods --module=app/com.acme.Main", null);
+        assertEquals("app", c.module());
+        assertEquals("com.acme.Main", c.mainClass());
+        assertEquals(null, parse("-cp a.jar Main", null).module(), "class-path mode has no module");
+
+        // Without /MAINCLASS the descriptor must name it: the module has to be on the module path.
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("-p " + dir + " -m app", null));
+        assertTrue(e.getMessage().contains("module app is not on the module path " + dir), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("-m app", null));
+        assertTrue(e.getMessage().contains("without a module path") && e.getMessage().contains("-m app/MAINCLASS"), e.getMessage());
+    }
+
+    @Test
     void withoutMinusCpTheClassPathIsClasspathFromTheEnvironmentOrTheCurrentDirectory() {
         assertEquals("env/cp", parse("Main", "env/cp").classPath());
         assertEquals(".", parse("Main", null).classPath());
@@ -63,8 +82,8 @@ class JavaCommandTest {
 
     @Test
     void formsItCannotRunAreRefusedSayingWhichAreAllowed() {
-        for (String bad : List.of("-Xmx1g", "-cp", "-m app/com.acme.Main", "--module=app", "Hello.java", "--source 25 Hello",
-                "-jar", "--add-opens")) {
+        for (String bad : List.of("-Xmx1g", "-cp", "-m", "-m /com.acme.Main", "-p mods -m app/", "--module=app", "Hello.java",
+                "--source 25 Hello", "-jar", "--add-opens")) {
             var e = assertThrows(IllegalArgumentException.class, () -> parse(bad, null), bad);
             assertTrue(e.getMessage().contains(JavaCommand.FORMS), bad + ": " + e.getMessage());
         }

@@ -25,6 +25,12 @@ import skyloft.util.Durations;
  *      -cp APP:skyloft-core.jar:HdrHistogram.jar skyloft.runtime.AppLauncher MAINCLASS ARGS...
  * </pre>
  *
+ * <p>An application on the module path runs with {@code -p MODULEPATH --add-modules MODULE
+ * --add-opens MODULE/MAINPACKAGE=ALL-UNNAMED} added to those options and {@code --module
+ * MODULE/MAINCLASS} in place of {@code MAINCLASS}: this class stays on the class path, the
+ * module is resolved into the boot layer, and its main package is opened to this class, which
+ * calls {@code main} by reflection.
+ *
  * <p>Configuration, as system properties: {@code skyloft.policy} (default {@code rr}),
  * {@code skyloft.params} ({@code K=V,...}), {@code skyloft.cores} (default every core),
  * {@code skyloft.timer} ({@code poll}, {@code sleep}, {@code spin} or {@code off}),
@@ -45,6 +51,9 @@ import skyloft.util.Durations;
  */
 public final class AppLauncher {
     private AppLauncher() {}
+
+    /** The first argument that announces module mode: {@code --module MODULE/MAINCLASS ARGS...}. */
+    public static final String MODULE_FLAG = "--module";
 
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
@@ -176,9 +185,27 @@ public final class AppLauncher {
         return null;
     }
 
+    /** The main class named by {@code MODULE/CLASS}, loaded and initialized from the boot layer's module. */
+    static Class<?> moduleMainClass(String target) {
+        int slash = target.indexOf('/');
+        String name = target.substring(0, slash), cls = target.substring(slash + 1);
+        Module m = ModuleLayer.boot().findModule(name).orElseThrow(() -> new IllegalArgumentException(
+                "module " + name + " is not in the boot layer; put it on the module path (-p) and give --add-modules " + name));
+        Class<?> c;
+        try {
+            c = Class.forName(cls, true, m.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("main class " + cls + " not found in module " + name);
+        }
+        if (c.getModule() != m) throw new IllegalArgumentException("main class " + cls + " is in " + c.getModule() + ", not in module " + name);
+        return c;
+    }
+
     public static void main(String[] args) throws Throwable {
-        if (args.length == 0) {
-            System.err.println("skyloft: usage: AppLauncher MAINCLASS [ARGS...] (configured by -Dskyloft.* properties)");
+        boolean moduleMode = args.length > 0 && args[0].equals(MODULE_FLAG);
+        if (args.length == 0 || moduleMode && (args.length < 2 || args[1].indexOf('/') <= 0)) {
+            System.err.println("skyloft: usage: AppLauncher MAINCLASS [ARGS...] or AppLauncher " + MODULE_FLAG
+                    + " MODULE/MAINCLASS [ARGS...] (configured by -Dskyloft.* properties)");
             System.exit(2);
         }
         Config config;
@@ -201,7 +228,7 @@ public final class AppLauncher {
         Class<?> mainClass;
         Entry entry;
         try {
-            mainClass = Class.forName(args[0], true, ClassLoader.getSystemClassLoader());
+            mainClass = moduleMode ? moduleMainClass(args[1]) : Class.forName(args[0], true, ClassLoader.getSystemClassLoader());
             entry = findMain(mainClass);
         } catch (ClassNotFoundException e) {
             System.err.println("skyloft: main class " + args[0] + " not found on the class path "
@@ -213,7 +240,7 @@ public final class AppLauncher {
             System.exit(1);
             return;
         }
-        String[] appArgs = Arrays.copyOfRange(args, 1, args.length);
+        String[] appArgs = Arrays.copyOfRange(args, moduleMode ? 2 : 1, args.length);
         if (config.stats()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(rt.stats().format()), "skyloft-stats"));
         }
