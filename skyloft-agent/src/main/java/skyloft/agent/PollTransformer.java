@@ -42,7 +42,8 @@ public final class PollTransformer implements ClassFileTransformer {
                 }
                 return null;
             }
-            ThreadRedirect.Result t = config.redirect() ? ThreadRedirect.rewrite(classfileBuffer, loader) : new ThreadRedirect.Result(classfileBuffer, 0);
+            ThreadRedirect.Result t = config.redirect() ? ThreadRedirect.rewrite(classfileBuffer, loader)
+                    : new ThreadRedirect.Result(classfileBuffer, 0);
             PollInserter.Result r = PollInserter.instrument(t.bytes(), loader, config.options());
             stats.record(r, t.calls());
             return r.changed() || t.changed() ? r.bytes() : null;

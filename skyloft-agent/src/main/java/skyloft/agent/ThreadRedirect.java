@@ -27,8 +27,9 @@ import java.util.List;
  * are the JDK's. Each rewrite swaps one {@code invokestatic} for another of the same type, so the
  * stack and its types are untouched; a method reference to one of them ({@code
  * Thread::startVirtualThread}, an {@code invokedynamic} whose bootstrap arguments hold a handle
- * to it) gets a handle to the hook's method instead. A class whose constant pool names none of the three is not
- * parsed any further and comes back as the same array. Stateless and thread-safe.
+ * to it) gets a handle to the hook's method instead. A class whose constant pool names none of
+ * the three is not parsed any further and comes back as the same array. Stateless and
+ * thread-safe.
  */
 public final class ThreadRedirect {
     private ThreadRedirect() {}

@@ -54,6 +54,7 @@ final class RtTask extends Task implements Executor {
     volatile boolean exited;
     /** Written by the task's own thread around a preemption yield, read by its carrier. */
     volatile boolean preempting;
+
     RtTask(SkyloftRuntime rt, String name, SchedAttr attr) {
         super(name, attr);
         this.rt = rt;

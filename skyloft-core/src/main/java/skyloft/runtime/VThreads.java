@@ -11,7 +11,8 @@ import java.util.concurrent.Executor;
  * virtual thread with a custom scheduler ({@code ThreadBuilders.newVirtualThread(Executor,
  * String, int, Runnable)}), the builder with a custom scheduler ({@code
  * ThreadBuilders.VirtualThreadBuilder(Executor)}), the thread's {@code runContinuation} and
- * {@code scheduler} fields, and {@code Thread.currentCarrierThread()}. All need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ * {@code scheduler} fields, and {@code Thread.currentCarrierThread()}. All need
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class VThreads {
     private VThreads() {}
@@ -34,7 +35,8 @@ final class VThreads {
             nv = bl.findStatic(builders, "newVirtualThread",
                     MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
             Class<?> vb = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            nb = MethodHandles.privateLookupIn(vb, MethodHandles.lookup()).findConstructor(vb, MethodType.methodType(void.class, Executor.class))
+            nb = MethodHandles.privateLookupIn(vb, MethodHandles.lookup())
+                    .findConstructor(vb, MethodType.methodType(void.class, Executor.class))
                     .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup vl = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
