@@ -142,78 +142,34 @@ class RunCommandTest {
                 "with redirect=false the dispatcher's threads use the JDK's scheduler; " + r);
     }
 
-    /** A modular application, compiled here: module demo.app, whose package is not exported, with
-     *  the main class in its descriptor. Main reports where it and a platform thread's virtual
-     *  thread ran, then has two virtual threads spin until each has seen the other move. */
-    private static final String MODULAR_MAIN = """
-            package demo.app;
-
-            public class Main {
-                static volatile long a, b;
-
-                public static void main(String[] args) throws Exception {
-                    System.out.println("main.thread=" + Thread.currentThread());
-                    String[] where = new String[1];
-                    Thread p = Thread.ofPlatform().start(() -> {
-                        try {
-                            Thread.ofVirtual().start(() -> where[0] = Thread.currentThread().toString()).join();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                    p.join();
-                    System.out.println("platform.child.thread=" + where[0]);
-                    long deadline = System.nanoTime() + 20_000_000_000L;
-                    boolean[] saw = new boolean[2];
-                    Thread ta = Thread.ofVirtual().start(() -> saw[0] = spin(true, deadline));
-                    Thread tb = Thread.ofVirtual().start(() -> saw[1] = spin(false, deadline));
-                    ta.join();
-                    tb.join();
-                    System.out.println("interleaved=" + (saw[0] && saw[1]) + " in " + Main.class.getModule());
-                }
-
-                static boolean spin(boolean first, long deadline) {
-                    long last = first ? b : a;
-                    int moves = 0;
-                    while (moves < 3 && System.nanoTime() < deadline) {
-                        if (first) a++; else b++;
-                        long other = first ? b : a;
-                        if (other != last) {
-                            moves++;
-                            last = other;
-                        }
-                    }
-                    return moves >= 3;
-                }
-            }
-            """;
-
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aModularApplicationRunsUnderThePolicyWithItsPollsAndItsPlatformThreadsVirtualThreads(@TempDir Path dir) throws Exception {
-        Path src = dir.resolve("src/demo/app"), classes = dir.resolve("classes"), mods = dir.resolve("mods");
-        Files.createDirectories(src);
+        // runtest.Interleave's own source, compiled here as the module demo.app (its package not
+        // exported), with the main class in the module's descriptor.
+        Path source = Path.of("src/test/java/runtest/Interleave.java"), classes = dir.resolve("classes"), mods = dir.resolve("mods");
+        assertTrue(Files.isRegularFile(source), "run from skyloft-cli: " + source.toAbsolutePath());
         Files.createDirectories(mods);
-        Files.writeString(dir.resolve("src/module-info.java"), "module demo.app { }\n");
-        Files.writeString(src.resolve("Main.java"), MODULAR_MAIN);
+        Path moduleInfo = Files.writeString(dir.resolve("module-info.java"), "module demo.app { }\n");
         var javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), dir.resolve("src/module-info.java").toString(),
-                src.resolve("Main.java").toString()), "javac");
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), moduleInfo.toString(), source.toString()), "javac");
         var jar = java.util.spi.ToolProvider.findFirst("jar").orElseThrow();
         assertEquals(0, jar.run(System.out, System.err, "--create", "--file", mods.resolve("demo.app.jar").toString(),
-                "--main-class", "demo.app.Main", "-C", classes.toString(), "."), "jar");
+                "--main-class", "runtest.Interleave", "-C", classes.toString(), "."), "jar");
 
-        // The descriptor names the main class. The agent gives the module's classes polls, which
-        // call into the class path (the JVM makes a module that an agent transformed read it).
-        List<String> cmd = command("--cores", "1", "--policy", "rr", "--param", "slice=1ms", "--stats", "--", "-p", mods.toString(), "-m", "demo.app");
+        // The agent gives the module's classes polls, which call into the class path (the JVM
+        // makes a module that an agent transformed read it).
+        List<String> cmd = command("--cores", "1", "--policy", "rr", "--param", "slice=1ms", "--stats", "--",
+                "-p", mods.toString(), "-m", "demo.app", "5", "20000");
+        assertTrue(cmd.containsAll(List.of("--add-modules", "demo.app", "--add-opens", "demo.app/runtest=ALL-UNNAMED")), cmd.toString());
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the application's JVM did not finish in 90 s");
         Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        assertEquals(0, r.exit(), r.toString());
+        assertEquals(5, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*main\\.thread=VirtualThread\\[#\\d+,main\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
         assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
-        assertTrue(r.out().contains("interleaved=true in module demo.app"), "the module's spinning threads took turns on one carrier; " + r);
-        assertTrue(cmd.containsAll(List.of("--add-modules", "demo.app", "--add-opens", "demo.app/demo.app=ALL-UNNAMED")), cmd.toString());
+        assertTrue(r.out().contains("interleaved=true"), "the module's two spinning threads took turns on one carrier; " + r);
+        assertTrue(r.err().contains("adopted_threads=3"), r.toString());
     }
 }
