@@ -56,6 +56,25 @@ class AppThreadsTest {
     }
 
     @Test
+    void aTaskOfAnotherRuntimeKeepsItsOwnRuntimesThreads() throws Exception {
+        try (SkyloftRuntime installed = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build();
+             SkyloftRuntime other = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build()) {
+            AppThreads.install(installed);
+            Thread t = other.start("spawner", skyloft.spi.SchedAttr.DEFAULT, () -> {
+                try {
+                    spawnAll();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(t.join(java.time.Duration.ofSeconds(30)));
+            assertEquals(3L, other.stats().counters().get("adopted_threads"), "inherited from the spawning task");
+            assertEquals(0L, installed.stats().counters().get("adopted_threads"), "none went to the installed runtime");
+            assertEquals(0L, other.stats().counters().get("uncaught_exceptions"));
+        }
+    }
+
+    @Test
     void withNoneInstalledTheyAreTheJdks() throws Exception {
         for (String w : spawnAll()) assertTrue(w.contains("@ForkJoinPool"), w);
         assertThrows(NullPointerException.class, () -> AppThreads.startVirtualThread(null));
