@@ -182,6 +182,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.hintCapNs = balanceIntervalNs > 0 ? Math.min(cap, balanceIntervalNs) : cap;
         this.startNs = System.nanoTime();
         OPEN.incrementAndGet();
+        if (b.jfr) JfrCarrierStats.open(this);
         for (Carrier c : carriers) c.start();
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
         if (ticker != null) ticker.start();
@@ -417,9 +418,38 @@ public final class SkyloftRuntime implements AutoCloseable {
             abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
             closedReport = new ShutdownReport(List.copyOf(names), waited);
             OPEN.decrementAndGet();
+            JfrCarrierStats.close(this);
             if (!closedReport.clean()) System.err.println(closedReport);
             return closedReport;
         }
+    }
+
+    /** Each carrier's counters at {@code now} (its busy time includes the run in progress); under the lock. */
+    private List<RuntimeStats.Cpu> cpusLocked(long now) {
+        List<RuntimeStats.Cpu> cpus = new ArrayList<>(carriers.length);
+        for (Carrier c : carriers) {
+            long busy = c.busyNs + (c.current != null ? now - c.current.runStartNs() : 0);
+            cpus.add(new RuntimeStats.Cpu(c.cpu, c.osCpu, busy, c.idleNs, c.switches, c.steals, c.ticks,
+                    c.preemptRequests, c.preemptDelivered, c.idleParks, c.spinNs));
+        }
+        return cpus;
+    }
+
+    /** The carriers' counters only, and when they were taken: cheaper than {@link #stats()}, which
+     *  also walks the tasks. For the periodic JFR event. */
+    JfrCarrierStats.Sample cpuSample() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            return new JfrCarrierStats.Sample(now, cpusLocked(now));
+        } finally {
+            unlockAndWake();
+        }
+    }
+
+    /** This runtime's name ({@code skyloft-N}). */
+    String name() {
+        return name;
     }
 
     /** Counters per CPU and per task, taken under the lock. */
@@ -427,12 +457,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         lock.lock();
         try {
             long now = System.nanoTime();
-            List<RuntimeStats.Cpu> cpus = new ArrayList<>();
-            for (Carrier c : carriers) {
-                long busy = c.busyNs + (c.current != null ? now - c.current.runStartNs() : 0);
-                cpus.add(new RuntimeStats.Cpu(c.cpu, c.osCpu, busy, c.idleNs, c.switches, c.steals, c.ticks,
-                        c.preemptRequests, c.preemptDelivered, c.idleParks, c.spinNs));
-            }
+            List<RuntimeStats.Cpu> cpus = cpusLocked(now);
             List<RuntimeStats.TaskRow> rows = new ArrayList<>(exitedRows);
             for (RtTask t = liveHead; t != null; t = t.liveNext) rows.add(row(t, state(t)));
             Map<String, Long> counters = new LinkedHashMap<>();

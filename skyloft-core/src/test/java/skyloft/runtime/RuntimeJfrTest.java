@@ -147,4 +147,28 @@ class RuntimeJfrTest {
         assertTrue(events.stream().noneMatch(e -> e.getEventType().getName().equals("skyloft.Preemption")
                 || e.getEventType().getName().equals("skyloft.Enqueue")), "events disabled by default stay out");
     }
+
+    @Test
+    void carrierStatsReportEachPeriodsBusyShareAndSwitches() throws Exception {
+        Seen seen;
+        String[] name = new String[1];
+        oneCarrier("fifo").build().close(); // registers the event class, if no earlier test did
+        try (Recording rec = new Recording()) {
+            rec.enable("skyloft.CarrierStats").withPeriod(Duration.ofMillis(50));
+            seen = record(rec, oneCarrier("rr").param("slice", "1ms"), rt -> {
+                name[0] = rt.name();
+                runTasks(rt, () -> spin(300_000_000), "stats-hog-a", "stats-hog-b");
+            });
+        }
+        List<RecordedEvent> stats = seen.events().stream()
+                .filter(e -> e.getEventType().getName().equals("skyloft.CarrierStats") && e.getString("runtime").equals(name[0])).toList();
+        assertTrue(stats.size() >= 3, "a 300-ms run with 50-ms periods: " + stats.size() + " events");
+        assertTrue(stats.stream().allMatch(e -> e.getInt("cpu") == 0 && e.getDouble("busy") >= 0 && e.getDouble("busy") <= 1
+                && e.getLong("periodNs") > 0), stats.toString());
+        assertTrue(stats.stream().anyMatch(e -> e.getDouble("busy") > 0.8), "two hogs keep the carrier busy: " + stats);
+        long switches = stats.stream().mapToLong(e -> e.getLong("switches")).sum();
+        long preemptions = stats.stream().mapToLong(e -> e.getLong("preemptions")).sum();
+        assertTrue(switches > 100 && switches <= seen.switches(), "periods' switches " + switches + " of " + seen.switches());
+        assertTrue(preemptions > 100 && preemptions <= switches, "1-ms slices preempt: " + preemptions);
+    }
 }
