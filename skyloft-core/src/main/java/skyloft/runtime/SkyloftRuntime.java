@@ -182,11 +182,11 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.hintCapNs = balanceIntervalNs > 0 ? Math.min(cap, balanceIntervalNs) : cap;
         this.startNs = System.nanoTime();
         OPEN.incrementAndGet();
-        if (b.jfr) JfrCarrierStats.open(this);
         for (Carrier c : carriers) c.start();
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
         if (ticker != null) ticker.start();
         if (!pin) pinning = "not pinned (pinning off)";
+        if (b.jfr) JfrCarrierStats.open(this); // last: JFR's periodic thread may sample it from now on
     }
 
     public static Builder builder() {
