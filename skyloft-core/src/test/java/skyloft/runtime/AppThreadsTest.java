@@ -51,7 +51,8 @@ class AppThreadsTest {
             assertTrue(where.get(0).contains(",built]"), "the builder keeps its name: " + where.get(0));
             RuntimeStats s = rt.stats();
             assertEquals(3L, s.counters().get("adopted_threads"), s.format());
-            assertEquals(0L, s.counters().get("live_tasks"), s.format());
+            // (live_tasks may still count the executor's thread: its task completes before it exits)
+            assertTrue(rt.close(java.time.Duration.ofSeconds(10)).clean(), "every adopted thread ended");
         }
     }
 
