@@ -35,11 +35,6 @@ public final class AppThreads {
         installed = rt;
     }
 
-    /** The runtime installed, or null. */
-    static SkyloftRuntime installed() {
-        return installed;
-    }
-
     /** The runtime whose threads the caller's new threads should be: the installed one, unless
      *  none is, or the caller is a task of another runtime (whose threads inherit it, as
      *  everywhere else). */

@@ -78,7 +78,8 @@ final class JfrCarrierStats {
                 CarrierStatsEvent ev = new CarrierStatsEvent();
                 ev.runtime = rt.name();
                 ev.cpu = c.cpu();
-                ev.busy = Math.min(1.0, (c.busyNs() - (before == null ? 0 : before.busyNs())) / (double) periodNs);
+                // Runs are counted between clock reads inside the same window, so this is at most 1.
+                ev.busy = (c.busyNs() - (before == null ? 0 : before.busyNs())) / (double) periodNs;
                 ev.switches = c.switches() - (before == null ? 0 : before.switches());
                 ev.preemptions = c.preemptDelivered() - (before == null ? 0 : before.preemptDelivered());
                 ev.steals = c.steals() - (before == null ? 0 : before.steals());
