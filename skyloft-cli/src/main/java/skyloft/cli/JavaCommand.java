@@ -21,6 +21,8 @@ import java.util.jar.JarFile;
  * manifest names the main class; its {@code Class-Path} is honoured because the jar goes on the
  * class path) and {@code [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS]} (without
  * {@code /MAINCLASS}, the module's descriptor names it). Source files are refused with a message.
+ * The words come with their {@code @argfile}s expanded ({@link ArgFiles}): a word that starts
+ * with {@code @} here is a word, and, as for {@code java}, may be the main class.
  *
  * @param jvmOptions the options before the main class, with {@code -cp}, {@code -jar} and
  *                   {@code -m} taken out ({@code -p} stays)
@@ -29,9 +31,12 @@ import java.util.jar.JarFile;
  */
 record JavaCommand(List<String> jvmOptions, String classPath, String module, String mainClass, List<String> appArgs) {
 
-    /** JVM options whose value is the next word (as well as after '='). */
-    private static final Set<String> TAKES_VALUE = Set.of("-p", "--module-path", "--upgrade-module-path", "--add-modules",
-            "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access");
+    /** Options whose value is the next word (as well as after '=' for the long ones), as the
+     *  launcher counts them when it looks for the main class; {@code -jar}, {@code -m} and
+     *  {@code --module} are apart, as their value ends the launcher's options. */
+    static final Set<String> TAKES_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
+            "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules", "--add-exports",
+            "--add-opens", "--add-reads", "--patch-module", "--describe-module", "-d", "--source");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
     static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] "
             + "or [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS...]";
@@ -62,10 +67,12 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
                 return new JavaCommand(jvm, classPath, module, main, List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("--source") || w.startsWith("--source=")) {
                 throw new IllegalArgumentException("source-file mode (" + w + ") is not supported by skyloft run; compile first; " + FORMS);
+            } else if (w.equals("-d") || w.equals("--describe-module") || w.startsWith("--describe-module=")) {
+                throw new IllegalArgumentException(w + " describes a module and runs nothing; skyloft run needs an application; " + FORMS);
             } else if (TAKES_VALUE.contains(w)) {
                 jvm.add(w);
                 jvm.add(value(words, ++i, w));
-            } else if (w.startsWith("-") || w.startsWith("@")) {
+            } else if (w.startsWith("-")) {
                 jvm.add(w);
             } else {
                 if (w.endsWith(".java")) {

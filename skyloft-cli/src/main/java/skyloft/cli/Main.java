@@ -22,6 +22,10 @@ public final class Main implements Runnable {
      *  {@code skyloft: MESSAGE} and exit 2, before anything runs. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // picocli would expand every @FILE by its own rules, an application's arguments too;
+        // run expands the java command line's @argfiles as java does (ArgFiles), and nothing else
+        // takes them
+        cl.setExpandAtFiles(false);
         // run: everything from the first word that is not one of its options is the application's java command line
         cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {

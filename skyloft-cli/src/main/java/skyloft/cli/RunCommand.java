@@ -24,8 +24,8 @@ import skyloft.runtime.AppLauncher;
                 + "virtual thread of the runtime, so the virtual threads it starts (and they start) do too, and the Java agent "
                 + "inserts preemption polls into its classes. Give what follows `java` on its command line: "
                 + "[JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] or [JVM-OPTIONS] -p MODULEPATH "
-                + "-m MODULE[/MAINCLASS] [ARGS...]; put -- before it if it starts with a JVM option that could be mistaken for "
-                + "one of ours.",
+                + "-m MODULE[/MAINCLASS] [ARGS...], with @argfiles expanded as java expands them; put -- before it if it starts "
+                + "with a JVM option that could be mistaken for one of ours.",
                 "The agent also points the application's Thread.ofVirtual(), Thread.startVirtualThread and "
                 + "Executors.newVirtualThreadPerTaskExecutor() at the runtime, so the virtual threads its platform threads start "
                 + "run under the policy too. Outside the runtime: platform threads, and virtual threads made inside the JDK from "
@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> cmd = command(JavaCommand.parse(javaArgs, System.getenv("CLASSPATH")));
+        List<String> cmd = command(JavaCommand.parse(ArgFiles.expand(javaArgs), System.getenv("CLASSPATH")));
         if (dryRun) {
             System.out.println(String.join(" ", cmd.stream().map(RunCommand::quoted).toList()));
             return 0;
@@ -112,6 +112,9 @@ final class RunCommand implements Callable<Integer> {
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The words below come with their @argfiles expanded: one that starts with @ is a word
+        // (from @@WORD, or a file's), not a file for java to read.
+        cmd.add("--disable-@files");
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");

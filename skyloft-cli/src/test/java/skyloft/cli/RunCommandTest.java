@@ -57,6 +57,20 @@ class RunCommandTest {
     }
 
     @Test
+    void argfilesAreExpandedAsJavaDoesAndTheApplicationsArgumentsAreLeftAlone(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("app.args");
+        Files.writeString(f, "-Xmx64m -cp app.jar # from an IDE\ncom.acme.Main \"two words\"\n");
+        RunCommand r = parsed("--policy", "fifo", "@" + f, "@" + f);
+        assertEquals(List.of("@" + f, "@" + f), r.javaArgs, "picocli must not expand them by its own rules");
+        List<String> cmd = r.command(JavaCommand.parse(ArgFiles.expand(r.javaArgs), null));
+        assertEquals("--disable-@files", cmd.get(1), "what reaches the JVM is expanded already");
+        assertTrue(cmd.contains("-Xmx64m") && cmd.get(cmd.indexOf("-cp") + 1).startsWith("app.jar" + File.pathSeparator), cmd.toString());
+        int launcher = cmd.indexOf("skyloft.runtime.AppLauncher");
+        assertEquals(List.of("com.acme.Main", "two words", "@" + f), cmd.subList(launcher + 1, cmd.size()),
+                "an @word after the main class is the application's argument");
+    }
+
+    @Test
     void badOptionsFailBeforeAnyJvmStartsNamingTheValue() {
         String[][] cases = {
                 {"'nosuch'", "--policy", "nosuch", "Main"},
