@@ -83,7 +83,7 @@ class JavaCommandTest {
     @Test
     void formsItCannotRunAreRefusedSayingWhichAreAllowed() {
         for (String bad : List.of("-Xmx1g", "-cp", "-m", "-m /com.acme.Main", "-p mods -m app/", "--module=app", "Hello.java",
-                "--source 25 Hello", "-jar", "--add-opens")) {
+                "--source 25 Hello", "-jar", "--add-opens", "-p mods -d app", "--describe-module=app")) {
             var e = assertThrows(IllegalArgumentException.class, () -> parse(bad, null), bad);
             assertTrue(e.getMessage().contains(JavaCommand.FORMS), bad + ": " + e.getMessage());
         }
