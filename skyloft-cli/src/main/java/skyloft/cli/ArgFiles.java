@@ -45,7 +45,7 @@ final class ArgFiles {
         List<String> out = new ArrayList<>();
         for (String w : words) {
             if (finder.mainFound || finder.stopped || !w.startsWith("@") || w.length() == 1) {
-                if (!finder.mainFound) finder.see(w);
+                finder.see(w);
                 out.add(w);
             } else if (w.charAt(1) == '@') {
                 String literal = w.substring(1);
