@@ -131,16 +131,11 @@ public abstract class Sut implements AutoCloseable {
         /** The policy part of {@code system} (which starts with {@code skyloft:}); throws naming
          *  the system if the brackets or the parameters are malformed. */
         public static Policy of(String system) {
-            String rest = system.substring("skyloft:".length());
-            int open = rest.indexOf('[');
-            if (open < 0) return new Policy(rest, java.util.Map.of());
-            if (!rest.endsWith("]") || rest.indexOf('[', open + 1) >= 0) {
-                throw new IllegalArgumentException("system '" + system + "': expected skyloft:<policy>[name=value,...], e.g. skyloft:rr[slice=200us]");
-            }
             try {
-                return new Policy(rest.substring(0, open), java.util.Map.copyOf(PolicyRegistry.parseParams(rest.substring(open + 1, rest.length() - 1))));
+                PolicyRegistry.Spec spec = PolicyRegistry.Spec.parse(system.substring("skyloft:".length()));
+                return new Policy(spec.name(), spec.params());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("system '" + system + "': " + e.getMessage());
+                throw new IllegalArgumentException("system '" + system + "': expected skyloft:<policy>[name=value,...], e.g. skyloft:rr[slice=200us]; " + e.getMessage());
             }
         }
     }

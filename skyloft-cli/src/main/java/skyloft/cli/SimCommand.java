@@ -6,6 +6,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +27,8 @@ import skyloft.util.Durations;
 /**
  * {@code skyloft sim FILE}: runs a scenario in the simulator under its policy (or
  * {@code --policy}) and prints a per-task table; optionally writes the results as JSON, an SVG
- * Gantt chart and a Perfetto trace.
+ * Gantt chart and a Perfetto trace. With {@code --compare}, runs it under several policies and
+ * prints one table with a line per task and policy.
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = {"Simulate a scenario file (see docs/SCENARIOS.md) in virtual time with a scheduling policy.",
@@ -40,6 +44,12 @@ final class SimCommand implements Callable<Integer> {
 
     @Option(names = "--param", paramLabel = "k=v,...", description = "policy parameters, laid over the file's, e.g. slice=20us,admission=off")
     String params;
+
+    @Option(names = "--compare", paramLabel = "P,...", description = {
+            "run under each of these policies instead (NAME or NAME[name=value,...], e.g. fifo,rr[slice=20us],cfs) and print them side by side;"
+                    + " every run has the same seed, so Poisson streams and periodic tasks release the same jobs under each;"
+                    + " an entry that names the file's policy keeps the file's parameters under its own, and its label shows them. Not with --policy, --param, --gantt or --trace."})
+    String compare;
 
     @Option(names = "--json", paramLabel = "OUT", description = "write the results as JSON")
     Path json;
@@ -68,6 +78,7 @@ final class SimCommand implements Callable<Integer> {
         if (cpus != null) sc = sc.withCpus(cpus);
         if (costs != null) sc = sc.withCosts(costs);
         Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, Long.MAX_VALUE / 4);
+        if (compare != null) return compare(sc, durNs);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
         SimResult r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec);
@@ -92,6 +103,49 @@ final class SimCommand implements Callable<Integer> {
                 }
                 out.println("trace: " + trace + " (open it at ui.perfetto.dev)");
             }
+        }
+        return 0;
+    }
+
+    /** --compare: every policy checked before the first run, then one run each, side by side. */
+    private int compare(Scenario sc, Long durNs) throws IOException {
+        List<String> clash = new ArrayList<>();
+        if (policy != null) clash.add("--policy");
+        if (params != null) clash.add("--param");
+        if (gantt != null) clash.add("--gantt");
+        if (trace != null) clash.add("--trace");
+        if (!clash.isEmpty()) {
+            throw new IllegalArgumentException("--compare runs several policies and cannot be combined with " + String.join(", ", clash)
+                    + "; give each policy its parameters in brackets (--compare 'fifo,rr[slice=20us]'), and draw one policy's run with --policy P --gantt OUT.svg");
+        }
+        List<PolicyRegistry.Spec> specs;
+        try {
+            specs = PolicyRegistry.Spec.parseList(compare);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--compare: " + e.getMessage());
+        }
+        // labelled with what each run gets: an entry naming the file's policy shows the file's parameters too
+        List<String> labels = specs.stream().map(s -> new PolicyRegistry.Spec(s.name(), sc.paramsFor(s.name(), s.params())).toString()).toList();
+        for (int i = 0; i < specs.size(); i++) {
+            try {
+                sc.policy(specs.get(i).name(), specs.get(i).params());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--compare entry '" + specs.get(i) + "': " + e.getMessage());
+            }
+            if (labels.indexOf(labels.get(i)) != i) throw new IllegalArgumentException("--compare runs " + labels.get(i) + " twice");
+        }
+        List<SimResult> results = new ArrayList<>();
+        long startNs = System.nanoTime();
+        for (int i = 0; i < specs.size(); i++) {
+            double elapsedS = (System.nanoTime() - startNs) / 1e9;
+            if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
+            results.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF));
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        SimResult.printComparison(sc.name(), labels, results, out);
+        if (json != null) {
+            Files.writeString(json, SimResult.comparisonJson(sc.name(), labels, results), StandardCharsets.UTF_8);
+            out.println("results: " + json);
         }
         return 0;
     }

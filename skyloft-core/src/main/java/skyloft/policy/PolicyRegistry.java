@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 import skyloft.spi.SchedPolicy;
 
@@ -14,8 +15,8 @@ import skyloft.spi.SchedPolicy;
  */
 public final class PolicyRegistry {
 
-    /** A declared parameter: its name, its default as text, and one line on what it does. */
-    /** A parameter; a name ending in {@code .*} (apps' {@code lc.*}) stands for every key with that prefix. */
+    /** A declared parameter: its name, its default as text, and one line on what it does. A name
+     *  ending in {@code .*} (apps' {@code lc.*}) stands for every key with that prefix. */
     public record Param(String name, String defaultValue, String description) {
         /** True if this parameter is a prefix ({@code lc.*}) rather than one name. */
         public boolean isPrefix() {
@@ -27,6 +28,66 @@ public final class PolicyRegistry {
             if (!isPrefix()) return name.equals(key);
             String prefix = name.substring(0, name.length() - 1);
             return key.startsWith(prefix) && key.length() > prefix.length();
+        }
+    }
+
+    /**
+     * A policy named with its parameters, as command lines write it: {@code rr} or
+     * {@code rr[slice=20us]} ({@code apps[lc=rr,lc.slice=30us]}). Parsing checks the form only;
+     * {@link #create()} checks the name and the parameters.
+     */
+    public record Spec(String name, Map<String, String> params) {
+        public Spec {
+            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        }
+
+        /** Parses {@code name} or {@code name[k=v,...]}; throws naming the text and the form. */
+        public static Spec parse(String text) {
+            String t = text.trim();
+            int open = t.indexOf('[');
+            if (open < 0 && t.indexOf(']') < 0 && !t.isEmpty()) return new Spec(t, Map.of());
+            if (open <= 0 || !t.endsWith("]") || t.indexOf('[', open + 1) >= 0 || t.indexOf(']') != t.length() - 1) {
+                throw new IllegalArgumentException("'" + text + "' is not of the form NAME or NAME[name=value,...], e.g. rr[slice=20us]");
+            }
+            try {
+                return new Spec(t.substring(0, open).trim(), parseParams(t.substring(open + 1, t.length() - 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + text + "': " + e.getMessage());
+            }
+        }
+
+        /** Parses a comma-separated list of specs; commas inside brackets belong to the spec. */
+        public static List<Spec> parseList(String text) {
+            List<Spec> out = new ArrayList<>();
+            int depth = 0, start = 0;
+            for (int i = 0; i <= text.length(); i++) {
+                char c = i < text.length() ? text.charAt(i) : 0;
+                if (c == '[') depth++;
+                else if (c == ']') depth--;
+                else if (i == text.length() || (c == ',' && depth == 0)) { // an unclosed bracket: parse refuses the rest
+                    String part = text.substring(start, i);
+                    if (part.isBlank()) {
+                        throw new IllegalArgumentException("empty entry in the policy list '" + text + "'; expected NAME or NAME[name=value,...] entries separated by commas");
+                    }
+                    out.add(parse(part));
+                    start = i + 1;
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** A new instance; throws as {@link PolicyRegistry#create(String, Map)} does. */
+        public SchedPolicy create() {
+            return PolicyRegistry.create(name, params);
+        }
+
+        /** The spec as written canonically: {@code rr} or {@code rr[slice=20us]}. */
+        @Override
+        public String toString() {
+            if (params.isEmpty()) return name;
+            StringJoiner j = new StringJoiner(",", name + "[", "]");
+            params.forEach((k, v) -> j.add(k + "=" + v));
+            return j.toString();
         }
     }
 

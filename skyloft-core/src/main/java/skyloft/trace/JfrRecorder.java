@@ -146,8 +146,15 @@ public final class JfrRecorder implements TraceRecorder {
     private static final EnqueueEvent ENQUEUE_PROBE = new EnqueueEvent();
     private static final MigrationEvent MIGRATION_PROBE = new MigrationEvent();
 
-    private static final StopReason[] STOPS = StopReason.values();
-    private static final EnqueueReason[] REASONS = EnqueueReason.values();
+    /** The reasons' names as the events show them, made once: record runs under the host's lock. */
+    private static final String[] STOPS = lowerNames(StopReason.values());
+    private static final String[] REASONS = lowerNames(EnqueueReason.values());
+
+    private static String[] lowerNames(Enum<?>[] values) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = values[i].name().toLowerCase(Locale.ROOT);
+        return out;
+    }
 
     /** The open run per CPU (begun at RUN_START, committed at RUN_STOP); under the host's lock. */
     private TaskRunEvent[] runs = new TaskRunEvent[2];
@@ -207,7 +214,6 @@ public final class JfrRecorder implements TraceRecorder {
                 runs[cpu] = e;
             }
             case RUN_STOP -> {
-                String why = arg >= 0 && arg < STOPS.length ? STOPS[(int) arg].name().toLowerCase(Locale.ROOT) : Long.toString(arg);
                 if (cpu >= 0 && cpu < preempts.length && preempts[cpu] != null) {
                     PreemptEvent p = preempts[cpu];
                     preempts[cpu] = null;
@@ -216,7 +222,7 @@ public final class JfrRecorder implements TraceRecorder {
                     if (p.shouldCommit()) p.commit();
                 }
                 if (stopping != null && stopping.shouldCommit()) { // null: it began before a recording enabled it
-                    stopping.stopReason = why;
+                    stopping.stopReason = arg >= 0 && arg < STOPS.length ? STOPS[(int) arg] : Long.toString(arg);
                     stopping.runTime = timeNs - stopping.pickNs;
                     stopping.commit();
                 }
@@ -240,7 +246,7 @@ public final class JfrRecorder implements TraceRecorder {
                 e.cpu = cpu;
                 e.task = task.name();
                 e.taskId = task.id();
-                e.reason = arg >= 0 && arg < REASONS.length ? REASONS[(int) arg].name().toLowerCase(Locale.ROOT) : Long.toString(arg);
+                e.reason = arg >= 0 && arg < REASONS.length ? REASONS[(int) arg] : Long.toString(arg);
                 e.hostTimeNs = timeNs;
                 if (platform) e.commit();
                 else deferred.add(e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import skyloft.spi.AdmissionException;
@@ -67,5 +68,31 @@ class AttributesAndRegistryTest {
         assertEquals("2ms", Durations.format(2_000_000));
         var e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--slice", "50 parsecs"));
         assertTrue(e.getMessage().startsWith("--slice"), e.getMessage());
+    }
+
+    @Test
+    void policySpecsParseAsCommandLinesWriteThem() {
+        assertEquals(new PolicyRegistry.Spec("fifo", Map.of()), PolicyRegistry.Spec.parse(" fifo "));
+        PolicyRegistry.Spec apps = PolicyRegistry.Spec.parse("apps[lc=rr,lc.slice=30us]");
+        assertEquals("apps", apps.name());
+        assertEquals(List.of("lc", "lc.slice"), List.copyOf(apps.params().keySet()), "the written order is kept");
+        assertEquals("apps[lc=rr,lc.slice=30us]", apps.toString());
+        assertTrue(apps.create() instanceof Apps);
+        // commas inside brackets belong to their entry
+        assertEquals(List.of("fifo", "apps[lc=rr,lc.slice=30us]", "rr[slice=20us]", "cfs"),
+                PolicyRegistry.Spec.parseList("fifo,apps[lc=rr,lc.slice=30us],rr[slice=20us],cfs").stream().map(PolicyRegistry.Spec::toString).toList());
+        for (String bad : List.of("rr[slice=20us", "rr]", "[slice=20us]", "rr[slice=20us]x", "rr[[slice=20us]]", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parse(bad), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "' is not of the form NAME or NAME[name=value,...]"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parse("rr[slice]"));
+        assertTrue(e.getMessage().contains("'rr[slice]': policy parameter 'slice' is not of the form name=value"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parseList("fifo,,rr"));
+        assertTrue(e.getMessage().contains("empty entry"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parseList("fifo,rr[slice=20us,cfs"));
+        assertTrue(e.getMessage().contains("'rr[slice=20us,cfs' is not of the form"), e.getMessage());
+        // form only at parse time; the name and the parameters at create
+        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parse("rr[quantum=5us]").create());
+        assertTrue(e.getMessage().contains("no parameter 'quantum'"), e.getMessage());
     }
 }

@@ -61,16 +61,62 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
                 title, policy, cpus, cpus == 1 ? "" : "s", Durations.format(durationNs), seed);
         String fmt = "%-16s %6s %7s %9s %9s %9s %9s %9s %8s %7s %10s%n";
         out.printf(Locale.ROOT, fmt, "task", "cpu%", "done", "p50", "p99", "p99.9", "max", "mean", "slow99", "misses", "first miss");
-        for (Row r : rows) {
-            out.printf(Locale.ROOT, fmt, clip(r.name()), String.format(Locale.ROOT, "%.1f", 100 * r.cpuShare()), r.completed(),
-                    us(r.latencyP50Us()), us(r.latencyP99Us()), us(r.latencyP999Us()), us(r.latencyMaxUs()), us(r.latencyMeanUs()),
-                    Double.isNaN(r.slowdownP99()) ? "-" : String.format(Locale.ROOT, "%.2f", r.slowdownP99()),
-                    r.deadlineMisses(), r.firstMissNs() < 0 ? "-" : Durations.format(r.firstMissNs()));
-        }
+        for (Row r : rows) printRow(out, fmt, r, clip(r.name()));
         StringBuilder c = new StringBuilder("host:");
         counters.forEach((k, v) -> c.append(' ').append(k).append('=').append(v));
         out.println(c);
         out.flush();
+    }
+
+    /**
+     * Several runs of one scenario side by side: a line per workload entry and run, grouped by
+     * entry, then each run's host counters. {@code labels} name the runs (the policies as the
+     * user wrote them). The runs must share their CPUs, duration and seed.
+     */
+    public static void printComparison(String title, List<String> labels, List<SimResult> results, PrintWriter out) {
+        checkSameLength(labels, results);
+        SimResult first = results.get(0);
+        for (SimResult r : results) {
+            if (r.cpus != first.cpus || r.durationNs != first.durationNs || r.seed != first.seed
+                    || !r.rows.stream().map(Row::name).toList().equals(first.rows.stream().map(Row::name).toList())) {
+                throw new IllegalArgumentException("runs to compare must share CPUs, duration, seed and workload entries");
+            }
+        }
+        out.printf(Locale.ROOT, "%s: %d policies, %d CPU%s, %s simulated, seed %d (simulated numbers, not measurements)%n",
+                title, results.size(), first.cpus, first.cpus == 1 ? "" : "s", Durations.format(first.durationNs), first.seed);
+        int w = Math.max(6, labels.stream().mapToInt(String::length).max().orElse(0));
+        String fmt = "%-16s %-" + w + "s %6s %7s %9s %9s %9s %9s %9s %8s %7s %10s%n";
+        out.printf(Locale.ROOT, fmt, "task", "policy", "cpu%", "done", "p50", "p99", "p99.9", "max", "mean", "slow99", "misses", "first miss");
+        for (int row = 0; row < first.rows.size(); row++) {
+            for (int i = 0; i < results.size(); i++) {
+                Row r = results.get(i).rows.get(row);
+                printRow(out, fmt, r, i == 0 ? clip(r.name()) : "", labels.get(i));
+            }
+        }
+        for (int i = 0; i < results.size(); i++) {
+            StringBuilder c = new StringBuilder("host under ").append(labels.get(i)).append(':');
+            results.get(i).counters.forEach((k, v) -> c.append(' ').append(k).append('=').append(v));
+            out.println(c);
+        }
+        out.flush();
+    }
+
+    /** One table line: {@code lead} (the task's name, and the policy's when comparing), then the row's figures. */
+    private static void printRow(PrintWriter out, String fmt, Row r, String... lead) {
+        Object[] cells = {String.format(Locale.ROOT, "%.1f", 100 * r.cpuShare()), r.completed(),
+                us(r.latencyP50Us()), us(r.latencyP99Us()), us(r.latencyP999Us()), us(r.latencyMaxUs()), us(r.latencyMeanUs()),
+                Double.isNaN(r.slowdownP99()) ? "-" : String.format(Locale.ROOT, "%.2f", r.slowdownP99()),
+                r.deadlineMisses(), r.firstMissNs() < 0 ? "-" : Durations.format(r.firstMissNs())};
+        Object[] all = new Object[lead.length + cells.length];
+        System.arraycopy(lead, 0, all, 0, lead.length);
+        System.arraycopy(cells, 0, all, lead.length, cells.length);
+        out.printf(Locale.ROOT, fmt, all);
+    }
+
+    private static void checkSameLength(List<String> labels, List<SimResult> results) {
+        if (results.isEmpty() || labels.size() != results.size()) {
+            throw new IllegalArgumentException("need one label per run and at least one run; got " + labels.size() + " labels for " + results.size() + " runs");
+        }
     }
 
     private static String clip(String s) {
@@ -98,23 +144,49 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
      * completed, first_miss_ns null when there was no miss).
      */
     public String toJson(String scenario) {
+        StringBuilder sb = new StringBuilder();
+        appendJson(sb, "", "  \"scenario\": " + quote(scenario) + ",\n");
+        return sb.append('\n').toString();
+    }
+
+    /**
+     * Several runs of one scenario as JSON: {@code scenario}, {@code simulated}, and {@code runs},
+     * one object per run in the given order, each as {@link #toJson} writes it with a
+     * {@code label} (the policy as the user wrote it, e.g. {@code rr[slice=20us]}) first.
+     */
+    public static String comparisonJson(String scenario, List<String> labels, List<SimResult> results) {
+        checkSameLength(labels, results);
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"scenario\": ").append(quote(scenario)).append(",\n");
-        sb.append("  \"policy\": ").append(quote(policy)).append(",\n");
-        sb.append("  \"cpus\": ").append(cpus).append(",\n");
-        sb.append("  \"duration_ns\": ").append(durationNs).append(",\n");
-        sb.append("  \"seed\": ").append(seed).append(",\n");
         sb.append("  \"simulated\": true,\n");
-        sb.append("  \"counters\": {");
+        sb.append("  \"runs\": [");
+        for (int i = 0; i < results.size(); i++) {
+            sb.append(i == 0 ? "\n    " : ",\n    ");
+            results.get(i).appendJson(sb, "    ", "      \"label\": " + quote(labels.get(i)) + ",\n");
+        }
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    /** This run as one JSON object, its lines after the first indented by {@code indent}, with
+     *  {@code head} (whole lines) before the run's own fields. */
+    private void appendJson(StringBuilder sb, String indent, String head) {
+        String in = indent + "  ";
+        sb.append("{\n").append(head);
+        sb.append(in).append("\"policy\": ").append(quote(policy)).append(",\n");
+        sb.append(in).append("\"cpus\": ").append(cpus).append(",\n");
+        sb.append(in).append("\"duration_ns\": ").append(durationNs).append(",\n");
+        sb.append(in).append("\"seed\": ").append(seed).append(",\n");
+        sb.append(in).append("\"simulated\": true,\n");
+        sb.append(in).append("\"counters\": {");
         boolean first = true;
         for (var e : counters.entrySet()) {
             sb.append(first ? "" : ", ").append(quote(e.getKey())).append(": ").append(e.getValue());
             first = false;
         }
-        sb.append("},\n  \"tasks\": {");
+        sb.append("},\n").append(in).append("\"tasks\": {");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    ").append(quote(r.name())).append(": {")
+            sb.append(i == 0 ? "\n" : ",\n").append(in).append("  ").append(quote(r.name())).append(": {")
               .append("\"cpu_share\": ").append(num(r.cpuShare()))
               .append(", \"completed\": ").append(r.completed())
               .append(", \"released\": ").append(r.released())
@@ -130,8 +202,7 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
               .append(", \"first_miss_ns\": ").append(r.firstMissNs() < 0 ? "null" : Long.toString(r.firstMissNs()))
               .append('}');
         }
-        sb.append("\n  }\n}\n");
-        return sb.toString();
+        sb.append('\n').append(in).append("}\n").append(indent).append('}');
     }
 
     private static String num(double v) {

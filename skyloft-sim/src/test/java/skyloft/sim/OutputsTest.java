@@ -2,6 +2,7 @@ package skyloft.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -19,6 +20,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import skyloft.policy.PolicyRegistry;
+import skyloft.sim.scenario.Scenario;
+import skyloft.sim.scenario.ScenarioLoader;
 import skyloft.spi.SchedAttr;
 import skyloft.trace.MiniJson;
 import skyloft.trace.PerfettoTraceWriter;
@@ -67,6 +70,45 @@ class OutputsTest {
         assertTrue(lines[0].contains("policy deadline") && lines[0].contains("simulated"), lines[0]);
         assertTrue(lines[2].startsWith("heavy") && lines[2].trim().endsWith("10ms"), lines[2]);
         assertTrue(lines[3].startsWith("light") && lines[3].trim().endsWith("-"), lines[3]);
+    }
+
+    @Test
+    void aComparisonHasALinePerTaskAndPolicyOnTheSameArrivals() throws Exception {
+        Scenario sc = ScenarioLoader.load(ExamplesTest.examples().resolve("bimodal-fifo-vs-rr.yaml"));
+        List<String> labels = List.of("fifo", "rr[slice=20us]");
+        List<SimResult> runs = List.of(sc.run("fifo", Map.of(), null, 20 * MS, null),
+                sc.run("rr", Map.of("slice", "20us"), null, 20 * MS, null));
+        // the same seed gives a Poisson stream the same arrivals under either policy
+        assertEquals(runs.get(0).row("req").released(), runs.get(1).row("req").released());
+        assertTrue(runs.get(0).row("req").latencyP99Us() > 2 * runs.get(1).row("req").latencyP99Us(),
+                "rr lets short requests pass the long ones: " + runs.get(0).row("req") + " vs " + runs.get(1).row("req"));
+
+        StringWriter sw = new StringWriter();
+        SimResult.printComparison("bimodal", labels, runs, new PrintWriter(sw));
+        String[] lines = sw.toString().split("\n");
+        assertTrue(lines[0].startsWith("bimodal: 2 policies, 2 CPUs, 20ms simulated, seed 42 (simulated"), lines[0]);
+        assertTrue(lines[2].matches("req +fifo +\\S.*"), lines[2]);
+        assertTrue(lines[3].matches(" +rr\\[slice=20us] +\\S.*"), lines[3]);
+        assertTrue(lines[4].startsWith("host under fifo: events="), lines[4]);
+        assertTrue(lines[5].startsWith("host under rr[slice=20us]: events="), lines[5]);
+        assertEquals(6, lines.length);
+
+        Map<String, Object> root = MiniJson.object(SimResult.comparisonJson("bimodal", labels, runs));
+        assertEquals("bimodal", root.get("scenario"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> js = (List<Map<String, Object>>) root.get("runs");
+        assertEquals(labels, js.stream().map(m -> m.get("label")).toList());
+        assertEquals(List.of("fifo", "rr"), js.stream().map(m -> m.get("policy")).toList());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> rrTasks = (Map<String, Map<String, Object>>) js.get(1).get("tasks");
+        assertEquals((double) runs.get(1).row("req").completed(), rrTasks.get("req").get("completed"));
+        // one run's JSON is unchanged in shape by the refactoring that shares it
+        assertEquals(MiniJson.object(runs.get(1).toJson("bimodal")).get("tasks"), js.get(1).get("tasks"));
+
+        SimResult other = sc.run("fifo", Map.of(), 7L, 20 * MS, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SimResult.printComparison("x", List.of("a", "b"), List.of(runs.get(0), other), new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().contains("must share CPUs, duration, seed"), e.getMessage());
     }
 
     @Test

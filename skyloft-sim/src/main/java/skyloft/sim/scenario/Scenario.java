@@ -51,15 +51,7 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
      * {@code durationOverrideNs}.
      */
     public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace) {
-        String p = policyName != null ? policyName : policy;
-        Map<String, String> ps = new LinkedHashMap<>(policyName != null && !policyName.equals(policy) ? Map.of() : params);
-        ps.putAll(extraParams);
-        SchedPolicy pol;
-        try {
-            pol = PolicyRegistry.create(p, ps);
-        } catch (IllegalArgumentException e) {
-            throw new ScenarioException(source + ": policy: " + e.getMessage(), e);
-        }
+        SchedPolicy pol = policy(policyName, extraParams);
         long seedUsed = seedOverride != null ? seedOverride : seed;
         long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
         Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace);
@@ -69,6 +61,26 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The policy a run under {@code policyName} would use (null: the file's): the file's
+     * parameters apply when it names the file's policy, and {@code extraParams} are laid over
+     * them. Throws naming the file if the name or a parameter is refused.
+     */
+    public SchedPolicy policy(String policyName, Map<String, String> extraParams) {
+        try {
+            return PolicyRegistry.create(policyName != null ? policyName : policy, paramsFor(policyName, extraParams));
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(source + ": policy: " + e.getMessage(), e);
+        }
+    }
+
+    /** The parameters a run under {@code policyName} (null: the file's) gets, as {@link #policy} lays them. */
+    public Map<String, String> paramsFor(String policyName, Map<String, String> extraParams) {
+        Map<String, String> ps = new LinkedHashMap<>(policyName != null && !policyName.equals(policy) ? Map.of() : params);
+        ps.putAll(extraParams);
+        return ps;
     }
 
     /** The same scenario on {@code n} CPUs (streams given as a load keep their load, so their rate scales). */

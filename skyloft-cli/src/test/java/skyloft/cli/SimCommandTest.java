@@ -1,0 +1,108 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code skyloft sim --compare}: one run per policy, labelled with what each run got, and bad lists refused up front. */
+class SimCommandTest {
+
+    /** rr with a 50-us slice in the file; a bimodal stream on one CPU. */
+    private static Path scenario(Path dir) throws Exception {
+        Path f = dir.resolve("cmp.yaml");
+        Files.writeString(f, """
+                name: cmp
+                cpus: 1
+                duration: 20ms
+                seed: 3
+                policy: rr
+                params: {slice: 50us}
+                tasks:
+                  - name: req
+                    type: poisson
+                    rate: 40k/s
+                    service:
+                      bimodal:
+                        - {p: 0.99, value: 5us}
+                        - {p: 0.01, value: 500us}
+                """);
+        return f;
+    }
+
+    private static SimCommand parsed(String... args) {
+        SimCommand c = new SimCommand();
+        new CommandLine(c).parseArgs(args);
+        return c;
+    }
+
+    @Test
+    void comparesThePoliciesOnTheSameArrivals(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out.json");
+        SimCommand c = parsed(scenario(dir).toString(), "--compare", "rr,rr[slice=10us],fifo", "--json", json.toString());
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, c.call());
+        } finally {
+            System.setOut(old);
+        }
+        String table = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(table.startsWith("cmp: 3 policies, 1 CPU, 20ms simulated, seed 3"), table);
+        // the entry naming the file's policy shows the file's slice; the one that sets it, its own
+        for (String label : List.of("rr[slice=50us]", "rr[slice=10us]", "fifo")) {
+            assertTrue(table.contains("host under " + label + ": "), table);
+        }
+        String js = Files.readString(json);
+        assertEquals(List.of("rr[slice=50us]", "rr[slice=10us]", "fifo"), all(js, "\"label\": \"([^\"]+)\""));
+        List<String> released = all(js, "\"released\": (\\d+)");
+        assertEquals(3, released.size(), js);
+        assertEquals(1, released.stream().distinct().count(), "the same arrivals under every policy: " + released);
+        // the shorter slice changes the run (more preemptions), so the parameters reached the policy
+        List<String> preemptions = all(js, "\"preemptions\": (\\d+)");
+        assertTrue(Long.parseLong(preemptions.get(1)) > Long.parseLong(preemptions.get(0)), preemptions.toString());
+        assertEquals("0", preemptions.get(2));
+    }
+
+    private static List<String> all(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        List<String> out = new ArrayList<>();
+        while (m.find()) out.add(m.group(1));
+        return out;
+    }
+
+    @Test
+    void badListsAndClashingOptionsAreRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        String f = scenario(dir).toString();
+        List<List<String>> cases = List.of(
+                List.of("--compare", "fifo,rr[slice=20us", "--compare: 'rr[slice=20us' is not of the form NAME or NAME[name=value,...]"),
+                List.of("--compare", "fifo,,rr", "--compare: empty entry in the policy list 'fifo,,rr'"),
+                List.of("--compare", "fifo,nosuch", "--compare entry 'nosuch': " + f + ": policy: unknown policy 'nosuch'; known policies: fifo, rr"),
+                List.of("--compare", "fifo,rr[quantum=5us]", "--compare entry 'rr[quantum=5us]': " + f + ": policy: policy rr has no parameter 'quantum'; known: slice"),
+                List.of("--compare", "rr[slice=1ns]", "slice: 1ns is out of range; allowed 5us to 1s"),
+                // rr alone gets the file's 50 us, so it is the same run as rr[slice=50us]
+                List.of("--compare", "rr,rr[slice=50us]", "--compare runs rr[slice=50us] twice"));
+        for (List<String> k : cases) {
+            SimCommand c = parsed(f, k.get(0), k.get(1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call, k.toString());
+            assertTrue(e.getMessage().contains(k.get(2)), e.getMessage());
+        }
+        SimCommand c = parsed(f, "--compare", "fifo,rr", "--param", "slice=20us", "--gantt", dir.resolve("g.svg").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
+        assertTrue(e.getMessage().startsWith("--compare runs several policies and cannot be combined with --param, --gantt;"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("g.svg")));
+    }
+}
