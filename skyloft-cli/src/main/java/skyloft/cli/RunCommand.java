@@ -32,6 +32,8 @@ import skyloft.runtime.AppLauncher;
                 + "a platform thread.",
                 "Example: skyloft run --policy rr --param slice=50us --stats -- -Xmx1g -cp app.jar com.acme.Main 8080"})
 final class RunCommand implements Callable<Integer> {
+    /** The poll's slow path, kept out of the application's compiled code (see command). */
+    static final String SLOW_PATH = "skyloft.runtime.Poll::slowPath";
     @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
     String policy;
 
@@ -118,6 +120,10 @@ final class RunCommand implements Callable<Integer> {
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        // The poll's slow path stays a call: compiled into the application's methods, each of its
+        // branches first taken under load would deoptimize them (docs/PREEMPTION.md).
+        cmd.add("-XX:CompileCommand=quiet");
+        cmd.add("-XX:CompileCommand=dontinline," + SLOW_PATH);
         if (!noAgent) cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
         cmd.addAll(config.systemPropertyFlags());
         cmd.addAll(app.jvmOptions());

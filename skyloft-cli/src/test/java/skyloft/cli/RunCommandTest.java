@@ -44,6 +44,8 @@ class RunCommandTest {
             assertTrue(cmd.contains("-Dskyloft.policy=eevdf") && cmd.contains("-Dskyloft.params=slice=20us") && cmd.contains("-Dskyloft.cores=1"), cmd.toString());
             assertTrue(!cmd.contains("-Dskyloft.stats=true"), cmd.toString());
             assertTrue(cmd.contains("-Xmx64m") && cmd.contains("--enable-native-access=ALL-UNNAMED"), cmd.toString());
+            int quiet = cmd.indexOf("-XX:CompileCommand=quiet"), dontInline = cmd.indexOf("-XX:CompileCommand=dontinline,skyloft.runtime.Poll::slowPath");
+            assertTrue(quiet > 0 && dontInline > quiet, "the slow path stays a call, and the JVM does not echo it on the application's stdout: " + cmd);
             assertTrue(cmd.get(0).endsWith(File.separator + "java"), cmd.get(0));
             String cp = cmd.get(cmd.indexOf("-cp") + 1);
             assertTrue(cp.startsWith("app.jar" + File.pathSeparator), "the application's classes come first: " + cp);
@@ -54,6 +56,13 @@ class RunCommandTest {
         assertTrue(cmd.contains("-Dskyloft.stats=true") && cmd.contains("-Dskyloft.policy=rr"), cmd.toString());
         cmd = command("--agent-args", "include=com.acme.;stride=4", "Main");
         assertTrue(cmd.stream().anyMatch(s -> s.startsWith("-javaagent:") && s.endsWith("skyloft-agent.jar=include=com.acme.;stride=4")), cmd.toString());
+    }
+
+    @Test
+    void theSlowPathKeptOutOfCompiledCodeIsPollsOwn() throws Exception {
+        String[] m = RunCommand.SLOW_PATH.split("::");
+        Class<?> poll = Class.forName(m[0]);
+        assertEquals(void.class, poll.getDeclaredMethod(m[1]).getReturnType(), "a rename would leave the directive naming nothing");
     }
 
     @Test
@@ -123,6 +132,7 @@ class RunCommandTest {
         Result r = run(dir, List.of("--cores", "1", "--policy", "rr", "--param", "slice=1ms", "--stats"), 3, 20_000);
         assertEquals(3, r.exit(), "the application's exit code; " + r);
         assertTrue(r.out().contains("main.virtual=true main.name=main"), r.toString());
+        assertTrue(!r.out().contains("CompileCommand"), "our JIT directive is not echoed into the application's output; " + r);
         assertTrue(r.out().matches("(?s).*main\\.thread=VirtualThread\\[#\\d+,main\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
         assertTrue(r.out().matches("(?s).*child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
                 "a virtual thread started by main runs on the runtime's carrier; " + r);

@@ -201,6 +201,9 @@ public final class AppLauncher {
         return c;
     }
 
+    /** How long the poll's slow path is shown to the JIT at start (Poll.primeProfile). */
+    static final long PRIME_WINDOW_NS = 30_000_000;
+
     public static void main(String[] args) throws Throwable {
         boolean moduleMode = args.length > 0 && args[0].equals(MODULE_FLAG);
         if (args.length == 0 || moduleMode && (args.length < 2 || args[1].indexOf('/') <= 0)) {
@@ -216,6 +219,7 @@ public final class AppLauncher {
             System.exit(2);
             return;
         }
+        Poll.primeProfile(PRIME_WINDOW_NS); // before any application code runs, so before it is compiled
         SkyloftRuntime rt;
         try {
             rt = config.build();

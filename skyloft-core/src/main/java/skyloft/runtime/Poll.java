@@ -32,8 +32,8 @@ public final class Poll {
      * Number of carriers whose clock is armed, plus the number of carriers with a preemption
      * request not yet delivered that their armed clock does not cover (a request made while the
      * clock is armed adds nothing; a disarm that finds it pending gives it its unit). Changed
-     * with atomic updates by requesters and deliverers (under or outside the scheduler lock) and
-     * by arming (under it); read by every poll.
+     * with atomic updates by requesters and deliverers (under or outside the scheduler lock), by
+     * arming (under it), and by primeProfile around its window; read by every poll.
      */
     static volatile int pending;
 
@@ -67,6 +67,31 @@ public final class Poll {
         }
         Handler h = handler;
         if (h != null) h.onPoll();
+    }
+
+    /**
+     * Shows the JIT the slow path before the application's code is compiled: raises the count
+     * for {@code windowNs} while the calling thread (not a task) polls, so that the poll's
+     * profile, which every caller that inlines it shares, holds the branch as taken. Code
+     * compiled while no carrier was ever armed otherwise holds that branch as an uncommon trap,
+     * and the first arming deoptimizes each hot method of the application, including loops that
+     * a preempted task left half done (docs/PREEMPTION.md, "Keeping the JIT from undoing
+     * compiled code"). How much the window shows depends on the JIT compiling {@code poll}
+     * within it. Other threads' polls in the window only look for a request. Returns the number
+     * of polls made.
+     */
+    static long primeProfile(long windowNs) {
+        long end = System.nanoTime() + windowNs, polls = 0;
+        adjustPending(1);
+        try {
+            do {
+                for (int i = 0; i < 1_000; i++) poll();
+                polls += 1_000;
+            } while (System.nanoTime() < end);
+        } finally {
+            adjustPending(-1);
+        }
+        return polls;
     }
 
     /** Installs the hook for polls from threads that are not runtime tasks; null removes it. */

@@ -305,4 +305,18 @@ class PollTimerTest {
         }
         assertEquals(0, Poll.pending);
     }
+
+    @Test
+    void primingTheProfileTakesTheSlowPathForItsWindowAndLeavesNothingPending() {
+        int[] seen = {0};
+        Poll.install(() -> seen[0]++);
+        try {
+            long polls = Poll.primeProfile(2_000_000);
+            assertTrue(polls >= 1_000, "at least one round of polls: " + polls);
+            assertEquals(polls, seen[0], "every poll in the window took the slow path (the hook counts them)");
+        } finally {
+            Poll.install(null);
+        }
+        assertEquals(0, Poll.pending, "the window's unit of the count is given back");
+    }
 }
