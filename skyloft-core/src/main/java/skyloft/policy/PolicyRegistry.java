@@ -34,7 +34,7 @@ public final class PolicyRegistry {
     /**
      * A policy named with its parameters, as command lines write it: {@code rr} or
      * {@code rr[slice=20us]} ({@code apps[lc=rr,lc.slice=30us]}). Parsing checks the form only;
-     * {@link #create()} checks the name and the parameters.
+     * {@link PolicyRegistry#create(String, Map)} checks the name and the parameters.
      */
     public record Spec(String name, Map<String, String> params) {
         public Spec {
@@ -74,11 +74,6 @@ public final class PolicyRegistry {
                 }
             }
             return List.copyOf(out);
-        }
-
-        /** A new instance; throws as {@link PolicyRegistry#create(String, Map)} does. */
-        public SchedPolicy create() {
-            return PolicyRegistry.create(name, params);
         }
 
         /** The spec as written canonically: {@code rr} or {@code rr[slice=20us]}. */

@@ -77,7 +77,7 @@ class AttributesAndRegistryTest {
         assertEquals("apps", apps.name());
         assertEquals(List.of("lc", "lc.slice"), List.copyOf(apps.params().keySet()), "the written order is kept");
         assertEquals("apps[lc=rr,lc.slice=30us]", apps.toString());
-        assertTrue(apps.create() instanceof Apps);
+        assertTrue(PolicyRegistry.create(apps.name(), apps.params()) instanceof Apps);
         // commas inside brackets belong to their entry
         assertEquals(List.of("fifo", "apps[lc=rr,lc.slice=30us]", "rr[slice=20us]", "cfs"),
                 PolicyRegistry.Spec.parseList("fifo,apps[lc=rr,lc.slice=30us],rr[slice=20us],cfs").stream().map(PolicyRegistry.Spec::toString).toList());
@@ -92,7 +92,8 @@ class AttributesAndRegistryTest {
         e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parseList("fifo,rr[slice=20us,cfs"));
         assertTrue(e.getMessage().contains("'rr[slice=20us,cfs' is not of the form"), e.getMessage());
         // form only at parse time; the name and the parameters at create
-        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parse("rr[quantum=5us]").create());
+        PolicyRegistry.Spec quantum = PolicyRegistry.Spec.parse("rr[quantum=5us]");
+        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create(quantum.name(), quantum.params()));
         assertTrue(e.getMessage().contains("no parameter 'quantum'"), e.getMessage());
     }
 }
