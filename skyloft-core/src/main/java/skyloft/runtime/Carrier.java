@@ -262,8 +262,12 @@ final class Carrier extends Thread {
                     prev = null;
                     idleSinceNs = now;
                 }
-                rt.drainInboxLocked(this, now);
-                next = rt.halted ? null : rt.pickLocked(this, now);
+                if (rt.halted) {
+                    next = null; // close() has drained the policy: what is pushed now is reported, not queued
+                } else {
+                    rt.drainInboxLocked(this, now);
+                    next = rt.pickLocked(this, now);
+                }
                 if (next != null) {
                     long idleForNs = now - idleSinceNs;
                     idleNs += idleForNs;
@@ -300,7 +304,8 @@ final class Carrier extends Thread {
     }
 
     /**
-     * Spin, then park, until new work may exist (the work sequence moved or the inbox filled).
+     * Spin, then park, until new work may exist (the work sequence moved, the inbox filled, or
+     * with no timer a policy kick fell due).
      * The spin window adapts by {@link IdleSpin}'s rule, as Linux's haltpoll governor adapts a
      * guest's poll. An idle period runs from this carrier's last task to its next pick, through
      * any looks that found nothing (another carrier took the work). One that parked yet ended
@@ -323,7 +328,9 @@ final class Carrier extends Thread {
             if (!workMayExist(seenSeq)) {
                 idleParks++;                  // carrier-owned while idle; read racily by stats
                 parkedWhileIdle = true;
-                LockSupport.parkNanos(this, rt.maxParkNs);
+                long kickDue = rt.offKickDueNs; // no timer: wake for the next policy kick
+                LockSupport.parkNanos(this, kickDue == Long.MAX_VALUE ? rt.maxParkNs
+                        : Math.clamp(kickDue - System.nanoTime(), 1, rt.maxParkNs));
             }
             parked = false;
             spinUntil = System.nanoTime() + rt.idleSpinNs;
@@ -337,6 +344,8 @@ final class Carrier extends Thread {
     }
 
     private boolean workMayExist(long seenSeq) {
-        return rt.workSeq != seenSeq || !rt.inbox.isEmpty() || rt.carriersExit || rt.halted;
+        long kickDue = rt.offKickDueNs;
+        return rt.workSeq != seenSeq || !rt.inbox.isEmpty() || rt.carriersExit
+                || kickDue != Long.MAX_VALUE && kickDue <= System.nanoTime();
     }
 }

@@ -2,10 +2,12 @@ package skyloft.runtime;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +52,9 @@ import skyloft.util.Durations;
  * collected in {@link #unparkMask} and issued after the lock is released, as is the notify of a
  * waiting close(): nothing blocks while holding the scheduler lock.
  *
- * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock at every
- * enqueue while some carrier is idle (and at due kicks), and read without it by idle carriers; {@link #halted},
+ * <p>Shared fields and who touches them: {@link #workSeq} is bumped under the lock whenever work
+ * may have appeared for an idle carrier (docs/ARCHITECTURE.md lists when), and read without it
+ * by idle carriers; {@link #halted},
  * {@link #carriersExit} and {@link #closing} are written by {@code close()} and read by
  * carriers, the timer and submitters; everything else mutable (policy state, task host fields,
  * stats, {@link #kicks}) is accessed under the lock only.
@@ -138,6 +141,20 @@ public final class SkyloftRuntime implements AutoCloseable {
     private long badPicks, badCpus, lateSubmissions, carrierErrors, adoptedCount;
     /** Tasks the policy moved off stalled CPUs (rescueLocked). */
     private long rescued;
+    /** The policy op that broke the contract (threw, or picked a task it did not own) and what it
+     *  threw, or null: set once (policyFailedLocked). From then on the policy is never called
+     *  again and {@link #fallback} holds every runnable task. */
+    private Throwable policyFailure;
+    private String policyFailureOp;
+    /** Set with policyFailure; cleared by the unlockAndWake that prints it, after the unlock
+     *  (printing may park, and a virtual thread that parks holding the lock stops every carrier). */
+    private boolean reportPolicyFailure;
+    /** Once the policy is retired: the runnable tasks, first come first served, on any CPU. */
+    private final ArrayDeque<RtTask> fallback = new ArrayDeque<>();
+    /** TimerMode.OFF only: when the earliest policy kick is due (Long.MAX_VALUE for none).
+     *  Written under the lock by kickAt and as kicks are served; read without it by idle
+     *  carriers, which then park no longer than that (nothing else serves kicks in OFF mode). */
+    volatile long offKickDueNs = Long.MAX_VALUE;
 
     /** Under the lock: every task created and not yet exited, as an intrusive list (no
      *  allocation per spawn); a thread's task is found through its scheduler field instead. */
@@ -153,6 +170,9 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Serializes close() calls; never taken while holding the scheduler lock. */
     private final Object closeLock = new Object();
     private volatile String pinning = "not pinned";
+    /** Carriers pinned so far: written by the carriers as they start, under pinLock. */
+    private int pinnedCarriers;
+    private final Object pinLock = new Object();
     private volatile ShutdownReport closedReport;
 
     private SkyloftRuntime(Builder b, SchedPolicy policy) {
@@ -218,6 +238,8 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     /** Like {@link #start(String, SchedAttr, Runnable)} but does not start the thread. */
     public Thread newThread(String name, SchedAttr attr, Runnable body) {
+        Objects.requireNonNull(attr, "attr");
+        Objects.requireNonNull(body, "body");
         if (closing) throw new RejectedExecutionException("the runtime " + this.name + " is closed");
         RtTask task = new RtTask(this, name, attr);
         Runnable wrapped = () -> {
@@ -235,9 +257,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         task.runContinuation = VThreads.runContinuation(vt);
         lock.lock();
         try {
-            policy.admit(task, task.attr());
             long now = System.nanoTime();
-            policy.taskInit(task, now);
+            initLocked(task, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, task, 0);
             linkLive(task);
         } finally {
@@ -260,19 +281,43 @@ public final class SkyloftRuntime implements AutoCloseable {
         return Executors.newThreadPerTaskExecutor(threadFactory());
     }
 
-    /** Changes the attributes of a thread of this runtime; the policy may refuse. */
+    /** Changes the attributes of a thread of this runtime; the policy may refuse ({@link
+     *  AdmissionException}). */
     public void setAttr(Thread thread, SchedAttr attr) {
+        Objects.requireNonNull(attr, "attr");
         RtTask t = task(thread);
         lock.lock();
         try {
-            policy.admit(t, attr);
+            if (policyFailure == null) policy.admit(t, attr); // a refusal reaches the caller; nothing changed
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
             long now = System.nanoTime();
-            policy.attrChanged(t, old, now);
-            if (pollClock) retickBusyCarriersLocked(now);
+            if (policyFailure == null) {
+                try {
+                    policy.attrChanged(t, old, now);
+                } catch (RuntimeException | Error e) {
+                    policyFailedLocked("attrChanged", e);
+                }
+            }
+            // The policy may have moved queued tasks (a re-partition): idle carriers look again.
+            movedLocked(now);
+            if (queuedCount > 0) {
+                for (Carrier c : carriers) if (c.idle && c.parked) unparkMask |= 1L << (c.cpu & 63);
+            }
         } finally {
             unlockAndWake();
+        }
+    }
+
+    /** Under the lock, at a spawn or an adoption: admission (a refusal reaches the caller, and
+     *  the task never exists), then the policy's taskInit. */
+    private void initLocked(RtTask task, long now) {
+        if (policyFailure != null) return;
+        policy.admit(task, task.attr());
+        try {
+            policy.taskInit(task, now);
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("taskInit", e);
         }
     }
 
@@ -330,7 +375,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     public void dumpPolicy(PrintWriter out) {
         lock.lock();
         try {
-            policy.dump(out);
+            if (policyFailure == null) policy.dump(out);
+            else out.println(policy.name() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
         } finally {
             unlockAndWake();
         }
@@ -354,7 +400,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             throw new IllegalStateException("close() called from a thread of runtime " + name + "; call it from outside");
         }
         // Lock order: closeLock, then the scheduler lock. doneMonitor is held only around wait():
-        // a carrier notifies it while holding the scheduler lock.
+        // a carrier notifies it after releasing the scheduler lock (unlockAndWake).
         synchronized (closeLock) {
             if (closedReport != null) return closedReport;
             closing = true;
@@ -374,51 +420,73 @@ public final class SkyloftRuntime implements AutoCloseable {
             long waited = System.nanoTime() - t0;
             halted = true;
             Map<RtTask, String> abandoned = new LinkedHashMap<>();
-            lock.lock();
             try {
-                long now = System.nanoTime();
-                for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.put(t, "runnable, not yet queued");
-                for (Task t : policy.drain(now)) {
-                    ((RtTask) t).queued = false;
-                    queuedCount--;
-                    abandoned.put((RtTask) t, "runnable, queued");
-                    policy.taskExit(t, now);
-                }
-                for (Carrier c : carriers) {
-                    if (c.current != null) abandoned.put(c.current, "running on cpu " + c.cpu);
-                }
-                for (RtTask t = liveHead; t != null; t = t.liveNext) {
-                    abandoned.putIfAbsent(t, t.started ? "blocked" : "never started");
+                lock.lock();
+                try {
+                    long now = System.nanoTime();
+                    for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.put(t, "runnable, not yet queued");
+                    List<Task> drained = List.of();
+                    if (policyFailure == null) {
+                        try {
+                            drained = policy.drain(now);
+                        } catch (RuntimeException | Error e) {
+                            policyFailedLocked("drain", e);
+                        }
+                    }
+                    for (Task t : drained) {
+                        if (!(t instanceof RtTask r) || !r.queued) continue; // not ours to report
+                        r.queued = false;
+                        queuedCount--;
+                        abandoned.put(r, "runnable, queued");
+                        taskExitLocked(r, now);
+                    }
+                    for (RtTask t; (t = fallback.poll()) != null; ) {
+                        if (!t.queued) continue; // drained above after a taskExit failure swept it here too
+                        t.queued = false;
+                        queuedCount--;
+                        abandoned.put(t, "runnable, queued");
+                    }
+                    for (Carrier c : carriers) {
+                        if (c.current != null) abandoned.put(c.current, "running on cpu " + c.cpu);
+                    }
+                    for (RtTask t = liveHead; t != null; t = t.liveNext) {
+                        abandoned.putIfAbsent(t, t.started ? "blocked" : "never started");
+                    }
+                } finally {
+                    unlockAndWake();
                 }
             } finally {
-                unlockAndWake();
-            }
-            carriersExit = true;
-            for (Carrier c : carriers) {
-                c.clearPreempt(); // a request left pending would keep every poll on the slow path
-                LockSupport.unpark(c);
-            }
-            for (Carrier c : carriers) {
-                try {
-                    c.join(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                // Whatever happened above, the carriers and the timer stop and the counts that
+                // other runtimes' carriers and every poll read are put back.
+                carriersExit = true;
+                for (Carrier c : carriers) {
+                    c.clearPreempt(); // a request left pending would keep every poll on the slow path
+                    LockSupport.unpark(c);
                 }
-            }
-            for (Carrier c : carriers) c.disarmClock(); // else every poll in the process stays on the slow path
-            if (ticker != null) {
-                LockSupport.unpark(ticker);
-                try {
-                    ticker.join(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                for (Carrier c : carriers) {
+                    try {
+                        c.join(1_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
+                for (Carrier c : carriers) c.disarmClock(); // else every poll in the process stays on the slow path
+                if (ticker != null) {
+                    LockSupport.unpark(ticker);
+                    try {
+                        ticker.join(1_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                // Made runnable between the drain above and carriersExit: pushed, never queued.
+                for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.putIfAbsent(t, "runnable, not yet queued");
+                List<String> names = new ArrayList<>();
+                abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
+                closedReport = new ShutdownReport(List.copyOf(names), waited);
+                OPEN.decrementAndGet();
+                JfrCarrierStats.close(this);
             }
-            List<String> names = new ArrayList<>();
-            abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
-            closedReport = new ShutdownReport(List.copyOf(names), waited);
-            OPEN.decrementAndGet();
-            JfrCarrierStats.close(this);
             if (!closedReport.clean()) System.err.println(closedReport);
             return closedReport;
         }
@@ -464,6 +532,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             counters.put("live_tasks", (long) liveCount);
             counters.put("uncaught_exceptions", uncaught.get());
             counters.put("lock_contended", lock.contended);
+            counters.put("policy_failed", policyFailure != null ? 1L : 0L);
             counters.put("policy_bad_picks", badPicks);
             counters.put("policy_bad_cpus", badCpus);
             counters.put("late_submissions", lateSubmissions);
@@ -495,7 +564,8 @@ public final class SkyloftRuntime implements AutoCloseable {
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
                     ticker != null ? ticker.cpuNs : 0);
             var totals = new RuntimeStats.TaskRow(0, "exited", "exited", "", exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals);
-            return new RuntimeStats(policy.name(), carriers.length, pinning, now - startNs, cpus, rows, totals, exitedCount, counters, pre);
+            String policyName = policyFailure == null ? policy.name() : policy.name() + " " + retiredNote();
+            return new RuntimeStats(policyName, carriers.length, pinning, now - startNs, cpus, rows, totals, exitedCount, counters, pre);
         } finally {
             unlockAndWake();
         }
@@ -568,9 +638,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         nt.adopted = true;
         lock.lock();
         try {
-            policy.admit(nt, nt.attr());
             long now = System.nanoTime();
-            policy.taskInit(nt, now);
+            initLocked(nt, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, nt, 0);
             adoptedCount++;
             linkLive(nt);
@@ -605,11 +674,15 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** RtTask.execute from any thread but the task's own carrier. */
     void submit(RtTask t) {
         if (!t.started) {
+            // Counted before closing is read, as close() sets closing before it reads the count:
+            // either close() waits for this task, or this start is refused.
+            active.incrementAndGet();
             if (closing) { // created before close() began, started after: it never existed
                 lock.lock();
                 try {
-                    policy.taskExit(t, System.nanoTime());
+                    taskExitLocked(t, System.nanoTime());
                     unlinkLive(t);
+                    if (active.decrementAndGet() == 0) notifyClose = true;
                 } finally {
                     unlockAndWake();
                 }
@@ -619,7 +692,6 @@ public final class SkyloftRuntime implements AutoCloseable {
             t.pendingReason = EnqueueReason.NEW;
             Thread c = VThreads.currentCarrier();
             t.spawnCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
-            active.incrementAndGet();
         } else {
             t.pendingReason = EnqueueReason.WAKEUP;
         }
@@ -709,7 +781,14 @@ public final class SkyloftRuntime implements AutoCloseable {
                 && hint != by.cpu && carriers[hint].parked) {
             hint = by.cpu;
         }
-        int cpu = policy.selectCpu(t, hint, reason, now);
+        int cpu = Math.max(hint, 0);
+        if (policyFailure == null) {
+            try {
+                cpu = policy.selectCpu(t, hint, reason, now);
+            } catch (RuntimeException | Error e) {
+                policyFailedLocked("selectCpu", e);
+            }
+        }
         if (cpu < 0 || cpu >= carriers.length) {
             badCpus++;
             cpu = 0;
@@ -722,7 +801,15 @@ public final class SkyloftRuntime implements AutoCloseable {
         queuedCount++;
         t.hostEnqueued(cpu, now);
         if (trace.enabled()) trace.record(now, TraceKind.ENQUEUE, cpu, t, reason.ordinal());
-        policy.enqueue(t, cpu, reason, now);
+        if (policyFailure != null) {
+            fallback.add(t);
+        } else {
+            try {
+                policy.enqueue(t, cpu, reason, now);
+            } catch (RuntimeException | Error e) {
+                policyFailedLocked("enqueue", e); // queued is set: it goes to the fallback queue
+            }
+        }
         if (pollClock) retickBusyCarriersLocked(cpu, now); else wakeTimerIfNeededLocked(); // a waiter may need ticks now
         if (idleCarriers == 0) return; // every carrier is busy and will pick at its next pass
         workSeq = workSeq + 1; // single writer: the lock holder; idle carriers watch it
@@ -747,20 +834,12 @@ public final class SkyloftRuntime implements AutoCloseable {
             idleCarriers--;
         }
         if (!kicks.isEmpty()) processKicksLocked(now);
-        Task t = policy.pickNext(c.cpu, now);
-        if (t == null && policy.balance(c.cpu, true, now) > 0) {
-            if (pollClock) retickBusyCarriersLocked(now); // the queues it took from changed
-            t = policy.pickNext(c.cpu, now);
-        }
-        if (t == null) {
+        RtTask r = policyFailure == null ? policyPickLocked(c, now) : fallback.poll();
+        if (r == null) {
             if (pollClock) c.armClock(false, now);
             c.idle = true;
             idleCarriers++;
             if (trace.enabled()) trace.record(now, TraceKind.IDLE, c.cpu, null, 0);
-            return null;
-        }
-        if (!(t instanceof RtTask r) || r.rt != this || !r.queued) {
-            badPicks++; // a policy bug: it handed out a task it did not own; refuse to run it
             return null;
         }
         r.queued = false;
@@ -776,7 +855,13 @@ public final class SkyloftRuntime implements AutoCloseable {
         c.switches++;
         c.current = r;
         if (!pollClock) wakeTimerIfNeededLocked();
-        policy.running(c.cpu, r, now);
+        if (policyFailure == null) {
+            try {
+                policy.running(c.cpu, r, now);
+            } catch (RuntimeException | Error e) {
+                policyFailedLocked("running", e);
+            }
+        }
         if (pollClock) {
             c.armClock(clockNeededLocked(), now); // a pick never makes ticks needed on other CPUs
             c.restartClock(now);
@@ -785,13 +870,44 @@ public final class SkyloftRuntime implements AutoCloseable {
         return r;
     }
 
+    /** Under the lock: the policy's pick for {@code c}, balancing once if it has none; after a
+     *  contract break (it threw, or handed out a task it does not own) the fallback queue's. */
+    private RtTask policyPickLocked(Carrier c, long now) {
+        String op = "pickNext";
+        try {
+            Task t = policy.pickNext(c.cpu, now);
+            if (t == null) {
+                op = "balance";
+                if (policy.balance(c.cpu, true, now) > 0) {
+                    if (pollClock) retickBusyCarriersLocked(now); // the queues it took from changed
+                    op = "pickNext";
+                    t = policy.pickNext(c.cpu, now);
+                }
+            }
+            if (t == null) return null;
+            if (t instanceof RtTask r && r.rt == this && r.queued) return r;
+            badPicks++;
+            policyFailedLocked(op, new IllegalStateException("pickNext(" + c.cpu + ") returned " + t
+                    + ", which is not queued in runtime " + name));
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked(op, e);
+        }
+        return fallback.poll();
+    }
+
     void finishLocked(Carrier c, RtTask t, StopReason why, long now) {
         c.current = null;
         c.clearPreempt();
         long ran = t.hostStopped(why, now);
         c.busyNs += ran;
         if (trace.enabled()) trace.record(now, TraceKind.RUN_STOP, c.cpu, t, why.ordinal());
-        policy.stopping(c.cpu, t, why, ran, now);
+        if (policyFailure == null) {
+            try {
+                policy.stopping(c.cpu, t, why, ran, now);
+            } catch (RuntimeException | Error e) {
+                policyFailedLocked("stopping", e);
+            }
+        }
         t.onCpu = false;
         switch (why) {
             case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
@@ -812,7 +928,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     private void exitLocked(RtTask t, long now) {
-        policy.taskExit(t, now);
+        taskExitLocked(t, now);
         if (trace.enabled()) trace.record(now, TraceKind.TASK_EXIT, -1, t, 0);
         unlinkLive(t);
         if (t.adopted) adopted.remove(t.runContinuation);
@@ -821,6 +937,62 @@ public final class SkyloftRuntime implements AutoCloseable {
         exYields += t.yields(); exBlocks += t.blocks(); exMigr += t.migrations(); exSteals += t.steals();
         if (exitedRows.size() < RETAINED_EXITED) exitedRows.add(row(t, "exited"));
         if (active.decrementAndGet() == 0 && closing) notifyClose = true; // after the unlock
+    }
+
+    /** Under the lock: the policy's taskExit, unless it is retired. */
+    private void taskExitLocked(RtTask t, long now) {
+        if (policyFailure != null) return;
+        try {
+            policy.taskExit(t, now);
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("taskExit", e);
+        }
+    }
+
+    /** Under the lock: the policy's tick for the task running on {@code cpu}; false once retired. */
+    private boolean tickLocked(int cpu, RtTask t, long now) {
+        if (policyFailure != null) return false;
+        try {
+            return policy.tick(cpu, t, now - t.runStartNs(), now);
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("tick", e);
+            return false;
+        }
+    }
+
+    /** Under the lock: the policy's periodic balance for every busy CPU, unless it is retired. */
+    private void periodicBalanceLocked(long now) {
+        for (Carrier o : carriers) {
+            if (policyFailure != null) return;
+            try {
+                if (o.current != null && policy.balance(o.cpu, false, now) > 0) movedLocked(now);
+            } catch (RuntimeException | Error e) {
+                policyFailedLocked("balance", e);
+            }
+        }
+    }
+
+    /**
+     * Under the lock: retires the policy after {@code op} broke the contract. It is never called
+     * again; every task it held (the runtime knows which: {@code queued}) moves to the fallback
+     * queue, which the carriers then serve first come first served without preemption, and
+     * every carrier looks again. Printed once, after the unlock; counted in stats.
+     */
+    private void policyFailedLocked(String op, Throwable e) {
+        if (policyFailure != null) return;
+        policyFailure = e;
+        policyFailureOp = op;
+        reportPolicyFailure = true;
+        kicks.clear();
+        offKickDueNs = Long.MAX_VALUE;
+        for (RtTask t = liveHead; t != null; t = t.liveNext) if (t.queued) fallback.add(t);
+        workSeq = workSeq + 1;
+        for (Carrier c : carriers) if (c.parked) unparkMask |= 1L << (c.cpu & 63);
+    }
+
+    /** "(retired: OP threw E)", for a retired policy. */
+    private String retiredNote() {
+        return "(retired: " + policyFailureOp + " threw " + policyFailure + ")";
     }
 
     /** The timer's work; returns false if the lock was busy and the tick was skipped. */
@@ -833,17 +1005,13 @@ public final class SkyloftRuntime implements AutoCloseable {
                 RtTask cur = c.current;
                 if (cur == null) continue;
                 c.ticks++;
-                if (!c.preemptPending() && policy.tick(c.cpu, cur, now - cur.runStartNs(), now)) {
-                    requestPreemptLocked(c, now, 0);
-                }
+                if (!c.preemptPending() && tickLocked(c.cpu, cur, now)) requestPreemptLocked(c, now, 0);
             }
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
                 nextBalanceNs = now + balanceIntervalNs;
-                for (Carrier c : carriers) {
-                    if (c.current != null && policy.balance(c.cpu, false, now) > 0) movedLocked(now);
-                }
+                periodicBalanceLocked(now);
             }
-            if (rescueAfterNs > 0 && queuedCount > 0) {
+            if (rescueAfterNs > 0 && queuedCount > 0 && policyFailure == null) {
                 for (Carrier o : carriers) {
                     if (!stalledLocked(o, now)) continue;
                     // A busy CPU that is not stalled takes the queue, else an idle one. Without
@@ -907,6 +1075,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Under the lock: whether a busy CPU needs ticks (kicks aside). With nothing queued, a
      *  periodic balance has nothing to move and a waiter-only tick nothing to preempt for. */
     private boolean clockNeededLocked() {
+        if (policyFailure != null) return false; // nothing ticks a retired policy
         if (!kicks.isEmpty()) return true;
         return usesTick && (queuedCount > 0 || !tickNeedsWaiters) || balanceIntervalNs > 0 && queuedCount > 0;
     }
@@ -930,18 +1099,15 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
             if (c.current == t) {
                 c.ticks++;
-                long ran = now - t.runStartNs();
-                if (!c.preemptPending() && policy.tick(c.cpu, t, ran, now)) {
+                if (!c.preemptPending() && tickLocked(c.cpu, t, now)) {
                     requestPreemptLocked(c, now, 0);
                 } else {
-                    followHint(c, t, ran, now);
+                    followHint(c, t, now - t.runStartNs(), now);
                 }
             }
             if (balanceIntervalNs > 0 && now >= nextBalanceNs) {
                 nextBalanceNs = now + balanceIntervalNs;
-                for (Carrier o : carriers) {
-                    if (o.current != null && policy.balance(o.cpu, false, now) > 0) movedLocked(now);
-                }
+                periodicBalanceLocked(now);
             }
             if (!clockNeededLocked()) c.armClock(false, now);
         } finally {
@@ -955,7 +1121,14 @@ public final class SkyloftRuntime implements AutoCloseable {
      *  attributes change (all zero nextTickNs). Tick exactly then, or after hintCapNs if sooner
      *  (balancing and rescues run in ticks); with no hint, a tick period on as set before. */
     private void followHint(Carrier c, RtTask t, long ranNs, long now) {
-        long hint = policy.tickHintNs(c.cpu, t, ranNs, now);
+        if (policyFailure != null) return;
+        long hint;
+        try {
+            hint = policy.tickHintNs(c.cpu, t, ranNs, now);
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("tickHintNs", e);
+            return;
+        }
         if (hint > now) c.nextTickNs = hint - now > hintCapNs ? now + hintCapNs : hint;
     }
 
@@ -978,7 +1151,14 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Under the lock: the policy may move what it queued for the stalled CPU {@code from} to
      *  {@code to}, a busy CPU that is not stalled (the ticking carrier itself in POLL mode). */
     private void rescueLocked(Carrier from, Carrier to, long now) {
-        int moved = policy.rescue(from.cpu, to.cpu, now);
+        if (policyFailure != null) return;
+        int moved;
+        try {
+            moved = policy.rescue(from.cpu, to.cpu, now);
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("rescue", e);
+            return;
+        }
         if (moved > 0) {
             rescued += moved;
             movedLocked(now);
@@ -1020,10 +1200,11 @@ public final class SkyloftRuntime implements AutoCloseable {
             if (cur == null) {
                 workSeq = workSeq + 1;
                 if (c.parked) unparkMask |= 1L << (cpu & 63);
-            } else if (!c.preemptPending() && policy.tick(cpu, cur, now - cur.runStartNs(), now)) {
+            } else if (!c.preemptPending() && tickLocked(cpu, cur, now)) {
                 requestPreemptLocked(c, now, 0);
             }
         }
+        if (ticker == null) offKickDueNs = (k = kicks.peek()) == null ? Long.MAX_VALUE : k[1];
     }
 
     void requestPreemptLocked(Carrier c, long now, int byWhom) {
@@ -1044,7 +1225,15 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (timer) wakeTicker = false;
         boolean closeWaiter = notifyClose;
         if (closeWaiter) notifyClose = false;
+        boolean report = reportPolicyFailure;
+        if (report) reportPolicyFailure = false;
         lock.unlock();
+        if (report) {
+            System.err.println("skyloft: runtime " + name + ": policy " + policy.name() + " broke its contract in "
+                    + policyFailureOp + " and is retired; its runnable tasks and every later one run first come first"
+                    + " served, without preemption, until close");
+            policyFailure.printStackTrace();
+        }
         if (timer) LockSupport.unpark(ticker);
         if (closeWaiter) {
             synchronized (doneMonitor) { // never while holding the scheduler lock
@@ -1067,11 +1256,13 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         int os = osCpus.get(c.cpu);
         String problem = Affinity.pinCurrentThread(os);
-        if (problem == null) {
-            c.osCpu = os;
-            if (c.cpu == carriers.length - 1) pinning = "pinned to CPUs " + osCpus.subList(0, carriers.length);
-        } else {
-            pinning = "not pinned: " + problem;
+        synchronized (pinLock) { // carriers start in any order: all pinned, or the first failure stays
+            if (problem == null) {
+                c.osCpu = os;
+                if (++pinnedCarriers == carriers.length) pinning = "pinned to CPUs " + osCpus.subList(0, carriers.length);
+            } else if (!pinning.startsWith("not pinned: carrier")) {
+                pinning = "not pinned: carrier " + c.cpu + ": " + problem;
+            }
         }
     }
 
@@ -1120,11 +1311,18 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** The policy's view of this host. Called under the lock only. */
     private final class Context implements SchedContext {
         @Override public int cpuCount() { return carriers.length; }
-        @Override public boolean isIdle(int cpu) { return carriers[cpu].current == null; }
-        @Override public Task current(int cpu) { return carriers[cpu].current; }
-        @Override public void requestPreempt(int cpu) { requestPreemptLocked(carriers[cpu], System.nanoTime(), 1); }
+        @Override public boolean isIdle(int cpu) { return carrier(cpu).current == null; }
+        @Override public Task current(int cpu) { return carrier(cpu).current; }
+        @Override public void requestPreempt(int cpu) { requestPreemptLocked(carrier(cpu), System.nanoTime(), 1); }
         @Override public void kickAt(int cpu, long atNs) {
+            carrier(cpu);
             kicks.add(new long[] {cpu, atNs});
+            if (ticker == null && atNs < offKickDueNs) {
+                // No timer: idle carriers serve kicks. Those parked re-park until this one is due.
+                offKickDueNs = atNs;
+                workSeq = workSeq + 1;
+                for (Carrier c : carriers) if (c.parked) unparkMask |= 1L << (c.cpu & 63);
+            }
             if (ticker != null && ticker.dormant) {
                 ticker.dormant = false;
                 wakeTicker = true;
@@ -1138,6 +1336,14 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
         }
         @Override public int randomInt(int bound) { return random.nextInt(bound); }
+
+        /** A policy op's CPU number, checked: a bad one breaks the contract of the op that passed it. */
+        private Carrier carrier(int cpu) {
+            if (cpu < 0 || cpu >= carriers.length) {
+                throw new IllegalArgumentException("cpu " + cpu + " is out of range; allowed 0.." + (carriers.length - 1));
+            }
+            return carriers[cpu];
+        }
     }
 
     // ======================= builder =======================

@@ -80,8 +80,9 @@ public abstract class SchedPolicy {
      */
     public void taskInit(Task task, long nowNs) {}
 
-    /** The task has exited (after {@code stopping(EXIT)}), or was abandoned at shutdown; release
-     *  what {@link #taskInit} and {@link #admit} reserved (bandwidth, for instance). */
+    /** The task has exited (after {@code stopping(EXIT)}), or was queued here when the host
+     *  drained this policy at shutdown ({@link #drain}); release what {@link #taskInit} and
+     *  {@link #admit} reserved (bandwidth, for instance). */
     public void taskExit(Task task, long nowNs) {}
 
     /**
