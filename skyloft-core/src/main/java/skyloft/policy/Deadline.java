@@ -22,6 +22,8 @@ import skyloft.spi.Task;
  *       runtime / (deadline - now) &gt; Q / D, the server is reset to deadline = now + D,
  *       runtime = Q; otherwise both are kept. A new task starts with now + D and Q.</li>
  *   <li><b>Yield</b> gives up the rest of the runtime until the next replenishment (Linux).</li>
+ *   <li><b>Attribute changes</b> that keep Q, D and P (nice, slice) leave the server as it is,
+ *       throttled or not, as sched_setattr does; new parameters start a new server.</li>
  *   <li><b>Admission</b> ({@code admission=on}): the sum of Q/P, in Linux's 20-bit fixed
  *       point, must stay at most {@code cap} x CPUs (global), or every task must find a CPU
  *       under {@code cap} by first fit decreasing (partitioned). Refusals throw

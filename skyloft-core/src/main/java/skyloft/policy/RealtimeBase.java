@@ -252,6 +252,11 @@ abstract class RealtimeBase extends SchedPolicy {
     @Override
     public void attrChanged(Task task, SchedAttr old, long nowNs) {
         Rt s = state(task);
+        SchedAttr now = task.attr();
+        boolean sameParams = old.runtimeNs() == now.runtimeNs() && old.deadlineNs() == now.deadlineNs() && old.periodNs() == now.periodNs();
+        // As Linux's sched_setattr: a change that leaves Q, D and P alone (nice, slice) leaves the
+        // task where it is; above all, a throttled server must not get a fresh runtime from it.
+        if (s.rt == s.admitted && (!s.rt || sameParams)) return;
         boolean queued = s.in != null || s.inBackground;
         if (s.in != null) { s.in.remove(s); s.in = null; }
         if (s.inBackground) { background.remove(task); s.inBackground = false; }

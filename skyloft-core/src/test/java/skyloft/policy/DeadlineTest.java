@@ -77,6 +77,29 @@ class DeadlineTest {
         assertEquals(999, last);
     }
 
+    /** The hog of the test above, its nice toggled every time it is throttled: a change that
+     *  leaves Q, D and P alone (sched_setattr with the same deadline parameters) must not hand
+     *  the server a fresh runtime and deadline, so the hog still gets exactly Q per P. */
+    @Test
+    void aThrottledHogGainsNoRuntimeFromAChangeOfNice() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        h.spawn("background", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", dl(10, 100, 100), 0);
+        long[] perPeriod = new long[10];
+        int changes = 0;
+        for (long ms = 0; ms < 1000; ms++) {
+            if (h.runFor(0, MS, MS) == hog) perPeriod[(int) (ms / 100)] += MS;
+            if (p.isThrottled(hog)) {
+                h.setAttr(hog, hog.attr().withNice(hog.attr().nice() == 0 ? 5 : 0));
+                changes++;
+                assertTrue(p.isThrottled(hog), "still throttled after the nice change at " + ms + "ms");
+            }
+        }
+        assertTrue(changes >= 10, "changes while throttled: " + changes);
+        for (int i = 0; i < 10; i++) assertEquals(10 * MS, perPeriod[i], "period " + i);
+    }
+
     @Test
     void throttledServerIsReplenishedWhenAnIdleCpuIsKicked() {
         Deadline p = new Deadline();
