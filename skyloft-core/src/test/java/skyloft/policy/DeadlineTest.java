@@ -52,6 +52,23 @@ class DeadlineTest {
         assertEquals(6 * MS, Deadline.runtimeLeftNs(t));
     }
 
+    /** A second-scale server (Q = D = P = 4s): runtime x D is 3s x 4s in ns, past 64 bits. Run 1s,
+     *  block, wake at 3.9s: 3s left for 0.1s to the deadline is far over Q / D, so it resets. */
+    @Test
+    void wakeupRuleHoldsForSecondScaleServers() {
+        long s = 1_000 * MS;
+        StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("cap", "1.0")), 1, 1);
+        StepTask t = h.spawn("slow", SchedAttr.DEFAULT.withDeadline(4 * s, 4 * s, 4 * s), 0);
+        assertEquals(t, h.schedule(0));
+        h.advance(s);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(3 * s, Deadline.runtimeLeftNs(t));
+        h.advance(2_900 * MS);
+        h.wake(t);
+        assertEquals(7_900 * MS, Deadline.deadlineNs(t), "reset to now + D");
+        assertEquals(4 * s, Deadline.runtimeLeftNs(t));
+    }
+
     /** A CPU hog under Q=10, P=100 next to a background hog, ticked every 1 unit for 10 periods. */
     @Test
     void hogGetsExactlyQPerPWithThrottlingAndReplenishment() {
