@@ -34,6 +34,20 @@ class AttributesAndRegistryTest {
         assertEquals(0.1, ok.bandwidth(), 1e-12);
     }
 
+    /** Periods up to Linux's default sched_deadline_period_max_us (2^22 us), slices up to the
+     *  policies' 1s: beyond them the fixed-point and virtual-time products would overflow. */
+    @Test
+    void periodAndSliceHaveUpperBoundsNamedInTheRefusal() {
+        var e = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withDeadline(9_000_000_000_000L, 0, 9_000_000_000_001L));
+        assertTrue(e.getMessage().contains("period 9000s") && e.getMessage().contains("4194304us"), e.getMessage());
+        var d = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withDeadline(1_000_000, 5_000_000_000L, 0));
+        assertTrue(d.getMessage().contains("period 5s"), "a period taken from the deadline is checked too: " + d.getMessage());
+        assertEquals(SchedAttr.MAX_PERIOD_NS, SchedAttr.DEFAULT.withDeadline(1_000_000, 0, SchedAttr.MAX_PERIOD_NS).periodNs());
+        var slice = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withSliceNs(2_000_000_000L));
+        assertTrue(slice.getMessage().contains("slice 2s") && slice.getMessage().contains("allowed 0 (the policy's default) to 1s"), slice.getMessage());
+        assertEquals(SchedAttr.MAX_SLICE_NS, SchedAttr.DEFAULT.withSliceNs(SchedAttr.MAX_SLICE_NS).sliceNs());
+    }
+
     @Test
     void unknownPolicyListsTheKnownNames() {
         var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("nope"));
