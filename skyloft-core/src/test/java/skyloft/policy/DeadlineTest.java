@@ -210,6 +210,33 @@ class DeadlineTest {
         h.drainAndCheck();
     }
 
+    /** Re-partitioning at an admission can move a queued task to another CPU's queue: that CPU
+     *  must hear of it (kicked while idle, preempted while it runs background work), or the task
+     *  waits there unseen. */
+    @Test
+    void aQueuedTaskMovedByRepartitioningIsNotStranded() {
+        for (boolean cpu1Busy : new boolean[] {false, true}) {
+            StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("placement", "partitioned", "cap", "1.0")), 2, 1);
+            StepTask plain = cpu1Busy ? h.spawn("plain", SchedAttr.DEFAULT, 1) : null;
+            assertEquals(plain, h.schedule(1));
+            StepTask a = h.spawn("a", dl(50, 100, 100), 0);
+            assertEquals(a, h.schedule(0));
+            StepTask b = h.spawn("b", dl(40, 100, 100), 0); // fits beside a: queued on CPU 0
+            assertEquals(0, Deadline.homeCpu(b));
+            h.kicks().clear();
+            h.spawn("c", dl(70, 100, 100), 0); // first fit decreasing: c on CPU 0, a and b on CPU 1
+            assertEquals(1, Deadline.homeCpu(b));
+            if (cpu1Busy) {
+                assertTrue(h.preemptPending(1), "CPU 1 runs background work while b waits there");
+                h.stop(1, StopReason.PREEMPT);
+            } else {
+                assertTrue(h.kicks().stream().anyMatch(k -> k[0] == 1 && k[1] <= h.now()), "idle CPU 1 is kicked for b");
+            }
+            assertEquals(b, h.schedule(1));
+            h.drainAndCheck();
+        }
+    }
+
     @Test
     void partitionedAdmissionRefusesWhatFitsOnNoCpu() {
         StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("placement", "partitioned")), 2, 1);
