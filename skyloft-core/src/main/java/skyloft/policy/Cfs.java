@@ -16,7 +16,8 @@ import skyloft.spi.Task;
  * most latency / min_granularity tasks are runnable and nr_running x min_granularity beyond.
  * min_vruntime only moves forward. A waking task is placed at max(its vruntime, min_vruntime -
  * latency/2) (sleeper credit, bounded), and at most one period past min_vruntime; a new one at
- * min_vruntime + one virtual slice. The upper bound is this port's: a task's legitimate lead is
+ * min_vruntime + one virtual slice, counted with itself on the queue (Linux's sched_vslice).
+ * The upper bound is this port's: a task's legitimate lead is
  * at most its slice, but the runtime charges wall time, so a run the OS stretched (the carrier
  * descheduled, a safepoint) or that reached no preemption point for milliseconds would keep the
  * task out for that long after every later wakeup. Linux charges clock_task, which leaves out
@@ -116,10 +117,12 @@ public final class Cfs extends SchedPolicy {
         return nr <= latencyNs / minGranularityNs ? latencyNs : nr * minGranularityNs;
     }
 
-    /** Wall-clock slice of {@code e} on {@code rq}: period x weight / queue weight. */
+    /** Wall-clock slice of {@code e} on {@code rq}: period x weight / queue weight, with e counted
+     *  in both if it is not on the queue yet (a new task, as Linux's sched_slice). */
     private long sliceNs(Rq rq, Entity e) {
-        long load = Math.max(rq.load, e.weight);
-        return periodNs(Math.max(rq.nr, 1)) * e.weight / load;
+        int nr = e.counted ? rq.nr : rq.nr + 1;
+        long load = e.counted ? rq.load : rq.load + e.weight;
+        return periodNs(nr) * e.weight / load;
     }
 
     private void updateCurr(Rq rq, long nowNs) {
