@@ -44,6 +44,7 @@ public final class Cfs extends SchedPolicy {
     public static final long DEFAULT_LATENCY_NS = 50_000;
     public static final long DEFAULT_MIN_GRANULARITY_NS = 12_500;
     public static final long DEFAULT_WAKEUP_GRANULARITY_NS = 10_000;
+    static final long MIN_LATENCY_NS = 1_000, MIN_MIN_GRANULARITY_NS = 500, MAX_PARAM_NS = 1_000_000_000;
 
     static final class Entity extends TaskHeap.Node {
         int weight;
@@ -71,6 +72,9 @@ public final class Cfs extends SchedPolicy {
     }
 
     public Cfs(long latencyNs, long minGranularityNs, long wakeupGranularityNs) {
+        PolicyParams.checkNs("cfs", "latency", latencyNs, MIN_LATENCY_NS, MAX_PARAM_NS);
+        PolicyParams.checkNs("cfs", "min_granularity", minGranularityNs, MIN_MIN_GRANULARITY_NS, MAX_PARAM_NS);
+        PolicyParams.checkNs("cfs", "wakeup_granularity", wakeupGranularityNs, 0, MAX_PARAM_NS);
         if (minGranularityNs > latencyNs) {
             throw new IllegalArgumentException("cfs min_granularity " + minGranularityNs + "ns exceeds latency " + latencyNs + "ns; allowed min_granularity <= latency");
         }
@@ -80,9 +84,9 @@ public final class Cfs extends SchedPolicy {
     }
 
     Cfs(PolicyParams p) {
-        this(p.durationNs("latency", DEFAULT_LATENCY_NS, 1_000, 1_000_000_000),
-                p.durationNs("min_granularity", DEFAULT_MIN_GRANULARITY_NS, 500, 1_000_000_000),
-                p.durationNs("wakeup_granularity", DEFAULT_WAKEUP_GRANULARITY_NS, 0, 1_000_000_000));
+        this(p.durationNs("latency", DEFAULT_LATENCY_NS, MIN_LATENCY_NS, MAX_PARAM_NS),
+                p.durationNs("min_granularity", DEFAULT_MIN_GRANULARITY_NS, MIN_MIN_GRANULARITY_NS, MAX_PARAM_NS),
+                p.durationNs("wakeup_granularity", DEFAULT_WAKEUP_GRANULARITY_NS, 0, MAX_PARAM_NS));
     }
 
     @Override

@@ -48,6 +48,7 @@ import skyloft.spi.Task;
  */
 public final class Deadline extends RealtimeBase {
     public static final double DEFAULT_CAP = 0.95;
+    static final double MIN_CAP = 0.01;
 
     private final double cap;
     private final long capBw;
@@ -60,14 +61,14 @@ public final class Deadline extends RealtimeBase {
 
     public Deadline(boolean partitioned, double cap, boolean admission) {
         super(partitioned, admission);
-        if (!(cap > 0 && cap <= 1.0)) throw new IllegalArgumentException("deadline cap " + cap + " is out of range; allowed 0.01 to 1");
+        if (!(cap >= MIN_CAP && cap <= 1.0)) throw new IllegalArgumentException("deadline cap " + cap + " is out of range; allowed 0.01 to 1");
         this.cap = cap;
         this.capBw = RtAnalysis.bandwidth(cap);
     }
 
     Deadline(PolicyParams p) {
         this(p.choice("placement", "global", "global", "partitioned").equals("partitioned"),
-                p.decimal("cap", DEFAULT_CAP, 0.01, 1.0),
+                p.decimal("cap", DEFAULT_CAP, MIN_CAP, 1.0),
                 p.choice("admission", "on", "on", "off").equals("on"));
     }
 

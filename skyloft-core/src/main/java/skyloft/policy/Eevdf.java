@@ -44,6 +44,7 @@ import skyloft.spi.Task;
  */
 public final class Eevdf extends SchedPolicy {
     public static final long DEFAULT_SLICE_NS = 12_500;
+    static final long MIN_SLICE_NS = 1_000, MAX_SLICE_NS = 1_000_000_000;
 
     static final class Entity extends TaskHeap.Node {
         long vruntime, deadline, vlag, execStartNs;
@@ -77,12 +78,12 @@ public final class Eevdf extends SchedPolicy {
 
     /** @param decaySleeperLag true for Linux 6.12's treatment of a sleeper's negative lag (see the class header) */
     public Eevdf(long sliceNs, boolean decaySleeperLag) {
-        this.sliceNs = sliceNs;
+        this.sliceNs = PolicyParams.checkNs("eevdf", "slice", sliceNs, MIN_SLICE_NS, MAX_SLICE_NS);
         this.decaySleeperLag = decaySleeperLag;
     }
 
     Eevdf(PolicyParams p) {
-        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000),
+        this(p.durationNs("slice", DEFAULT_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS),
                 p.choice("sleeplag", "keep", "keep", "decay").equals("decay"));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import skyloft.spi.AdmissionException;
 import skyloft.spi.SchedAttr;
 import skyloft.util.Durations;
@@ -64,6 +65,23 @@ class AttributesAndRegistryTest {
         assertTrue(small.getMessage().contains("allowed 5us to 1s"), small.getMessage());
         var junk = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("rr", Map.of("slice", "fast")));
         assertTrue(junk.getMessage().contains("'fast'"), junk.getMessage());
+    }
+
+    /** The public constructors take what the parameters take, and say so when given less or more. */
+    @Test
+    void constructorsRefuseWhatTheParametersRefuseNamingTheRange() {
+        refuses(() -> new Cfs(50_000, 0, 10_000), "cfs min_granularity 0ns", "allowed 500ns to 1s");
+        refuses(() -> new Cfs(0, 500, 0), "cfs latency 0ns", "allowed 1us to 1s");
+        refuses(() -> new Cfs(50_000, 12_500, -1), "cfs wakeup_granularity -1ns", "allowed 0 to 1s");
+        refuses(() -> new WorkStealing(0), "ws slice 0ns", "allowed 1us to 1s");
+        refuses(() -> new Shinjuku(-5), "shinjuku quantum -5ns", "allowed 1us to 1s");
+        refuses(() -> new Eevdf(2_000_000_000L), "eevdf slice 2000000000ns", "allowed 1us to 1s");
+        refuses(() -> new Deadline(false, 0.001, true), "deadline cap 0.001", "allowed 0.01 to 1");
+    }
+
+    private static void refuses(Executable create, String value, String range) {
+        var e = assertThrows(IllegalArgumentException.class, create, value);
+        assertTrue(e.getMessage().contains(value) && e.getMessage().contains(range), e.getMessage());
     }
 
     @Test
