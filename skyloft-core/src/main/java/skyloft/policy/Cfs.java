@@ -16,7 +16,8 @@ import skyloft.spi.Task;
  * most latency / min_granularity tasks are runnable and nr_running x min_granularity beyond.
  * min_vruntime only moves forward. A waking task is placed at max(its vruntime, min_vruntime -
  * latency/2) (sleeper credit, bounded), and at most one period past min_vruntime; a new one at
- * min_vruntime + one virtual slice. The upper bound is this port's: a task's legitimate lead is
+ * min_vruntime + one virtual slice, counted with itself on the queue (Linux's sched_vslice).
+ * The upper bound is this port's: a task's legitimate lead is
  * at most its slice, but the runtime charges wall time, so a run the OS stretched (the carrier
  * descheduled, a safepoint) or that reached no preemption point for milliseconds would keep the
  * task out for that long after every later wakeup. Linux charges clock_task, which leaves out
@@ -43,6 +44,7 @@ public final class Cfs extends SchedPolicy {
     public static final long DEFAULT_LATENCY_NS = 50_000;
     public static final long DEFAULT_MIN_GRANULARITY_NS = 12_500;
     public static final long DEFAULT_WAKEUP_GRANULARITY_NS = 10_000;
+    static final long MIN_LATENCY_NS = 1_000, MIN_MIN_GRANULARITY_NS = 500, MAX_PARAM_NS = 1_000_000_000;
 
     static final class Entity extends TaskHeap.Node {
         int weight;
@@ -70,6 +72,9 @@ public final class Cfs extends SchedPolicy {
     }
 
     public Cfs(long latencyNs, long minGranularityNs, long wakeupGranularityNs) {
+        PolicyParams.checkNs("cfs", "latency", latencyNs, MIN_LATENCY_NS, MAX_PARAM_NS);
+        PolicyParams.checkNs("cfs", "min_granularity", minGranularityNs, MIN_MIN_GRANULARITY_NS, MAX_PARAM_NS);
+        PolicyParams.checkNs("cfs", "wakeup_granularity", wakeupGranularityNs, 0, MAX_PARAM_NS);
         if (minGranularityNs > latencyNs) {
             throw new IllegalArgumentException("cfs min_granularity " + minGranularityNs + "ns exceeds latency " + latencyNs + "ns; allowed min_granularity <= latency");
         }
@@ -79,9 +84,9 @@ public final class Cfs extends SchedPolicy {
     }
 
     Cfs(PolicyParams p) {
-        this(p.durationNs("latency", DEFAULT_LATENCY_NS, 1_000, 1_000_000_000),
-                p.durationNs("min_granularity", DEFAULT_MIN_GRANULARITY_NS, 500, 1_000_000_000),
-                p.durationNs("wakeup_granularity", DEFAULT_WAKEUP_GRANULARITY_NS, 0, 1_000_000_000));
+        this(p.durationNs("latency", DEFAULT_LATENCY_NS, MIN_LATENCY_NS, MAX_PARAM_NS),
+                p.durationNs("min_granularity", DEFAULT_MIN_GRANULARITY_NS, MIN_MIN_GRANULARITY_NS, MAX_PARAM_NS),
+                p.durationNs("wakeup_granularity", DEFAULT_WAKEUP_GRANULARITY_NS, 0, MAX_PARAM_NS));
     }
 
     @Override
@@ -116,10 +121,12 @@ public final class Cfs extends SchedPolicy {
         return nr <= latencyNs / minGranularityNs ? latencyNs : nr * minGranularityNs;
     }
 
-    /** Wall-clock slice of {@code e} on {@code rq}: period x weight / queue weight. */
+    /** Wall-clock slice of {@code e} on {@code rq}: period x weight / queue weight, with e counted
+     *  in both if it is not on the queue yet (a new task, as Linux's sched_slice). */
     private long sliceNs(Rq rq, Entity e) {
-        long load = Math.max(rq.load, e.weight);
-        return periodNs(Math.max(rq.nr, 1)) * e.weight / load;
+        int nr = e.counted ? rq.nr : rq.nr + 1;
+        long load = e.counted ? rq.load : rq.load + e.weight;
+        return periodNs(nr) * e.weight / load;
     }
 
     private void updateCurr(Rq rq, long nowNs) {

@@ -22,6 +22,8 @@ import skyloft.spi.Task;
  *       runtime / (deadline - now) &gt; Q / D, the server is reset to deadline = now + D,
  *       runtime = Q; otherwise both are kept. A new task starts with now + D and Q.</li>
  *   <li><b>Yield</b> gives up the rest of the runtime until the next replenishment (Linux).</li>
+ *   <li><b>Attribute changes</b> that keep Q, D and P (nice, slice) leave the server as it is,
+ *       throttled or not, as sched_setattr does; new parameters start a new server.</li>
  *   <li><b>Admission</b> ({@code admission=on}): the sum of Q/P, in Linux's 20-bit fixed
  *       point, must stay at most {@code cap} x CPUs (global), or every task must find a CPU
  *       under {@code cap} by first fit decreasing (partitioned). Refusals throw
@@ -46,6 +48,7 @@ import skyloft.spi.Task;
  */
 public final class Deadline extends RealtimeBase {
     public static final double DEFAULT_CAP = 0.95;
+    static final double MIN_CAP = 0.01;
 
     private final double cap;
     private final long capBw;
@@ -58,14 +61,14 @@ public final class Deadline extends RealtimeBase {
 
     public Deadline(boolean partitioned, double cap, boolean admission) {
         super(partitioned, admission);
-        if (!(cap > 0 && cap <= 1.0)) throw new IllegalArgumentException("deadline cap " + cap + " is out of range; allowed 0.01 to 1");
+        if (!(cap >= MIN_CAP && cap <= 1.0)) throw new IllegalArgumentException("deadline cap " + cap + " is out of range; allowed 0.01 to 1");
         this.cap = cap;
         this.capBw = RtAnalysis.bandwidth(cap);
     }
 
     Deadline(PolicyParams p) {
         this(p.choice("placement", "global", "global", "partitioned").equals("partitioned"),
-                p.decimal("cap", DEFAULT_CAP, 0.01, 1.0),
+                p.decimal("cap", DEFAULT_CAP, MIN_CAP, 1.0),
                 p.choice("admission", "on", "on", "off").equals("on"));
     }
 
@@ -119,13 +122,20 @@ public final class Deadline extends RealtimeBase {
     @Override
     void release(Rt s, EnqueueReason reason, long nowNs) {
         if (reason == EnqueueReason.NEW || s.deadlineAbsNs <= nowNs
-                || s.runtimeLeftNs * s.dNs > s.cNs * (s.deadlineAbsNs - nowNs)) {
+                || productExceeds(s.runtimeLeftNs, s.dNs, s.cNs, s.deadlineAbsNs - nowNs)) {
             if (reason == EnqueueReason.WAKEUP) wakeupResets++;
             s.deadlineAbsNs = nowNs + s.dNs;
             s.runtimeLeftNs = s.cNs;
         }
         s.accountedAtNs = nowNs;
         s.key = s.deadlineAbsNs;
+    }
+
+    /** a x b &gt; c x d, compared as 128-bit products: runtime x deadline in ns passes 64 bits at
+     *  about 3s x 3s. (Linux drops 10 bits of each factor instead, too coarse at microseconds.) */
+    static boolean productExceeds(long a, long b, long c, long d) {
+        long hi = Math.multiplyHigh(a, b), otherHi = Math.multiplyHigh(c, d);
+        return hi != otherHi ? hi > otherHi : Long.compareUnsigned(a * b, c * d) > 0;
     }
 
     @Override

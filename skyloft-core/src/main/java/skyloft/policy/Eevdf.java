@@ -44,6 +44,7 @@ import skyloft.spi.Task;
  */
 public final class Eevdf extends SchedPolicy {
     public static final long DEFAULT_SLICE_NS = 12_500;
+    static final long MIN_SLICE_NS = 1_000, MAX_SLICE_NS = 1_000_000_000;
 
     static final class Entity extends TaskHeap.Node {
         long vruntime, deadline, vlag, execStartNs;
@@ -77,12 +78,12 @@ public final class Eevdf extends SchedPolicy {
 
     /** @param decaySleeperLag true for Linux 6.12's treatment of a sleeper's negative lag (see the class header) */
     public Eevdf(long sliceNs, boolean decaySleeperLag) {
-        this.sliceNs = sliceNs;
+        this.sliceNs = PolicyParams.checkNs("eevdf", "slice", sliceNs, MIN_SLICE_NS, MAX_SLICE_NS);
         this.decaySleeperLag = decaySleeperLag;
     }
 
     Eevdf(PolicyParams p) {
-        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000),
+        this(p.durationNs("slice", DEFAULT_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS),
                 p.choice("sleeplag", "keep", "keep", "decay").equals("decay"));
     }
 
@@ -199,10 +200,7 @@ public final class Eevdf extends SchedPolicy {
                 long owed = avg(old) - e.vruntime;
                 lag = owed >= 0 ? 0 : Math.max(lag, owed * old.sumW / (old.sumW + e.weight));
             }
-            long limit = 2 * Math.max(vsliceOf(e), sliceNs * NiceWeights.NICE_0_WEIGHT / e.weight);
-            lag = Math.max(-limit, Math.min(limit, lag));
-            if (rq.sumW > 0) lag = lag * (rq.sumW + e.weight) / rq.sumW;
-            e.vruntime = avg(rq) - lag;
+            placeWithLag(rq, e, lag);
             e.deadline = e.vruntime + (reason == EnqueueReason.NEW ? vsliceOf(e) / 2 : vsliceOf(e));
         } else if (reason == EnqueueReason.YIELD) {
             e.deadline += vsliceOf(e);
@@ -216,6 +214,16 @@ public final class Eevdf extends SchedPolicy {
             rq.wakeupPreemptions++;
             ctx.requestPreempt(cpu);
         }
+    }
+
+    /** Sets the vruntime of {@code e}, about to be counted in {@code rq}, so that its lag there is
+     *  {@code lag} (clamped to two slices): V - lag x (W + w) / W, since its own weight w joining
+     *  the average moves V by w x lag / (W + w). */
+    private void placeWithLag(Rq rq, Entity e, long lag) {
+        long limit = 2 * Math.max(vsliceOf(e), sliceNs * NiceWeights.NICE_0_WEIGHT / e.weight);
+        lag = Math.max(-limit, Math.min(limit, lag));
+        if (rq.sumW > 0) lag = lag * (rq.sumW + e.weight) / rq.sumW;
+        e.vruntime = avg(rq) - lag;
     }
 
     @Override
@@ -308,6 +316,7 @@ public final class Eevdf extends SchedPolicy {
     private int move(int from, int to, int want, long nowNs) {
         Rq src = rqs[from], dst = rqs[to];
         int moved = 0;
+        updateCurr(src, nowNs); // the lags are read against V of both CPUs now
         updateCurr(dst, nowNs);
         for (; moved < want && src.queued() > 0; moved++) {
             TaskHeap h = src.pending.isEmpty() ? src.eligible : src.pending; // prefer tasks that would wait anyway
@@ -315,7 +324,7 @@ public final class Eevdf extends SchedPolicy {
             h.remove(e);
             long lag = avg(src) - e.vruntime;
             uncount(src, e);
-            e.vruntime = avg(dst) - lag;
+            placeWithLag(dst, e, lag);
             e.deadline = e.vruntime + vsliceOf(e);
             e.cpu = to;
             count(dst, e);

@@ -38,6 +38,16 @@ public final class PolicyParams {
         return Durations.parseNs("policy " + policy + " parameter " + key, v, minNs, maxNs);
     }
 
+    /** For the public constructors: {@code valueNs} if it is within the range its parameter has,
+     *  else an IllegalArgumentException naming it and the range. */
+    static long checkNs(String policy, String key, long valueNs, long minNs, long maxNs) {
+        if (valueNs < minNs || valueNs > maxNs) {
+            throw new IllegalArgumentException(policy + " " + key + " " + valueNs + "ns is out of range; allowed "
+                    + Durations.format(minNs) + " to " + Durations.format(maxNs));
+        }
+        return valueNs;
+    }
+
     /** An integer within {@code [min, max]}. */
     public long integer(String key, long dflt, long min, long max) {
         String v = values.get(key);

@@ -21,7 +21,8 @@ import skyloft.spi.Task;
  * <p>Partitioned placement is recomputed at each admission: all admitted tasks, in decreasing
  * bandwidth order, go to the first CPU where {@link #fits} holds; a task that fits nowhere
  * (only possible with admission off) goes to the least loaded CPU. Queued tasks whose CPU
- * changed move at once; a running one moves at its next enqueue.
+ * changed move at once, and their new CPU is kicked or preempted as at an enqueue; a running
+ * one moves at its next enqueue.
  *
  * <p>Concurrency: the host serializes all ops, so the heaps and lists are plain fields.
  */
@@ -146,7 +147,12 @@ abstract class RealtimeBase extends SchedPolicy {
             load[chosen] += s.bw;
             if (apply && s.home != chosen) {
                 s.home = chosen;
-                if (s.in != null && s.in != throttledHeap()) { s.in.remove(s); s.in = ready[chosen]; ready[chosen].add(s); }
+                if (s.in != null && s.in != throttledHeap()) {
+                    s.in.remove(s);
+                    s.in = ready[chosen];
+                    ready[chosen].add(s);
+                    nudge(s, chosen, 0); // admit has no clock: 0 is "now" to every host
+                }
             }
         }
         return new Placement(perCpu, misfit);
@@ -199,8 +205,7 @@ abstract class RealtimeBase extends SchedPolicy {
         s.in = h;
         h.add(s);
         if (partitioned) {
-            if (ctx.isIdle(target)) { if (target != cpu) ctx.kickAt(target, nowNs); return; }
-            if (moreUrgent(s, ctx.current(target))) { preemptRequests++; ctx.requestPreempt(target); }
+            if (target != cpu || !ctx.isIdle(target)) nudge(s, target, nowNs); // the host wakes an idle enqueuing CPU itself
             return;
         }
         int worst = -1;
@@ -209,6 +214,13 @@ abstract class RealtimeBase extends SchedPolicy {
             if (worst < 0 || moreUrgent(ctx.current(worst), ctx.current(c))) worst = c;
         }
         if (worst >= 0 && moreUrgent(s, ctx.current(worst))) { preemptRequests++; ctx.requestPreempt(worst); }
+    }
+
+    /** {@code s} is now ready in {@code cpu}'s heap: kicks that CPU at {@code atNs} if it is idle,
+     *  else preempts its task if {@code s} is more urgent. */
+    void nudge(Rt s, int cpu, long atNs) {
+        if (ctx.isIdle(cpu)) ctx.kickAt(cpu, atNs);
+        else if (moreUrgent(s, ctx.current(cpu))) { preemptRequests++; ctx.requestPreempt(cpu); }
     }
 
     /** True if {@code a} (a real-time task's state) should run before task {@code b}. */
@@ -252,6 +264,11 @@ abstract class RealtimeBase extends SchedPolicy {
     @Override
     public void attrChanged(Task task, SchedAttr old, long nowNs) {
         Rt s = state(task);
+        SchedAttr now = task.attr();
+        boolean sameParams = old.runtimeNs() == now.runtimeNs() && old.deadlineNs() == now.deadlineNs() && old.periodNs() == now.periodNs();
+        // As Linux's sched_setattr: a change that leaves Q, D and P alone (nice, slice) leaves the
+        // task where it is; above all, a throttled server must not get a fresh runtime from it.
+        if (s.rt == s.admitted && (!s.rt || sameParams)) return;
         boolean queued = s.in != null || s.inBackground;
         if (s.in != null) { s.in.remove(s); s.in = null; }
         if (s.inBackground) { background.remove(task); s.inBackground = false; }

@@ -1,5 +1,6 @@
 package skyloft.policy;
 
+import java.math.BigInteger;
 import java.util.Locale;
 import skyloft.util.Durations;
 
@@ -17,9 +18,13 @@ public final class RtAnalysis {
     public static final int BW_SHIFT = 20;
     public static final long BW_ONE = 1L << BW_SHIFT;
 
-    /** runtime / period in fixed point (rounded down, as Linux's to_ratio). */
+    /** runtime / period in fixed point (rounded down, as Linux's to_ratio); Long.MAX_VALUE if it
+     *  does not fit, which SchedAttr's bounds (runtime &lt;= period) rule out. */
     public static long bandwidth(long runtimeNs, long periodNs) {
-        return Math.multiplyHigh(runtimeNs, BW_ONE) != 0 ? Long.MAX_VALUE : (runtimeNs << BW_SHIFT) / periodNs;
+        if (runtimeNs <= Long.MAX_VALUE >> BW_SHIFT) return (runtimeNs << BW_SHIFT) / periodNs;
+        // runtime x 2^20 needs more than 63 bits (runtime over 2.4 hours): rare, so exact and slow
+        BigInteger bw = BigInteger.valueOf(runtimeNs).shiftLeft(BW_SHIFT).divide(BigInteger.valueOf(periodNs));
+        return bw.bitLength() < Long.SIZE ? bw.longValue() : Long.MAX_VALUE;
     }
 
     /** A fraction like 0.95 in fixed point (rounded to nearest). */

@@ -28,6 +28,7 @@ import skyloft.spi.Task;
  */
 public final class Shinjuku extends SchedPolicy {
     public static final long DEFAULT_QUANTUM_NS = 10_000;
+    static final long MIN_QUANTUM_NS = 1_000, MAX_QUANTUM_NS = 1_000_000_000;
 
     private final long quantumNs;
     private ArrayDeque<Task> queue;
@@ -38,11 +39,11 @@ public final class Shinjuku extends SchedPolicy {
     }
 
     public Shinjuku(long quantumNs) {
-        this.quantumNs = quantumNs;
+        this.quantumNs = PolicyParams.checkNs("shinjuku", "quantum", quantumNs, MIN_QUANTUM_NS, MAX_QUANTUM_NS);
     }
 
     Shinjuku(PolicyParams p) {
-        this(p.durationNs("quantum", DEFAULT_QUANTUM_NS, 1_000, 1_000_000_000));
+        this(p.durationNs("quantum", DEFAULT_QUANTUM_NS, MIN_QUANTUM_NS, MAX_QUANTUM_NS));
     }
 
     @Override

@@ -31,6 +31,7 @@ import skyloft.spi.Task;
  */
 public final class WorkStealing extends SchedPolicy {
     public static final long DEFAULT_SLICE_NS = 5_000;
+    static final long MIN_SLICE_NS = 1_000, MAX_SLICE_NS = 1_000_000_000;
 
     private final long sliceNs;
     private PerCpuQueues queues;
@@ -41,11 +42,11 @@ public final class WorkStealing extends SchedPolicy {
     }
 
     public WorkStealing(long sliceNs) {
-        this.sliceNs = sliceNs;
+        this.sliceNs = PolicyParams.checkNs("ws", "slice", sliceNs, MIN_SLICE_NS, MAX_SLICE_NS);
     }
 
     WorkStealing(PolicyParams p) {
-        this(p.durationNs("slice", DEFAULT_SLICE_NS, 1_000, 1_000_000_000));
+        this(p.durationNs("slice", DEFAULT_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS));
     }
 
     @Override

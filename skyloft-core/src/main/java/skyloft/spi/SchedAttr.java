@@ -8,11 +8,12 @@ import skyloft.util.Durations;
  * applies them. The constructor checks what holds for every policy; a policy may refuse more.
  *
  * @param nice       -20..19 as in Linux; weights follow {@link NiceWeights}. Default 0.
- * @param sliceNs    requested time slice, 0 for the policy's default. Policies with slices
- *                   (RR, EEVDF, work stealing) honour it; others ignore it.
+ * @param sliceNs    requested time slice, 0 for the policy's default, at most 1s. Policies with
+ *                   slices (RR, EEVDF, work stealing) honour it; others ignore it.
  * @param runtimeNs  deadline parameters (SCHED_DEADLINE): CPU time per period; 0 = none.
  * @param deadlineNs relative deadline, {@code runtimeNs <= deadlineNs <= periodNs}; 0 = none.
- * @param periodNs   period; 0 with a deadline means "period = deadline".
+ * @param periodNs   period; 0 with a deadline means "period = deadline". At most 2^22 us
+ *                   (about 4.19s) as under Linux's default, which bounds runtime and deadline too.
  * @param app        name of the application the task belongs to ("default" if not given).
  */
 public record SchedAttr(int nice, long sliceNs, long runtimeNs, long deadlineNs, long periodNs, String app) {
@@ -20,6 +21,10 @@ public record SchedAttr(int nice, long sliceNs, long runtimeNs, long deadlineNs,
     public static final int MIN_NICE = -20;
     public static final int MAX_NICE = 19;
     public static final String DEFAULT_APP = "default";
+    /** Longest deadline period: Linux's default sched_deadline_period_max_us, 2^22 us (about 4.19s). */
+    public static final long MAX_PERIOD_NS = (1L << 22) * 1_000;
+    /** Longest slice, as the policies' slice parameters (their virtual slices scale it by up to 1024 / 15). */
+    public static final long MAX_SLICE_NS = 1_000_000_000;
 
     /** Nice 0, policy-default slice, no deadline parameters, application "default". */
     public static final SchedAttr DEFAULT = new SchedAttr(0, 0, 0, 0, 0, DEFAULT_APP);
@@ -28,8 +33,9 @@ public record SchedAttr(int nice, long sliceNs, long runtimeNs, long deadlineNs,
         if (nice < MIN_NICE || nice > MAX_NICE) {
             throw new AdmissionException("nice " + nice + " is out of range; allowed " + MIN_NICE + ".." + MAX_NICE);
         }
-        if (sliceNs < 0) {
-            throw new AdmissionException("slice " + sliceNs + "ns is negative; allowed 0 (policy default) or a positive duration");
+        if (sliceNs < 0 || sliceNs > MAX_SLICE_NS) {
+            throw new AdmissionException("slice " + Durations.format(sliceNs) + " is out of range; allowed 0 (the policy's default) to "
+                    + Durations.format(MAX_SLICE_NS));
         }
         if (runtimeNs < 0 || deadlineNs < 0 || periodNs < 0) {
             throw new AdmissionException("deadline parameters must not be negative: runtime " + runtimeNs
@@ -42,6 +48,10 @@ public record SchedAttr(int nice, long sliceNs, long runtimeNs, long deadlineNs,
                 throw new AdmissionException("deadline parameters need a runtime and a deadline or period; got runtime "
                         + Durations.format(runtimeNs) + ", deadline " + Durations.format(deadlineNs)
                         + ", period " + Durations.format(periodNs));
+            }
+            if (periodNs > MAX_PERIOD_NS) { // runtime <= deadline <= period: this bounds all three
+                throw new AdmissionException("deadline period " + Durations.format(periodNs) + " is out of range; allowed up to "
+                        + MAX_PERIOD_NS / 1_000 + "us (about 4.19s, Linux's default sched_deadline_period_max_us)");
             }
             if (!(runtimeNs <= deadlineNs && deadlineNs <= periodNs)) {
                 throw new AdmissionException("deadline parameters must satisfy runtime <= deadline <= period; got runtime "

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import skyloft.spi.AdmissionException;
 import skyloft.spi.SchedAttr;
 import skyloft.util.Durations;
@@ -34,6 +35,20 @@ class AttributesAndRegistryTest {
         assertEquals(0.1, ok.bandwidth(), 1e-12);
     }
 
+    /** Periods up to Linux's default sched_deadline_period_max_us (2^22 us), slices up to the
+     *  policies' 1s: beyond them the fixed-point and virtual-time products would overflow. */
+    @Test
+    void periodAndSliceHaveUpperBoundsNamedInTheRefusal() {
+        var e = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withDeadline(9_000_000_000_000L, 0, 9_000_000_000_001L));
+        assertTrue(e.getMessage().contains("period 9000s") && e.getMessage().contains("4194304us"), e.getMessage());
+        var d = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withDeadline(1_000_000, 5_000_000_000L, 0));
+        assertTrue(d.getMessage().contains("period 5s"), "a period taken from the deadline is checked too: " + d.getMessage());
+        assertEquals(SchedAttr.MAX_PERIOD_NS, SchedAttr.DEFAULT.withDeadline(1_000_000, 0, SchedAttr.MAX_PERIOD_NS).periodNs());
+        var slice = assertThrows(AdmissionException.class, () -> SchedAttr.DEFAULT.withSliceNs(2_000_000_000L));
+        assertTrue(slice.getMessage().contains("slice 2s") && slice.getMessage().contains("allowed 0 (the policy's default) to 1s"), slice.getMessage());
+        assertEquals(SchedAttr.MAX_SLICE_NS, SchedAttr.DEFAULT.withSliceNs(SchedAttr.MAX_SLICE_NS).sliceNs());
+    }
+
     @Test
     void unknownPolicyListsTheKnownNames() {
         var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("nope"));
@@ -50,6 +65,23 @@ class AttributesAndRegistryTest {
         assertTrue(small.getMessage().contains("allowed 5us to 1s"), small.getMessage());
         var junk = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("rr", Map.of("slice", "fast")));
         assertTrue(junk.getMessage().contains("'fast'"), junk.getMessage());
+    }
+
+    /** The public constructors take what the parameters take, and say so when given less or more. */
+    @Test
+    void constructorsRefuseWhatTheParametersRefuseNamingTheRange() {
+        refuses(() -> new Cfs(50_000, 0, 10_000), "cfs min_granularity 0ns", "allowed 500ns to 1s");
+        refuses(() -> new Cfs(0, 500, 0), "cfs latency 0ns", "allowed 1us to 1s");
+        refuses(() -> new Cfs(50_000, 12_500, -1), "cfs wakeup_granularity -1ns", "allowed 0 to 1s");
+        refuses(() -> new WorkStealing(0), "ws slice 0ns", "allowed 1us to 1s");
+        refuses(() -> new Shinjuku(-5), "shinjuku quantum -5ns", "allowed 1us to 1s");
+        refuses(() -> new Eevdf(2_000_000_000L), "eevdf slice 2000000000ns", "allowed 1us to 1s");
+        refuses(() -> new Deadline(false, 0.001, true), "deadline cap 0.001", "allowed 0.01 to 1");
+    }
+
+    private static void refuses(Executable create, String value, String range) {
+        var e = assertThrows(IllegalArgumentException.class, create, value);
+        assertTrue(e.getMessage().contains(value) && e.getMessage().contains(range), e.getMessage());
     }
 
     @Test

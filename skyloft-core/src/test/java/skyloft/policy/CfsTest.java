@@ -42,14 +42,29 @@ class CfsTest {
         for (StepTask t : new StepTask[] {a, b, c}) assertEquals(33.33, 100.0 * t.runNs() / total, 1.0, t.name());
     }
 
-    /** A runs 5us and blocks, B runs {@code bRanNs}, then A wakes. */
+    /** A new task's debit is its virtual slice counted with itself on the queue, as Linux's
+     *  sched_vslice: alone a whole period, beside one running nice-0 task half of it. */
+    @Test
+    void aNewTaskIsDebitedItsSliceWithItselfCounted() {
+        Cfs p = new Cfs();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        assertEquals(50 * US, Cfs.vruntimeNs(a), "alone: one period");
+        assertEquals(a, h.schedule(0));
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(p.minVruntimeNs(0) + 25 * US, Cfs.vruntimeNs(b), "beside a: half of it");
+    }
+
+    /** A runs 25us and blocks (level with B, spawned beside it half a period later), B runs
+     *  {@code bRanNs}, then A wakes. */
     private static StepHost wakeAfter(long bRanNs) {
         StepHost h = new StepHost(new Cfs(), 1, 1);
         StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
-        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
         assertEquals(a, h.schedule(0));
         assertEquals(50 * US, Cfs.vruntimeNs(a), "a new task starts one virtual slice after min_vruntime");
-        h.advance(5 * US);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(75 * US, Cfs.vruntimeNs(b), "beside a, its slice is half the period");
+        h.advance(25 * US);
         h.stop(0, StopReason.BLOCK);
         assertEquals(b, h.schedule(0));
         h.advance(bRanNs);
@@ -59,16 +74,16 @@ class CfsTest {
 
     @Test
     void shortSleeperKeepsItsVruntimeAndDoesNotPreemptWithinTheGranularity() {
-        StepHost h = wakeAfter(8 * US); // b at 58us, a at 55us: lead 3us < 10us
+        StepHost h = wakeAfter(8 * US); // b at 83us, a at 75us: lead 8us < 10us
         StepTask a = h.tasks().get(0);
-        assertEquals(55 * US, Cfs.vruntimeNs(a));
+        assertEquals(75 * US, Cfs.vruntimeNs(a));
         assertFalse(h.preemptPending(0));
     }
 
     @Test
     void shortSleeperPreemptsBeyondTheGranularity() {
-        StepHost h = wakeAfter(20 * US); // b at 70us, a at 55us: lead 15us > 10us
-        assertEquals(55 * US, Cfs.vruntimeNs(h.tasks().get(0)));
+        StepHost h = wakeAfter(20 * US); // b at 95us, a at 75us: lead 20us > 10us
+        assertEquals(75 * US, Cfs.vruntimeNs(h.tasks().get(0)));
         assertTrue(h.preemptPending(0));
     }
 
@@ -76,8 +91,8 @@ class CfsTest {
     void longSleeperIsPlacedHalfALatencyBeforeMinVruntime() {
         Cfs p = new Cfs();
         StepHost h = wakeAfter(10_000 * US);
-        // b ran 10ms alone: min_vruntime = b's vruntime = 50us + 10ms; a gets min - latency/2.
-        assertEquals(10_050 * US - 25 * US, Cfs.vruntimeNs(h.tasks().get(0)));
+        // b ran 10ms alone: min_vruntime = b's vruntime = 75us + 10ms; a gets min - latency/2.
+        assertEquals(10_075 * US - 25 * US, Cfs.vruntimeNs(h.tasks().get(0)));
         assertTrue(h.preemptPending(0), "a 25us lead exceeds the 10us granularity");
         assertEquals(0, p.name().compareTo("cfs"));
     }
@@ -87,8 +102,8 @@ class CfsTest {
         Cfs p = new Cfs();
         StepHost h = new StepHost(p, 1, 1);
         StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
-        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
         assertEquals(a, h.schedule(0));
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
         h.advance(5_000 * US); // no tick for 5 ms while b waits: the OS took the carrier, or no poll ran
         h.stop(0, StopReason.BLOCK);
         assertEquals(b, h.schedule(0));

@@ -52,6 +52,23 @@ class DeadlineTest {
         assertEquals(6 * MS, Deadline.runtimeLeftNs(t));
     }
 
+    /** A second-scale server (Q = D = P = 4s): runtime x D is 3s x 4s in ns, past 64 bits. Run 1s,
+     *  block, wake at 3.9s: 3s left for 0.1s to the deadline is far over Q / D, so it resets. */
+    @Test
+    void wakeupRuleHoldsForSecondScaleServers() {
+        long s = 1_000 * MS;
+        StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("cap", "1.0")), 1, 1);
+        StepTask t = h.spawn("slow", SchedAttr.DEFAULT.withDeadline(4 * s, 4 * s, 4 * s), 0);
+        assertEquals(t, h.schedule(0));
+        h.advance(s);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(3 * s, Deadline.runtimeLeftNs(t));
+        h.advance(2_900 * MS);
+        h.wake(t);
+        assertEquals(7_900 * MS, Deadline.deadlineNs(t), "reset to now + D");
+        assertEquals(4 * s, Deadline.runtimeLeftNs(t));
+    }
+
     /** A CPU hog under Q=10, P=100 next to a background hog, ticked every 1 unit for 10 periods. */
     @Test
     void hogGetsExactlyQPerPWithThrottlingAndReplenishment() {
@@ -75,6 +92,29 @@ class DeadlineTest {
         assertEquals(100 * MS, hog.runNs());
         assertTrue(bg.runNs() >= 880 * MS, "the background task gets the rest: " + bg.runNs());
         assertEquals(999, last);
+    }
+
+    /** The hog of the test above, its nice toggled every time it is throttled: a change that
+     *  leaves Q, D and P alone (sched_setattr with the same deadline parameters) must not hand
+     *  the server a fresh runtime and deadline, so the hog still gets exactly Q per P. */
+    @Test
+    void aThrottledHogGainsNoRuntimeFromAChangeOfNice() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        h.spawn("background", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", dl(10, 100, 100), 0);
+        long[] perPeriod = new long[10];
+        int changes = 0;
+        for (long ms = 0; ms < 1000; ms++) {
+            if (h.runFor(0, MS, MS) == hog) perPeriod[(int) (ms / 100)] += MS;
+            if (p.isThrottled(hog)) {
+                h.setAttr(hog, hog.attr().withNice(hog.attr().nice() == 0 ? 5 : 0));
+                changes++;
+                assertTrue(p.isThrottled(hog), "still throttled after the nice change at " + ms + "ms");
+            }
+        }
+        assertTrue(changes >= 10, "changes while throttled: " + changes);
+        for (int i = 0; i < 10; i++) assertEquals(10 * MS, perPeriod[i], "period " + i);
     }
 
     @Test
@@ -168,6 +208,33 @@ class DeadlineTest {
         assertEquals(t1, h.schedule(Deadline.homeCpu(t1)));
         assertEquals(t2, h.schedule(Deadline.homeCpu(t2)));
         h.drainAndCheck();
+    }
+
+    /** Re-partitioning at an admission can move a queued task to another CPU's queue: that CPU
+     *  must hear of it (kicked while idle, preempted while it runs background work), or the task
+     *  waits there unseen. */
+    @Test
+    void aQueuedTaskMovedByRepartitioningIsNotStranded() {
+        for (boolean cpu1Busy : new boolean[] {false, true}) {
+            StepHost h = new StepHost(PolicyRegistry.create("deadline", Map.of("placement", "partitioned", "cap", "1.0")), 2, 1);
+            StepTask plain = cpu1Busy ? h.spawn("plain", SchedAttr.DEFAULT, 1) : null;
+            assertEquals(plain, h.schedule(1));
+            StepTask a = h.spawn("a", dl(50, 100, 100), 0);
+            assertEquals(a, h.schedule(0));
+            StepTask b = h.spawn("b", dl(40, 100, 100), 0); // fits beside a: queued on CPU 0
+            assertEquals(0, Deadline.homeCpu(b));
+            h.kicks().clear();
+            h.spawn("c", dl(70, 100, 100), 0); // first fit decreasing: c on CPU 0, a and b on CPU 1
+            assertEquals(1, Deadline.homeCpu(b));
+            if (cpu1Busy) {
+                assertTrue(h.preemptPending(1), "CPU 1 runs background work while b waits there");
+                h.stop(1, StopReason.PREEMPT);
+            } else {
+                assertTrue(h.kicks().stream().anyMatch(k -> k[0] == 1 && k[1] <= h.now()), "idle CPU 1 is kicked for b");
+            }
+            assertEquals(b, h.schedule(1));
+            h.drainAndCheck();
+        }
     }
 
     @Test

@@ -124,6 +124,28 @@ class EevdfTest {
     }
 
     /**
+     * A task moved to another CPU keeps its lag, as at a wakeup: placed at V - lag x (W + w) / W
+     * there, with V of the CPU it leaves brought up to date first. a runs 40us on CPU 0 with no
+     * tick, so V there is (40 + 0) / 2 = 20us and b's lag +20us; a rescue moves b to CPU 1,
+     * where x (nice 5, another weight) runs, and b's lag there must still be +20us.
+     */
+    @Test
+    void aTaskMovedToAnotherCpuKeepsItsLag() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 2, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT, 0);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        assertEquals(a, h.schedule(0));
+        StepTask x = h.spawn("x", SchedAttr.DEFAULT.withNice(5), 1);
+        assertEquals(x, h.schedule(1));
+        h.advance(20 * US);
+        h.tick(1);
+        h.advance(20 * US);
+        assertEquals(1, h.rescue(0, 1));
+        assertEquals(20 * US, p.avgVruntimeNs(1) - Eevdf.vruntimeNs(b), 2, "b's lag on CPU 1");
+    }
+
+    /**
      * With sleeplag=decay a sleeper pays its debt off while asleep, as under Linux 6.12's delayed
      * dequeue: a (lag -20us) sleeps while b runs 50us. Had a stayed queued with its weight in V,
      * V would be (30 + 50 + 0) / 3 = 26.7us at its wakeup, so it comes back at the vruntime it

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import skyloft.spi.AdmissionException;
 import skyloft.spi.SchedAttr;
 import skyloft.spi.SchedPolicy;
 import skyloft.spi.StepHost;
@@ -22,7 +25,10 @@ import skyloft.spi.StopReason;
 /**
  * The contract every registered policy passes, driven by the stepping host with a fake clock:
  * no task lost, none run twice at once, every runnable task eventually runs, attributes
- * validated. A new policy is covered as soon as it is in {@link PolicyRegistry}.
+ * validated. The random runs mix spawns, runs, yields, blocks, wakeups, exits, nice changes,
+ * periodic balancing, rescues and the kicks the policy asks for; under deadline and rm a third
+ * of the tasks have deadline parameters, and a deadline task never gets more than its runtime
+ * per period. A new policy is covered as soon as it is in {@link PolicyRegistry}.
  */
 class PolicyContractTest {
 
@@ -30,7 +36,7 @@ class PolicyContractTest {
      *  behaviour rather than a constant. */
     static Stream<String> policies() {
         return Stream.concat(PolicyRegistry.names().stream(),
-                Stream.of("eevdf[sleeplag=decay]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]",
+                Stream.of("eevdf[sleeplag=decay]", "deadline[placement=partitioned]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]",
                         "apps[be_min=0.2,be_quantum=10us]", "apps[lc=fifo,be=fifo,be_min=0.5,be_quantum=5us]"));
     }
 
@@ -50,23 +56,39 @@ class PolicyContractTest {
         return new StepHost(create(policy), cpus, seed);
     }
 
+    /** Deadline parameters that a third of the random runs' tasks get under deadline and rm. */
+    private static final long RT_RUNTIME_NS = 100_000, RT_PERIOD_NS = 1_000_000;
+    /** The longest one random step lets a task run unticked (a runFor on another CPU) before the
+     *  kicks due are honoured: what a deadline task can overrun its runtime by. */
+    private static final long MAX_STEP_NS = 200_000;
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
     void randomEventsNeverBreakOwnership(String policy) {
+        boolean realtime = baseName(policy).equals("deadline") || baseName(policy).equals("rm");
         for (int cpus : new int[] {1, 2, 4}) {
             for (long seed = 1; seed <= 12; seed++) {
                 StepHost h = host(policy, cpus, seed);
                 SplittableRandom rnd = new SplittableRandom(seed * 31 + cpus);
                 List<StepTask> blocked = new ArrayList<>();
+                Map<StepTask, Long> serverStartNs = new LinkedHashMap<>();
                 for (int step = 0; step < 600; step++) {
                     int cpu = rnd.nextInt(cpus);
-                    switch (rnd.nextInt(9)) {
+                    switch (rnd.nextInt(11)) {
                         case 0 -> {
                             // a third of the tasks belong to app "batch" (best-effort under apps; the rest ignore the label)
                             SchedAttr attr = SchedAttr.DEFAULT.withNice(rnd.nextInt(-5, 6)).withApp(rnd.nextInt(3) == 0 ? "batch" : "web");
-                            if (h.tasks().size() < 40) h.spawn("t" + h.tasks().size(), attr, cpu);
+                            if (realtime && rnd.nextInt(3) == 0) attr = attr.withDeadline(RT_RUNTIME_NS, RT_PERIOD_NS, RT_PERIOD_NS);
+                            if (h.tasks().size() < 40) {
+                                try {
+                                    StepTask t = h.spawn("t" + h.tasks().size(), attr, cpu);
+                                    if (attr.hasDeadline()) serverStartNs.put(t, h.now());
+                                } catch (AdmissionException full) {
+                                    // no bandwidth left: the run goes on without it
+                                }
+                            }
                         }
-                        case 1, 2 -> h.runFor(cpu, rnd.nextLong(1_000, 200_000), 4_000);
+                        case 1, 2 -> h.runFor(cpu, rnd.nextLong(1_000, MAX_STEP_NS), 4_000);
                         case 3 -> { if (h.running(cpu) != null) h.stop(cpu, StopReason.YIELD); }
                         case 4 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
                         case 5 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
@@ -77,12 +99,26 @@ class PolicyContractTest {
                                 if (t.state() != StepHost.State.EXITED) h.setAttr(t, t.attr().withNice(rnd.nextInt(-10, 11)));
                             }
                         }
+                        case 8 -> { if (h.running(cpu) != null && h.policy().balanceIntervalNs() > 0) h.balance(cpu); }
+                        case 9 -> { if (cpus > 1) h.rescue(cpu, (cpu + 1 + rnd.nextInt(cpus - 1)) % cpus); }
                         default -> h.advance(rnd.nextLong(0, 50_000));
                     }
+                    h.honourDueKicks();
+                    if (baseName(policy).equals("deadline")) checkServerBudgets(h, serverStartNs, policy + " on " + cpus + " cpus, seed " + seed);
                 }
                 h.drainAndCheck();
             }
         }
+    }
+
+    /** A deadline server started at t0 has had at most Q x (now - t0) / P, plus the Q it starts
+     *  with, plus one step's overrun (rm enforces no budget, so only deadline is checked). */
+    private static void checkServerBudgets(StepHost h, Map<StepTask, Long> serverStartNs, String run) {
+        serverStartNs.forEach((t, startNs) -> {
+            long ranNs = t.runNs() + (t.state() == StepHost.State.RUNNING ? h.now() - t.runStartNs() : 0);
+            long allowedNs = (h.now() - startNs) * RT_RUNTIME_NS / RT_PERIOD_NS + RT_RUNTIME_NS + MAX_STEP_NS;
+            assertTrue(ranNs <= allowedNs, run + ": " + t + " ran " + ranNs + "ns in " + (h.now() - startNs) + "ns, over its " + allowedNs + "ns");
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -175,7 +211,7 @@ class PolicyContractTest {
     @MethodSource("policies")
     void unknownParameterIsRefusedWithTheKnownOnes(String policy) {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> PolicyRegistry.create(baseName(policy), java.util.Map.of("bogus", "1")));
+                () -> PolicyRegistry.create(baseName(policy), Map.of("bogus", "1")));
         assertTrue(e.getMessage().contains("bogus") && e.getMessage().contains(baseName(policy)), e.getMessage());
     }
 }

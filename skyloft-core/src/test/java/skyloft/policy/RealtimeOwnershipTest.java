@@ -13,10 +13,10 @@ import skyloft.spi.StepHost.StepTask;
 import skyloft.spi.StopReason;
 
 /**
- * The contract suite spawns plain tasks only; this drives {@code deadline} (global and
- * partitioned) and {@code rm} with a random mix of deadline and plain tasks, attribute
- * changes between the two, throttling and replenishment (kicks honoured when due), and checks
- * that no task is lost, run twice, or kept at drain.
+ * The contract suite gives its deadline tasks fixed parameters; this drives {@code deadline}
+ * (global and partitioned) and {@code rm} with a random mix of deadline and plain tasks,
+ * attribute changes between the two and between parameters, throttling and replenishment
+ * (kicks honoured when due), and checks that no task is lost, run twice, or kept at drain.
  */
 class RealtimeOwnershipTest {
     static final long US = 1_000;

@@ -55,6 +55,16 @@ class RtAnalysisTest {
         assertTrue(RtAnalysis.gfb(new long[] {1, 1, 1}, new long[] {4, 4, 4}, 2));
     }
 
+    /** runtime x 2^20 passes 63 bits from runtime 2^43 ns (2.4 hours): the result must still be
+     *  runtime / period, not a wrapped negative that admission would let through. */
+    @Test
+    void bandwidthOfHugeParametersDoesNotWrap() {
+        assertEquals(RtAnalysis.BW_ONE - 1, RtAnalysis.bandwidth(9_000_000_000_000L, 9_000_000_000_001L));
+        assertEquals(RtAnalysis.BW_ONE, RtAnalysis.bandwidth(1L << 50, 1L << 50));
+        assertEquals(RtAnalysis.BW_ONE / 2, RtAnalysis.bandwidth(1L << 61, 1L << 62));
+        assertEquals(Long.MAX_VALUE, RtAnalysis.bandwidth(Long.MAX_VALUE, 1), "saturates past 63 bits");
+    }
+
     @Test
     void fixedPointBandwidthIsExactForSums() {
         long half = RtAnalysis.bandwidth(50, 100), forty = RtAnalysis.bandwidth(40, 100), tenth = RtAnalysis.bandwidth(10, 100);

@@ -209,6 +209,30 @@ public class StepHost implements SchedContext {
         return moved;
     }
 
+    /** The periodic balance of busy CPU {@code cpu} ({@code balance(cpu, false)}); returns how many moved. */
+    public int balance(int cpu) {
+        if (current[cpu] == null) throw new AssertionError("host bug: periodic balance on idle cpu " + cpu);
+        int moved = policy.balance(cpu, false, nowNs);
+        if (moved < 0) throw new AssertionError(policy.name() + ": balance returned " + moved);
+        if (moved > 0) forgetHints();
+        steals += moved;
+        return moved;
+    }
+
+    /** Honours the kicks due by now as a host's timer does: an idle CPU looks for work, a busy
+     *  one is ticked (and preempted if the policy says so). Kicks asked for meanwhile wait for
+     *  the next call. Returns how many were honoured. */
+    public int honourDueKicks() {
+        List<long[]> due = kicks.stream().filter(k -> k[1] <= nowNs).toList();
+        kicks.removeAll(due);
+        for (long[] k : due) {
+            int cpu = (int) k[0];
+            if (current[cpu] == null) schedule(cpu);
+            else if (tick(cpu)) stop(cpu, StopReason.PREEMPT);
+        }
+        return due.size();
+    }
+
     /** Runs {@code cpu}'s task for {@code ns} of fake time, ticking every {@code tickNs}, and
      *  preempts it if the policy says so. Returns the task that ran (null if idle). */
     public StepTask runFor(int cpu, long ns, long tickNs) {
