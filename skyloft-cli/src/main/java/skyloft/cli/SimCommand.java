@@ -2,9 +2,7 @@ package skyloft.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import skyloft.bench.AtomicFiles;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.SimResult;
 import skyloft.sim.scenario.Scenario;
@@ -85,22 +84,18 @@ final class SimCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         r.printTable(sc.name(), out);
         if (json != null) {
-            Files.writeString(json, r.toJson(sc.name()), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(json, r.toJson(sc.name()));
             out.println("results: " + json);
         }
         if (buf != null) {
             Trace t = buf.toTrace(sc.name() + " under " + r.policy() + " (simulated, seed " + r.seed() + ")", r.cpus(), 0, r.durationNs());
             if (buf.dropped() > 0) out.println("trace: the buffer filled up; " + buf.dropped() + " later events were dropped (shorten the run with --duration)");
             if (gantt != null) {
-                try (Writer w = Files.newBufferedWriter(gantt, StandardCharsets.UTF_8)) {
-                    SvgGanttWriter.write(t, w);
-                }
+                AtomicFiles.write(gantt, w -> SvgGanttWriter.write(t, w));
                 out.println("gantt: " + gantt);
             }
             if (trace != null) {
-                try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {
-                    PerfettoTraceWriter.write(t, w);
-                }
+                AtomicFiles.write(trace, w -> PerfettoTraceWriter.write(t, w));
                 out.println("trace: " + trace + " (open it at ui.perfetto.dev)");
             }
         }
@@ -144,7 +139,7 @@ final class SimCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         SimResult.printComparison(sc.name(), labels, results, out);
         if (json != null) {
-            Files.writeString(json, SimResult.comparisonJson(sc.name(), labels, results), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(json, SimResult.comparisonJson(sc.name(), labels, results));
             out.println("results: " + json);
         }
         return 0;
