@@ -3,8 +3,11 @@ package skyloft.sim.scenario;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,8 +64,13 @@ public final class ScenarioLoader {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(path + ": the scenario file does not exist", e);
+        } catch (CharacterCodingException e) {
+            throw new ScenarioException(path + ": is not UTF-8 text; expected a scenario file (YAML)", e);
         } catch (IOException e) {
-            throw new ScenarioException(path + ": cannot read the scenario file: " + e.getMessage(), e);
+            String why = Files.isDirectory(path) ? "it is a directory" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new ScenarioException(path + ": cannot read the scenario file: " + why, e);
         }
         String base = path.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         return parse(path.toString(), base, text);

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import skyloft.sim.SimResult;
 
 /** Scenario files: what a good one becomes, and that bad ones name file, field, value and what is allowed. */
@@ -187,6 +190,18 @@ class ScenarioLoaderTest {
     void brokenYamlIsRefused() {
         refused("duration: 20ms\ntasks: [{name: a, type: hog}\n", "not a valid YAML file");
         refused("duration: 20ms\nduration: 30ms\ntasks: [{name: a, type: hog}]", "not a valid YAML file", "duration");
+    }
+
+    @Test
+    void aMissingOrBinaryFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("nonexist.yaml");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(none));
+        assertEquals(none + ": the scenario file does not exist", e.getMessage());
+        Path bin = Files.write(dir.resolve("ls"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xc3, (byte) 0x28});
+        e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(bin));
+        assertEquals(bin + ": is not UTF-8 text; expected a scenario file (YAML)", e.getMessage());
+        e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(dir));
+        assertEquals(dir + ": cannot read the scenario file: it is a directory", e.getMessage());
     }
 
     @Test
