@@ -41,7 +41,7 @@ import skyloft.util.Durations;
 public final class ScenarioLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "cpus", "duration", "seed", "tick", "policy", "params", "costs", "tasks");
-    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin");
+    private static final Set<String> COST_KEYS = Set.copyOf(Scenario.COST_NAMES);
     private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "periodic", Set.of("exec", "count"),
@@ -118,18 +118,19 @@ public final class ScenarioLoader {
         if (top.containsKey("costs") && top.get("costs") != null) {
             Map<String, Object> c = map("costs", top.get("costs"));
             checkKeys("costs", c, COST_KEYS);
-            costs = new CostModel(
-                    c.containsKey("switch") ? duration("costs.switch", c.get("switch")) : 0,
-                    c.containsKey("preempt_delay") ? duration("costs.preempt_delay", c.get("preempt_delay")) : 0,
-                    c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0,
-                    c.containsKey("lock") ? duration("costs.lock", c.get("lock")) : 0);
-            long[] spin = c.containsKey("idle_spin") ? spinRange("costs.idle_spin", c.get("idle_spin"))
-                    : new long[] {costs.idleSpinMinNs(), costs.idleSpinMaxNs()};
-            long wake = c.containsKey("wake") ? duration("costs.wake", c.get("wake")) : 0;
-            if (wake == 0 && c.containsKey("idle_spin")) {
-                throw error("costs.idle_spin", c.get("idle_spin"), "has no effect without costs.wake; allowed with a wake cost, e.g. wake: 30us");
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String k : Scenario.COST_NAMES) {
+                Object v = c.get(k);
+                if (v == null && !c.containsKey(k)) continue;
+                if (v instanceof Number n && n.doubleValue() == 0) v = "0";
+                if (!(v instanceof String d)) {
+                    throw error("costs." + k, v, k.equals("idle_spin")
+                            ? "is not an idle spin; allowed a duration, e.g. 20us, or a range MIN..MAX, e.g. 20us..5ms"
+                            : "is not a duration; allowed a number with a unit ns, us, ms or s, e.g. 500us, 2ms, 1s");
+                }
+                given.put(k, d);
             }
-            costs = costs.withWake(wake, spin[0], spin[1]);
+            costs = Scenario.layCosts(CostModel.ZERO, given, file, "costs.");
         }
         Object tasksObj = top.get("tasks");
         if (!(tasksObj instanceof List<?> list) || list.isEmpty()) {
@@ -271,18 +272,6 @@ public final class ScenarioLoader {
         }
         try {
             return Durations.parseNs(file + ": " + field, s);
-        } catch (IllegalArgumentException e) {
-            throw new ScenarioException(e.getMessage(), e);
-        }
-    }
-
-    /** An idle spin: one duration (fixed) or {@code MIN..MAX} (adaptive); returns {min, max}. */
-    private long[] spinRange(String field, Object v) {
-        if (!(v instanceof String s)) {
-            throw error(field, v, "is not an idle spin; allowed a duration, e.g. 20us, or a range MIN..MAX, e.g. 20us..5ms");
-        }
-        try {
-            return Scenario.parseSpin(file + ": " + field, s);
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(e.getMessage(), e);
         }

@@ -137,6 +137,17 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aFileAndTheCommandLineGiveCostsByTheSameRules() {
+        refused(GOOD.replace("migration: 0}", "migration: 0, lock: 10s}"), "bad.yaml: costs.lock: 10s is out of range; allowed 0 to 1s");
+        ScenarioException lock = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock=10s"));
+        assertEquals("--costs lock: 10s is out of range; allowed 0 to 1s", lock.getMessage());
+        ScenarioException spin = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("idle_spin=20us"));
+        assertTrue(spin.getMessage().startsWith("--costs idle_spin: 20us has no effect without --costs wake"), spin.getMessage());
+        assertEquals(20_000, parse(GOOD).withCosts("wake=30us").withCosts("idle_spin=20us").costs().idleSpinMaxNs(), "a wake cost given before counts");
+        refused(GOOD.replace("migration: 0}", "migration: 0, idle_spin: 20us}"), "bad.yaml: costs.idle_spin: 20us has no effect without costs.wake");
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
