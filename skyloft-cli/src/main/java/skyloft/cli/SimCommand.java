@@ -62,7 +62,7 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "seed instead of the file's")
     Long seed;
 
-    @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, e.g. 20ms, 1s")
+    @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, up to 1 h (3600s), e.g. 20ms, 1s")
     String duration;
 
     @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs instead of the file's; a stream given as a load keeps its load")
@@ -76,7 +76,7 @@ final class SimCommand implements Callable<Integer> {
         Scenario sc = ScenarioLoader.load(file);
         if (cpus != null) sc = sc.withCpus(cpus);
         if (costs != null) sc = sc.withCosts(costs);
-        Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, Long.MAX_VALUE / 4);
+        Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, ScenarioLoader.MAX_DURATION_NS);
         if (compare != null) return compare(sc, durNs);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;

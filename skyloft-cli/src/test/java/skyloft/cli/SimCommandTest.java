@@ -77,6 +77,13 @@ class SimCommandTest {
         assertEquals("0", preemptions.get(2));
     }
 
+    @Test
+    void aDurationPastOneHourIsRefusedAsInAFile(@TempDir Path dir) throws Exception {
+        SimCommand c = parsed(scenario(dir).toString(), "--duration", "4000000000s");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
+        assertEquals("--duration: 4000000000s is out of range; allowed 1ns to 3600s", e.getMessage());
+    }
+
     private static List<String> all(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         List<String> out = new ArrayList<>();

@@ -32,8 +32,13 @@ import skyloft.util.Durations;
 public record Scenario(String source, String name, int cpus, long durationNs, long seed, long tickNs,
                        String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
 
-    /** One workload entry: its name, type and a factory of fresh instances for a given number of CPUs. */
-    public record TaskSpec(String name, String type, IntFunction<Workload> factory) {}
+    /** One workload entry: its name, type and a factory of fresh instances for a given number of
+     *  CPUs; {@code rateCpus}, for a stream given as a rate, the CPUs it keeps busy (0 for others). */
+    public record TaskSpec(String name, String type, IntFunction<Workload> factory, double rateCpus) {
+        public TaskSpec(String name, String type, IntFunction<Workload> factory) {
+            this(name, type, factory, 0);
+        }
+    }
 
     public Scenario {
         params = Map.copyOf(params);
@@ -87,6 +92,13 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
     public Scenario withCpus(int n) {
         if (n < 1 || n > ScenarioLoader.MAX_CPUS) {
             throw new ScenarioException(source + ": --cpus " + n + " is out of range; allowed 1.." + ScenarioLoader.MAX_CPUS);
+        }
+        for (TaskSpec t : tasks) {
+            if (t.rateCpus() > ScenarioLoader.MAX_LOAD * n) {
+                throw new ScenarioException(source + ": --cpus " + n + ": the rate of " + t.name() + " is a load of "
+                        + ScenarioLoader.load(t.rateCpus() / n) + " on " + n + " CPU" + (n == 1 ? "" : "s")
+                        + "; allowed at most " + ScenarioLoader.load(ScenarioLoader.MAX_LOAD));
+            }
         }
         return new Scenario(source, name, n, durationNs, seed, tickNs, policy, params, costs, tasks);
     }

@@ -3,6 +3,8 @@ package skyloft.sim.scenario;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -51,6 +53,13 @@ public final class ScenarioLoader {
     static final int MAX_CPUS = 1024;
     private static final int MAX_COUNT = 100_000;
     public static final long DEFAULT_TICK_NS = 10_000;
+    /** The longest duration a file gives (the run, periods, offsets, service times...): 1 h of
+     *  virtual time, far below where the clock would overflow. */
+    public static final long MAX_DURATION_NS = 3_600_000_000_000L;
+    /** The tick's range, as the runtime's {@code --tick}. */
+    private static final long MIN_TICK_NS = 1_000, MAX_TICK_NS = 100_000_000;
+    /** The most a stream may load the CPUs, given as {@code load} or implied by {@code rate}. */
+    static final double MAX_LOAD = 10.0;
     private static final Pattern RATE = Pattern.compile("([0-9]*\\.?[0-9]+(?:[eE][0-9]+)?)\\s*([kKMG]?)\\s*/\\s*(s|ms|us)");
 
     private final String file;
@@ -109,6 +118,9 @@ public final class ScenarioLoader {
         if (durationNs <= 0) throw error("duration", top.get("duration"), "must be positive; allowed e.g. 20ms or 1s");
         long seed = integer("seed", top.getOrDefault("seed", 1), Long.MIN_VALUE, Long.MAX_VALUE);
         long tickNs = top.containsKey("tick") ? duration("tick", top.get("tick")) : DEFAULT_TICK_NS;
+        if (tickNs != 0 && (tickNs < MIN_TICK_NS || tickNs > MAX_TICK_NS)) {
+            throw error("tick", top.get("tick"), "is out of range; allowed 0 (no ticks) or 1us to 100ms, as the runtime's --tick");
+        }
         String policy = top.containsKey("policy") ? string("policy", top.get("policy")) : "fifo";
         Map<String, String> params = new LinkedHashMap<>();
         if (top.containsKey("params") && top.get("params") != null) {
@@ -199,11 +211,17 @@ public final class ScenarioLoader {
                 boolean hasRate = m.containsKey("rate"), hasLoad = m.containsKey("load");
                 if (hasRate == hasLoad) throw error(f + ".rate", m.get("rate"), "and load: give exactly one; allowed rate: 100k/s or load: 0.7");
                 double rate = hasRate ? rate(f + ".rate", m.get("rate")) : 0;
-                double load = hasLoad ? decimal(f + ".load", m.get("load"), 1e-6, 10.0) : 0;
+                double load = hasLoad ? decimal(f + ".load", m.get("load"), 1e-6, MAX_LOAD) : 0;
+                double rateCpus = hasRate ? rate * service.meanNs() / 1e9 : 0;
+                if (rateCpus > MAX_LOAD * cpus) {
+                    throw error(f + ".rate", m.get("rate"), "with a mean service of " + Durations.format(Math.round(service.meanNs()))
+                            + " is a load of " + load(rateCpus / cpus) + " on " + cpus + " CPU" + (cpus == 1 ? "" : "s")
+                            + "; allowed at most " + load(MAX_LOAD) + ", as for load");
+                }
                 int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
                 // a load is a share of however many CPUs the run has (the file's, or --cpus)
                 yield new Scenario.TaskSpec(name, type, n -> new PoissonWorkload(name, attr,
-                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers));
+                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers), rateCpus);
             }
             default -> throw new IllegalStateException(type);
         };
@@ -252,6 +270,11 @@ public final class ScenarioLoader {
         return x;
     }
 
+    /** A load with three significant digits, no trailing zeros: 50, 12.5, 0.333. */
+    static String load(double x) {
+        return new BigDecimal(x).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     private static String range(long min, long max) {
         if (min == Long.MIN_VALUE) return "any integer";
         return "an integer " + min + ".." + max;
@@ -271,8 +294,10 @@ public final class ScenarioLoader {
             throw error(field, v, "is not a duration; allowed a number with a unit ns, us, ms or s, e.g. 500us, 2ms, 1s");
         }
         try {
-            return Durations.parseNs(file + ": " + field, s);
+            return Durations.parseNs(file + ": " + field, s, 0, MAX_DURATION_NS);
         } catch (IllegalArgumentException e) {
+            // Durations refuses what a long cannot hold without naming a range; ours has one
+            if (e.getMessage().endsWith("is too large")) throw error(field, v, "is out of range; allowed 0 to " + Durations.format(MAX_DURATION_NS));
             throw new ScenarioException(e.getMessage(), e);
         }
     }

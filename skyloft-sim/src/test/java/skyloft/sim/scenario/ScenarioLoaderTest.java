@@ -148,6 +148,24 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void durationsTicksAndRatesHaveSaneMaxima() {
+        refused("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {exp: 4000000000s}}]",
+                "bad.yaml: tasks[0] (a).service.exp: 4000000000s is out of range; allowed 0 to 3600s");
+        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: '99999999999999999999s' is out of range; allowed 0 to 3600s");
+        refused("duration: 7200s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 7200s is out of range; allowed 0 to 3600s");
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 3601s}]", "tasks[0] (a).period: 3601s is out of range");
+        refused("duration: 10ms\ntasks: [{name: a, type: hog, offset: 4000000000s}]", "tasks[0] (a).offset");
+        refused("duration: 10ms\ntick: 500ns\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: '500ns' is out of range; allowed 0 (no ticks) or 1us to 100ms");
+        refused("duration: 10ms\ntick: 1s\ntasks: [{name: a, type: hog}]", "tick", "1us to 100ms");
+        assertEquals(0, parse("duration: 10ms\ntick: 0\ntasks: [{name: a, type: hog}]").tickNs());
+        refused("duration: 10ms\ncpus: 2\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]",
+                "bad.yaml: tasks[0] (a).rate: '1M/s' with a mean service of 100us is a load of 50 on 2 CPUs; allowed at most 10, as for load");
+        Scenario s = parse("duration: 10ms\ncpus: 16\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.withCpus(4));
+        assertEquals("bad.yaml: --cpus 4: the rate of a is a load of 25 on 4 CPUs; allowed at most 10", e.getMessage());
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
