@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +18,7 @@ import skyloft.policy.PolicyRegistry;
 import skyloft.sim.SimResult;
 import skyloft.sim.scenario.Scenario;
 import skyloft.sim.scenario.ScenarioLoader;
+import skyloft.spi.AdmissionException;
 import skyloft.trace.PerfettoTraceWriter;
 import skyloft.trace.SvgGanttWriter;
 import skyloft.trace.Trace;
@@ -80,7 +83,12 @@ final class SimCommand implements Callable<Integer> {
         if (compare != null) return compare(sc, durNs);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
-        SimResult r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec);
+        SimResult r;
+        try {
+            r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec);
+        } catch (IllegalArgumentException e) {
+            throw admissionHint(e, sc.policyFor(policy), "--param admission=off");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         r.printTable(sc.name(), out);
         if (json != null) {
@@ -122,12 +130,25 @@ final class SimCommand implements Callable<Integer> {
         // labelled with what each run gets: an entry naming the file's policy shows the file's parameters too
         List<String> labels = specs.stream().map(s -> new PolicyRegistry.Spec(s.name(), sc.paramsFor(s.name(), s.params())).toString()).toList();
         for (int i = 0; i < specs.size(); i++) {
+            PolicyRegistry.Spec s = specs.get(i);
             try {
-                sc.policy(specs.get(i).name(), specs.get(i).params());
+                sc.policy(s.name(), s.params());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--compare entry '" + specs.get(i) + "': " + e.getMessage());
+                throw new IllegalArgumentException("--compare entry '" + s + "': " + e.getMessage());
             }
             if (labels.indexOf(labels.get(i)) != i) throw new IllegalArgumentException("--compare runs " + labels.get(i) + " twice");
+        }
+        // a 1-ns run admits every task that exists from the start, so a refusal comes before the first real run
+        for (int i = 0; i < specs.size(); i++) {
+            PolicyRegistry.Spec s = specs.get(i);
+            try {
+                sc.run(s.name(), s.params(), seed, 1L, TraceRecorder.OFF);
+            } catch (IllegalArgumentException e) {
+                Map<String, String> off = new LinkedHashMap<>(s.params());
+                off.put("admission", "off");
+                IllegalArgumentException hinted = admissionHint(e, s.name(), new PolicyRegistry.Spec(s.name(), off).toString());
+                throw new IllegalArgumentException("--compare entry '" + labels.get(i) + "': " + hinted.getMessage(), e);
+            }
         }
         List<SimResult> results = new ArrayList<>();
         long startNs = System.nanoTime();
@@ -143,5 +164,18 @@ final class SimCommand implements Callable<Integer> {
             out.println("results: " + json);
         }
         return 0;
+    }
+
+    /** {@code e} with how to turn admission off from this command line ({@code how}) if it is a
+     *  refusal at admission by a policy that can turn it off. */
+    static IllegalArgumentException admissionHint(IllegalArgumentException e, String policyName, String how) {
+        boolean refused = false;
+        for (Throwable t = e; t != null; t = t.getCause()) refused |= t instanceof AdmissionException;
+        boolean canTurnOff = PolicyRegistry.names().contains(policyName)
+                && PolicyRegistry.info(policyName).params().stream().anyMatch(p -> p.name().equals("admission"));
+        if (!refused || !canTurnOff) return e;
+        // core's hint speaks of creating the policy; this command line sets it so
+        String msg = e.getMessage().replace(" (or create the policy with admission=off)", "");
+        return new IllegalArgumentException(msg + "; to admit it anyway: " + how, e);
     }
 }

@@ -1,6 +1,7 @@
 package skyloft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,36 @@ class SimCommandTest {
         SimCommand c = parsed(scenario(dir).toString(), "--duration", "4000000000s");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
         assertEquals("--duration: 4000000000s is out of range; allowed 1ns to 3600s", e.getMessage());
+    }
+
+    /** Real-time case B: U = 0.971, over deadline's 0.95 cap; the file turns rm's admission off. */
+    private static Path caseB(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("rtb.yaml"), """
+                cpus: 1
+                duration: 35ms
+                policy: rm
+                params: {admission: "off"}
+                tasks:
+                  - {name: t1, type: periodic, runtime: 2ms, deadline: 5ms, period: 5ms}
+                  - {name: t2, type: periodic, runtime: 4ms, deadline: 7ms, period: 7ms}
+                """);
+    }
+
+    @Test
+    void aRefusalAtAdmissionComesBeforeTheFirstRunAndSaysHowToTurnItOff(@TempDir Path dir) throws Exception {
+        Path f = caseB(dir), json = dir.resolve("rtb.json");
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", f.toString(), "--compare", "rm,deadline[cap=0.9]", "--json", json.toString());
+        assertEquals(2, r.code());
+        assertEquals("", r.out(), "no run printed before the refusal");
+        assertTrue(r.err().startsWith("skyloft: --compare entry 'deadline[cap=0.9]': " + f + ": task t2: policy deadline refused"), r.err());
+        assertTrue(r.err().endsWith("; to admit it anyway: deadline[cap=0.9,admission=off]\n"), r.err());
+        assertFalse(r.err().contains("create the policy"), r.err());
+        assertFalse(Files.exists(json));
+
+        SimOutputsTest.Run one = SimOutputsTest.run("sim", f.toString(), "--policy", "deadline");
+        assertEquals(2, one.code());
+        assertTrue(one.err().endsWith("; to admit it anyway: --param admission=off\n"), one.err());
+        assertEquals(0, SimOutputsTest.run("sim", f.toString(), "--compare", "rm,deadline[admission=off]").code());
     }
 
     private static List<String> all(String text, String regex) {
