@@ -85,7 +85,8 @@ final class SimCommand implements Callable<Integer> {
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
         SimResult r;
         try {
-            r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec);
+            r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec,
+                    new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err));
         } catch (IllegalArgumentException e) {
             throw admissionHint(e, sc.policyFor(policy), "--param admission=off");
         }

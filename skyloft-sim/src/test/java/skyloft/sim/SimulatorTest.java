@@ -105,6 +105,18 @@ class SimulatorTest {
     }
 
     @Test
+    void progressIsToldTheVirtualTimeEveryBatchOfEvents() {
+        Simulator s = sim(PolicyRegistry.create("rr", Map.of("slice", "5us")), 1, 1 * US, CostModel.ZERO);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 2));
+        List<Long> seen = new java.util.ArrayList<>();
+        s.onProgress(seen::add);
+        s.run(100 * MS);
+        long events = s.counters().get("events");
+        assertEquals(events / Simulator.PROGRESS_EVENTS, seen.size(), "events " + events);
+        for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1) && seen.get(i) <= 100 * MS, seen.toString());
+    }
+
+    @Test
     void aSaturatedLockCapsTheRateOfPicks() {
         // 1us tasks arriving at 3M/s on 8 CPUs need 3M picks/s; a 500ns lock serves only 2M/s, so
         // the lock is busy the whole run and the picks stop at duration / 500ns.

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.CostModel;
 import skyloft.sim.SimResult;
@@ -56,10 +57,16 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
      * {@code durationOverrideNs}.
      */
     public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace) {
+        return run(policyName, extraParams, seedOverride, durationOverrideNs, trace, virtualNs -> {});
+    }
+
+    /** As {@link #run(String, Map, Long, Long, TraceRecorder)}, telling {@code progress} the virtual time reached now and then. */
+    public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace,
+                         LongConsumer progress) {
         SchedPolicy pol = policy(policyName, extraParams);
         long seedUsed = seedOverride != null ? seedOverride : seed;
         long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
-        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace);
+        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace).onProgress(progress);
         for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
         try {
             return sim.run(dur);
