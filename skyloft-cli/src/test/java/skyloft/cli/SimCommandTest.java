@@ -115,6 +115,17 @@ class SimCommandTest {
         assertEquals(0, SimOutputsTest.run("sim", f.toString(), "--compare", "rm,deadline[admission=off]").code());
     }
 
+    @Test
+    void aSingleRunsJsonAndHeaderSayWhatParametersAndCostsItRanWith(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("pj.json");
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", scenario(dir).toString(), "--policy", "rr", "--param", "slice=20us",
+                "--costs", "lock=500ns", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("cmp: policy rr[slice=20us], 1 CPU, 20ms simulated, seed 3, costs lock=500ns ("), r.out());
+        String js = Files.readString(json);
+        assertTrue(js.contains("\"policy\": \"rr\",") && js.contains("\"params\": {\"slice\": \"20us\"}") && js.contains("\"lock_ns\": 500"), js);
+    }
+
     private static List<String> all(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         List<String> out = new ArrayList<>();

@@ -207,6 +207,10 @@ public final class Simulator implements SchedContext {
         return policy;
     }
 
+    public CostModel costs() {
+        return costs;
+    }
+
     /** Current virtual time in ns. */
     public long now() {
         return nowNs;

@@ -69,7 +69,7 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace).onProgress(progress);
         for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
         try {
-            return sim.run(dur);
+            return sim.run(dur).withParams(effectiveParams(policyName, extraParams));
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(source + ": " + e.getMessage(), e);
         }
@@ -93,6 +93,21 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         Map<String, String> ps = new LinkedHashMap<>(policyName != null && !policyName.equals(policy) ? Map.of() : params);
         ps.putAll(extraParams);
         return ps;
+    }
+
+    /**
+     * Every parameter a run under {@code policyName} (null: the file's) gets: the policy's
+     * declared defaults with the given ones ({@link #paramsFor}) over them, in the policy's order,
+     * then any others given (apps' {@code lc.slice}).
+     */
+    public Map<String, String> effectiveParams(String policyName, Map<String, String> extraParams) {
+        Map<String, String> given = paramsFor(policyName, extraParams);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (PolicyRegistry.Param p : PolicyRegistry.info(policyFor(policyName)).params()) {
+            if (!p.isPrefix()) out.put(p.name(), given.getOrDefault(p.name(), p.defaultValue()));
+        }
+        given.forEach(out::putIfAbsent);
+        return out;
     }
 
     /** The same scenario on {@code n} CPUs (streams given as a load keep their load, so their rate scales). */
