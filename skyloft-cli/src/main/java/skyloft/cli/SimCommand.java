@@ -2,6 +2,7 @@ package skyloft.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,6 +131,8 @@ final class SimCommand implements Callable<Integer> {
         }
         // labelled with what each run gets: an entry naming the file's policy shows the file's parameters too
         List<String> labels = specs.stream().map(s -> new PolicyRegistry.Spec(s.name(), sc.paramsFor(s.name(), s.params())).toString()).toList();
+        // two entries are the same run if their policies get the same parameters, defaults included
+        List<Map<String, String>> runs = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             PolicyRegistry.Spec s = specs.get(i);
             try {
@@ -137,7 +140,16 @@ final class SimCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--compare entry '" + s + "': " + e.getMessage());
             }
-            if (labels.indexOf(labels.get(i)) != i) throw new IllegalArgumentException("--compare runs " + labels.get(i) + " twice");
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put("", s.name());
+            sc.effectiveParams(s.name(), s.params()).forEach((k, v) -> run.put(k, canonical(v)));
+            int j = runs.indexOf(run);
+            runs.add(run);
+            if (j >= 0) {
+                String twice = new PolicyRegistry.Spec(s.name(), sc.effectiveParams(s.name(), s.params())).toString();
+                throw new IllegalArgumentException("--compare runs " + twice + " twice"
+                        + (labels.get(j).equals(labels.get(i)) ? "" : " (entries '" + labels.get(j) + "' and '" + labels.get(i) + "')"));
+            }
         }
         // a 1-ns run admits every task that exists from the start, so a refusal comes before the first real run
         for (int i = 0; i < specs.size(); i++) {
@@ -165,6 +177,19 @@ final class SimCommand implements Callable<Integer> {
             out.println("results: " + json);
         }
         return 0;
+    }
+
+    /** A parameter's value in one spelling: 50us and 50000ns alike, 0.95 and 0.950 alike. */
+    private static String canonical(String value) {
+        try {
+            return Durations.parseNs("", value) + "ns";
+        } catch (IllegalArgumentException notADuration) {
+            try {
+                return new BigDecimal(value.trim()).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException notANumber) {
+                return value.trim();
+            }
+        }
     }
 
     /** {@code e} with how to turn admission off from this command line ({@code how}) if it is a

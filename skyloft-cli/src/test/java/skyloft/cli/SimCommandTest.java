@@ -116,6 +116,30 @@ class SimCommandTest {
     }
 
     @Test
+    void entriesAreTheSameRunWhenTheirPoliciesGetTheSameParametersDefaultsIncluded(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("plain.yaml"), "duration: 1ms\ntasks: [{name: a, type: hog}]\n");
+        for (String list : List.of("rr,rr[slice=50us]", "rr[slice=50000ns],rr", "deadline[cap=0.950],deadline")) {
+            SimCommand c = parsed(f.toString(), "--compare", list);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call, list);
+            assertTrue(e.getMessage().startsWith("--compare runs ") && e.getMessage().contains(" twice (entries '"), e.getMessage());
+        }
+    }
+
+    @Test
+    void labelsKeepTheFilesParameterOrderAndOnePolicyIsOne(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("apps.yaml"), """
+                duration: 1ms
+                policy: apps
+                params: {lc: rr, be: cfs, be_min: 0.1, be_quantum: 50us, be_apps: batch}
+                tasks: [{name: a, type: hog}]
+                """);
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", f.toString(), "--compare", "apps");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("apps: 1 policy, 1 CPU, "), r.out());
+        assertTrue(r.out().contains("host under apps[lc=rr,be=cfs,be_min=0.1,be_quantum=50us,be_apps=batch]: "), r.out());
+    }
+
+    @Test
     void aSingleRunsJsonAndHeaderSayWhatParametersAndCostsItRanWith(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("pj.json");
         SimOutputsTest.Run r = SimOutputsTest.run("sim", scenario(dir).toString(), "--policy", "rr", "--param", "slice=20us",

@@ -1,5 +1,6 @@
 package skyloft.sim.scenario;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
     }
 
     public Scenario {
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // in the file's order, as labels show them
         tasks = List.copyOf(tasks);
     }
 
