@@ -41,6 +41,8 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
                       double latencyMeanUs, double latencyP50Us, double latencyP99Us, double latencyP999Us, double latencyMaxUs,
                       double slowdownMean, double slowdownP99, long deadlineMisses, long firstMissNs) {}
 
+    /** Percentiles are clamped to the exact maximum: the histogram reports the top of a value's
+     *  bucket, which can lie above the largest value recorded. */
     static SimResult of(Simulator sim, long seed) {
         List<Row> rows = new ArrayList<>();
         double capacity = (double) sim.cpus() * sim.endNs();
@@ -49,12 +51,12 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
             boolean any = s.completed > 0;
             rows.add(new Row(w.name(), s.tasks, s.cpuNs / capacity, s.released, s.completed,
                     any ? s.latencySumNs / 1e3 / s.completed : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(50) / 1e3 : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(99) / 1e3 : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(99.9) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(50), s.latencyMaxNs) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(99), s.latencyMaxNs) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(99.9), s.latencyMaxNs) / 1e3 : Double.NaN,
                     any ? s.latencyMaxNs / 1e3 : Double.NaN,
                     any ? s.slowdownSum / s.completed : Double.NaN,
-                    any ? s.slowdownMilli.getValueAtPercentile(99) / 1e3 : Double.NaN,
+                    any ? Math.min(s.slowdownMilli.getValueAtPercentile(99), s.slowdownMaxMilli) / 1e3 : Double.NaN,
                     s.misses, s.firstMissNs));
         }
         return new SimResult(sim.policy().name(), sim.cpus(), sim.endNs(), seed, List.copyOf(rows), sim.counters(), Map.of(), sim.costs());

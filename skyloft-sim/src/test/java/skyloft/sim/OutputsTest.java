@@ -73,6 +73,17 @@ class OutputsTest {
     }
 
     @Test
+    void noPercentileLiesAboveTheMaximum() {
+        // alone on its CPU, every burst's latency is exactly its 1000001 ns; the histogram's bucket reaches above that
+        Simulator s = new Simulator(PolicyRegistry.create("fifo"), 1, 0, CostModel.ZERO, 1, null);
+        s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(1_000_001), new Dist.Fixed(10_000), 0, 1));
+        SimResult.Row r = s.run(20 * MS).row("w");
+        assertEquals(1000.001, r.latencyMaxUs(), 1e-9);
+        for (double p : new double[] {r.latencyP50Us(), r.latencyP99Us(), r.latencyP999Us()}) assertEquals(1000.001, p, 1e-9, r.toString());
+        assertEquals(1.0, r.slowdownP99(), 1e-9);
+    }
+
+    @Test
     void aRunRecordsItsPolicysParametersAndItsCosts() throws Exception {
         Scenario sc = ScenarioLoader.load(ExamplesTest.examples().resolve("one-lock-16cpu.yaml")).withCosts("lock=500ns");
         SimResult r = sc.run("rr", Map.of("slice", "20us"), null, 1 * MS, null);
