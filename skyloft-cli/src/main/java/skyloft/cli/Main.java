@@ -1,6 +1,7 @@
 package skyloft.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +23,8 @@ public final class Main implements Runnable {
     }
 
     /** The command line with its error handling: bad input and unwritable outputs print
-     *  {@code skyloft: MESSAGE} and exit 2, before anything runs; so does an output that
-     *  fails to be written after the run. */
+     *  {@code skyloft: MESSAGE} and exit 2, before anything runs (a bad option, with where its
+     *  usage is); so does an output that fails to be written after the run. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // picocli would expand every @FILE by its own rules, an application's arguments too;
@@ -32,6 +33,14 @@ public final class Main implements Runnable {
         cl.setExpandAtFiles(false);
         // run: everything from the first word that is not one of its options is the application's java command line
         cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        // a bad option value: its one-line error and where the usage is, not the whole usage
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("skyloft: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String msg = errorMessage(ex);
             if (msg == null) throw ex;

@@ -57,6 +57,17 @@ class SimOutputsTest {
     }
 
     @Test
+    void aBadOptionValuePrintsItsErrorAndWhereTheUsageIsNotTheUsage() throws Exception {
+        Run r = run("sim", scenario().toString(), "--seed", "abc");
+        assertEquals(2, r.code());
+        assertEquals("skyloft: Invalid value for option '--seed': 'abc' is not a long\nsee 'skyloft sim --help'\n", r.err());
+        Run typo = run("sim", scenario().toString(), "--sed", "3");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().startsWith("skyloft: Unknown options: '--sed', '3'\n"), typo.err());
+        assertTrue(typo.err().endsWith("see 'skyloft sim --help'\n") && !typo.err().contains("Usage:"), typo.err());
+    }
+
+    @Test
     void aWriteThatFailsAfterTheRunIsOneLineNamingThePath() throws Exception {
         // passes the checks before the run (the directory is writable), fails at the write: no file system takes such a name
         Path json = tmp.resolve("x".repeat(300) + ".json");
