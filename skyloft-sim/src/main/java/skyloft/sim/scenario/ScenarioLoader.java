@@ -76,7 +76,7 @@ public final class ScenarioLoader {
         } catch (NoSuchFileException e) {
             throw new ScenarioException(path + ": the scenario file does not exist", e);
         } catch (CharacterCodingException e) {
-            throw new ScenarioException(path + ": is not UTF-8 text; expected a scenario file (YAML)", e);
+            throw new ScenarioException(path + ": the file is not UTF-8 text; expected a scenario file (YAML)", e);
         } catch (IOException e) {
             String why = Files.isDirectory(path) ? "it is a directory" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
             throw new ScenarioException(path + ": cannot read the scenario file: " + why, e);

@@ -228,7 +228,7 @@ class ScenarioLoaderTest {
         assertEquals(none + ": the scenario file does not exist", e.getMessage());
         Path bin = Files.write(dir.resolve("ls"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xc3, (byte) 0x28});
         e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(bin));
-        assertEquals(bin + ": is not UTF-8 text; expected a scenario file (YAML)", e.getMessage());
+        assertEquals(bin + ": the file is not UTF-8 text; expected a scenario file (YAML)", e.getMessage());
         e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(dir));
         assertEquals(dir + ": cannot read the scenario file: it is a directory", e.getMessage());
     }
