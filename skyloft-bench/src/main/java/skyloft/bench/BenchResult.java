@@ -2,7 +2,6 @@ package skyloft.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,9 +77,7 @@ public final class BenchResult {
     }
 
     public void writeJson(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, toJson());
+        AtomicFiles.writeString(file, toJson());
     }
 
     /** A plain table: system, metric, value, unit, row params. */

@@ -2,7 +2,6 @@ package skyloft.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,9 +39,7 @@ public final class Report {
     }
 
     public static void write(Path file, String title, Map<String, String> machine, List<BenchResult> results, String note) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, html(title, machine, results, note));
+        AtomicFiles.writeString(file, html(title, machine, results, note));
     }
 
     public static String html(String title, Map<String, String> machine, List<BenchResult> results, String note) {

@@ -1,7 +1,11 @@
 package skyloft.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import skyloft.bench.AtomicFiles;
 
 /** {@code skyloft demo | bench NAME | sim FILE | trace | run | policies}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
@@ -19,7 +23,8 @@ public final class Main implements Runnable {
     }
 
     /** The command line with its error handling: bad input and unwritable outputs print
-     *  {@code skyloft: MESSAGE} and exit 2, before anything runs. */
+     *  {@code skyloft: MESSAGE} and exit 2, before anything runs (a bad option, with where its
+     *  usage is); so does an output that fails to be written after the run. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // picocli would expand every @FILE by its own rules, an application's arguments too;
@@ -28,12 +33,19 @@ public final class Main implements Runnable {
         cl.setExpandAtFiles(false);
         // run: everything from the first word that is not one of its options is the application's java command line
         cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        // a bad option value: its one-line error and where the usage is, not the whole usage
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("skyloft: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
-                line.getErr().println("skyloft: " + ex.getMessage());
-                return 2;
-            }
-            throw ex;
+            String msg = errorMessage(ex);
+            if (msg == null) throw ex;
+            line.getErr().println("skyloft: " + msg);
+            return 2;
         });
         cl.setExecutionStrategy(parsed -> {
             try {
@@ -45,5 +57,14 @@ public final class Main implements Runnable {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
+    }
+
+    /** The one line a command's failure prints: bad input, or an I/O failure naming the path and
+     *  the reason; null for anything else (a bug, whose stack trace is wanted). */
+    static String errorMessage(Exception ex) {
+        if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) return ex.getMessage();
+        if (ex instanceof IOException io) return AtomicFiles.describe(io);
+        if (ex instanceof UncheckedIOException u) return AtomicFiles.describe(u.getCause());
+        return null;
     }
 }

@@ -3,8 +3,13 @@ package skyloft.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -12,7 +17,8 @@ import picocli.CommandLine.ParseResult;
  * not lost at its end to a path that cannot be written. File options ({@code --json},
  * {@code --trace}, {@code --gantt}) must not name a directory, and their nearest existing
  * ancestor must be a directory we may write in; the writers create missing directories later.
- * A report directory ({@code --out}) is created at once.
+ * No output may be an input of the command (sim's scenario file) or another output. A report
+ * directory ({@code --out}) is created at once.
  */
 final class OutputPaths {
     static final String[] FILE_OPTIONS = {"--json", "--trace", "--gantt"};
@@ -29,12 +35,50 @@ final class OutputPaths {
             pr = pr.subcommand();
         }
         CommandSpec spec = pr.commandSpec();
+        Map<String, Path> outputs = new LinkedHashMap<>();
         for (String name : FILE_OPTIONS) {
             OptionSpec o = spec.findOption(name);
-            if (o != null && o.getValue() instanceof Path p) checkFile(name, p);
+            if (o != null && o.getValue() instanceof Path p) {
+                checkFile(name, p);
+                outputs.put(name, p);
+            }
         }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            if (p.getValue() instanceof Path in) inputs.put(p.paramLabel(), in);
+        }
+        checkDistinct(outputs, inputs);
         OptionSpec out = spec.findOption(DIR_OPTION);
         if (out != null && out.getValue() instanceof Path p) checkDir(DIR_OPTION, p);
+    }
+
+    /** Throws if an output would overwrite an input ({@code FILE} to its path) or another output. */
+    static void checkDistinct(Map<String, Path> outputs, Map<String, Path> inputs) {
+        List<Map.Entry<String, Path>> seen = new ArrayList<>();
+        for (var out : outputs.entrySet()) {
+            for (var in : inputs.entrySet()) {
+                if (same(out.getValue(), in.getValue())) {
+                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " is the input " + in.getKey()
+                            + "; writing it would overwrite it, so give another path");
+                }
+            }
+            for (var other : seen) {
+                if (same(out.getValue(), other.getValue())) {
+                    throw new IllegalArgumentException(other.getKey() + " " + other.getValue() + " and " + out.getKey() + " "
+                            + out.getValue() + " are the same file; one would replace the other, so give each its own path");
+                }
+            }
+            seen.add(out);
+        }
+    }
+
+    private static boolean same(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) return true;
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b); // links, and a/../a spellings
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Throws if {@code file} cannot be written: it is a directory, a read-only file, or no ancestor we may write in. */

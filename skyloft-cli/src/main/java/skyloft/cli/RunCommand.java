@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +110,12 @@ final class RunCommand implements Callable<Integer> {
         if (tick != null) props.setProperty("skyloft.tick", tick);
         if (idleSpin != null) props.setProperty("skyloft.idleSpin", idleSpin);
         if (stats) props.setProperty("skyloft.stats", "true");
-        AppLauncher.Config config = AppLauncher.Config.from(props);
+        AppLauncher.Config config;
+        try {
+            config = AppLauncher.Config.from(props);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(optionNames(e.getMessage()), e);
+        }
         if (noAgent && agentArgs != null) throw new IllegalArgumentException("--agent-args was given with --no-agent; give one or the other");
 
         List<String> cmd = new ArrayList<>();
@@ -151,6 +157,19 @@ final class RunCommand implements Callable<Integer> {
         }
         cmd.addAll(app.appArgs());
         return cmd;
+    }
+
+    /** The launcher's properties this command sets from its options, by option. */
+    private static final Map<String, String> OPTION_OF = Map.of("skyloft.policy", "--policy", "skyloft.params", "--param",
+            "skyloft.cores", "--cores", "skyloft.timer", "--timer", "skyloft.tick", "--tick", "skyloft.idleSpin", "--idle-spin",
+            "skyloft.stats", "--stats");
+
+    /** The launcher's message about a property, naming the option that set it instead ("skyloft.cores '99'" -> "--cores '99'"). */
+    static String optionNames(String message) {
+        for (var e : OPTION_OF.entrySet()) {
+            if (message.startsWith(e.getKey() + " ") || message.startsWith(e.getKey() + ":")) return e.getValue() + message.substring(e.getKey().length());
+        }
+        return message;
     }
 
     /** The agent's jar: where this JVM loaded {@code skyloft.agent.PollAgent} from. */

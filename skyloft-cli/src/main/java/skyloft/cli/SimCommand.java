@@ -2,21 +2,24 @@ package skyloft.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import skyloft.bench.AtomicFiles;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.SimResult;
 import skyloft.sim.scenario.Scenario;
 import skyloft.sim.scenario.ScenarioLoader;
+import skyloft.spi.AdmissionException;
 import skyloft.trace.PerfettoTraceWriter;
 import skyloft.trace.SvgGanttWriter;
 import skyloft.trace.Trace;
@@ -63,7 +66,7 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "seed instead of the file's")
     Long seed;
 
-    @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, e.g. 20ms, 1s")
+    @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, up to 1 h (3600s), e.g. 20ms, 1s")
     String duration;
 
     @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs instead of the file's; a stream given as a load keeps its load")
@@ -77,30 +80,32 @@ final class SimCommand implements Callable<Integer> {
         Scenario sc = ScenarioLoader.load(file);
         if (cpus != null) sc = sc.withCpus(cpus);
         if (costs != null) sc = sc.withCosts(costs);
-        Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, Long.MAX_VALUE / 4);
+        Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, ScenarioLoader.MAX_DURATION_NS);
         if (compare != null) return compare(sc, durNs);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
-        SimResult r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec);
+        SimResult r;
+        try {
+            r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec,
+                    new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err));
+        } catch (IllegalArgumentException e) {
+            throw admissionHint(e, sc.policyFor(policy), "--param admission=off");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         r.printTable(sc.name(), out);
         if (json != null) {
-            Files.writeString(json, r.toJson(sc.name()), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(json, r.toJson(sc.name()));
             out.println("results: " + json);
         }
         if (buf != null) {
             Trace t = buf.toTrace(sc.name() + " under " + r.policy() + " (simulated, seed " + r.seed() + ")", r.cpus(), 0, r.durationNs());
             if (buf.dropped() > 0) out.println("trace: the buffer filled up; " + buf.dropped() + " later events were dropped (shorten the run with --duration)");
             if (gantt != null) {
-                try (Writer w = Files.newBufferedWriter(gantt, StandardCharsets.UTF_8)) {
-                    SvgGanttWriter.write(t, w);
-                }
+                AtomicFiles.write(gantt, w -> SvgGanttWriter.write(t, w));
                 out.println("gantt: " + gantt);
             }
             if (trace != null) {
-                try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {
-                    PerfettoTraceWriter.write(t, w);
-                }
+                AtomicFiles.write(trace, w -> PerfettoTraceWriter.write(t, w));
                 out.println("trace: " + trace + " (open it at ui.perfetto.dev)");
             }
         }
@@ -126,13 +131,37 @@ final class SimCommand implements Callable<Integer> {
         }
         // labelled with what each run gets: an entry naming the file's policy shows the file's parameters too
         List<String> labels = specs.stream().map(s -> new PolicyRegistry.Spec(s.name(), sc.paramsFor(s.name(), s.params())).toString()).toList();
+        // two entries are the same run if their policies get the same parameters, defaults included
+        List<Map<String, String>> runs = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
+            PolicyRegistry.Spec s = specs.get(i);
             try {
-                sc.policy(specs.get(i).name(), specs.get(i).params());
+                sc.policy(s.name(), s.params());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--compare entry '" + specs.get(i) + "': " + e.getMessage());
+                throw new IllegalArgumentException("--compare entry '" + s + "': " + e.getMessage());
             }
-            if (labels.indexOf(labels.get(i)) != i) throw new IllegalArgumentException("--compare runs " + labels.get(i) + " twice");
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put("", s.name());
+            sc.effectiveParams(s.name(), s.params()).forEach((k, v) -> run.put(k, canonical(v)));
+            int j = runs.indexOf(run);
+            runs.add(run);
+            if (j >= 0) {
+                String twice = new PolicyRegistry.Spec(s.name(), sc.effectiveParams(s.name(), s.params())).toString();
+                throw new IllegalArgumentException("--compare runs " + twice + " twice"
+                        + (labels.get(j).equals(labels.get(i)) ? "" : " (entries '" + labels.get(j) + "' and '" + labels.get(i) + "')"));
+            }
+        }
+        // a 1-ns run admits every task that exists from the start, so a refusal comes before the first real run
+        for (int i = 0; i < specs.size(); i++) {
+            PolicyRegistry.Spec s = specs.get(i);
+            try {
+                sc.run(s.name(), s.params(), seed, 1L, TraceRecorder.OFF);
+            } catch (IllegalArgumentException e) {
+                Map<String, String> off = new LinkedHashMap<>(s.params());
+                off.put("admission", "off");
+                IllegalArgumentException hinted = admissionHint(e, s.name(), new PolicyRegistry.Spec(s.name(), off).toString());
+                throw new IllegalArgumentException("--compare entry '" + labels.get(i) + "': " + hinted.getMessage(), e);
+            }
         }
         List<SimResult> results = new ArrayList<>();
         long startNs = System.nanoTime();
@@ -144,9 +173,35 @@ final class SimCommand implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         SimResult.printComparison(sc.name(), labels, results, out);
         if (json != null) {
-            Files.writeString(json, SimResult.comparisonJson(sc.name(), labels, results), StandardCharsets.UTF_8);
+            AtomicFiles.writeString(json, SimResult.comparisonJson(sc.name(), labels, results));
             out.println("results: " + json);
         }
         return 0;
+    }
+
+    /** A parameter's value in one spelling: 50us and 50000ns alike, 0.95 and 0.950 alike. */
+    private static String canonical(String value) {
+        try {
+            return Durations.parseNs("", value) + "ns";
+        } catch (IllegalArgumentException notADuration) {
+            try {
+                return new BigDecimal(value.trim()).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException notANumber) {
+                return value.trim();
+            }
+        }
+    }
+
+    /** {@code e} with how to turn admission off from this command line ({@code how}) if it is a
+     *  refusal at admission by a policy that can turn it off. */
+    static IllegalArgumentException admissionHint(IllegalArgumentException e, String policyName, String how) {
+        boolean refused = false;
+        for (Throwable t = e; t != null; t = t.getCause()) refused |= t instanceof AdmissionException;
+        boolean canTurnOff = PolicyRegistry.names().contains(policyName)
+                && PolicyRegistry.info(policyName).params().stream().anyMatch(p -> p.name().equals("admission"));
+        if (!refused || !canTurnOff) return e;
+        // core's hint speaks of creating the policy; this command line sets it so
+        String msg = e.getMessage().replace(" (or create the policy with admission=off)", "");
+        return new IllegalArgumentException(msg + "; to admit it anyway: " + how, e);
     }
 }

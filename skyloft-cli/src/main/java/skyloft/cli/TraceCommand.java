@@ -1,8 +1,6 @@
 package skyloft.cli;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import skyloft.bench.AtomicFiles;
 import skyloft.bench.Work;
 import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.SkyloftRuntime;
@@ -76,16 +75,8 @@ final class TraceCommand implements Callable<Integer> {
         return 0;
     }
 
-    interface Out {
-        void to(Writer w) throws IOException;
-    }
-
-    private static void write(Path file, Out out) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        try (Writer w = Files.newBufferedWriter(file)) {
-            out.to(w);
-        }
+    private static void write(Path file, AtomicFiles.Body body) throws IOException {
+        AtomicFiles.write(file, body);
         System.out.println("wrote " + file);
     }
 }

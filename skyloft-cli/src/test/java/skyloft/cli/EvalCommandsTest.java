@@ -53,6 +53,16 @@ class EvalCommandsTest {
     }
 
     @Test
+    void benchPickRefusesABadListBeforeItsHeader() {
+        for (String[] args : new String[][] {{"--runnable", "0"}, {"--policies", "fifo,nosuch"}}) {
+            SimOutputsTest.Run r = SimOutputsTest.run("bench", "pick", args[0], args[1]);
+            assertEquals(2, r.code());
+            assertEquals("", r.out(), "no header before the error");
+            assertTrue(r.err().startsWith("skyloft: "), r.err());
+        }
+    }
+
+    @Test
     void anIdleSpinIsFixedOrARange() {
         BenchSchbenchCommand sb = new BenchSchbenchCommand();
         new CommandLine(sb).parseArgs("--idle-spin", "50us");

@@ -70,6 +70,26 @@ class OutputPathsTest {
     }
 
     @Test
+    void anOutputMayNeitherOverwriteTheInputNorAnotherOutput() throws Exception {
+        Path sc = Files.writeString(tmp.resolve("mine.yaml"), "duration: 1ms\ntasks: [{name: a, type: hog}]\n");
+        Path same = tmp.resolve("same.json");
+        String[][] cases = {
+                {"--json " + tmp.resolve("./mine.yaml") + " is the input FILE", "sim", sc.toString(), "--json", tmp.resolve("./mine.yaml").toString()},
+                {"--json " + same + " and --trace " + same + " are the same file", "sim", sc.toString(), "--json", same.toString(), "--trace", same.toString()},
+                {"--json " + same + " and --gantt", "sim", sc.toString(), "--json", same.toString(), "--gantt", tmp.resolve("x/../same.json").toString()},
+        };
+        for (String[] c : cases) {
+            CommandLine cl = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(2, cl.execute(java.util.Arrays.copyOfRange(c, 1, c.length)), String.join(" ", c));
+            assertTrue(err.toString().startsWith("skyloft: " + c[0]), err.toString());
+        }
+        assertEquals("duration: 1ms\ntasks: [{name: a, type: hog}]\n", Files.readString(sc));
+        assertFalse(Files.exists(same));
+    }
+
+    @Test
     void helpIsNotChecked() {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(new StringWriter(), true));

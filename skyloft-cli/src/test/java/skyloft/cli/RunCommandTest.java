@@ -84,9 +84,11 @@ class RunCommandTest {
         String[][] cases = {
                 {"'nosuch'", "--policy", "nosuch", "Main"},
                 {"'quantum'", "--policy", "rr", "--param", "quantum=1us", "Main"},
-                {"'0'", "--cores", "0", "Main"},
-                {"'fast'", "--timer", "fast", "Main"},
-                {"skyloft.tick", "--tick", "1ns", "Main"},
+                {"--cores '0'", "--cores", "0", "Main"},
+                {"--cores '99'", "--cores", "99", "Main"},
+                {"--timer: 'fast'", "--timer", "fast", "Main"},
+                {"--tick: 1ns is out of range", "--tick", "1ns", "Main"},
+                {"--idle-spin: 20ms is out of range", "--idle-spin", "20ms", "Main"},
                 {"--no-agent", "--no-agent", "--agent-args", "verbose", "Main"},
                 {"no main class", "--", "-Xmx1g"},
         };

@@ -1,6 +1,7 @@
 package skyloft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,78 @@ class SimCommandTest {
         List<String> preemptions = all(js, "\"preemptions\": (\\d+)");
         assertTrue(Long.parseLong(preemptions.get(1)) > Long.parseLong(preemptions.get(0)), preemptions.toString());
         assertEquals("0", preemptions.get(2));
+    }
+
+    @Test
+    void aDurationPastOneHourIsRefusedAsInAFile(@TempDir Path dir) throws Exception {
+        SimCommand c = parsed(scenario(dir).toString(), "--duration", "4000000000s");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
+        assertEquals("--duration: 4000000000s is out of range; allowed 1ns to 3600s", e.getMessage());
+    }
+
+    /** Real-time case B: U = 0.971, over deadline's 0.95 cap; the file turns rm's admission off. */
+    private static Path caseB(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("rtb.yaml"), """
+                cpus: 1
+                duration: 35ms
+                policy: rm
+                params: {admission: "off"}
+                tasks:
+                  - {name: t1, type: periodic, runtime: 2ms, deadline: 5ms, period: 5ms}
+                  - {name: t2, type: periodic, runtime: 4ms, deadline: 7ms, period: 7ms}
+                """);
+    }
+
+    @Test
+    void aRefusalAtAdmissionComesBeforeTheFirstRunAndSaysHowToTurnItOff(@TempDir Path dir) throws Exception {
+        Path f = caseB(dir), json = dir.resolve("rtb.json");
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", f.toString(), "--compare", "rm,deadline[cap=0.9]", "--json", json.toString());
+        assertEquals(2, r.code());
+        assertEquals("", r.out(), "no run printed before the refusal");
+        assertTrue(r.err().startsWith("skyloft: --compare entry 'deadline[cap=0.9]': " + f + ": task t2: policy deadline refused"), r.err());
+        assertTrue(r.err().endsWith("; to admit it anyway: deadline[cap=0.9,admission=off]\n"), r.err());
+        assertFalse(r.err().contains("create the policy"), r.err());
+        assertFalse(Files.exists(json));
+
+        SimOutputsTest.Run one = SimOutputsTest.run("sim", f.toString(), "--policy", "deadline");
+        assertEquals(2, one.code());
+        assertTrue(one.err().endsWith("; to admit it anyway: --param admission=off\n"), one.err());
+        assertEquals(0, SimOutputsTest.run("sim", f.toString(), "--compare", "rm,deadline[admission=off]").code());
+    }
+
+    @Test
+    void entriesAreTheSameRunWhenTheirPoliciesGetTheSameParametersDefaultsIncluded(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("plain.yaml"), "duration: 1ms\ntasks: [{name: a, type: hog}]\n");
+        for (String list : List.of("rr,rr[slice=50us]", "rr[slice=50000ns],rr", "deadline[cap=0.950],deadline")) {
+            SimCommand c = parsed(f.toString(), "--compare", list);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call, list);
+            assertTrue(e.getMessage().startsWith("--compare runs ") && e.getMessage().contains(" twice (entries '"), e.getMessage());
+        }
+    }
+
+    @Test
+    void labelsKeepTheFilesParameterOrderAndOnePolicyIsOne(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("apps.yaml"), """
+                duration: 1ms
+                policy: apps
+                params: {lc: rr, be: cfs, be_min: 0.1, be_quantum: 50us, be_apps: batch}
+                tasks: [{name: a, type: hog}]
+                """);
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", f.toString(), "--compare", "apps");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("apps: 1 policy, 1 CPU, "), r.out());
+        assertTrue(r.out().contains("host under apps[lc=rr,be=cfs,be_min=0.1,be_quantum=50us,be_apps=batch]: "), r.out());
+    }
+
+    @Test
+    void aSingleRunsJsonAndHeaderSayWhatParametersAndCostsItRanWith(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("pj.json");
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", scenario(dir).toString(), "--policy", "rr", "--param", "slice=20us",
+                "--costs", "lock=500ns", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("cmp: policy rr[slice=20us], 1 CPU, 20ms simulated, seed 3, costs lock=500ns ("), r.out());
+        String js = Files.readString(json);
+        assertTrue(js.contains("\"policy\": \"rr\",") && js.contains("\"params\": {\"slice\": \"20us\"}") && js.contains("\"lock_ns\": 500"), js);
     }
 
     private static List<String> all(String text, String regex) {

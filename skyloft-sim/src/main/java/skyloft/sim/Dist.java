@@ -6,9 +6,14 @@ import skyloft.util.Durations;
 
 /**
  * A distribution of durations in ns (service times, run and sleep phases). Samples are at
- * least 1 ns. Built from scenario files by {@code skyloft.sim.scenario.ScenarioLoader}.
+ * least 1 ns and at most {@link #MAX_SAMPLE_NS}. Built from scenario files by
+ * {@code skyloft.sim.scenario.ScenarioLoader}.
  */
 public sealed interface Dist {
+    /** The longest sample: 100 h. A scenario runs at most 1 h and starts its entries within 1 h,
+     *  so a longer sample would end past the run all the same; without the cap a heavy tail (an
+     *  exponential's, a lognormal's) could push virtual time past a long's range. */
+    long MAX_SAMPLE_NS = 360_000_000_000_000L;
 
     long sample(SplittableRandom rnd);
 
@@ -17,7 +22,7 @@ public sealed interface Dist {
 
     /** Always {@code valueNs}. */
     record Fixed(long valueNs) implements Dist {
-        public long sample(SplittableRandom rnd) { return Math.max(1, valueNs); }
+        public long sample(SplittableRandom rnd) { return bounded(valueNs); }
         public double meanNs() { return Math.max(1, valueNs); }
         @Override public String toString() { return Durations.format(valueNs); }
     }
@@ -25,7 +30,7 @@ public sealed interface Dist {
     /** Exponential with mean {@code meanNs}. */
     record Exponential(double meanNs) implements Dist {
         public long sample(SplittableRandom rnd) {
-            return Math.max(1, Math.round(-meanNs * Math.log(1.0 - rnd.nextDouble())));
+            return bounded(-meanNs * Math.log(1.0 - rnd.nextDouble()));
         }
         @Override public String toString() { return "exp(" + Durations.format(Math.round(meanNs)) + ")"; }
     }
@@ -34,7 +39,7 @@ public sealed interface Dist {
     record LogNormal(double meanNs, double sigma) implements Dist {
         public long sample(SplittableRandom rnd) {
             double mu = Math.log(meanNs) - sigma * sigma / 2;
-            return Math.max(1, Math.round(Math.exp(mu + sigma * gaussian(rnd))));
+            return bounded(Math.exp(mu + sigma * gaussian(rnd)));
         }
         @Override public String toString() { return "lognormal(mean " + Durations.format(Math.round(meanNs)) + ", sigma " + sigma + ")"; }
     }
@@ -63,6 +68,11 @@ public sealed interface Dist {
             for (int i = 0; i < parts.size(); i++) sb.append(i > 0 ? ", " : "").append(p.get(i)).append(": ").append(parts.get(i));
             return sb.append(')').toString();
         }
+    }
+
+    /** {@code ns} rounded into 1 ns..{@link #MAX_SAMPLE_NS}. */
+    private static long bounded(double ns) {
+        return Math.max(1, Math.min(MAX_SAMPLE_NS, Math.round(ns)));
     }
 
     /** A standard normal sample (Box-Muller, one of the pair). */

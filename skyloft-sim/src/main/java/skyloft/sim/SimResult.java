@@ -2,9 +2,12 @@ package skyloft.sim;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import skyloft.util.Durations;
 import skyloft.util.Json;
 
@@ -18,8 +21,16 @@ import skyloft.util.Json;
  * @param seed       the seed
  * @param rows       one per workload entry, in scenario order
  * @param counters   host counters ({@link Simulator#counters()})
+ * @param params     the policy's parameters, as the run's caller knows them (a scenario: its
+ *                   defaults with the given ones over them); empty if unknown
+ * @param costs      the modelled costs of the run
  */
-public record SimResult(String policy, int cpus, long durationNs, long seed, List<Row> rows, Map<String, Long> counters) {
+public record SimResult(String policy, int cpus, long durationNs, long seed, List<Row> rows, Map<String, Long> counters,
+                        Map<String, String> params, CostModel costs) {
+
+    public SimResult {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
 
     /**
      * One workload entry. Latencies are response times (release or arrival to completion) of
@@ -30,6 +41,8 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
                       double latencyMeanUs, double latencyP50Us, double latencyP99Us, double latencyP999Us, double latencyMaxUs,
                       double slowdownMean, double slowdownP99, long deadlineMisses, long firstMissNs) {}
 
+    /** Percentiles are clamped to the exact maximum: the histogram reports the top of a value's
+     *  bucket, which can lie above the largest value recorded. */
     static SimResult of(Simulator sim, long seed) {
         List<Row> rows = new ArrayList<>();
         double capacity = (double) sim.cpus() * sim.endNs();
@@ -38,15 +51,43 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
             boolean any = s.completed > 0;
             rows.add(new Row(w.name(), s.tasks, s.cpuNs / capacity, s.released, s.completed,
                     any ? s.latencySumNs / 1e3 / s.completed : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(50) / 1e3 : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(99) / 1e3 : Double.NaN,
-                    any ? s.latencyNs.getValueAtPercentile(99.9) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(50), s.latencyMaxNs) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(99), s.latencyMaxNs) / 1e3 : Double.NaN,
+                    any ? Math.min(s.latencyNs.getValueAtPercentile(99.9), s.latencyMaxNs) / 1e3 : Double.NaN,
                     any ? s.latencyMaxNs / 1e3 : Double.NaN,
                     any ? s.slowdownSum / s.completed : Double.NaN,
-                    any ? s.slowdownMilli.getValueAtPercentile(99) / 1e3 : Double.NaN,
+                    any ? Math.min(s.slowdownMilli.getValueAtPercentile(99), s.slowdownMaxMilli) / 1e3 : Double.NaN,
                     s.misses, s.firstMissNs));
         }
-        return new SimResult(sim.policy().name(), sim.cpus(), sim.endNs(), seed, List.copyOf(rows), sim.counters());
+        return new SimResult(sim.policy().name(), sim.cpus(), sim.endNs(), seed, List.copyOf(rows), sim.counters(), Map.of(), sim.costs());
+    }
+
+    /** This result, recording that the policy ran with {@code ps}. */
+    public SimResult withParams(Map<String, String> ps) {
+        return new SimResult(policy, cpus, durationNs, seed, rows, counters, ps, costs);
+    }
+
+    /** The policy as command lines write it, with its parameters: {@code rr[slice=50us]}. */
+    public String policySpec() {
+        if (params.isEmpty()) return policy;
+        StringJoiner j = new StringJoiner(",", policy + "[", "]");
+        params.forEach((k, v) -> j.add(k + "=" + v));
+        return j.toString();
+    }
+
+    /** The costs that are not zero, as {@code --costs} writes them ({@code lock=500ns,switch=110ns}),
+     *  or "none"; the idle spin only with a wake cost, as it matters only then. */
+    static String costsText(CostModel c) {
+        StringJoiner j = new StringJoiner(",");
+        j.setEmptyValue("none");
+        long[] v = {c.switchNs(), c.preemptDelayNs(), c.migrationNs(), c.lockNs(), c.wakeNs()};
+        String[] names = {"switch", "preempt_delay", "migration", "lock", "wake"};
+        for (int i = 0; i < v.length; i++) if (v[i] != 0) j.add(names[i] + "=" + Durations.format(v[i]));
+        if (c.wakeNs() != 0) {
+            j.add("idle_spin=" + Durations.format(c.idleSpinMinNs())
+                    + (c.idleSpinMaxNs() == c.idleSpinMinNs() ? "" : ".." + Durations.format(c.idleSpinMaxNs())));
+        }
+        return j.toString();
     }
 
     /** The row named {@code name}. */
@@ -57,8 +98,8 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
 
     /** A human-readable table, one line per workload entry. */
     public void printTable(String title, PrintWriter out) {
-        out.printf(Locale.ROOT, "%s: policy %s, %d CPU%s, %s simulated, seed %d (simulated numbers, not measurements)%n",
-                title, policy, cpus, cpus == 1 ? "" : "s", Durations.format(durationNs), seed);
+        out.printf(Locale.ROOT, "%s: policy %s, %d CPU%s, %s simulated, seed %d, costs %s (simulated numbers, not measurements)%n",
+                title, policySpec(), cpus, cpus == 1 ? "" : "s", Durations.format(durationNs), seed, costsText(costs));
         String fmt = "%-16s %6s %7s %9s %9s %9s %9s %9s %8s %7s %10s%n";
         out.printf(Locale.ROOT, fmt, "task", "cpu%", "done", "p50", "p99", "p99.9", "max", "mean", "slow99", "misses", "first miss");
         for (Row r : rows) printRow(out, fmt, r, clip(r.name()));
@@ -77,13 +118,14 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
         checkSameLength(labels, results);
         SimResult first = results.get(0);
         for (SimResult r : results) {
-            if (r.cpus != first.cpus || r.durationNs != first.durationNs || r.seed != first.seed
+            if (r.cpus != first.cpus || r.durationNs != first.durationNs || r.seed != first.seed || !r.costs.equals(first.costs)
                     || !r.rows.stream().map(Row::name).toList().equals(first.rows.stream().map(Row::name).toList())) {
-                throw new IllegalArgumentException("runs to compare must share CPUs, duration, seed and workload entries");
+                throw new IllegalArgumentException("runs to compare must share CPUs, duration, seed, costs and workload entries");
             }
         }
-        out.printf(Locale.ROOT, "%s: %d policies, %d CPU%s, %s simulated, seed %d (simulated numbers, not measurements)%n",
-                title, results.size(), first.cpus, first.cpus == 1 ? "" : "s", Durations.format(first.durationNs), first.seed);
+        out.printf(Locale.ROOT, "%s: %d polic%s, %d CPU%s, %s simulated, seed %d, costs %s (simulated numbers, not measurements)%n",
+                title, results.size(), results.size() == 1 ? "y" : "ies", first.cpus, first.cpus == 1 ? "" : "s",
+                Durations.format(first.durationNs), first.seed, costsText(first.costs));
         int w = Math.max(6, labels.stream().mapToInt(String::length).max().orElse(0));
         String fmt = "%-16s %-" + w + "s %6s %7s %9s %9s %9s %9s %9s %8s %7s %10s%n";
         out.printf(Locale.ROOT, fmt, "task", "policy", "cpu%", "done", "p50", "p99", "p99.9", "max", "mean", "slow99", "misses", "first miss");
@@ -137,7 +179,9 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
     }
 
     /**
-     * The results as JSON: run parameters, {@code counters}, and {@code tasks}, an object with
+     * The results as JSON: run parameters ({@code policy}, {@code cpus}, {@code duration_ns},
+     * {@code seed}, {@code params}: the policy's parameters, {@code costs}: each modelled cost in
+     * ns), {@code counters}, and {@code tasks}, an object with
      * one entry per workload name holding {@code cpu_share, completed, released, tasks,
      * latency_mean_us, latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us,
      * slowdown_mean, slowdown_p99, deadline_misses, first_miss_ns} (latencies null when nothing
@@ -177,6 +221,14 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
         sb.append(in).append("\"duration_ns\": ").append(durationNs).append(",\n");
         sb.append(in).append("\"seed\": ").append(seed).append(",\n");
         sb.append(in).append("\"simulated\": true,\n");
+        sb.append(in).append("\"params\": ").append(Json.object(params)).append(",\n");
+        sb.append(in).append("\"costs\": {\"switch_ns\": ").append(costs.switchNs())
+          .append(", \"preempt_delay_ns\": ").append(costs.preemptDelayNs())
+          .append(", \"migration_ns\": ").append(costs.migrationNs())
+          .append(", \"lock_ns\": ").append(costs.lockNs())
+          .append(", \"wake_ns\": ").append(costs.wakeNs())
+          .append(", \"idle_spin_min_ns\": ").append(costs.idleSpinMinNs())
+          .append(", \"idle_spin_max_ns\": ").append(costs.idleSpinMaxNs()).append("},\n");
         sb.append(in).append("\"counters\": {");
         boolean first = true;
         for (var e : counters.entrySet()) {

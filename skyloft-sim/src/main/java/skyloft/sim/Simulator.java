@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 import skyloft.runtime.IdleSpin;
 import skyloft.spi.AdmissionException;
 import skyloft.spi.EnqueueReason;
@@ -135,6 +136,12 @@ public final class Simulator implements SchedContext {
     private final long[] idleFromNs, lookedAtNs, spinNs;
     private final boolean[] parkedIdle, waking;
 
+    /** Events between two calls of {@link #progress}. */
+    static final long PROGRESS_EVENTS = 1 << 16;
+    /** Told the virtual time reached every {@link #PROGRESS_EVENTS} events: the simulator reads
+     *  no clock, so whoever shows progress against wall time does it here. */
+    private LongConsumer progress = virtualNs -> {};
+
     /** When the modelled scheduler lock is next free (see {@link CostModel#lockNs}). */
     private long lockFreeAtNs;
 
@@ -186,12 +193,22 @@ public final class Simulator implements SchedContext {
         return this;
     }
 
+    /** Calls {@code virtualNs} with the virtual time reached now and then during {@link #run}. */
+    public Simulator onProgress(LongConsumer virtualNs) {
+        progress = virtualNs;
+        return this;
+    }
+
     public List<Workload> workloads() {
         return List.copyOf(workloads);
     }
 
     public SchedPolicy policy() {
         return policy;
+    }
+
+    public CostModel costs() {
+        return costs;
     }
 
     /** Current virtual time in ns. */
@@ -342,7 +359,7 @@ public final class Simulator implements SchedContext {
                 lastInstant = nowNs;
                 instantEvents = 0;
             }
-            events++;
+            if (++events % PROGRESS_EVENTS == 0) progress.accept(nowNs);
             handle(e);
             Ev next = queue.peek();
             if (next == null || next.timeNs != nowNs) dispatchAll();

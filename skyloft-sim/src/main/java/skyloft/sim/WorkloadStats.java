@@ -17,6 +17,7 @@ public final class WorkloadStats {
     long latencySumNs;
     long latencyMaxNs;
     double slowdownSum;
+    long slowdownMaxMilli;
     long misses;
     long firstMissNs = -1;
     int tasks;
@@ -28,7 +29,9 @@ public final class WorkloadStats {
         latencyNs.recordValue(Math.max(0, latency));
         double slow = serviceNs > 0 ? (double) latency / serviceNs : 1.0;
         slowdownSum += slow;
-        slowdownMilli.recordValue(Math.max(0, Math.round(slow * 1000)));
+        long slowMilli = Math.max(0, Math.round(slow * 1000));
+        slowdownMilli.recordValue(slowMilli);
+        slowdownMaxMilli = Math.max(slowdownMaxMilli, slowMilli);
     }
 
     void miss(long nowNs) {

@@ -73,6 +73,37 @@ class OutputsTest {
     }
 
     @Test
+    void noPercentileLiesAboveTheMaximum() {
+        // alone on its CPU, every burst's latency is exactly its 1000001 ns; the histogram's bucket reaches above that
+        Simulator s = new Simulator(PolicyRegistry.create("fifo"), 1, 0, CostModel.ZERO, 1, null);
+        s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(1_000_001), new Dist.Fixed(10_000), 0, 1));
+        SimResult.Row r = s.run(20 * MS).row("w");
+        assertEquals(1000.001, r.latencyMaxUs(), 1e-9);
+        for (double p : new double[] {r.latencyP50Us(), r.latencyP99Us(), r.latencyP999Us()}) assertEquals(1000.001, p, 1e-9, r.toString());
+        assertEquals(1.0, r.slowdownP99(), 1e-9);
+    }
+
+    @Test
+    void aRunRecordsItsPolicysParametersAndItsCosts() throws Exception {
+        Scenario sc = ScenarioLoader.load(ExamplesTest.examples().resolve("one-lock-16cpu.yaml")).withCosts("lock=500ns");
+        SimResult r = sc.run("rr", Map.of("slice", "20us"), null, 1 * MS, null);
+        Map<String, Object> root = MiniJson.object(r.toJson("one-lock"));
+        assertEquals("rr", root.get("policy"), "the old field stays");
+        assertEquals(Map.of("slice", "20us"), root.get("params"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> costs = (Map<String, Object>) root.get("costs");
+        assertEquals(500.0, costs.get("lock_ns"));
+        assertEquals(0.0, costs.get("wake_ns"));
+        StringWriter sw = new StringWriter();
+        r.printTable("one-lock", new PrintWriter(sw));
+        assertTrue(sw.toString().startsWith("one-lock: policy rr[slice=20us], 16 CPUs, 1ms simulated, seed 42, costs switch=90ns,preempt_delay=400ns,lock=500ns ("), sw.toString());
+        assertTrue(sw.toString().split("\n")[0].contains("lock=500ns"), sw.toString());
+        // defaults are recorded too, so a run says what its policy got without the registry at hand
+        assertEquals(Map.of("placement", "global", "cap", "0.95", "admission", "on"),
+                sc.run("deadline", Map.of(), null, 1 * MS, null).params());
+    }
+
+    @Test
     void aComparisonHasALinePerTaskAndPolicyOnTheSameArrivals() throws Exception {
         Scenario sc = ScenarioLoader.load(ExamplesTest.examples().resolve("bimodal-fifo-vs-rr.yaml"));
         List<String> labels = List.of("fifo", "rr[slice=20us]");
@@ -86,7 +117,7 @@ class OutputsTest {
         StringWriter sw = new StringWriter();
         SimResult.printComparison("bimodal", labels, runs, new PrintWriter(sw));
         String[] lines = sw.toString().split("\n");
-        assertTrue(lines[0].startsWith("bimodal: 2 policies, 2 CPUs, 20ms simulated, seed 42 (simulated"), lines[0]);
+        assertTrue(lines[0].startsWith("bimodal: 2 policies, 2 CPUs, 20ms simulated, seed 42, costs none (simulated"), lines[0]);
         assertTrue(lines[2].matches("req +fifo +\\S.*"), lines[2]);
         assertTrue(lines[3].matches(" +rr\\[slice=20us] +\\S.*"), lines[3]);
         assertTrue(lines[4].startsWith("host under fifo: events="), lines[4]);

@@ -90,6 +90,33 @@ class SimulatorTest {
     }
 
     @Test
+    void aHugeServiceTimeCannotPushTheClockPastItsRange() {
+        // an exponential of mean 4e9 s once drew a sample that overflowed the virtual clock:
+        // a negative CPU share and ~2^63 ns latencies
+        Simulator s = sim(PolicyRegistry.create("fifo"), 1, 10 * US, CostModel.ZERO);
+        s.add(new PoissonWorkload("a", SchedAttr.DEFAULT, 1e3, new Dist.Exponential(4e18), 0));
+        SimResult.Row r = s.run(10 * MS).row("a");
+        assertTrue(r.cpuShare() > 0.9 && r.cpuShare() <= 1.0, "the first request holds the CPU to the end: " + r.cpuShare());
+        assertEquals(0, r.completed());
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        Dist tail = new Dist.LogNormal(3.6e12, 5.0);
+        for (int i = 0; i < 10_000; i++) assertTrue(tail.sample(rnd) <= Dist.MAX_SAMPLE_NS);
+        assertEquals(Dist.MAX_SAMPLE_NS, new Dist.Fixed(Long.MAX_VALUE).sample(rnd));
+    }
+
+    @Test
+    void progressIsToldTheVirtualTimeEveryBatchOfEvents() {
+        Simulator s = sim(PolicyRegistry.create("rr", Map.of("slice", "5us")), 1, 1 * US, CostModel.ZERO);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 2));
+        List<Long> seen = new java.util.ArrayList<>();
+        s.onProgress(seen::add);
+        s.run(100 * MS);
+        long events = s.counters().get("events");
+        assertEquals(events / Simulator.PROGRESS_EVENTS, seen.size(), "events " + events);
+        for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1) && seen.get(i) <= 100 * MS, seen.toString());
+    }
+
+    @Test
     void aSaturatedLockCapsTheRateOfPicks() {
         // 1us tasks arriving at 3M/s on 8 CPUs need 3M picks/s; a 500ns lock serves only 2M/s, so
         // the lock is busy the whole run and the picks stop at duration / 500ns.

@@ -1,9 +1,11 @@
 package skyloft.sim.scenario;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.CostModel;
 import skyloft.sim.SimResult;
@@ -32,11 +34,16 @@ import skyloft.util.Durations;
 public record Scenario(String source, String name, int cpus, long durationNs, long seed, long tickNs,
                        String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
 
-    /** One workload entry: its name, type and a factory of fresh instances for a given number of CPUs. */
-    public record TaskSpec(String name, String type, IntFunction<Workload> factory) {}
+    /** One workload entry: its name, type and a factory of fresh instances for a given number of
+     *  CPUs; {@code rateCpus}, for a stream given as a rate, the CPUs it keeps busy (0 for others). */
+    public record TaskSpec(String name, String type, IntFunction<Workload> factory, double rateCpus) {
+        public TaskSpec(String name, String type, IntFunction<Workload> factory) {
+            this(name, type, factory, 0);
+        }
+    }
 
     public Scenario {
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // in the file's order, as labels show them
         tasks = List.copyOf(tasks);
     }
 
@@ -51,13 +58,19 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
      * {@code durationOverrideNs}.
      */
     public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace) {
+        return run(policyName, extraParams, seedOverride, durationOverrideNs, trace, virtualNs -> {});
+    }
+
+    /** As {@link #run(String, Map, Long, Long, TraceRecorder)}, telling {@code progress} the virtual time reached now and then. */
+    public SimResult run(String policyName, Map<String, String> extraParams, Long seedOverride, Long durationOverrideNs, TraceRecorder trace,
+                         LongConsumer progress) {
         SchedPolicy pol = policy(policyName, extraParams);
         long seedUsed = seedOverride != null ? seedOverride : seed;
         long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
-        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace);
+        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace).onProgress(progress);
         for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
         try {
-            return sim.run(dur);
+            return sim.run(dur).withParams(effectiveParams(policyName, extraParams));
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(source + ": " + e.getMessage(), e);
         }
@@ -83,10 +96,32 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         return ps;
     }
 
+    /**
+     * Every parameter a run under {@code policyName} (null: the file's) gets: the policy's
+     * declared defaults with the given ones ({@link #paramsFor}) over them, in the policy's order,
+     * then any others given (apps' {@code lc.slice}).
+     */
+    public Map<String, String> effectiveParams(String policyName, Map<String, String> extraParams) {
+        Map<String, String> given = paramsFor(policyName, extraParams);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (PolicyRegistry.Param p : PolicyRegistry.info(policyFor(policyName)).params()) {
+            if (!p.isPrefix()) out.put(p.name(), given.getOrDefault(p.name(), p.defaultValue()));
+        }
+        given.forEach(out::putIfAbsent);
+        return out;
+    }
+
     /** The same scenario on {@code n} CPUs (streams given as a load keep their load, so their rate scales). */
     public Scenario withCpus(int n) {
         if (n < 1 || n > ScenarioLoader.MAX_CPUS) {
             throw new ScenarioException(source + ": --cpus " + n + " is out of range; allowed 1.." + ScenarioLoader.MAX_CPUS);
+        }
+        for (TaskSpec t : tasks) {
+            if (t.rateCpus() > ScenarioLoader.MAX_LOAD * n) {
+                throw new ScenarioException(source + ": --cpus " + n + ": the rate of " + t.name() + " is a load of "
+                        + ScenarioLoader.load(t.rateCpus() / n) + " on " + n + " CPU" + (n == 1 ? "" : "s")
+                        + "; allowed at most " + ScenarioLoader.load(ScenarioLoader.MAX_LOAD));
+            }
         }
         return new Scenario(source, name, n, durationNs, seed, tickNs, policy, params, costs, tasks);
     }
@@ -97,45 +132,56 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
     }
 
     /** The same scenario with some costs replaced, given as {@code lock=280ns,switch=110ns}
-     *  (keys switch, preempt_delay, migration, lock, wake, idle_spin; idle_spin takes a duration
-     *  or a range {@code MIN..MAX}). */
+     *  (the names and rules of {@link #layCosts}). */
     public Scenario withCosts(String spec) {
-        long sw = costs.switchNs(), pd = costs.preemptDelayNs(), mg = costs.migrationNs(), lk = costs.lockNs();
-        long wk = costs.wakeNs(), spinMin = costs.idleSpinMinNs(), spinMax = costs.idleSpinMaxNs();
+        Map<String, String> given = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) throw new ScenarioException("--costs: '" + part.trim() + "' is not of the form name=duration, e.g. lock=280ns");
-            String key = part.substring(0, eq).trim(), value = part.substring(eq + 1).trim();
-            if (!List.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin").contains(key)) {
-                throw new ScenarioException("--costs: there is no cost named '" + key
-                        + "'; allowed idle_spin, lock, migration, preempt_delay, switch, wake");
+            String key = part.substring(0, eq).trim();
+            if (!COST_NAMES.contains(key)) {
+                throw new ScenarioException("--costs: there is no cost named '" + key + "'; allowed " + String.join(", ", COST_NAMES.stream().sorted().toList()));
             }
-            try {
-                if (key.equals("idle_spin")) {
-                    long[] r = parseSpin("--costs idle_spin", value);
-                    spinMin = r[0];
-                    spinMax = r[1];
-                    continue;
-                }
-                long v = Durations.parseNs("--costs " + key, value, 0, 1_000_000_000L);
-                switch (key) {
-                    case "switch" -> sw = v;
-                    case "preempt_delay" -> pd = v;
-                    case "migration" -> mg = v;
-                    case "wake" -> wk = v;
-                    default -> lk = v;
-                }
-            } catch (IllegalArgumentException e) {
-                throw new ScenarioException(e.getMessage(), e);
-            }
+            given.put(key, part.substring(eq + 1).trim());
         }
-        return withCosts(new CostModel(sw, pd, mg, lk, wk, spinMin, spinMax));
+        return withCosts(layCosts(costs, given, null, "--costs "));
     }
 
-    /** An idle spin: {@code D} (fixed) or {@code MIN..MAX} (adaptive), each 0 to 1 s; returns
-     *  {min, max}. {@code what} names the input in errors. */
-    public static long[] parseSpin(String what, String text) {
-        return Durations.parseRangeNs(what, text, 0, 1_000_000_000L);
+    /** The costs a scenario models, as {@code costs:} in a file and {@code --costs} name them. */
+    public static final List<String> COST_NAMES = List.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin");
+    /** The largest modelled cost. */
+    public static final long MAX_COST_NS = 1_000_000_000L;
+
+    /**
+     * {@code given} (cost name to text) laid over {@code base}, by the one set of rules files and
+     * {@code --costs} share: each cost a duration from 0 to 1s; {@code idle_spin} a duration
+     * (fixed) or {@code MIN..MAX} (adaptive), and only where the result has a wake cost, since
+     * without one no CPU parks. Errors start with {@code source} (the file, or null) and name a
+     * cost as {@code prefix} and its name ({@code costs.lock}, {@code --costs lock}).
+     */
+    static CostModel layCosts(CostModel base, Map<String, String> given, String source, String prefix) {
+        String at = source == null ? "" : source + ": ";
+        long[] v = {base.switchNs(), base.preemptDelayNs(), base.migrationNs(), base.lockNs(), base.wakeNs()};
+        long spinMin = base.idleSpinMinNs(), spinMax = base.idleSpinMaxNs();
+        try {
+            for (var e : given.entrySet()) {
+                String what = at + prefix + e.getKey();
+                if (e.getKey().equals("idle_spin")) {
+                    long[] r = Durations.parseRangeNs(what, e.getValue(), 0, MAX_COST_NS);
+                    spinMin = r[0];
+                    spinMax = r[1];
+                } else {
+                    v[COST_NAMES.indexOf(e.getKey())] = Durations.parseNs(what, e.getValue(), 0, MAX_COST_NS);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(e.getMessage(), e);
+        }
+        if (given.containsKey("idle_spin") && v[4] == 0) {
+            throw new ScenarioException(at + prefix + "idle_spin: " + given.get("idle_spin") + " has no effect without " + prefix
+                    + "wake (with no wake cost no CPU parks); allowed with a wake cost, e.g. wake 30us");
+        }
+        return new CostModel(v[0], v[1], v[2], v[3], v[4], spinMin, spinMax);
     }
 
     /** The policy name a run with {@code override} (may be null) uses. */

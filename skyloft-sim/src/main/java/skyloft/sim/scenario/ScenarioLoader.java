@@ -3,8 +3,13 @@ package skyloft.sim.scenario;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +43,7 @@ import skyloft.util.Durations;
 public final class ScenarioLoader {
 
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "cpus", "duration", "seed", "tick", "policy", "params", "costs", "tasks");
-    private static final Set<String> COST_KEYS = Set.of("switch", "preempt_delay", "migration", "lock", "wake", "idle_spin");
+    private static final Set<String> COST_KEYS = Set.copyOf(Scenario.COST_NAMES);
     private static final Set<String> COMMON_TASK_KEYS = Set.of("name", "type", "nice", "slice", "app", "offset", "runtime", "deadline", "period");
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "periodic", Set.of("exec", "count"),
@@ -48,6 +53,13 @@ public final class ScenarioLoader {
     static final int MAX_CPUS = 1024;
     private static final int MAX_COUNT = 100_000;
     public static final long DEFAULT_TICK_NS = 10_000;
+    /** The longest duration a file gives (the run, periods, offsets, service times...): 1 h of
+     *  virtual time, far below where the clock would overflow. */
+    public static final long MAX_DURATION_NS = 3_600_000_000_000L;
+    /** The tick's range, as the runtime's {@code --tick}. */
+    private static final long MIN_TICK_NS = 1_000, MAX_TICK_NS = 100_000_000;
+    /** The most a stream may load the CPUs, given as {@code load} or implied by {@code rate}. */
+    static final double MAX_LOAD = 10.0;
     private static final Pattern RATE = Pattern.compile("([0-9]*\\.?[0-9]+(?:[eE][0-9]+)?)\\s*([kKMG]?)\\s*/\\s*(s|ms|us)");
 
     private final String file;
@@ -61,8 +73,13 @@ public final class ScenarioLoader {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(path + ": the scenario file does not exist", e);
+        } catch (CharacterCodingException e) {
+            throw new ScenarioException(path + ": the file is not UTF-8 text; expected a scenario file (YAML)", e);
         } catch (IOException e) {
-            throw new ScenarioException(path + ": cannot read the scenario file: " + e.getMessage(), e);
+            String why = Files.isDirectory(path) ? "it is a directory" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new ScenarioException(path + ": cannot read the scenario file: " + why, e);
         }
         String base = path.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         return parse(path.toString(), base, text);
@@ -101,6 +118,9 @@ public final class ScenarioLoader {
         if (durationNs <= 0) throw error("duration", top.get("duration"), "must be positive; allowed e.g. 20ms or 1s");
         long seed = integer("seed", top.getOrDefault("seed", 1), Long.MIN_VALUE, Long.MAX_VALUE);
         long tickNs = top.containsKey("tick") ? duration("tick", top.get("tick")) : DEFAULT_TICK_NS;
+        if (tickNs != 0 && (tickNs < MIN_TICK_NS || tickNs > MAX_TICK_NS)) {
+            throw error("tick", top.get("tick"), "is out of range; allowed 0 (no ticks) or 1us to 100ms, as the runtime's --tick");
+        }
         String policy = top.containsKey("policy") ? string("policy", top.get("policy")) : "fifo";
         Map<String, String> params = new LinkedHashMap<>();
         if (top.containsKey("params") && top.get("params") != null) {
@@ -110,18 +130,19 @@ public final class ScenarioLoader {
         if (top.containsKey("costs") && top.get("costs") != null) {
             Map<String, Object> c = map("costs", top.get("costs"));
             checkKeys("costs", c, COST_KEYS);
-            costs = new CostModel(
-                    c.containsKey("switch") ? duration("costs.switch", c.get("switch")) : 0,
-                    c.containsKey("preempt_delay") ? duration("costs.preempt_delay", c.get("preempt_delay")) : 0,
-                    c.containsKey("migration") ? duration("costs.migration", c.get("migration")) : 0,
-                    c.containsKey("lock") ? duration("costs.lock", c.get("lock")) : 0);
-            long[] spin = c.containsKey("idle_spin") ? spinRange("costs.idle_spin", c.get("idle_spin"))
-                    : new long[] {costs.idleSpinMinNs(), costs.idleSpinMaxNs()};
-            long wake = c.containsKey("wake") ? duration("costs.wake", c.get("wake")) : 0;
-            if (wake == 0 && c.containsKey("idle_spin")) {
-                throw error("costs.idle_spin", c.get("idle_spin"), "has no effect without costs.wake; allowed with a wake cost, e.g. wake: 30us");
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String k : Scenario.COST_NAMES) {
+                Object v = c.get(k);
+                if (v == null && !c.containsKey(k)) continue;
+                if (v instanceof Number n && n.doubleValue() == 0) v = "0";
+                if (!(v instanceof String d)) {
+                    throw error("costs." + k, v, k.equals("idle_spin")
+                            ? "is not an idle spin; allowed a duration, e.g. 20us, or a range MIN..MAX, e.g. 20us..5ms"
+                            : "is not a duration; allowed a number with a unit ns, us, ms or s, e.g. 500us, 2ms, 1s");
+                }
+                given.put(k, d);
             }
-            costs = costs.withWake(wake, spin[0], spin[1]);
+            costs = Scenario.layCosts(CostModel.ZERO, given, file, "costs.");
         }
         Object tasksObj = top.get("tasks");
         if (!(tasksObj instanceof List<?> list) || list.isEmpty()) {
@@ -190,11 +211,17 @@ public final class ScenarioLoader {
                 boolean hasRate = m.containsKey("rate"), hasLoad = m.containsKey("load");
                 if (hasRate == hasLoad) throw error(f + ".rate", m.get("rate"), "and load: give exactly one; allowed rate: 100k/s or load: 0.7");
                 double rate = hasRate ? rate(f + ".rate", m.get("rate")) : 0;
-                double load = hasLoad ? decimal(f + ".load", m.get("load"), 1e-6, 10.0) : 0;
+                double load = hasLoad ? decimal(f + ".load", m.get("load"), 1e-6, MAX_LOAD) : 0;
+                double rateCpus = hasRate ? rate * service.meanNs() / 1e9 : 0;
+                if (rateCpus > MAX_LOAD * cpus) {
+                    throw error(f + ".rate", m.get("rate"), "with a mean service of " + Durations.format(Math.round(service.meanNs()))
+                            + " is a load of " + load(rateCpus / cpus) + " on " + cpus + " CPU" + (cpus == 1 ? "" : "s")
+                            + "; allowed at most " + load(MAX_LOAD) + ", as for load");
+                }
                 int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
                 // a load is a share of however many CPUs the run has (the file's, or --cpus)
                 yield new Scenario.TaskSpec(name, type, n -> new PoissonWorkload(name, attr,
-                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers));
+                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers), rateCpus);
             }
             default -> throw new IllegalStateException(type);
         };
@@ -243,6 +270,11 @@ public final class ScenarioLoader {
         return x;
     }
 
+    /** A load with three significant digits, no trailing zeros: 50, 12.5, 0.333. */
+    static String load(double x) {
+        return new BigDecimal(x).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     private static String range(long min, long max) {
         if (min == Long.MIN_VALUE) return "any integer";
         return "an integer " + min + ".." + max;
@@ -262,20 +294,10 @@ public final class ScenarioLoader {
             throw error(field, v, "is not a duration; allowed a number with a unit ns, us, ms or s, e.g. 500us, 2ms, 1s");
         }
         try {
-            return Durations.parseNs(file + ": " + field, s);
+            return Durations.parseNs(file + ": " + field, s, 0, MAX_DURATION_NS);
         } catch (IllegalArgumentException e) {
-            throw new ScenarioException(e.getMessage(), e);
-        }
-    }
-
-    /** An idle spin: one duration (fixed) or {@code MIN..MAX} (adaptive); returns {min, max}. */
-    private long[] spinRange(String field, Object v) {
-        if (!(v instanceof String s)) {
-            throw error(field, v, "is not an idle spin; allowed a duration, e.g. 20us, or a range MIN..MAX, e.g. 20us..5ms");
-        }
-        try {
-            return Scenario.parseSpin(file + ": " + field, s);
-        } catch (IllegalArgumentException e) {
+            // Durations refuses what a long cannot hold without naming a range; ours has one
+            if (e.getMessage().endsWith("is too large")) throw error(field, v, "is out of range; allowed 0 to " + Durations.format(MAX_DURATION_NS));
             throw new ScenarioException(e.getMessage(), e);
         }
     }

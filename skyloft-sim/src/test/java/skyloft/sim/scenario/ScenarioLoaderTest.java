@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import skyloft.sim.SimResult;
 
 /** Scenario files: what a good one becomes, and that bad ones name file, field, value and what is allowed. */
@@ -134,6 +137,35 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aFileAndTheCommandLineGiveCostsByTheSameRules() {
+        refused(GOOD.replace("migration: 0}", "migration: 0, lock: 10s}"), "bad.yaml: costs.lock: 10s is out of range; allowed 0 to 1s");
+        ScenarioException lock = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock=10s"));
+        assertEquals("--costs lock: 10s is out of range; allowed 0 to 1s", lock.getMessage());
+        ScenarioException spin = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("idle_spin=20us"));
+        assertTrue(spin.getMessage().startsWith("--costs idle_spin: 20us has no effect without --costs wake"), spin.getMessage());
+        assertEquals(20_000, parse(GOOD).withCosts("wake=30us").withCosts("idle_spin=20us").costs().idleSpinMaxNs(), "a wake cost given before counts");
+        refused(GOOD.replace("migration: 0}", "migration: 0, idle_spin: 20us}"), "bad.yaml: costs.idle_spin: 20us has no effect without costs.wake");
+    }
+
+    @Test
+    void durationsTicksAndRatesHaveSaneMaxima() {
+        refused("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {exp: 4000000000s}}]",
+                "bad.yaml: tasks[0] (a).service.exp: 4000000000s is out of range; allowed 0 to 3600s");
+        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: '99999999999999999999s' is out of range; allowed 0 to 3600s");
+        refused("duration: 7200s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 7200s is out of range; allowed 0 to 3600s");
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 3601s}]", "tasks[0] (a).period: 3601s is out of range");
+        refused("duration: 10ms\ntasks: [{name: a, type: hog, offset: 4000000000s}]", "tasks[0] (a).offset");
+        refused("duration: 10ms\ntick: 500ns\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: '500ns' is out of range; allowed 0 (no ticks) or 1us to 100ms");
+        refused("duration: 10ms\ntick: 1s\ntasks: [{name: a, type: hog}]", "tick", "1us to 100ms");
+        assertEquals(0, parse("duration: 10ms\ntick: 0\ntasks: [{name: a, type: hog}]").tickNs());
+        refused("duration: 10ms\ncpus: 2\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]",
+                "bad.yaml: tasks[0] (a).rate: '1M/s' with a mean service of 100us is a load of 50 on 2 CPUs; allowed at most 10, as for load");
+        Scenario s = parse("duration: 10ms\ncpus: 16\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.withCpus(4));
+        assertEquals("bad.yaml: --cpus 4: the rate of a is a load of 25 on 4 CPUs; allowed at most 10", e.getMessage());
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
@@ -187,6 +219,18 @@ class ScenarioLoaderTest {
     void brokenYamlIsRefused() {
         refused("duration: 20ms\ntasks: [{name: a, type: hog}\n", "not a valid YAML file");
         refused("duration: 20ms\nduration: 30ms\ntasks: [{name: a, type: hog}]", "not a valid YAML file", "duration");
+    }
+
+    @Test
+    void aMissingOrBinaryFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("nonexist.yaml");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(none));
+        assertEquals(none + ": the scenario file does not exist", e.getMessage());
+        Path bin = Files.write(dir.resolve("ls"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xc3, (byte) 0x28});
+        e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(bin));
+        assertEquals(bin + ": the file is not UTF-8 text; expected a scenario file (YAML)", e.getMessage());
+        e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(dir));
+        assertEquals(dir + ": cannot read the scenario file: it is a directory", e.getMessage());
     }
 
     @Test

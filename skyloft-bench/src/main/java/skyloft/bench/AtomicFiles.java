@@ -1,0 +1,86 @@
+package skyloft.bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes output files (JSON, SVG, HTML) whole or not at all: the text goes to a temporary file
+ * beside the target, which is then renamed over it, so a failure (a full disk, an exception
+ * while writing) leaves an existing file as it was and no half-written one. Missing parent
+ * directories are created. A failure is an {@link IOException} whose message names the file
+ * and the reason.
+ */
+public final class AtomicFiles {
+    private static final AtomicLong TEMP_SEQ = new AtomicLong();
+
+    /** Writes the text {@code body} produces. */
+    public interface Body {
+        void to(Writer w) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, w -> w.write(text));
+    }
+
+    /** Writes {@code file} (UTF-8) with what {@code body} writes, replacing it only once all is written. */
+    public static void write(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        // not createTempFile: its owner-only permissions would carry over to the output
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + TEMP_SEQ.incrementAndGet() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                body.to(w);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // a failure on a parent directory names it; one on the file or its temporary needs not
+            boolean elsewhere = e instanceof FileSystemException f && f.getFile() != null
+                    && !Path.of(f.getFile()).toAbsolutePath().equals(abs) && !Path.of(f.getFile()).toAbsolutePath().equals(tmp);
+            throw new IOException("cannot write " + file + ": " + (elsewhere ? describe(e) : reason(e)), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write's own failure, if any, is the one to report
+            }
+        }
+    }
+
+    /** An I/O failure in one line: the file it concerns, if it names one, and why. */
+    public static String describe(IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) return f.getFile() + ": " + reason(e);
+        return reason(e);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return switch (e) {
+            case AccessDeniedException a -> "permission denied";
+            case NoSuchFileException n -> "no such file or directory";
+            case FileAlreadyExistsException a -> "a file is in the way";
+            case NotDirectoryException n -> "not a directory";
+            case FileSystemException f -> f.getClass().getSimpleName();
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
+    }
+}
