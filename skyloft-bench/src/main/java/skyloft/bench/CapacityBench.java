@@ -104,7 +104,7 @@ public final class CapacityBench {
                 double after = probe ? LineProbe.roundTripNs(cpus.get(0), cpus.get(1), LINE_ROUNDS) : Double.NaN;
                 ws.add(w.withLine(before, after));
             }
-            add(r, sys, o.cores(), ws, rounds);
+            add(r, sys, o.cores(), ws, rounds, probe);
         }
         return r;
     }
@@ -163,7 +163,8 @@ public final class CapacityBench {
         }
     }
 
-    static void add(BenchResult r, String sys, int cores, List<Window> ws, int warmupRounds) {
+    /** @param probed whether the line was probed around the windows (NaN there: a probe stalled) */
+    static void add(BenchResult r, String sys, int cores, List<Window> ws, int warmupRounds, boolean probed) {
         double[] work = ws.stream().mapToDouble(Window::workCpus).sorted().toArray();
         double med = Harness.median(work);
         Map<String, Object> p = new LinkedHashMap<>();
@@ -172,7 +173,7 @@ public final class CapacityBench {
         p.put("runs", work.length);
         p.put("each", ws.stream().map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
         p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
-        if (ws.stream().anyMatch(w -> !Double.isNaN(w.lineBeforeNs()) || !Double.isNaN(w.lineAfterNs()))) {
+        if (probed) {
             // the host's cost of moving a line between the first two CPUs, around each window (NaN: a probe thread stalled)
             p.put("line_rt_ns", ws.stream().map(w -> List.of(Math.rint(w.lineBeforeNs()), Math.rint(w.lineAfterNs()))).toList());
             // the runs grouped by the line's state on both sides of the window (the rest are mixed)

@@ -55,16 +55,22 @@ class CapacityBenchTest {
         var mixed = new CapacityBench.Window(1.6, 1, 10, 10, 0, 0).withLine(70, 400);
         var stalled = new CapacityBench.Window(1.7, 1, 10, 10, 0, 0).withLine(Double.NaN, 90);
         BenchResult r = new BenchResult("capacity");
-        CapacityBench.add(r, "skyloft:eevdf", 2, List.of(fast, slow, mixed, stalled), 1);
+        CapacityBench.add(r, "skyloft:eevdf", 2, List.of(fast, slow, mixed, stalled), 1, true);
         var p = row(r, "skyloft:eevdf", "work_cpus").params();
         assertEquals(List.of(1.8), p.get("fast_line"));
         assertEquals(List.of(1.4), p.get("slow_line"));
         assertEquals(4, ((List<?>) p.get("line_rt_ns")).size());
         // without probes (one CPU), no line params at all
         BenchResult one = new BenchResult("capacity");
-        CapacityBench.add(one, "platform", 1, List.of(new CapacityBench.Window(0.9, 1, -1, -1, -1, 0)), 1);
+        CapacityBench.add(one, "platform", 1, List.of(new CapacityBench.Window(0.9, 1, -1, -1, -1, 0)), 1, false);
         var q = row(one, "platform", "work_cpus").params();
         assertTrue(!q.containsKey("line_rt_ns") && !q.containsKey("fast_line"), q.toString());
+        // probed, but both probes stalled (a busy machine): the stalls are reported, not dropped
+        BenchResult busy = new BenchResult("capacity");
+        CapacityBench.add(busy, "platform", 2, List.of(new CapacityBench.Window(1.9, 1, -1, -1, -1, 0).withLine(Double.NaN, Double.NaN)), 1, true);
+        var b = row(busy, "platform", "work_cpus").params();
+        assertEquals(1, ((List<?>) b.get("line_rt_ns")).size(), b.toString());
+        assertEquals(List.of(), b.get("fast_line"));
     }
 
     @Test
