@@ -37,11 +37,14 @@ import java.util.Map;
  *   head: iload i; BOUND; if_icmpge|if_icmpgt|if_icmple|if_icmplt exit; BODY; goto head; exit:
  *   head: iload i; ifge|ifgt|ifle|iflt exit; BODY; goto head; exit:       (BOUND = 0)
  * </pre>
- * where BOUND is an int local, an int constant, or {@code aload a; arraylength}, and BODY never
- * stores to the locals BOUND reads, the loop is rewritten as (counting up; counting down mirrors it)
+ * where BOUND is an int local, an int constant, or {@code aload a; arraylength}, BODY never
+ * stores to the locals BOUND reads, and BODY's one write to {@code i} is an {@code iinc i, c}
+ * right before the {@code goto} (no label between them, so every pass runs it) that moves it
+ * towards the bound (c &gt; 0 counting up, c &lt; 0 counting down), the loop is rewritten as
+ * (counting up; counting down mirrors it)
  * <pre>
  *   head: iload i; BOUND; if_icmpge|if_icmpgt exit
- *         lim = min(i + STRIP, BOUND [+ 1])                         // never past the original bound
+ *         lim = min(i + STRIP, BOUND [+ 1] [, MAX_VALUE - c + 1])   // never past the original bound
  *   body: BODY
  *         if (i &lt; lim) goto body                                 // a plain counted loop for the JIT
  *         if (!(i &lt; BOUND)) goto exit                             // [&lt;=] for if_icmpgt
@@ -49,9 +52,12 @@ import java.util.Map;
  * </pre>
  * Correctness: BOUND is unchanged while BODY runs, and {@code i < lim} implies the original
  * condition (int overflow in computing lim can only make the inner test fail early), so every
- * iteration the original would run still runs and no other; when BODY moves {@code i} some
- * other way the inner test just fails early and the head re-checks. The poll runs every STRIP
- * iterations; a loop that ends does not poll. STRIP shrinks with the body's size (4096 /
+ * iteration the original would run still runs and no other. Each pass moves {@code i} by c
+ * towards lim, and the last clamp (only for |c| &gt; 1) keeps {@code i + c} from wrapping past
+ * the int range, so the inner loop ends within STRIP / |c| passes: a body that moves {@code i}
+ * any other way (a spin-wait on a local, a reset, a conditional step) would not end it, and
+ * such loops keep their poll per pass. The poll runs every STRIP iterations at most; a loop
+ * that ends does not poll. STRIP shrinks with the body's size (4096 /
  * instructions, clamped to 64..1024) so a strip stays a few microseconds at most.
  * Not thread-safe per instance: one instance per method transformation.
  */
@@ -64,7 +70,7 @@ final class StripMining {
 
     /** One loop to strip-mine: its head label, the induction local, the bound's instructions, the exit test. */
     record Loop(Label head, int iSlot, List<Instruction> bound, Opcode headTest, Opcode exitTest, Label exit,
-                int headInsns, int strip) {
+                int headInsns, int strip, int step) {
         /** Counting up ({@code i < B}, {@code i <= B}) or down ({@code i > B}, {@code i >= B}). */
         boolean up() {
             return exitTest == Opcode.IF_ICMPGE || exitTest == Opcode.IF_ICMPGT;
@@ -165,10 +171,20 @@ final class StripMining {
         // The body: one way out (the head's test), call-free, bounded size, never writes the
         // bound's locals. Loops with early exits (searches) usually run a few iterations and
         // cannot be vectorized anyway: a poll per iteration is cheaper than a strip's set-up.
+        // i's one write: an iinc just before the goto, with nothing but pseudo-instructions between.
+        int stepIdx = g - 1;
+        while (stepIdx > branchIdx && !(els.get(stepIdx) instanceof Instruction)) {
+            if (els.get(stepIdx) instanceof LabelTarget) return null; // a path to the goto that skips the step
+            stepIdx--;
+        }
+        if (!(els.get(stepIdx) instanceof IncrementInstruction step) || step.slot() != iSlot) return null;
+        boolean up = exitTest == Opcode.IF_ICMPGE || exitTest == Opcode.IF_ICMPGT;
+        if (up ? step.constant() <= 0 : step.constant() >= 0) return null;
         int insns = 0;
         for (int b = branchIdx + 1; b < g; b++) {
             if (!(els.get(b) instanceof Instruction ins)) continue;
             insns++;
+            if (b != stepIdx && writes(ins, iSlot)) return null;
             if (ins instanceof ReturnInstruction) return null;
             for (Label l : targets(ins)) {
                 Integer at = labelAt.get(l);
@@ -181,7 +197,14 @@ final class StripMining {
         }
         if (insns > MAX_BODY_INSNS) return null;
         int strip = Math.clamp(4096 / Math.max(1, insns), MIN_STRIP, MAX_STRIP);
-        return new Loop(head, iSlot, List.copyOf(bound), test.opcode(), exitTest, test.target(), hd.size(), strip);
+        return new Loop(head, iSlot, List.copyOf(bound), test.opcode(), exitTest, test.target(), hd.size(), strip,
+                step.constant());
+    }
+
+    /** Whether {@code ins} writes local {@code slot} (a long or double store covers two slots). */
+    private static boolean writes(Instruction ins, int slot) {
+        return ins instanceof StoreInstruction st && (st.slot() == slot || st.typeKind().slotSize() == 2 && st.slot() + 1 == slot)
+                || ins instanceof IncrementInstruction inc && inc.slot() == slot;
     }
 
     /** Long/double stores cover two slots; a store to slot s-1 of a wide type clobbers s. */
@@ -245,6 +268,10 @@ final class StripMining {
             else b.isub();
         }
         b.invokestatic(MATH, loop.up() ? "min" : "max", MINMAX_II);
+        if (Math.abs(loop.step()) > 1) { // i + c must not wrap: with a step of 1, i < lim <= BOUND already ensures it
+            b.loadConstant(loop.up() ? Integer.MAX_VALUE - loop.step() + 1 : Integer.MIN_VALUE - loop.step() - 1);
+            b.invokestatic(MATH, loop.up() ? "min" : "max", MINMAX_II);
+        }
         b.istore(limSlot);
     }
 

@@ -73,4 +73,31 @@ public final class Loops {
         }
         return s;
     }
+
+    /** A wait on a value re-read into the counter (a spin-wait on a local): i does not step, so
+     *  a strip would never end; it keeps a poll per pass. Another thread's store stands in as
+     *  {@code a[0] = 1} on pass n. */
+    public static int waitsOnLocal(int[] a, int n) {
+        int k = 0;
+        int i = a[0];
+        while (i < 1) {
+            if (++k == n) a[0] = 1;
+            i = a[0];
+        }
+        return k;
+    }
+
+    /** A step of 3 near the top of the int range: the same iterations as plain Java. */
+    public static int stepsNearMax() {
+        int s = 0;
+        for (int i = Integer.MAX_VALUE - 10; i < Integer.MAX_VALUE - 1; i += 3) s += i & 7;
+        return s;
+    }
+
+    /** A step of 4: strip-mined. */
+    public static long byFours(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 4) s += i;
+        return s;
+    }
 }

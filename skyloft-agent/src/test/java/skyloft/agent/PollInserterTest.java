@@ -138,6 +138,19 @@ class PollInserterTest {
             // i <= bound with bound = Integer.MAX_VALUE - 3 near the overflow edge: same answer.
             assertEquals(agenttest.samples.Loops.nearMax(), call(c, "nearMax", new Class<?>[0]));
             assertEquals(agenttest.samples.Loops.skipsAhead(10_000), call(c, "skipsAhead", new Class<?>[] {int.class}, 10_000));
+            // i re-read in the body instead of stepped: a strip could spin for good, so a poll per pass.
+            assertEquals(500, counter.countDuring(() -> {
+                try {
+                    assertEquals(500, call(c, "waitsOnLocal", new Class<?>[] {int[].class, int.class}, new int[1], 500));
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            assertEquals(agenttest.samples.Loops.stepsNearMax(), call(c, "stepsNearMax", new Class<?>[0]));
+            // A step of 4 is strip-mined: 100,000 / 4 passes poll once per strip at most.
+            long fours = counter.countDuring(() -> invoke(c, "byFours", 100_000));
+            assertTrue(fours <= 25_000 / StripMining.MIN_STRIP + 1, "polls " + fours);
+            assertEquals(agenttest.samples.Loops.byFours(100_000), call(c, "byFours", new Class<?>[] {int.class}, 100_000));
         }
     }
 
