@@ -61,10 +61,13 @@ public record AgentConfig(ClassFilter filter, PollInserter.Options options, bool
         for (String s : value.split(",")) {
             String t = s.trim().replace('/', '.');
             if (t.isEmpty()) continue;
-            if (!t.matches("[\\p{L}\\p{N}_$.]+")) {
+            if (!t.matches("[\\p{L}\\p{N}_$.]+") || t.matches("\\.+")) {
                 throw new IllegalArgumentException("agent argument " + key + ": '" + t + "' is not a package prefix; allowed: letters, digits, _, $ and dots");
             }
             out.add(t);
+        }
+        if (out.isEmpty()) { // include=, would otherwise mean "everything", silently
+            throw new IllegalArgumentException("agent argument " + key + "='" + value + "' names no package prefix; give one or more such as com.acme.");
         }
         return out;
     }

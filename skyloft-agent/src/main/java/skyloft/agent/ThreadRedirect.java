@@ -16,6 +16,7 @@ import java.lang.constant.DirectMethodHandleDesc;
 import java.lang.constant.DynamicCallSiteDesc;
 import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.LambdaMetafactory;
 import java.util.List;
 
 /**
@@ -108,8 +109,17 @@ public final class ThreadRedirect {
     }
 
     private static boolean refersToACall(InvokeDynamicInstruction indy) {
+        if (serializable(indy)) return false; // its $deserializeLambda$ checks for the JDK's method: left alone
         for (ConstantDesc a : indy.bootstrapArgs()) if (a instanceof DirectMethodHandleDesc h && isCall(h)) return true;
         return false;
+    }
+
+    /** A serializable lambda or method reference: LambdaMetafactory.altMetafactory with FLAG_SERIALIZABLE. */
+    private static boolean serializable(InvokeDynamicInstruction indy) {
+        DirectMethodHandleDesc bsm = indy.bootstrapMethod();
+        List<ConstantDesc> args = indy.bootstrapArgs();
+        return bsm.owner().equals(ClassDesc.of("java.lang.invoke.LambdaMetafactory")) && bsm.methodName().equals("altMetafactory")
+                && args.size() > 3 && args.get(3) instanceof Integer flags && (flags & LambdaMetafactory.FLAG_SERIALIZABLE) != 0;
     }
 
     private static boolean isCall(DirectMethodHandleDesc h) {

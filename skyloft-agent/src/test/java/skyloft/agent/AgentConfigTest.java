@@ -60,6 +60,10 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("'lots'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("include="));
         assertTrue(e.getMessage().contains("include"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("include=,"));
+        assertTrue(e.getMessage().contains("include=','") && e.getMessage().contains("names no package prefix"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("exclude=."));
+        assertTrue(e.getMessage().contains("'.'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("exclude=com acme"));
         assertTrue(e.getMessage().contains("'com acme'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse("entry=maybe"));

@@ -77,6 +77,15 @@ class ThreadRedirectTest {
     }
 
     @Test
+    void aSerializableMethodReferenceIsLeftToTheJdk() throws Exception {
+        byte[] plain = PollInserterTest.bytesOf("agenttest.samples.SerialSpawn");
+        assertTrue(handlesTo(plain, "java/lang/Thread").contains("java/lang/Thread.startVirtualThread"));
+        ThreadRedirect.Result r = ThreadRedirect.rewrite(plain, null);
+        assertEquals(0, r.calls(), "deserialization would look for the JDK's method");
+        assertSame(plain, r.bytes());
+    }
+
+    @Test
     void aClassThatNamesNoFactoryComesBackAsTheSameArray() throws Exception {
         for (String c : List.of("agenttest.samples.Samples", "agenttest.samples.Leaf")) {
             byte[] plain = PollInserterTest.bytesOf(c);

@@ -53,7 +53,9 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
                 cp = w.substring("--class-path=".length());
             } else if (w.equals("-jar")) {
                 String jar = value(words, ++i, w);
-                return new JavaCommand(jvm, jar, null, jarMainClass(Path.of(jar)), List.copyOf(words.subList(i + 1, words.size())));
+                String main = jarMainClass(Path.of(jar));
+                jvm.addAll(jarManifestOptions(Path.of(jar))); // the jar goes on the class path, where java would not read them
+                return new JavaCommand(jvm, jar, null, main, List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("-m") || w.equals("--module") || w.startsWith("--module=")) {
                 String target = w.startsWith("--module=") ? w.substring("--module=".length()) : value(words, ++i, w);
                 String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
@@ -117,6 +119,30 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
         if (ref == null) throw new IllegalArgumentException("module " + module + " is not on the module path " + modulePath);
         return ref.descriptor().mainClass().orElseThrow(() -> new IllegalArgumentException(
                 "module " + module + " names no main class in its descriptor; give -m " + module + "/MAINCLASS"));
+    }
+
+    /** The JVM options that java -jar takes from the manifest: {@code Add-Opens} and
+     *  {@code Add-Exports} (space-separated MODULE/PACKAGE, for the unnamed module) and
+     *  {@code Enable-Native-Access: ALL-UNNAMED}. ({@code Launcher-Agent-Class} is not applied.) */
+    static List<String> jarManifestOptions(Path jar) {
+        List<String> out = new ArrayList<>();
+        try (JarFile f = new JarFile(jar.toFile())) {
+            var mf = f.getManifest();
+            if (mf == null) return out;
+            var attrs = mf.getMainAttributes();
+            for (String[] kv : new String[][] {{"Add-Opens", "--add-opens"}, {"Add-Exports", "--add-exports"}}) {
+                String v = attrs.getValue(kv[0]);
+                if (v == null) continue;
+                for (String pkg : v.trim().split("\\s+")) {
+                    if (!pkg.isEmpty()) out.add(kv[1] + "=" + pkg + "=ALL-UNNAMED");
+                }
+            }
+            String nat = attrs.getValue("Enable-Native-Access");
+            if (nat != null && nat.trim().equals("ALL-UNNAMED")) out.add("--enable-native-access=ALL-UNNAMED");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("-jar " + jar + ": not a readable jar (" + e.getMessage() + ")");
+        }
+        return out;
     }
 
     private static String jarMainClass(Path jar) {

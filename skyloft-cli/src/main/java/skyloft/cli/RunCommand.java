@@ -117,6 +117,13 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(optionNames(e.getMessage()), e);
         }
         if (noAgent && agentArgs != null) throw new IllegalArgumentException("--agent-args was given with --no-agent; give one or the other");
+        if (agentArgs != null) {
+            try {
+                skyloft.agent.AgentConfig.parse(agentArgs); // here, not in the JVM's agent start-up, which aborts the JVM
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--agent-args: " + e.getMessage(), e);
+            }
+        }
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -81,6 +81,16 @@ class JavaCommandTest {
     }
 
     @Test
+    void minusJarAppliesTheManifestsOpensExportsAndNativeAccess(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("opens.jar");
+        writeJar(jar, "com.acme.App", "Add-Opens", "java.base/java.util  java.base/java.io", "Add-Exports", "java.base/sun.nio.ch",
+                "Enable-Native-Access", "ALL-UNNAMED");
+        JavaCommand c = parse("-ea -jar " + jar, null);
+        assertEquals(List.of("-ea", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"), c.jvmOptions());
+    }
+
+    @Test
     void formsItCannotRunAreRefusedSayingWhichAreAllowed() {
         for (String bad : List.of("-Xmx1g", "-cp", "-m", "-m /com.acme.Main", "-p mods -m app/", "--module=app", "Hello.java",
                 "--source 25 Hello", "-jar", "--add-opens", "-p mods -d app", "--describe-module=app")) {
@@ -89,10 +99,12 @@ class JavaCommandTest {
         }
     }
 
-    private static void writeJar(Path jar, String mainClass) throws Exception {
+    /** A jar with only a manifest: its Main-Class (or none), then attribute names and values. */
+    private static void writeJar(Path jar, String mainClass, String... attrs) throws Exception {
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (mainClass != null) mf.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        for (int i = 0; i < attrs.length; i += 2) mf.getMainAttributes().putValue(attrs[i], attrs[i + 1]);
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream jos = new JarOutputStream(os, mf)) {
             jos.flush();
         }

@@ -90,6 +90,8 @@ class RunCommandTest {
                 {"--tick: 1ns is out of range", "--tick", "1ns", "Main"},
                 {"--idle-spin: 20ms is out of range", "--idle-spin", "20ms", "Main"},
                 {"--no-agent", "--no-agent", "--agent-args", "verbose", "Main"},
+                {"--agent-args: agent argument stride: '0'", "--agent-args", "stride=0", "Main"},
+                {"--agent-args: unknown agent argument 'bogus'", "--agent-args", "bogus", "Main"},
                 {"no main class", "--", "-Xmx1g"},
         };
         for (String[] c : cases) {

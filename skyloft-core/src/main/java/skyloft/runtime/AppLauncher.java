@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import skyloft.policy.PolicyRegistry;
 import skyloft.spi.SchedAttr;
 import skyloft.util.Durations;
@@ -182,6 +183,12 @@ public final class AppLauncher {
                 // try the superclass
             }
         }
+        try { // an instance main may also come from a superinterface, as a default method
+            Method m = c.getMethod("main", params);
+            if (!Modifier.isStatic(m.getModifiers())) return m;
+        } catch (NoSuchMethodException ignored) {
+            // none
+        }
         return null;
     }
 
@@ -232,7 +239,8 @@ public final class AppLauncher {
         Class<?> mainClass;
         Entry entry;
         try {
-            mainClass = moduleMode ? moduleMainClass(args[1]) : Class.forName(args[0], true, ClassLoader.getSystemClassLoader());
+            // app/Main as java accepts it, with slashes for dots
+            mainClass = moduleMode ? moduleMainClass(args[1]) : Class.forName(args[0].replace('/', '.'), true, ClassLoader.getSystemClassLoader());
             entry = findMain(mainClass);
         } catch (ClassNotFoundException e) {
             System.err.println("skyloft: main class " + args[0] + " not found on the class path "
@@ -248,6 +256,7 @@ public final class AppLauncher {
         if (config.stats()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(rt.stats().format()), "skyloft-stats"));
         }
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         Throwable[] failure = new Throwable[1];
         Thread main = rt.start("main", SchedAttr.DEFAULT, () -> {
             try {
@@ -257,6 +266,24 @@ public final class AppLauncher {
             }
         });
         main.join();
+        List<Thread> stranded = platformThreadsOfVirtualThreads(before);
+        if (!stranded.isEmpty()) {
+            System.err.println("skyloft: main returned while " + stranded.size() + " platform thread(s) started from the application's"
+                    + " virtual threads still run: " + stranded.stream().map(Thread::getName).toList() + ". A virtual thread's"
+                    + " platform threads are daemon threads, and main runs in one here, so the JVM ends now where under java"
+                    + " main's own would keep it running; join them in main to keep them (docs/PREEMPTION.md, \"skyloft run\")");
+        }
         if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
+    }
+
+    /** Platform threads alive now, not in {@code before}, that a virtual thread made: the JDK puts
+     *  those in the group "VirtualThreads", and makes them daemon threads unless told otherwise. */
+    static List<Thread> platformThreadsOfVirtualThreads(Set<Thread> before) {
+        List<Thread> out = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            ThreadGroup g = t.getThreadGroup();
+            if (!before.contains(t) && t.isDaemon() && t.isAlive() && g != null && g.getName().equals("VirtualThreads")) out.add(t);
+        }
+        return out;
     }
 }

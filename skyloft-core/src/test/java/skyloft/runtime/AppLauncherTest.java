@@ -85,6 +85,12 @@ class AppLauncherTest {
 
     static class Inherits extends StaticWithArgs {}
 
+    interface MainByDefault {
+        default void main() { CALLS.add("default"); }
+    }
+
+    static class FromInterface implements MainByDefault {}
+
     static class OnlyPrivate {
         private static void main(String[] args) { CALLS.add("wrong: private"); }
     }
@@ -108,9 +114,39 @@ class AppLauncherTest {
         AppLauncher.findMain(StaticWithArgs.class).invoke(StaticWithArgs.class, new String[] {"a", "b"});
         AppLauncher.findMain(InstanceNoArgs.class).invoke(InstanceNoArgs.class, new String[] {"ignored"});
         AppLauncher.findMain(Inherits.class).invoke(Inherits.class, new String[] {"c"});
-        assertEquals(List.of("static a,b", "instance", "static c"), CALLS);
+        AppLauncher.findMain(FromInterface.class).invoke(FromInterface.class, new String[0]);
+        assertEquals(List.of("static a,b", "instance", "static c", "default"), CALLS);
         var e = assertThrows(java.io.IOException.class, () -> AppLauncher.findMain(Throws.class).invoke(Throws.class, new String[0]));
         assertEquals("from main", e.getMessage(), "the application's own exception, not a reflection wrapper");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void platformThreadsThatVirtualThreadsStartedAreFoundForTheWarningAtMainsEnd() throws Exception {
+        var before = Thread.getAllStackTraces().keySet();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        Thread[] made = new Thread[2];
+        Thread.ofVirtual().start(() -> {
+            made[0] = new Thread(() -> awaitQuietly(release), "from-virtual");
+            made[0].start();
+        }).join();
+        made[1] = new Thread(() -> awaitQuietly(release), "from-platform"); // not a daemon, not in VirtualThreads
+        made[1].start();
+        try {
+            List<Thread> found = AppLauncher.platformThreadsOfVirtualThreads(before);
+            assertEquals(List.of(made[0]), found);
+        } finally {
+            release.countDown();
+            for (Thread t : made) t.join();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
