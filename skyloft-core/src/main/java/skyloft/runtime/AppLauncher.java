@@ -271,7 +271,7 @@ public final class AppLauncher {
             System.err.println("skyloft: main returned while " + stranded.size() + " platform thread(s) started from the application's"
                     + " virtual threads still run: " + stranded.stream().map(Thread::getName).toList() + ". A virtual thread's"
                     + " platform threads are daemon threads, and main runs in one here, so the JVM ends now where under java"
-                    + " main's own would keep it running; join them in main to keep them (docs/PREEMPTION.md, \"skyloft run\")");
+                    + " main's own would keep it running; join them in main to keep them (docs/PREEMPTION.md, \"Using it\")");
         }
         if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
     }
