@@ -57,7 +57,9 @@ public final class Report {
         List<Headline> hs = Headline.compute(results);
         sb.append("<h2>Headline</h2>\n").append(headlineTable(hs));
         sb.append("<p class=\"note\">Ratios are jdk-default (or platform) divided by Skyloft for latencies and costs, Skyloft divided by the baseline for loads;"
-                + " green: Skyloft better, red: Skyloft worse. A target is marked met only if this run met it.</p>\n");
+                + " green: Skyloft better, red: Skyloft worse, plain: even (within 0.5%) or not compared. A max load of 0 missed the SLO at the lowest"
+                + " load measured, so it is compared as a bound below that load. A baseline is compared only where it ran on as many carriers as"
+                + " Skyloft's figure. A target is marked met only if this run met it.</p>\n");
 
         for (BenchResult r : results) {
             sb.append("<h2 id=\"").append(esc(r.benchmark())).append("\">").append(esc(r.benchmark())).append("</h2>\n");
@@ -114,16 +116,19 @@ public final class Report {
         for (Headline h : hs) {
             sb.append("<tr><td class=\"l\">").append(esc(h.figure())).append("</td><td class=\"l\">").append(esc(h.skySystem() == null ? "-" : h.skySystem()))
               .append("</td><td>").append(num(h.sky())).append(' ').append(esc(h.unit())).append("</td><td>").append(num(h.jdk()))
-              .append("</td>").append(ratioCell(h.vsJdk())).append("<td>").append(num(h.platform())).append("</td>").append(ratioCell(h.vsPlatform()))
-              .append("<td class=\"l\">").append(esc(h.target())).append("</td><td>")
+              .append("</td>").append(ratioCell(h.versusJdk())).append("<td>").append(num(h.platform())).append("</td>").append(ratioCell(h.versusPlatform()))
+              .append("<td class=\"l\">").append(esc(h.target()));
+            if (!h.note().isEmpty()) sb.append(h.target().isEmpty() ? "" : "<br>").append("<span class=\"note\">").append(esc(h.note())).append("</span>");
+            sb.append("</td><td>")
               .append(h.met() == null ? "-" : h.met() ? "yes" : "<b>no</b>").append("</td></tr>\n");
         }
         return sb.append("</table>\n").toString();
     }
 
-    private static String ratioCell(double ratio) {
-        String cls = Double.isNaN(ratio) ? "" : ratio >= 1 ? " class=\"win\"" : " class=\"lose\"";
-        return "<td" + cls + ">" + esc(Headline.describe(ratio)) + "</td>";
+    /** Green where Skyloft did better, red where worse, plain for a tie or an unknown. */
+    private static String ratioCell(Headline.Versus v) {
+        String cls = v.sign() > 0 ? " class=\"win\"" : v.sign() < 0 ? " class=\"lose\"" : "";
+        return "<td" + cls + ">" + esc(v.text()) + "</td>";
     }
 
     /** A table of one metric: systems down, the values of {@code key} across (or one column). */
