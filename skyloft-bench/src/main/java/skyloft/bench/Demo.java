@@ -96,7 +96,7 @@ public final class Demo {
         List<String> systems = new ArrayList<>(sky);
         systems.add(Baselines.JDK_DEFAULT);
         systems.add(Baselines.PLATFORM);
-        String pre = policies.stream().filter(x -> Headline.PREEMPTIVE.contains(x)).findFirst().orElse(policies.get(0));
+        String pre = policies.stream().filter(x -> Headline.preemptive(Baselines.skyloft(x))).findFirst().orElse(policies.get(0));
         var s = p.schbench();
         var l = p.lc();
         var co = p.colocation();

@@ -74,7 +74,7 @@ public final class OpsBench {
         // yield switch
         int switches = 200_000, each = switches / 2;
         Harness.progress("ops", "yield switch");
-        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
+        try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
             r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"));
             Sut.quiesce(rt);
         }
@@ -86,7 +86,7 @@ public final class OpsBench {
         // spawn + join
         int spawns = 50_000;
         Harness.progress("ops", "spawn");
-        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
+        try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
             r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
                     .row(sky, "spawn_ns", "ns"));
             Sut.quiesce(rt);
@@ -99,23 +99,23 @@ public final class OpsBench {
 
         // wakeup of a parked thread from outside
         Harness.progress("ops", "wakeup of a parked thread");
-        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), o.runtime())) {
             addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), o.runtime().describeIdleSpin());
             Sut.quiesce(rt);
         }
         // the same with carriers that park in every gap, so their CPUs halt: the mechanism's cost
         // when a wakeup finds its runtime asleep (the default adaptive spin outlasts 200 us gaps)
         Sut.RuntimeConfig parks = new Sut.RuntimeConfig(o.runtime().timer(), o.runtime().tickNs(), PARKED_SPIN_NS);
-        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
             addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), parks.describeIdleSpin());
             Sut.quiesce(rt);
         }
         // what the idle spin costs: the carriers' CPU while one task sleeps 300 us in a loop
         Harness.progress("ops", "carrier CPU under a sleeping task (2 x 0.5 s)");
-        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), o.runtime())) {
             addSleeperCpu(r, sky, "sleeper_carrier_cpus", rt, o.runtime().describeIdleSpin());
         }
-        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
             addSleeperCpu(r, sky, "sleeper_carrier_cpus_parked", rt, parks.describeIdleSpin());
         }
         addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), null);
@@ -124,7 +124,7 @@ public final class OpsBench {
         // preemption delay and tick cost
         Harness.progress("ops", "preemption under " + o.preemptPolicy() + " for " + o.durationNs() / 1e9 + " s");
         String pre = Baselines.skyloft(o.preemptPolicy());
-        try (SkyloftRuntime rt = rt(o, o.preemptPolicy(), 1)) {
+        try (SkyloftRuntime rt = runtime(o.preemptPolicy(), 1, o.runtime())) {
             var stop = new Object() { volatile boolean v; };
             Thread a = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
             Thread b = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
@@ -268,8 +268,10 @@ public final class OpsBench {
         return new BenchResult.Row(row.system(), row.metric(), row.value(), row.unit(), p);
     }
 
-    private static SkyloftRuntime rt(Options o, String policy, int cores) {
-        return o.runtime().apply(SkyloftRuntime.builder().cores(cores).policy(policy)).build();
+    /** A runtime of {@code policy} (a name, perhaps with parameters: {@code rr[slice=30us]}) on {@code cores}
+     *  carriers, built as every benchmark builds its Skyloft systems ({@link Sut#builder}). */
+    static SkyloftRuntime runtime(String policy, int cores, Sut.RuntimeConfig rc) {
+        return Sut.builder(Baselines.skyloft(policy), cores, rc).build();
     }
 
     private static YieldBench.Starter pinnedStarter(int cpu) {
