@@ -16,9 +16,12 @@ import skyloft.runtime.SkyloftRuntime;
  * <ul>
  *   <li>{@code yield_ns}: a Thread.yield switch between two threads on one carrier (platform:
  *       two threads pinned to one CPU; continuation: bare run/yield);</li>
- *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system;</li>
+ *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system (Skyloft:
+ *       one carrier; platform: from a thread placed on one CPU as {@link Sut} places platform
+ *       threads, whose threads inherit its CPU);</li>
  *   <li>{@code wakeup_p50_us}/{@code wakeup_p99_us}: a platform thread unparks a parked thread
- *       of an otherwise idle system every 200 us; time to the thread's first instruction. Under
+ *       of an otherwise idle system every 200 us (on {@code cores} carriers; platform threads
+ *       placed on {@code cores} CPUs as in every benchmark); time to the thread's first instruction. Under
  *       Skyloft's default adaptive idle spin the carrier is still spinning when the wakeup
  *       comes; {@code wakeup_parked_*} (Skyloft only) is the same with a fixed 20 us spin, so the
  *       carrier has parked and its CPU halted;</li>
@@ -39,6 +42,9 @@ import skyloft.runtime.SkyloftRuntime;
  *       thread unparked after its CPU idled 100 us or 1 ms ({@code params.idle_us}): what waking
  *       a parked carrier costs here.</li>
  * </ul>
+ * The yield, spawn and wakeup rows say in {@code params.carriers} how many carriers (CPUs,
+ * jdk-default's parallelism) each system had, so that the headline compares like with like:
+ * jdk-default's parallelism is set once per JVM, and at 2 it is not a one-carrier figure.
  */
 public final class OpsBench {
     private OpsBench() {}
@@ -75,39 +81,42 @@ public final class OpsBench {
         int switches = 200_000, each = switches / 2;
         Harness.progress("ops", "yield switch");
         try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
-            r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"));
+            r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"), "carriers", 1));
             Sut.quiesce(rt);
         }
-        r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
-                "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
-        r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each / 4, pinnedStarter(pinCpu))).row(Baselines.PLATFORM, "yield_ns", "ns"));
+        r.add(with(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
+                "carriers", jdkPar), "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
+        r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each / 4, pinnedStarter(pinCpu))).row(Baselines.PLATFORM, "yield_ns", "ns"),
+                "carriers", pinCpu >= 0 ? 1 : Runtime.getRuntime().availableProcessors()));
         r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.yieldNsPerSwitch(switches)).row(Baselines.CONTINUATION, "yield_ns", "ns"));
 
         // spawn + join
         int spawns = 50_000;
         Harness.progress("ops", "spawn");
         try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
-            r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
-                    .row(sky, "spawn_ns", "ns"));
+            r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
+                    .row(sky, "spawn_ns", "ns"), "carriers", 1));
             Sut.quiesce(rt);
         }
-        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
-                () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"));
-        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))
-                .row(Baselines.PLATFORM, "spawn_ns", "ns"));
+        r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
+                () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"), "carriers", jdkPar));
+        // from a platform thread placed on one CPU as Sut places them; the threads it starts inherit its CPU
+        r.add(with(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(platform(1),
+                () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))).row(Baselines.PLATFORM, "spawn_ns", "ns"),
+                "carriers", 1), "placement", Sut.platformPlacement(1)));
         r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.spawnNs(spawns)).row(Baselines.CONTINUATION, "spawn_ns", "ns"));
 
         // wakeup of a parked thread from outside
         Harness.progress("ops", "wakeup of a parked thread");
         try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), o.runtime())) {
-            addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), o.runtime().describeIdleSpin());
+            addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), Map.of("carriers", o.cores(), "idle_spin", o.runtime().describeIdleSpin()));
             Sut.quiesce(rt);
         }
         // the same with carriers that park in every gap, so their CPUs halt: the mechanism's cost
         // when a wakeup finds its runtime asleep (the default adaptive spin outlasts 200 us gaps)
         Sut.RuntimeConfig parks = new Sut.RuntimeConfig(o.runtime().timer(), o.runtime().tickNs(), PARKED_SPIN_NS);
         try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
-            addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), parks.describeIdleSpin());
+            addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), Map.of("carriers", o.cores(), "idle_spin", parks.describeIdleSpin()));
             Sut.quiesce(rt);
         }
         // what the idle spin costs: the carriers' CPU while one task sleeps 300 us in a loop
@@ -118,8 +127,9 @@ public final class OpsBench {
         try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
             addSleeperCpu(r, sky, "sleeper_carrier_cpus_parked", rt, parks.describeIdleSpin());
         }
-        addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), null);
-        addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(b -> Thread.ofPlatform().start(b), 2000), null);
+        addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), Map.of("carriers", jdkPar));
+        addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(platform(o.cores()), 2000),
+                Map.of("carriers", o.cores(), "placement", Sut.platformPlacement(o.cores())));
 
         // preemption delay and tick cost
         Harness.progress("ops", "preemption under " + o.preemptPolicy() + " for " + o.durationNs() / 1e9 + " s");
@@ -274,6 +284,13 @@ public final class OpsBench {
         return Sut.builder(Baselines.skyloft(policy), cores, rc).build();
     }
 
+    /** Starts platform threads where every benchmark puts the platform baseline on {@code cores} CPUs
+     *  ({@link Sut#create}: pinned round robin to the first {@code cores} CPUs when the process may use more). */
+    static YieldBench.Starter platform(int cores) {
+        Sut plat = Sut.create(Baselines.PLATFORM, cores, Sut.RuntimeConfig.DEFAULT);
+        return body -> plat.start("ops-platform", body);
+    }
+
     private static YieldBench.Starter pinnedStarter(int cpu) {
         return body -> Thread.ofPlatform().start(() -> {
             if (cpu >= 0) Affinity.pinCurrentThread(cpu);
@@ -306,10 +323,11 @@ public final class OpsBench {
      *  default before the adaptive spin. */
     static final long PARKED_SPIN_NS = 20_000;
 
-    private static void addWakeup(BenchResult r, String sys, String metric, Histogram h, String idleSpin) {
+    /** @param how the carriers (CPUs, parallelism) the system ran on, and its idle spin or placement */
+    private static void addWakeup(BenchResult r, String sys, String metric, Histogram h, Map<String, Object> how) {
         Map<String, Object> p = new java.util.LinkedHashMap<>();
         p.put("samples", h.getTotalCount());
-        if (idleSpin != null) p.put("idle_spin", idleSpin);
+        p.putAll(new java.util.TreeMap<>(how));
         r.add(new BenchResult.Row(sys, metric + "_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
         r.add(new BenchResult.Row(sys, metric + "_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
     }
