@@ -33,7 +33,9 @@ import skyloft.runtime.SkyloftRuntime;
  *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run (a timer thread's ticks; under
  *       the POLL timer the carriers tick in their own polls, so the row reports the carriers'
  *       ticks and the kick timer's CPU instead, with NaN as its value);</li>
- *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending);</li>
+ *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending): a loop with the
+ *       poll minus the same loop without it, the raw difference with its spread (below 0 when
+ *       the poll hides in the loops' noise; NaN below the clock's resolution, never a clamped 0);</li>
  *   <li>system {@code machine}: {@code stalls_over_30us_per_s}, {@code stalls_over_1ms_per_s},
  *       {@code max_stall_ms}: a platform thread pinned to each CPU spins for a second reading
  *       the clock; every gap is time the OS or the hypervisor took the CPU away. No scheduler in
@@ -169,7 +171,10 @@ public final class OpsBench {
 
         // the poll fast path
         Harness.progress("ops", "poll fast path");
-        r.add(Harness.measure(2, o.runs(), OpsBench::pollNs).row(sky, "poll_ns", "ns"));
+        for (int i = 0; i < 2; i++) pollRun(POLL_LOOP); // warm-up
+        List<PollRun> polls = new java.util.ArrayList<>();
+        for (int i = 0; i < o.runs(); i++) polls.add(pollRun(POLL_LOOP));
+        r.add(pollRow(sky, polls, 2.0 * clockGranularityNs() / POLL_LOOP));
         return r;
     }
 
@@ -357,18 +362,62 @@ public final class OpsBench {
         return h;
     }
 
+    /** Where the poll loops' sums go, once after each loop, so that neither loop is dead code. */
     static volatile long pollSink;
 
-    /** ns per Poll.poll() minus the same loop without it. */
-    static double pollNs() {
-        int n = 50_000_000;
+    /** Iterations of each poll loop. */
+    static final int POLL_LOOP = 50_000_000;
+
+    /** One run of the poll fast path: ns per iteration of a loop with {@code Poll.poll()} and of the same loop without it. */
+    record PollRun(double withNs, double withoutNs) {
+        double diffNs() {
+            return withNs - withoutNs;
+        }
+    }
+
+    /** Times the two loops one after the other: identical bodies but the poll, one sink write after each. */
+    static PollRun pollRun(int n) {
+        long x = 0, y = 0;
         long t0 = System.nanoTime();
-        long x = 0;
         for (int i = 0; i < n; i++) { x += i; Poll.poll(); }
         long t1 = System.nanoTime();
-        for (int i = 0; i < n; i++) { x += i; pollSink = x; }
-        long t2 = System.nanoTime();
         pollSink = x;
-        return Math.max(0, ((t1 - t0) - (t2 - t1)) / (double) n);
+        long t2 = System.nanoTime();
+        for (int i = 0; i < n; i++) { y += i; }
+        long t3 = System.nanoTime();
+        pollSink = y;
+        return new PollRun((t1 - t0) / (double) n, (t3 - t2) / (double) n);
+    }
+
+    /**
+     * The {@code poll_ns} row: the median over runs of the raw difference (with the poll minus
+     * without), with its spread and both loops' medians in the params. Never clamped: a
+     * difference below zero is the loops' noise and is shown as such (the params say when the
+     * runs straddle zero). NaN if the difference is below what the clock resolves per iteration
+     * ({@code resolutionNs}).
+     */
+    static BenchResult.Row pollRow(String sys, List<PollRun> runs, double resolutionNs) {
+        double[] d = runs.stream().mapToDouble(PollRun::diffNs).sorted().toArray();
+        double med = Harness.median(d);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("min", d[0]);
+        p.put("max", d[d.length - 1]);
+        p.put("runs", d.length);
+        p.put("with_poll_ns", Harness.median(runs.stream().mapToDouble(PollRun::withNs).sorted().toArray()));
+        p.put("without_poll_ns", Harness.median(runs.stream().mapToDouble(PollRun::withoutNs).sorted().toArray()));
+        p.put("resolution_ns", resolutionNs);
+        if (d[0] < 0 && d[d.length - 1] > 0) p.put("note", "the runs straddle 0: the poll's cost is within the loops' noise");
+        return new BenchResult.Row(sys, "poll_ns", Math.abs(med) < resolutionNs ? Double.NaN : med, "ns", p);
+    }
+
+    /** The smallest step of System.nanoTime seen in 100 tries (ns). */
+    static long clockGranularityNs() {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            long t0 = System.nanoTime(), t1;
+            while ((t1 = System.nanoTime()) == t0) Thread.onSpinWait();
+            best = Math.min(best, t1 - t0);
+        }
+        return best;
     }
 }
