@@ -279,8 +279,10 @@ public final class LcBench {
             try (Sut sut = Sut.create(sys, o.cores(), rc)) {
                 // Warm-up, not recorded: short runs at 30% load until the JIT has gone quiet.
                 long[] seed = {o.seed() - 1};
-                int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS,
-                        () -> onePoint(sut, o, 0.3, Math.min(WARMUP_ROUND_NS, o.durationNs()), seed[0]--));
+                long roundNs = Math.min(WARMUP_ROUND_NS, o.durationNs());
+                Harness.progress(benchmark, String.format(Locale.ROOT, "%s warm-up at 30%% load: rounds of %s until one adds under %d ms of JIT time"
+                        + " (2 to %d rounds)", sys, Durations.format(roundNs), WARMUP_QUIET_MS, WARMUP_MAX_ROUNDS));
+                int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS, () -> onePoint(sut, o, 0.3, roundNs, seed[0]--));
                 warmups.put(sys, rounds);
                 for (int i = 0; i < o.loads().size(); i++) {
                     double load = o.loads().get(i);
@@ -384,7 +386,7 @@ public final class LcBench {
             if (o.batch() > 0) {
                 Map<String, Object> bp = new LinkedHashMap<>(pp);
                 bp.put("batch", o.batch());
-                if (p.windows().size() > 1) bp.put("windows", p.windows().stream().map(w -> Math.round(w.batchCpus() * 1000) / 1000.0).toList());
+                if (p.windows().size() > 1) bp.put("windows", p.windows().stream().map(w -> round3(w.batchCpus())).toList());
                 r.add(new BenchResult.Row(s, "batch_cpus", p.median(Window::batchCpus), "CPUs", bp));
             }
             curve.add(new double[] {p.load(), p99, sd99, p.achievedRps()});
@@ -398,8 +400,14 @@ public final class LcBench {
         }
     }
 
-    private static double round1(double v) {
-        return Math.round(v * 10) / 10.0;
+    /** {@code v} to one decimal; NaN stays NaN (JSON null), not Math.round's 0. */
+    static double round1(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : v;
+    }
+
+    /** {@code v} to three decimals; NaN stays NaN. */
+    static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
     }
 
     /**
