@@ -165,31 +165,37 @@ public final class CapacityBench {
 
     /** @param probed whether the line was probed around the windows (NaN there: a probe stalled) */
     static void add(BenchResult r, String sys, int cores, List<Window> ws, int warmupRounds, boolean probed) {
-        double[] work = ws.stream().mapToDouble(Window::workCpus).sorted().toArray();
-        double med = Harness.median(work);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("min", work[0]);
-        p.put("max", work[work.length - 1]);
-        p.put("runs", work.length);
-        p.put("each", ws.stream().map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
-        p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
-        if (probed) {
-            // the host's cost of moving a line between the first two CPUs, around each window (NaN: a probe thread stalled)
-            p.put("line_rt_ns", ws.stream().map(w -> List.of(Math.rint(w.lineBeforeNs()), Math.rint(w.lineAfterNs()))).toList());
-            // the runs grouped by the line's state on both sides of the window (the rest are mixed)
-            p.put("fast_line", ws.stream().filter(w -> w.lineBeforeNs() < FAST_LINE_NS && w.lineAfterNs() < FAST_LINE_NS)
-                    .map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
-            p.put("slow_line", ws.stream().filter(w -> w.lineBeforeNs() > SLOW_LINE_NS && w.lineAfterNs() > SLOW_LINE_NS)
-                    .map(w -> Math.round(w.workCpus() * 1000) / 1000.0).toList());
-        }
-        p.put("warmup_rounds", warmupRounds);
-        r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", p));
-        r.add(new BenchResult.Row(sys, "work_share", med / cores, "x", p));
+        double med = Harness.median(ws.stream().mapToDouble(Window::workCpus).sorted().toArray());
+        r.add(new BenchResult.Row(sys, "work_cpus", med, "CPUs", workParams(ws, 1, warmupRounds, probed)));
+        r.add(new BenchResult.Row(sys, "work_share", med / cores, "x", workParams(ws, cores, warmupRounds, probed)));
         double[] fair = ws.stream().mapToDouble(Window::fairMin).sorted().toArray();
         r.add(new BenchResult.Row(sys, "fair_min", Harness.median(fair), "x", Map.of("min", fair[0], "max", fair[fair.length - 1])));
         if (ws.get(0).ticksPerCpuS() < 0) return;
         r.add(new BenchResult.Row(sys, "ticks_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::ticksPerCpuS).sorted().toArray()), "1/s", Map.of()));
         r.add(new BenchResult.Row(sys, "switches_per_cpu_s", Harness.median(ws.stream().mapToDouble(Window::switchesPerCpuS).sorted().toArray()), "1/s", Map.of()));
         r.add(new BenchResult.Row(sys, "lock_contended_per_s", Harness.median(ws.stream().mapToDouble(Window::lockContendedPerS).sorted().toArray()), "1/s", Map.of()));
+    }
+
+    /** The params of the work rows: each run's work over {@code per} (1: in CPUs; the cores: as a share), the spread, the
+     *  runs grouped by the line's state, and what each window met. */
+    private static Map<String, Object> workParams(List<Window> ws, int per, int warmupRounds, boolean probed) {
+        double[] work = ws.stream().mapToDouble(w -> w.workCpus() / per).sorted().toArray();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("min", work[0]);
+        p.put("max", work[work.length - 1]);
+        p.put("runs", work.length);
+        p.put("each", ws.stream().map(w -> Math.round(w.workCpus() / per * 1000) / 1000.0).toList());
+        p.put("jit_ms", ws.stream().map(Window::jitMs).toList());
+        if (probed) {
+            // the host's cost of moving a line between the first two CPUs, around each window (NaN: a probe thread stalled)
+            p.put("line_rt_ns", ws.stream().map(w -> List.of(Math.rint(w.lineBeforeNs()), Math.rint(w.lineAfterNs()))).toList());
+            // the runs grouped by the line's state on both sides of the window (the rest are mixed)
+            p.put("fast_line", ws.stream().filter(w -> w.lineBeforeNs() < FAST_LINE_NS && w.lineAfterNs() < FAST_LINE_NS)
+                    .map(w -> Math.round(w.workCpus() / per * 1000) / 1000.0).toList());
+            p.put("slow_line", ws.stream().filter(w -> w.lineBeforeNs() > SLOW_LINE_NS && w.lineAfterNs() > SLOW_LINE_NS)
+                    .map(w -> Math.round(w.workCpus() / per * 1000) / 1000.0).toList());
+        }
+        p.put("warmup_rounds", warmupRounds);
+        return p;
     }
 }

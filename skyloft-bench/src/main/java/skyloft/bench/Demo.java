@@ -96,7 +96,7 @@ public final class Demo {
         List<String> systems = new ArrayList<>(sky);
         systems.add(Baselines.JDK_DEFAULT);
         systems.add(Baselines.PLATFORM);
-        String pre = policies.stream().filter(x -> Headline.PREEMPTIVE.contains(x)).findFirst().orElse(policies.get(0));
+        String pre = policies.stream().filter(x -> Headline.preemptive(Baselines.skyloft(x))).findFirst().orElse(policies.get(0));
         var s = p.schbench();
         var l = p.lc();
         var co = p.colocation();
@@ -178,10 +178,11 @@ public final class Demo {
         String fmt = "%-44s %-14s %11s %11s %-17s %11s %-17s %s%n";
         out.printf(Locale.ROOT, fmt, "figure", "best skyloft", "skyloft", "jdk-default", "vs jdk-default", "platform", "vs platform", "target met");
         for (Headline h : hs) {
+            String met = h.met() == null ? "-" : (h.met() ? "yes: " : "NO: ") + h.target();
             out.printf(Locale.ROOT, fmt, h.figure().length() > 44 ? h.figure().substring(0, 43) + "~" : h.figure(),
                     h.skySystem() == null ? "-" : h.skySystem(), Report.num(h.sky()) + " " + h.unit(), Report.num(h.jdk()),
-                    Headline.describe(h.vsJdk()), Report.num(h.platform()), Headline.describe(h.vsPlatform()),
-                    h.met() == null ? "-" : (h.met() ? "yes: " : "NO: ") + h.target());
+                    h.versusJdk().text(), Report.num(h.platform()), h.versusPlatform().text(),
+                    h.note().isEmpty() ? met : met + " (" + h.note() + ")");
         }
     }
 }

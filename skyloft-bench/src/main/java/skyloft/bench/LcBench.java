@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -278,8 +279,10 @@ public final class LcBench {
             try (Sut sut = Sut.create(sys, o.cores(), rc)) {
                 // Warm-up, not recorded: short runs at 30% load until the JIT has gone quiet.
                 long[] seed = {o.seed() - 1};
-                int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS,
-                        () -> onePoint(sut, o, 0.3, Math.min(WARMUP_ROUND_NS, o.durationNs()), seed[0]--));
+                long roundNs = Math.min(WARMUP_ROUND_NS, o.durationNs());
+                Harness.progress(benchmark, String.format(Locale.ROOT, "%s warm-up at 30%% load: rounds of %s until one adds under %d ms of JIT time"
+                        + " (2 to %d rounds)", sys, Durations.format(roundNs), WARMUP_QUIET_MS, WARMUP_MAX_ROUNDS));
+                int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS, () -> onePoint(sut, o, 0.3, roundNs, seed[0]--));
                 warmups.put(sys, rounds);
                 for (int i = 0; i < o.loads().size(); i++) {
                     double load = o.loads().get(i);
@@ -383,7 +386,7 @@ public final class LcBench {
             if (o.batch() > 0) {
                 Map<String, Object> bp = new LinkedHashMap<>(pp);
                 bp.put("batch", o.batch());
-                if (p.windows().size() > 1) bp.put("windows", p.windows().stream().map(w -> Math.round(w.batchCpus() * 1000) / 1000.0).toList());
+                if (p.windows().size() > 1) bp.put("windows", p.windows().stream().map(w -> round3(w.batchCpus())).toList());
                 r.add(new BenchResult.Row(s, "batch_cpus", p.median(Window::batchCpus), "CPUs", bp));
             }
             curve.add(new double[] {p.load(), p99, sd99, p.achievedRps()});
@@ -397,8 +400,14 @@ public final class LcBench {
         }
     }
 
-    private static double round1(double v) {
-        return Math.round(v * 10) / 10.0;
+    /** {@code v} to one decimal; NaN stays NaN (JSON null), not Math.round's 0. */
+    static double round1(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : v;
+    }
+
+    /** {@code v} to three decimals; NaN stays NaN. */
+    static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
     }
 
     /**
@@ -448,16 +457,13 @@ public final class LcBench {
         int n = a.size();
         int shortCls = o.dist().shortestClass();
         boolean classes = o.dist().classes() > 1;
-        ConcurrentHistogram lat = new ConcurrentHistogram(3), shortLat = new ConcurrentHistogram(3), slow = new ConcurrentHistogram(3);
+        Requests req = new Requests(a, classes ? shortCls : -1);
         Histogram lag = new Histogram(3);
         HandoffPool pool = new HandoffPool(n);
-        AtomicInteger done = new AtomicInteger();
-        byte[] finished = new byte[n];
         long[] releasedNs = new long[n], startedNs = new long[n], endedNs = new long[n];
         var st = new Object() {
-            volatile boolean stop;
             volatile long startNs;
-            volatile long lastDoneNs;
+            volatile long lastDoneNs; // benign race: any recent end will do
         };
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < o.workers(); w++) {
@@ -466,14 +472,7 @@ public final class LcBench {
                 Work.spinNs(a.serviceNs()[i]);
                 long end = System.nanoTime();
                 endedNs[i] = end;
-                if (st.stop) return;
-                long l = Math.max(1, end - (st.startNs + a.arrivalNs()[i]));
-                lat.recordValue(l);
-                if (!classes || a.cls()[i] == shortCls) shortLat.recordValue(l);
-                slow.recordValue(Math.max(1, l * 1000 / Math.max(1, a.serviceNs()[i])));
-                finished[i] = 1;
-                st.lastDoneNs = end;
-                done.incrementAndGet();
+                if (req.finish(i, st.startNs, end)) st.lastDoneNs = end; // else charged at the cut-off already
             })));
         }
         Batch batch = Batch.start(sut, o.batch());
@@ -520,7 +519,6 @@ public final class LcBench {
             throw new IllegalStateException("interrupted while the lc dispatcher ran", e);
         } finally {
             if (!dispatched) { // let the workers return, so that the system under test can close
-                st.stop = true;
                 batch.stop();
                 pool.stop();
             }
@@ -529,9 +527,9 @@ public final class LcBench {
         long end = start + durationNs;
         long cap = System.nanoTime() + Math.max(2_000_000_000L, durationNs);
         int doneSeen = -1;
-        for (long progressNs = System.nanoTime(), now = progressNs; done.get() < n && now < cap; now = System.nanoTime()) {
+        for (long progressNs = System.nanoTime(), now = progressNs; req.finished() < n && now < cap; now = System.nanoTime()) {
             LockSupport.parkNanos(1_000_000);
-            int d = done.get();
+            int d = req.finished();
             if (d != doneSeen) {
                 doneSeen = d;
                 progressNs = now;
@@ -539,31 +537,80 @@ public final class LcBench {
                 break; // starved behind the hogs: charged below as unfinished
             }
         }
-        long unfinished = n - done.get();
         long jit1 = Harness.jitMs();
-        st.stop = true;
         long stoppedNs = System.nanoTime();
-        if (unfinished > 0) { // charge what is still waiting with its time so far (a lower bound)
-            long now = stoppedNs;
-            for (int j = 0; j < n; j++) {
-                if (finished[j] == 0) {
-                    long l = Math.max(1, now - (start + a.arrivalNs()[j]));
-                    lat.recordValue(l);
-                    if (!classes || a.cls()[j] == shortCls) shortLat.recordValue(l);
-                    slow.recordValue(Math.max(1, l * 1000 / Math.max(1, a.serviceNs()[j])));
-                }
-            }
-        }
+        long unfinished = req.chargeUnfinished(start, stoppedNs); // what is still waiting, with its time so far (a lower bound)
         double batchCpus = batch.stop();
         pool.stop();
         for (Thread t : workers) YieldBench.join(t);
         long span = Math.max(st.lastDoneNs, end) - start;
-        double achieved = done.get() > 0 ? (n - unfinished) / (span / 1e9) : 0;
-        Tail tail = Tail.of(a, classes ? shortCls : -1, shortLat, start, releasedNs, startedNs, endedNs, finished);
+        double achieved = n > unfinished ? (n - unfinished) / (span / 1e9) : 0;
+        Tail tail = Tail.of(a, classes ? shortCls : -1, req.shortLatencyNs, start, releasedNs, startedNs, endedNs, req::isFinished);
         double poolFullMs = poolFullNs(startedNs, endedNs, o.workers(), stoppedNs) / 1e6;
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, lat, shortLat, slow, lag, tail,
-                List.of(Window.of(lat, shortLat, slow, jit0 < 0 ? -1 : jit1 - jit0, dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs,
-                        batchCpus)));
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, req.latencyNs, req.shortLatencyNs, req.slowdownMilli, lag, tail,
+                List.of(Window.of(req.latencyNs, req.shortLatencyNs, req.slowdownMilli, jit0 < 0 ? -1 : jit1 - jit0,
+                        dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs, batchCpus)));
+    }
+
+    /**
+     * The latencies of one window's requests, each recorded exactly once: by its worker when it
+     * ends ({@link #finish}), or, once the window is cut off, by the thread that cuts it off,
+     * with its wait so far ({@link #chargeUnfinished}). Whoever claims a request first (one CAS
+     * on its state, OPEN to FINISHED or OPEN to CHARGED) records it, so a worker that ends just
+     * as the cut-off comes is counted once, not charged as unfinished and recorded as well.
+     * Thread-safe: any number of workers, one thread that cuts off.
+     */
+    static final class Requests {
+        private static final int OPEN = 0, FINISHED = 1, CHARGED = 2;
+        final ConcurrentHistogram latencyNs = new ConcurrentHistogram(3), shortLatencyNs = new ConcurrentHistogram(3),
+                slowdownMilli = new ConcurrentHistogram(3);
+        private final Arrivals a;
+        private final int shortCls;
+        private final AtomicIntegerArray state; // per request: OPEN until claimed, then FINISHED or CHARGED for good
+        private final AtomicInteger finished = new AtomicInteger();
+
+        /** @param shortCls the class whose requests count as short, or -1 for all */
+        Requests(Arrivals a, int shortCls) {
+            this.a = a;
+            this.shortCls = shortCls;
+            this.state = new AtomicIntegerArray(a.size());
+        }
+
+        /** Request {@code i} ended at {@code endNs} (the schedule started at {@code startNs}): records it
+         *  unless it was charged already; true if this call recorded it. */
+        boolean finish(int i, long startNs, long endNs) {
+            if (!state.compareAndSet(i, OPEN, FINISHED)) return false;
+            record(i, endNs - (startNs + a.arrivalNs()[i]));
+            finished.incrementAndGet();
+            return true;
+        }
+
+        /** Charges every request not finished yet with its wait until {@code nowNs}; how many it charged. */
+        long chargeUnfinished(long startNs, long nowNs) {
+            long n = 0;
+            for (int j = 0; j < a.size(); j++) {
+                if (!state.compareAndSet(j, OPEN, CHARGED)) continue;
+                record(j, nowNs - (startNs + a.arrivalNs()[j]));
+                n++;
+            }
+            return n;
+        }
+
+        /** Requests recorded by their workers so far. */
+        int finished() {
+            return finished.get();
+        }
+
+        boolean isFinished(int i) {
+            return state.get(i) == FINISHED;
+        }
+
+        private void record(int i, long ns) {
+            long l = Math.max(1, ns);
+            latencyNs.recordValue(l);
+            if (shortCls < 0 || a.cls()[i] == shortCls) shortLatencyNs.recordValue(l);
+            slowdownMilli.recordValue(Math.max(1, l * 1000 / Math.max(1, a.serviceNs()[i])));
+        }
     }
 
     /**
@@ -573,13 +620,13 @@ public final class LcBench {
      * stretch (end minus start minus service time: preemption and CPU taken by others).
      */
     record Tail(long count, double dispatchUs, double queueUs, double stretchUs) {
-        static Tail of(Arrivals a, int cls, Histogram shortLat, long startNs, long[] rel, long[] st, long[] end, byte[] finished) {
+        static Tail of(Arrivals a, int cls, Histogram shortLat, long startNs, long[] rel, long[] st, long[] end, java.util.function.IntPredicate finished) {
             if (shortLat.getTotalCount() == 0) return new Tail(0, Double.NaN, Double.NaN, Double.NaN);
             long cut = shortLat.lowestEquivalentValue(shortLat.getValueAtPercentile(99));
             long c = 0;
             double d = 0, q = 0, x = 0;
             for (int i = 0; i < a.size(); i++) {
-                if (finished[i] == 0 || (cls >= 0 && a.cls()[i] != cls)) continue;
+                if (!finished.test(i) || (cls >= 0 && a.cls()[i] != cls)) continue;
                 long sched = startNs + a.arrivalNs()[i];
                 if (end[i] - sched < cut) continue;
                 c++;

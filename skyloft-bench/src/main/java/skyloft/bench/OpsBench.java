@@ -16,9 +16,12 @@ import skyloft.runtime.SkyloftRuntime;
  * <ul>
  *   <li>{@code yield_ns}: a Thread.yield switch between two threads on one carrier (platform:
  *       two threads pinned to one CPU; continuation: bare run/yield);</li>
- *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system;</li>
+ *   <li>{@code spawn_ns}: start and join one thread from a thread of the same system (Skyloft:
+ *       one carrier; platform: from a thread placed on one CPU as {@link Sut} places platform
+ *       threads, whose threads inherit its CPU);</li>
  *   <li>{@code wakeup_p50_us}/{@code wakeup_p99_us}: a platform thread unparks a parked thread
- *       of an otherwise idle system every 200 us; time to the thread's first instruction. Under
+ *       of an otherwise idle system every 200 us (on {@code cores} carriers; platform threads
+ *       placed on {@code cores} CPUs as in every benchmark); time to the thread's first instruction. Under
  *       Skyloft's default adaptive idle spin the carrier is still spinning when the wakeup
  *       comes; {@code wakeup_parked_*} (Skyloft only) is the same with a fixed 20 us spin, so the
  *       carrier has parked and its CPU halted;</li>
@@ -30,7 +33,9 @@ import skyloft.runtime.SkyloftRuntime;
  *   <li>{@code tick_cpu_ns}: timer CPU time per tick in that run (a timer thread's ticks; under
  *       the POLL timer the carriers tick in their own polls, so the row reports the carriers'
  *       ticks and the kick timer's CPU instead, with NaN as its value);</li>
- *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending);</li>
+ *   <li>{@code poll_ns}: the preemption poll's fast path (nothing pending): a loop with the
+ *       poll minus the same loop without it, the raw difference with its spread (below 0 when
+ *       the poll hides in the loops' noise; NaN below the clock's resolution, never a clamped 0);</li>
  *   <li>system {@code machine}: {@code stalls_over_30us_per_s}, {@code stalls_over_1ms_per_s},
  *       {@code max_stall_ms}: a platform thread pinned to each CPU spins for a second reading
  *       the clock; every gap is time the OS or the hypervisor took the CPU away. No scheduler in
@@ -39,6 +44,9 @@ import skyloft.runtime.SkyloftRuntime;
  *       thread unparked after its CPU idled 100 us or 1 ms ({@code params.idle_us}): what waking
  *       a parked carrier costs here.</li>
  * </ul>
+ * The yield, spawn and wakeup rows say in {@code params.carriers} how many carriers (CPUs,
+ * jdk-default's parallelism) each system had, so that the headline compares like with like:
+ * jdk-default's parallelism is set once per JVM, and at 2 it is not a one-carrier figure.
  */
 public final class OpsBench {
     private OpsBench() {}
@@ -74,57 +82,61 @@ public final class OpsBench {
         // yield switch
         int switches = 200_000, each = switches / 2;
         Harness.progress("ops", "yield switch");
-        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
-            r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"));
+        try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
+            r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"), "carriers", 1));
             Sut.quiesce(rt);
         }
-        r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
-                "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
-        r.add(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each / 4, pinnedStarter(pinCpu))).row(Baselines.PLATFORM, "yield_ns", "ns"));
+        r.add(with(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
+                "carriers", jdkPar), "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
+        r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each / 4, pinnedStarter(pinCpu))).row(Baselines.PLATFORM, "yield_ns", "ns"),
+                "carriers", pinCpu >= 0 ? 1 : Runtime.getRuntime().availableProcessors()));
         r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.yieldNsPerSwitch(switches)).row(Baselines.CONTINUATION, "yield_ns", "ns"));
 
         // spawn + join
         int spawns = 50_000;
         Harness.progress("ops", "spawn");
-        try (SkyloftRuntime rt = rt(o, o.policy(), 1)) {
-            r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
-                    .row(sky, "spawn_ns", "ns"));
+        try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
+            r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
+                    .row(sky, "spawn_ns", "ns"), "carriers", 1));
             Sut.quiesce(rt);
         }
-        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
-                () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"));
-        r.add(Harness.measure(1, o.runs(), () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))
-                .row(Baselines.PLATFORM, "spawn_ns", "ns"));
+        r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
+                () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"), "carriers", jdkPar));
+        // from a platform thread placed on one CPU as Sut places them; the threads it starts inherit its CPU
+        r.add(with(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(platform(1),
+                () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))).row(Baselines.PLATFORM, "spawn_ns", "ns"),
+                "carriers", 1), "placement", Sut.platformPlacement(1)));
         r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.spawnNs(spawns)).row(Baselines.CONTINUATION, "spawn_ns", "ns"));
 
         // wakeup of a parked thread from outside
         Harness.progress("ops", "wakeup of a parked thread");
-        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
-            addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), o.runtime().describeIdleSpin());
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), o.runtime())) {
+            addWakeup(r, sky, "wakeup", wakeups(b -> rt.start(b), 2000), Map.of("carriers", o.cores(), "idle_spin", o.runtime().describeIdleSpin()));
             Sut.quiesce(rt);
         }
         // the same with carriers that park in every gap, so their CPUs halt: the mechanism's cost
         // when a wakeup finds its runtime asleep (the default adaptive spin outlasts 200 us gaps)
         Sut.RuntimeConfig parks = new Sut.RuntimeConfig(o.runtime().timer(), o.runtime().tickNs(), PARKED_SPIN_NS);
-        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
-            addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), parks.describeIdleSpin());
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
+            addWakeup(r, sky, "wakeup_parked", wakeups(b -> rt.start(b), 2000), Map.of("carriers", o.cores(), "idle_spin", parks.describeIdleSpin()));
             Sut.quiesce(rt);
         }
         // what the idle spin costs: the carriers' CPU while one task sleeps 300 us in a loop
         Harness.progress("ops", "carrier CPU under a sleeping task (2 x 0.5 s)");
-        try (SkyloftRuntime rt = rt(o, o.policy(), o.cores())) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), o.runtime())) {
             addSleeperCpu(r, sky, "sleeper_carrier_cpus", rt, o.runtime().describeIdleSpin());
         }
-        try (SkyloftRuntime rt = parks.apply(SkyloftRuntime.builder().cores(o.cores()).policy(o.policy())).build()) {
+        try (SkyloftRuntime rt = runtime(o.policy(), o.cores(), parks)) {
             addSleeperCpu(r, sky, "sleeper_carrier_cpus_parked", rt, parks.describeIdleSpin());
         }
-        addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), null);
-        addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(b -> Thread.ofPlatform().start(b), 2000), null);
+        addWakeup(r, Baselines.JDK_DEFAULT, "wakeup", wakeups(b -> Thread.ofVirtual().start(b), 2000), Map.of("carriers", jdkPar));
+        addWakeup(r, Baselines.PLATFORM, "wakeup", wakeups(platform(o.cores()), 2000),
+                Map.of("carriers", o.cores(), "placement", Sut.platformPlacement(o.cores())));
 
         // preemption delay and tick cost
         Harness.progress("ops", "preemption under " + o.preemptPolicy() + " for " + o.durationNs() / 1e9 + " s");
         String pre = Baselines.skyloft(o.preemptPolicy());
-        try (SkyloftRuntime rt = rt(o, o.preemptPolicy(), 1)) {
+        try (SkyloftRuntime rt = runtime(o.preemptPolicy(), 1, o.runtime())) {
             var stop = new Object() { volatile boolean v; };
             Thread a = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
             Thread b = rt.start(() -> { while (!stop.v) Work.spinNs(10_000); });
@@ -159,7 +171,10 @@ public final class OpsBench {
 
         // the poll fast path
         Harness.progress("ops", "poll fast path");
-        r.add(Harness.measure(2, o.runs(), OpsBench::pollNs).row(sky, "poll_ns", "ns"));
+        for (int i = 0; i < 2; i++) pollRun(POLL_LOOP); // warm-up
+        List<PollRun> polls = new java.util.ArrayList<>();
+        for (int i = 0; i < o.runs(); i++) polls.add(pollRun(POLL_LOOP));
+        r.add(pollRow(sky, polls, 2.0 * clockGranularityNs() / POLL_LOOP));
         return r;
     }
 
@@ -268,8 +283,17 @@ public final class OpsBench {
         return new BenchResult.Row(row.system(), row.metric(), row.value(), row.unit(), p);
     }
 
-    private static SkyloftRuntime rt(Options o, String policy, int cores) {
-        return o.runtime().apply(SkyloftRuntime.builder().cores(cores).policy(policy)).build();
+    /** A runtime of {@code policy} (a name, perhaps with parameters: {@code rr[slice=30us]}) on {@code cores}
+     *  carriers, built as every benchmark builds its Skyloft systems ({@link Sut#builder}). */
+    static SkyloftRuntime runtime(String policy, int cores, Sut.RuntimeConfig rc) {
+        return Sut.builder(Baselines.skyloft(policy), cores, rc).build();
+    }
+
+    /** Starts platform threads where every benchmark puts the platform baseline on {@code cores} CPUs
+     *  ({@link Sut#create}: pinned round robin to the first {@code cores} CPUs when the process may use more). */
+    static YieldBench.Starter platform(int cores) {
+        Sut plat = Sut.create(Baselines.PLATFORM, cores, Sut.RuntimeConfig.DEFAULT);
+        return body -> plat.start("ops-platform", body);
     }
 
     private static YieldBench.Starter pinnedStarter(int cpu) {
@@ -304,10 +328,11 @@ public final class OpsBench {
      *  default before the adaptive spin. */
     static final long PARKED_SPIN_NS = 20_000;
 
-    private static void addWakeup(BenchResult r, String sys, String metric, Histogram h, String idleSpin) {
+    /** @param how the carriers (CPUs, parallelism) the system ran on, and its idle spin or placement */
+    private static void addWakeup(BenchResult r, String sys, String metric, Histogram h, Map<String, Object> how) {
         Map<String, Object> p = new java.util.LinkedHashMap<>();
         p.put("samples", h.getTotalCount());
-        if (idleSpin != null) p.put("idle_spin", idleSpin);
+        p.putAll(new java.util.TreeMap<>(how));
         r.add(new BenchResult.Row(sys, metric + "_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
         r.add(new BenchResult.Row(sys, metric + "_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
     }
@@ -337,18 +362,62 @@ public final class OpsBench {
         return h;
     }
 
+    /** Where the poll loops' sums go, once after each loop, so that neither loop is dead code. */
     static volatile long pollSink;
 
-    /** ns per Poll.poll() minus the same loop without it. */
-    static double pollNs() {
-        int n = 50_000_000;
+    /** Iterations of each poll loop. */
+    static final int POLL_LOOP = 50_000_000;
+
+    /** One run of the poll fast path: ns per iteration of a loop with {@code Poll.poll()} and of the same loop without it. */
+    record PollRun(double withNs, double withoutNs) {
+        double diffNs() {
+            return withNs - withoutNs;
+        }
+    }
+
+    /** Times the two loops one after the other: identical bodies but the poll, one sink write after each. */
+    static PollRun pollRun(int n) {
+        long x = 0, y = 0;
         long t0 = System.nanoTime();
-        long x = 0;
         for (int i = 0; i < n; i++) { x += i; Poll.poll(); }
         long t1 = System.nanoTime();
-        for (int i = 0; i < n; i++) { x += i; pollSink = x; }
-        long t2 = System.nanoTime();
         pollSink = x;
-        return Math.max(0, ((t1 - t0) - (t2 - t1)) / (double) n);
+        long t2 = System.nanoTime();
+        for (int i = 0; i < n; i++) { y += i; }
+        long t3 = System.nanoTime();
+        pollSink = y;
+        return new PollRun((t1 - t0) / (double) n, (t3 - t2) / (double) n);
+    }
+
+    /**
+     * The {@code poll_ns} row: the median over runs of the raw difference (with the poll minus
+     * without), with its spread and both loops' medians in the params. Never clamped: a
+     * difference below zero is the loops' noise and is shown as such (the params say when the
+     * runs straddle zero). NaN if the difference is below what the clock resolves per iteration
+     * ({@code resolutionNs}).
+     */
+    static BenchResult.Row pollRow(String sys, List<PollRun> runs, double resolutionNs) {
+        double[] d = runs.stream().mapToDouble(PollRun::diffNs).sorted().toArray();
+        double med = Harness.median(d);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("min", d[0]);
+        p.put("max", d[d.length - 1]);
+        p.put("runs", d.length);
+        p.put("with_poll_ns", Harness.median(runs.stream().mapToDouble(PollRun::withNs).sorted().toArray()));
+        p.put("without_poll_ns", Harness.median(runs.stream().mapToDouble(PollRun::withoutNs).sorted().toArray()));
+        p.put("resolution_ns", resolutionNs);
+        if (d[0] < 0 && d[d.length - 1] > 0) p.put("note", "the runs straddle 0: the poll's cost is within the loops' noise");
+        return new BenchResult.Row(sys, "poll_ns", Math.abs(med) < resolutionNs ? Double.NaN : med, "ns", p);
+    }
+
+    /** The smallest step of System.nanoTime seen in 100 tries (ns). */
+    static long clockGranularityNs() {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            long t0 = System.nanoTime(), t1;
+            while ((t1 = System.nanoTime()) == t0) Thread.onSpinWait();
+            best = Math.min(best, t1 - t0);
+        }
+        return best;
     }
 }

@@ -63,9 +63,13 @@ public final class PickBench {
         final FakeContext ctx = new FakeContext();
         long nowNs;
 
-        Rig(String name, int n) {
-            boolean rt = name.equals("deadline") || name.equals("rm");
-            policy = PolicyRegistry.create(name, rt ? Map.of("admission", "off") : Map.of());
+        /** {@code spec}: a policy name, perhaps with parameters ({@code rr[slice=30us]}). */
+        Rig(String spec, int n) {
+            PolicyRegistry.Spec p = PolicyRegistry.Spec.parse(spec);
+            boolean rt = p.name().equals("deadline") || p.name().equals("rm");
+            Map<String, String> params = new java.util.LinkedHashMap<>(p.params());
+            if (rt) params.putIfAbsent("admission", "off");
+            policy = PolicyRegistry.create(p.name(), params);
             policy.attach(ctx);
             SplittableRandom rnd = new SplittableRandom(n);
             for (int i = 0; i < n; i++) {
@@ -100,7 +104,7 @@ public final class PickBench {
 
     static long sink;
 
-    /** Median ns per operation for {@code policy} with {@code n} runnable tasks, and the ops per run. */
+    /** Median ns per operation for {@code policy} (a name, perhaps with parameters) with {@code n} runnable tasks, and the ops per run. */
     public static double[] measure(String policy, int n) {
         Rig rig = new Rig(policy, n);
         long ops = 16;
@@ -130,7 +134,7 @@ public final class PickBench {
         BenchResult res = new BenchResult("pick");
         res.param("cpus", 1).param("runs", RUNS).param("run_target_ms", RUN_TARGET_MS)
            .param("op", "pickNext+running+stopping+enqueue").param("stat", "median");
-        for (String p : policies) PolicyRegistry.info(p); // fail fast on unknown names
+        Sut.checkSystems(policies.stream().map(Baselines::skyloft).toList()); // fail fast on unknown names and bad parameters
         for (int n : runnable) {
             if (n < 1) throw new IllegalArgumentException("--runnable " + n + " is not allowed; allowed: positive task counts");
         }

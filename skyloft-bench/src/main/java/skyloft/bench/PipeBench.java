@@ -12,9 +12,11 @@ import skyloft.runtime.SkyloftRuntime;
  * through a one-slot handoff with blocking reads (the reader parks until the token is there, the
  * writer unparks it), so every round trip is two wakeups and two switches. Reported as
  * microseconds per round trip, on one carrier (Skyloft with 1 carrier; platform threads both
- * pinned to one CPU) and across two (Skyloft with 2 carriers, where the policy places the
- * threads; platform threads pinned to two different CPUs). jdk-default runs with the
- * parallelism the JVM's default scheduler was given (one value per JVM; it is in the params).
+ * pinned to one CPU) and, with two or more cores, across two (Skyloft with 2 carriers, where
+ * the policy places the threads; platform threads pinned to the first two CPUs, as {@link Sut}
+ * places them). Never on more carriers than the cores asked for. jdk-default runs once, with
+ * the parallelism the JVM's default scheduler was given (one value per JVM), and its row's
+ * {@code carriers} is that parallelism.
  */
 public final class PipeBench {
     private PipeBench() {}
@@ -29,18 +31,21 @@ public final class PipeBench {
         }
     }
 
-    public static BenchResult run(Options o, int jdkParallelismWanted) {
-        int jdkPar = Baselines.configureJdkDefault(jdkParallelismWanted);
+    /** @param cores the CPUs every system may use (and jdk-default's parallelism, if this JVM has not fixed it yet) */
+    public static BenchResult run(Options o, int cores) {
+        Checks.cores(cores);
+        int jdkPar = Baselines.configureJdkDefault(cores);
         List<Integer> cpus = Affinity.allowedCpus();
-        BenchResult r = new BenchResult("pipe")
+        BenchResult r = new BenchResult("pipe").param("cores", cores)
                 .param("duration_per_config_s", o.durationNs() / 1e9).param("runs", o.runs())
                 .param("policy_params", Sut.policyDefaults(o.systems())).param("timer", o.runtime().describe()).param("jdk_parallelism", jdkPar);
         long perRun = Math.max(20_000_000L, o.durationNs() / (o.runs() + 1)); // one unmeasured warm-up run
-        int maxCarriers = Math.min(2, Runtime.getRuntime().availableProcessors());
+        int maxCarriers = Math.min(2, Math.min(cores, Runtime.getRuntime().availableProcessors()));
         for (String sys : o.systems()) {
-            for (int carriers = 1; carriers <= maxCarriers; carriers++) {
-                if (sys.equals(Baselines.JDK_DEFAULT) && carriers != Math.min(jdkPar, 2)) continue; // one figure, at its parallelism
-                Harness.progress("pipe", sys + " on " + carriers + " carrier(s)");
+            // jdk-default's parallelism is fixed per JVM: one figure, on as many carriers as it has
+            List<Integer> counts = sys.equals(Baselines.JDK_DEFAULT) ? List.of(jdkPar) : maxCarriers == 1 ? List.of(1) : List.of(1, 2);
+            for (int carriers : counts) {
+                Harness.progress("pipe", sys + (sys.equals(Baselines.JDK_DEFAULT) ? " at parallelism " + carriers : " on " + carriers + " carrier(s)"));
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("carriers", carriers);
                 Harness.Measurement m;

@@ -74,6 +74,25 @@ class CapacityBenchTest {
     }
 
     @Test
+    void theWorkShareRowsParamsAreSharesToo() {
+        var fast = new CapacityBench.Window(1.8, 1, 10, 10, 0, 0).withLine(70, 80);
+        var slow = new CapacityBench.Window(1.4, 1, 10, 10, 0, 0).withLine(300, 1200);
+        BenchResult r = new BenchResult("capacity");
+        CapacityBench.add(r, "skyloft:eevdf", 2, List.of(fast, slow), 1, true);
+        var cpus = row(r, "skyloft:eevdf", "work_cpus").params();
+        assertEquals(1.4, ((Number) cpus.get("min")).doubleValue(), 1e-9);
+        assertEquals(List.of(1.8, 1.4), cpus.get("each"));
+        var share = row(r, "skyloft:eevdf", "work_share").params();
+        assertEquals(0.8, row(r, "skyloft:eevdf", "work_share").value(), 1e-9);
+        assertEquals(0.7, ((Number) share.get("min")).doubleValue(), 1e-9, "in the row's unit (x of the cores), not in CPUs");
+        assertEquals(0.9, ((Number) share.get("max")).doubleValue(), 1e-9);
+        assertEquals(List.of(0.9, 0.7), share.get("each"));
+        assertEquals(List.of(0.9), share.get("fast_line"));
+        assertEquals(List.of(0.7), share.get("slow_line"));
+        assertEquals(cpus.get("line_rt_ns"), share.get("line_rt_ns"), "what the windows met is the same");
+    }
+
+    @Test
     void theLineProbeTimesRoundTripsAndRejectsBadArguments() {
         var e = assertThrows(IllegalArgumentException.class, () -> LineProbe.roundTripNs(-1, -1, 0));
         assertEquals("rounds 0 is out of range; allowed 1 or more", e.getMessage());

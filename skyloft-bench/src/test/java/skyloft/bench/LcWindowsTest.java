@@ -62,6 +62,44 @@ class LcWindowsTest {
     }
 
     @Test
+    void aWindowWithoutAFigureListsNaNNotZero() {
+        var t = new LcBench.Tail(0, Double.NaN, Double.NaN, Double.NaN);
+        Histogram lat = new Histogram(3), slow = new Histogram(3), lag = new Histogram(3), none = new Histogram(3);
+        lat.recordValue(100_000);
+        slow.recordValue(2000);
+        lag.recordValue(1000);
+        // the second window saw no request and released none: no p99 and no lateness to speak of
+        List<LcBench.Point> ws = List.of(
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 1000, 1, 0, lat, lat, slow, lag, t, List.of(LcBench.Window.of(lat, lat, slow, 0, 0, lag, 0, Double.NaN))),
+                new LcBench.Point("skyloft:rr", 0.5, 1000, 0, 0, 0, none, none, none, none, t, List.of(LcBench.Window.of(none, none, none, 0, 0, none, 0, Double.NaN))));
+        BenchResult r = new BenchResult("lc");
+        LcBench.addRows(r, options(2), List.of(LcBench.Point.merge(ws)));
+        List<?> p99s = (List<?>) row(r, "p99_us").params().get("windows_us");
+        assertEquals(100, ((Number) p99s.get(0)).doubleValue(), 0.1);
+        assertTrue(Double.isNaN(((Number) p99s.get(1)).doubleValue()), "no p99 is not a p99 of 0: " + p99s);
+        List<?> late = (List<?>) row(r, "p99_us").params().get("dispatch_lag_max_us");
+        assertTrue(Double.isNaN(((Number) late.get(1)).doubleValue()), late.toString());
+        assertTrue(r.toJson().contains("\"windows_us\": [100, null]"), "JSON null: " + r.toJson());
+    }
+
+    @Test
+    void theWarmUpSaysWhatItDoes() {
+        var o = new LcBench.Options(List.of("platform"), 1, ServiceDist.parse("fixed-10us"), List.of(0.2), 50_000_000L, 2,
+                LcBench.Slo.parse("1ms"), 1, Sut.RuntimeConfig.DEFAULT, false, 1, false, 0);
+        var err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> LcBench.run(o));
+        } finally {
+            System.setErr(was);
+        }
+        String lines = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(lines.contains("[lc] platform warm-up at 30% load: rounds of 50ms"), lines);
+        assertTrue(lines.indexOf("warm-up") < lines.indexOf("load 20%"), "before the measured loads: " + lines);
+    }
+
+    @Test
     void tailBreakdownsMergeWeightedByCount() {
         var m = LcBench.Tail.merge(List.of(new LcBench.Tail(1, 10, 20, 30), new LcBench.Tail(3, 2, 4, 6),
                 new LcBench.Tail(0, Double.NaN, Double.NaN, Double.NaN)));

@@ -189,6 +189,21 @@ class ReportTest {
     }
 
     @Test
+    void theOpsTableKeepsEveryRowOfAMetricMeasuredTwice() {
+        BenchResult ops = new BenchResult("ops");
+        for (int idleUs : new int[] {100, 1000}) {
+            ops.add(row("machine", "wake_after_idle_p50_us", idleUs == 100 ? 11 : 77, "us", "idle_us", idleUs, "cpus", List.of(0, 1), "samples", 300));
+        }
+        ops.add(row("skyloft:fifo", "yield_ns", 300, "ns", "carriers", 1, "min", 290.0));
+        ops.add(row("jdk-default", "yield_ns", 250, "ns", "carriers", 2, "min", 240.0));
+        String t = Report.opsTable(ops);
+        assertTrue(t.contains(">wake_after_idle_p50_us (idle_us=100)<") && t.contains(">11.00<"), t);
+        assertTrue(t.contains(">wake_after_idle_p50_us (idle_us=1000)<") && t.contains(">77.00<"), "the second idle time is not dropped: " + t);
+        assertTrue(t.contains(">yield_ns<"), "one row per system: no params in the label: " + t);
+        assertEquals(3, count(t, "<tr><td"), t);
+    }
+
+    @Test
     void capacityIsTabledSystemsAcross() {
         BenchResult cap = new BenchResult("capacity").param("hogs", 20);
         cap.add(row("skyloft:eevdf", "work_cpus", 1.5, "CPUs"));

@@ -19,8 +19,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "skyloft-report", paramLabel = "DIR", description = "Report directory (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--policies", split = ",", paramLabel = "P,...",
-            description = "Skyloft policies to put beside the baselines in every part (default: each benchmark's own list).")
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+            description = "Skyloft policies to put beside the baselines in every part, each perhaps with parameters: "
+                    + "rr[slice=30us],cfs[latency=6ms,min_granularity=750us] (default: each benchmark's own list).")
     java.util.List<String> policies;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")

@@ -63,6 +63,13 @@ class EvalCommandsTest {
     }
 
     @Test
+    void demoPoliciesKeepTheCommasInsideTheirBrackets() {
+        DemoCommand d = new DemoCommand();
+        new CommandLine(d).parseArgs("--policies", "cfs[latency=6ms,min_granularity=750us],rr[slice=30us]");
+        assertEquals(List.of("cfs[latency=6ms,min_granularity=750us]", "rr[slice=30us]"), d.policies);
+    }
+
+    @Test
     void anIdleSpinIsFixedOrARange() {
         BenchSchbenchCommand sb = new BenchSchbenchCommand();
         new CommandLine(sb).parseArgs("--idle-spin", "50us");
