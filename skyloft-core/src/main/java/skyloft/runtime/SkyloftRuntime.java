@@ -299,11 +299,8 @@ public final class SkyloftRuntime implements AutoCloseable {
                     policyFailedLocked("attrChanged", e);
                 }
             }
-            // The policy may have moved queued tasks (a re-partition): idle carriers look again.
-            movedLocked(now);
-            if (queuedCount > 0) {
-                for (Carrier c : carriers) if (c.idle && c.parked) unparkMask |= 1L << (c.cpu & 63);
-            }
+            // A policy that moves queued tasks here (a re-partition) kicks their new CPUs itself.
+            if (pollClock) retickBusyCarriersLocked(now);
         } finally {
             unlockAndWake();
         }

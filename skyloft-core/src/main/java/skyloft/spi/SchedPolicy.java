@@ -88,7 +88,9 @@ public abstract class SchedPolicy {
     /**
      * A task's attributes changed after {@link #admit} accepted them; {@code task.attr()} is
      * already the new value. The task may be queued (the policy owns it), running, or
-     * blocked; a queued task must be re-positioned if its order depends on the attributes.
+     * blocked; a queued task must be re-positioned if its order depends on the attributes. The
+     * host wakes no CPU for this op: a task moved to another CPU's queue needs a {@code kickAt}
+     * of that CPU if it is idle, or a {@code requestPreempt} if the task should run first.
      */
     public void attrChanged(Task task, SchedAttr old, long nowNs) {}
 
