@@ -24,7 +24,7 @@ public final class SpawnBench {
                 .param("carriers", 1).param("timer", o.timer().name().toLowerCase()).param("jdk_parallelism", jdkPar);
         for (String policy : o.policies()) {
             Harness.progress("spawn", Baselines.skyloft(policy));
-            try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(policy).timer(o.timer()).build()) {
+            try (SkyloftRuntime rt = OpsBench.runtime(policy, 1, new Sut.RuntimeConfig(o.timer(), 0))) {
                 var m = Harness.measure(o.warmups(), o.runs(), () -> inside(rt::start, () -> loop(o.spawns(), () -> rt.start(EMPTY))));
                 r.add(m.row(Baselines.skyloft(policy), "ns_per_spawn_join", "ns"));
                 if (o.stats()) System.out.println(rt.stats().format());

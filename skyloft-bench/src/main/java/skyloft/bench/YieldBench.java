@@ -25,7 +25,7 @@ public final class YieldBench {
         int each = o.switches() / 2;
         for (String policy : o.policies()) {
             Harness.progress("yield", Baselines.skyloft(policy));
-            try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(policy).timer(o.timer()).build()) {
+            try (SkyloftRuntime rt = OpsBench.runtime(policy, 1, new Sut.RuntimeConfig(o.timer(), 0))) {
                 var m = Harness.measure(o.warmups(), o.runs(), () -> pingPong(each, body -> rt.start(body)));
                 r.add(m.row(Baselines.skyloft(policy), "ns_per_switch", "ns"));
                 if (o.stats()) System.out.println(rt.stats().format());

@@ -19,7 +19,8 @@ final class BenchOptions {
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured warm-up runs per system (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--policies", split = ",", paramLabel = "P,...", description = "Policies to measure (default: all registered).")
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+            description = "Policies to measure, each NAME or NAME[name=value,...], e.g. fifo,rr[slice=30us] (default: all registered).")
     List<String> policies;
 
     @Option(names = "--timer", defaultValue = "poll", paramLabel = "MODE", description = "Runtime timer: poll, sleep, spin or off (default ${DEFAULT-VALUE}).")
@@ -29,9 +30,30 @@ final class BenchOptions {
     boolean stats;
 
     List<String> policies() {
-        if (policies == null || policies.isEmpty()) return PolicyRegistry.names();
-        for (String p : policies) PolicyRegistry.info(p); // unknown names fail with the list of known ones
-        return policies;
+        return policies == null || policies.isEmpty() ? PolicyRegistry.names() : checkPolicies(policies);
+    }
+
+    /**
+     * {@code --policies} entries ({@code fifo}, {@code rr[slice=30us]}) as canonical specs, each
+     * checked by building its policy once: a bad form, name, parameter or value fails here, naming it.
+     */
+    static List<String> checkPolicies(List<String> entries) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String entry : entries) {
+            PolicyRegistry.Spec s;
+            try {
+                s = PolicyRegistry.Spec.parse(entry); // its message names the entry
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--policies: " + e.getMessage());
+            }
+            try {
+                PolicyRegistry.create(s.name(), s.params());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--policies '" + entry.trim() + "': " + e.getMessage());
+            }
+            out.add(s.toString());
+        }
+        return List.copyOf(out);
     }
 
     TimerMode timerMode() {

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import skyloft.bench.BenchResult;
 import skyloft.bench.PickBench;
-import skyloft.policy.PolicyRegistry;
 
 /** {@code skyloft bench pick}: ns per pick-next + enqueue per policy as the run queue grows. */
 @Command(name = "pick", mixinStandardHelpOptions = true,
@@ -19,18 +18,18 @@ final class BenchPickCommand implements Callable<Integer> {
     @Option(names = "--runnable", split = ",", paramLabel = "LIST", description = "Runnable task counts (default 10,1000,100000,1000000).")
     List<Integer> runnable;
 
-    @Option(names = "--policies", split = ",", paramLabel = "LIST", description = "Policies to measure (default: all registered).")
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+            description = "Policies to measure, each NAME or NAME[name=value,...] (default: all registered).")
     List<String> policies;
 
     @Override
     public Integer call() throws Exception {
         int[] counts = runnable == null ? PickBench.DEFAULT_RUNNABLE : runnable.stream().mapToInt(Integer::intValue).toArray();
-        List<String> names = policies == null ? PickBench.defaultPolicies() : policies;
+        List<String> names = policies == null ? PickBench.defaultPolicies() : BenchOptions.checkPolicies(policies);
         // checked before the header, so a bad list prints only its error
         for (int n : counts) {
             if (n < 1) throw new IllegalArgumentException("--runnable " + n + " is not allowed; allowed: positive task counts");
         }
-        for (String p : names) PolicyRegistry.info(p);
         System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
                 + PickBench.RUNS + " runs (noisy on a shared machine)");
         BenchResult res = PickBench.run(names, counts, System.out);
