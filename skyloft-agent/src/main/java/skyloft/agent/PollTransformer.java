@@ -20,7 +20,8 @@ public final class PollTransformer implements ClassFileTransformer {
 
     private final AgentConfig config;
     private final AgentStats stats;
-    /** Loader -> whether it can see skyloft.runtime.Poll; weak keys so loaders can be collected. */
+    /** Loader -> whether it can see skyloft.runtime.Poll; weak keys so loaders can be collected.
+     *  Written and read by every class-loading thread; two may both compute a loader's entry, with the same result. */
     private final Map<ClassLoader, Boolean> pollVisible = Collections.synchronizedMap(new WeakHashMap<>());
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
 
@@ -68,7 +69,14 @@ public final class PollTransformer implements ClassFileTransformer {
         }
         String why = config.filter().rejection(className);
         if (why != null) return why;
-        if (!pollVisible.computeIfAbsent(loader, l -> l.getResource(POLL_RESOURCE) != null)) {
+        Boolean visible = pollVisible.get(loader);
+        if (visible == null) {
+            // asked outside the map's lock: a loader's getResource may take the loader's own lock,
+            // which another thread may hold while it waits here to transform a class of that loader
+            visible = loader.getResource(POLL_RESOURCE) != null;
+            pollVisible.put(loader, visible);
+        }
+        if (!visible) {
             return "skyloft.runtime.Poll is not visible from " + loader.getName() + " (" + loader.getClass().getName() + ")";
         }
         return null;

@@ -63,6 +63,47 @@ class PollTransformerTest {
         assertEquals(1, stats.snapshot().excluded());
     }
 
+    /** A loader whose getResource waits until {@code release} opens (as one that takes its own lock would). */
+    private static final class SlowLoader extends ClassLoader {
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        SlowLoader() {
+            super("slow", PollTransformerTest.class.getClassLoader());
+        }
+
+        @Override
+        public URL getResource(String name) {
+            entered.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.getResource(name);
+        }
+    }
+
+    @Test
+    void oneLoadersSlowLookupDoesNotHoldUpAnotherLoadersClasses() throws Exception {
+        PollTransformer t = transformer("", new AgentStats());
+        SlowLoader slow = new SlowLoader();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<String> first = pool.submit(() -> t.rejection(null, slow, "agenttest/samples/Samples"));
+            assertTrue(slow.entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first lookup started");
+            // the first thread is inside the slow loader's getResource; another loader's class must not wait for it
+            java.util.concurrent.Future<String> second = pool.submit(() -> t.rejection(null, app, "agenttest/samples/Samples"));
+            assertNull(second.get(10, java.util.concurrent.TimeUnit.SECONDS), "the other loader's class is accepted at once");
+            assertTrue(!first.isDone(), "and the slow lookup is still waiting");
+            slow.release.countDown();
+            assertNull(first.get(10, java.util.concurrent.TimeUnit.SECONDS), "the slow loader sees Poll too");
+        } finally {
+            slow.release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aBrokenClassIsLoggedOnceCountedAndLoadedUnchanged() {
         AgentStats stats = new AgentStats();
