@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
 public final class AgentStats {
     /** A snapshot. {@code excluded}: the filter or the loader ruled the class out; {@code unchanged}:
      * eligible but no method needed a poll and no thread factory call was redirected; {@code failed}:
-     * left as it was after an error; {@code threadCalls}: calls of the JDK's virtual-thread
-     * factories pointed at {@code skyloft.runtime.AppThreads} ({@link ThreadRedirect}). */
+     * left as it was after an error; {@code methodsLeft}: methods left as they were in a class
+     * whose other methods were instrumented ({@link PollInserter.Result#methodsLeft()});
+     * {@code threadCalls}: calls of the JDK's virtual-thread factories pointed at
+     * {@code skyloft.runtime.AppThreads} ({@link ThreadRedirect}). */
     public record Snapshot(long transformed, long unchanged, long excluded, long failed,
-                           long methods, long entryPolls, long backEdgePolls, long stripMinedLoops, long threadCalls) {
+                           long methods, long methodsLeft, long entryPolls, long backEdgePolls, long stripMinedLoops, long threadCalls) {
         public String summary() {
             return "skyloft-agent: classes transformed=" + transformed + " unchanged=" + unchanged
                     + " excluded=" + excluded + " failed=" + failed + "; methods=" + methods
+                    + (methodsLeft > 0 ? " (left uninstrumented=" + methodsLeft + ")" : "")
                     + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls + " (strip-mined loops=" + stripMinedLoops + ")"
                     + "; thread factory calls redirected=" + threadCalls;
         }
@@ -26,6 +29,7 @@ public final class AgentStats {
     final LongAdder excluded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder methods = new LongAdder();
+    final LongAdder methodsLeft = new LongAdder();
     final LongAdder entryPolls = new LongAdder();
     final LongAdder backEdgePolls = new LongAdder();
     final LongAdder stripMinedLoops = new LongAdder();
@@ -40,6 +44,7 @@ public final class AgentStats {
         transformed.increment();
         threadCalls.add(redirectedCalls);
         methods.add(r.methodsChanged());
+        methodsLeft.add(r.methodsLeft().size());
         entryPolls.add(r.entryPolls());
         backEdgePolls.add(r.backEdgePolls());
         stripMinedLoops.add(r.stripMinedLoops());
@@ -47,6 +52,6 @@ public final class AgentStats {
 
     public Snapshot snapshot() {
         return new Snapshot(transformed.sum(), unchanged.sum(), excluded.sum(), failed.sum(),
-                methods.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum(), threadCalls.sum());
+                methods.sum(), methodsLeft.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum(), threadCalls.sum());
     }
 }

@@ -1,7 +1,5 @@
 package skyloft.agent;
 
-import java.lang.classfile.ClassBuilder;
-import java.lang.classfile.ClassElement;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
@@ -92,8 +90,18 @@ public final class PollInserter {
         public Options withStripMining(boolean on) { return new Options(entryPolls, backEdgePolls, backEdgeStride, on); }
     }
 
-    /** What one call did: the bytes (the input array itself when nothing changed) and counts. */
-    public record Result(byte[] bytes, boolean changed, int methodsChanged, int entryPolls, int backEdgePolls, int stripMinedLoops) {}
+    /**
+     * What one call did: the bytes (the input array itself when nothing changed) and counts.
+     * {@code methodsLeft} names the methods left as they were because they could not be rewritten
+     * on their own (most often: the polls would take their code past the class file's 64 KB
+     * limit), each as {@code name(descriptor): why}; the rest of the class is instrumented.
+     */
+    public record Result(byte[] bytes, boolean changed, int methodsChanged, int entryPolls, int backEdgePolls, int stripMinedLoops,
+                         List<String> methodsLeft) {
+        public Result {
+            methodsLeft = List.copyOf(methodsLeft);
+        }
+    }
 
     /** Instruments with {@link Options#DEFAULT}; returns {@code classBytes} itself when there is nothing to do. */
     public static byte[] instrument(byte[] classBytes) {
@@ -101,18 +109,47 @@ public final class PollInserter {
     }
 
     /**
-     * Instruments one class.
+     * Instruments one class. If the class as a whole cannot be rewritten, each planned method is
+     * tried alone, and the class is rewritten without those that fail alone.
      *
      * @param loader where the class's supertypes can be read as resources for stack-map
      *               generation; null means the system class loader
      * @throws IllegalArgumentException if the bytes are not a class file this JDK can parse, or
-     *         the stack maps cannot be computed (an unresolvable supertype)
+     *         no planned method can be rewritten (an unresolvable supertype, for instance)
      */
     public static Result instrument(byte[] classBytes, ClassLoader loader, Options options) {
         ClassModel model = ClassFile.of().parse(classBytes);
+        List<String> planned = new java.util.ArrayList<>();
+        for (MethodModel m : model.methods()) {
+            if (plan(m, options) != null) planned.add(key(m));
+        }
+        if (planned.isEmpty()) return new Result(classBytes, false, 0, 0, 0, 0, List.of());
+
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)));
+        try {
+            return rewrite(cf, model, options, Set.copyOf(planned), List.of());
+        } catch (IllegalArgumentException whole) {
+            Set<String> keep = new HashSet<>(planned);
+            List<String> left = new java.util.ArrayList<>();
+            for (String k : planned) {
+                try {
+                    cf.transformClass(model, transform(options, Set.of(k)));
+                } catch (IllegalArgumentException alone) {
+                    keep.remove(k);
+                    left.add(k + ": " + alone.getMessage());
+                }
+            }
+            if (left.isEmpty() || keep.isEmpty()) throw whole;
+            return rewrite(cf, model, options, keep, left);
+        }
+    }
+
+    /** The class with the methods in {@code only} instrumented, and its counts. */
+    private static Result rewrite(ClassFile cf, ClassModel model, Options options, Set<String> only, List<String> left) {
+        byte[] out = cf.transformClass(model, transform(options, only));
         int[] counts = new int[4]; // methods changed, entry polls, back-edge polls, strip-mined loops
         for (MethodModel m : model.methods()) {
-            Plan p = plan(m, options);
+            Plan p = only.contains(key(m)) ? plan(m, options) : null;
             if (p != null) {
                 counts[0]++;
                 if (p.entry) counts[1]++;
@@ -120,24 +157,26 @@ public final class PollInserter {
                 counts[3] += p.strips.size();
             }
         }
-        if (counts[0] == 0) return new Result(classBytes, false, 0, 0, 0, 0);
+        return new Result(out, true, counts[0], counts[1], counts[2], counts[3], left);
+    }
 
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)));
-        ClassTransform transform = new ClassTransform() {
-            @Override
-            public void accept(ClassBuilder builder, ClassElement element) {
-                if (element instanceof MethodModel mm) {
-                    Plan p = plan(mm, options); // again, on the very model being transformed (labels are per model)
-                    if (p != null) {
-                        builder.transformMethod(mm, MethodTransform.transformingCode(new Inserter(p, options.backEdgeStride())));
-                        return;
-                    }
+    /** Instruments the planned methods whose {@link #key} is in {@code only}; copies the rest. */
+    private static ClassTransform transform(Options options, Set<String> only) {
+        return (builder, element) -> {
+            if (element instanceof MethodModel mm && only.contains(key(mm))) {
+                Plan p = plan(mm, options); // again, on the very model being transformed (labels are per model)
+                if (p != null) {
+                    builder.transformMethod(mm, MethodTransform.transformingCode(new Inserter(p, options.backEdgeStride())));
+                    return;
                 }
-                builder.with(element);
             }
+            builder.with(element);
         };
-        byte[] out = cf.transformClass(model, transform);
-        return new Result(out, true, counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    /** A method's name and descriptor, unique within its class: {@code run()V}. */
+    private static String key(MethodModel m) {
+        return m.methodName().stringValue() + m.methodType().stringValue();
     }
 
     /** What stack-map generation needs to know of class hierarchies, for a class of {@code loader}

@@ -47,6 +47,10 @@ public final class PollTransformer implements ClassFileTransformer {
                     : new ThreadRedirect.Result(classfileBuffer, 0);
             PollInserter.Result r = PollInserter.instrument(t.bytes(), loader, config.options());
             stats.record(r, t.calls());
+            for (String m : r.methodsLeft()) {
+                String name = className.replace('/', '.') + "." + m;
+                if (reportedFailures.add(name)) System.err.println("skyloft-agent: left method " + name + " uninstrumented");
+            }
             return r.changed() || t.changed() ? r.bytes() : null;
         } catch (Throwable t) {
             stats.failed.increment();

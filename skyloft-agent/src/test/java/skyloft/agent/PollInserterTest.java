@@ -243,6 +243,68 @@ class PollInserterTest {
         }
     }
 
+    /**
+     * A generated class: {@code big()}, whose code is {@code nops} no-ops, a call and a return
+     * (65535 bytes at most), and {@code count(int)}, a loop that calls {@code Integer.bitCount}.
+     */
+    static byte[] bigAndSmall(int nops) {
+        var cd = java.lang.constant.ClassDesc.of("agenttest.gen.BigAndSmall");
+        var intInt = java.lang.constant.MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_int, java.lang.constant.ConstantDescs.CD_int);
+        return ClassFile.of().build(cd, cb -> {
+            cb.withMethodBody("big", java.lang.constant.MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_void),
+                    ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, code -> {
+                for (int i = 0; i < nops; i++) code.nop();
+                code.invokestatic(java.lang.constant.ClassDesc.of("java.lang.Thread"), "onSpinWait",
+                        java.lang.constant.MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_void));
+                code.return_();
+            });
+            cb.withMethodBody("count", intInt, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, code -> {
+                // int s = 0; for (int i = 0; i < n; i++) s += Integer.bitCount(i); return s;
+                var top = code.newLabel();
+                var end = code.newLabel();
+                code.iconst_0().istore(1).iconst_0().istore(2);
+                code.labelBinding(top);
+                code.iload(2).iload(0).if_icmpge(end);
+                code.iload(1).iload(2).invokestatic(java.lang.constant.ClassDesc.of("java.lang.Integer"), "bitCount", intInt).iadd().istore(1);
+                code.iinc(2, 1).goto_(top);
+                code.labelBinding(end);
+                code.iload(1).ireturn();
+            });
+        });
+    }
+
+    @Test
+    void aMethodThePollsWouldPushPast64KbIsLeftAloneAndTheRestInstrumented() throws Exception {
+        // 65530 no-ops + a 3-byte call + a return: 65534 bytes, which fit; with an entry poll (3 bytes more) they do not
+        byte[] plain = bigAndSmall(65_530);
+        PollInserter.Result r = PollInserter.instrument(plain, null, PollInserter.Options.DEFAULT);
+        assertTrue(r.changed());
+        assertEquals(1, r.methodsLeft().size(), r.methodsLeft().toString());
+        assertTrue(r.methodsLeft().get(0).startsWith("big()V: ") && r.methodsLeft().get(0).contains("Code length"), r.methodsLeft().get(0));
+        assertEquals(1, r.methodsChanged());
+        ClassModel out = ClassFile.of().parse(r.bytes());
+        assertEquals(0, pollsIn(out, "big"), "left as it was");
+        assertTrue(pollsIn(out, "count") >= 1, "the loop still polls");
+        // and the class verifies and runs
+        final class Definer extends ClassLoader {
+            Definer() {
+                super(PollInserterTest.class.getClassLoader()); // which sees skyloft.runtime.Poll
+            }
+
+            Class<?> define(byte[] b) {
+                return defineClass(null, b, 0, b.length);
+            }
+        }
+        Class<?> c = new Definer().define(r.bytes());
+        assertEquals(Integer.bitCount(0) + Integer.bitCount(1) + Integer.bitCount(2) + Integer.bitCount(3),
+                call(c, "count", new Class<?>[] {int.class}, 4));
+
+        // with room for the poll, both are instrumented
+        PollInserter.Result roomy = PollInserter.instrument(bigAndSmall(60_000), null, PollInserter.Options.DEFAULT);
+        assertEquals(List.of(), roomy.methodsLeft());
+        assertEquals(2, roomy.methodsChanged());
+    }
+
     @Test
     void changedBytesDifferFromThePlainOnes() throws Exception {
         byte[] plain = bytesOf("agenttest.samples.Samples");

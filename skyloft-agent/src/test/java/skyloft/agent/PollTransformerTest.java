@@ -105,6 +105,29 @@ class PollTransformerTest {
     }
 
     @Test
+    void aMethodLeftUninstrumentedIsLoggedOnceAndCounted() {
+        AgentStats stats = new AgentStats();
+        PollTransformer t = transformer("", stats);
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 2; i++) {
+                assertNotNull(t.transform(null, app, "agenttest/gen/BigAndSmall", null, null, PollInserterTest.bigAndSmall(65_530)));
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertTrue(log.startsWith("skyloft-agent: left method agenttest.gen.BigAndSmall.big()V: Code length"), log);
+        assertEquals(1, log.lines().count(), "once: " + log);
+        AgentStats.Snapshot s = stats.snapshot();
+        assertEquals(2, s.methodsLeft());
+        assertEquals(2, s.methods(), "count(int), in each of the two loads");
+        assertTrue(s.summary().contains("left uninstrumented=2"), s.summary());
+    }
+
+    @Test
     void aBrokenClassIsLoggedOnceCountedAndLoadedUnchanged() {
         AgentStats stats = new AgentStats();
         PollTransformer t = transformer("", stats);
