@@ -53,6 +53,10 @@ public final class PollAgent {
         warmUp();
         PollTransformer transformer = new PollTransformer(config, STATS);
         inst.addTransformer(transformer, true);
+        String daemons = MainThreadDaemons.installIfRequested(inst);
+        if (daemons != null) {
+            System.err.println("skyloft-agent: platform threads that main starts stay daemon threads, unlike under java: " + daemons);
+        }
         active = config;
         if (config.verbose()) {
             System.err.println("skyloft-agent: active, " + config.filter() + " stride=" + config.options().backEdgeStride()

@@ -137,7 +137,11 @@ final class RunCommand implements Callable<Integer> {
         // branches first taken under load would deoptimize them (docs/PREEMPTION.md).
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=dontinline," + SLOW_PATH);
-        if (!noAgent) cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
+        if (!noAgent) {
+            cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
+            // the agent makes main's platform threads non-daemon, as under java (AppLauncher)
+            cmd.add("-D" + AppLauncher.DAEMON_RULE_REQUEST + "=true");
+        }
         cmd.addAll(config.systemPropertyFlags());
         cmd.addAll(app.jvmOptions());
         if (app.module() != null) {

@@ -158,6 +158,30 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void platformThreadsThatMainStartsKeepTheJvmAliveAsUnderJava(@TempDir Path dir) throws Exception {
+        // the reference: plain java, in a JVM of its own
+        String classes = Path.of(runtest.MainsThreads.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classes, "runtest.MainsThreads")
+                .redirectErrorStream(true).start();
+        assertTrue(plain.waitFor(90, TimeUnit.SECONDS), "plain java did not finish in 90 s");
+        String javaOut = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> expected = List.of("virtual.threads.platform.daemon=true", "main.returns", "late.writer.done daemon=false");
+        assertEquals(expected, javaOut.lines().toList(), "java itself");
+
+        Result r = run(dir, List.of("--cores", "1"), "runtest.MainsThreads");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(expected, r.out().lines().toList(), "the same lines as under java: main's thread held the JVM, the daemon did not; " + r);
+        assertTrue(!r.err().contains("main returned while"), "nothing to warn about; " + r);
+
+        // without the agent the rule is not applied: main's thread is a daemon, and the launcher says so
+        r = run(dir, List.of("--cores", "1", "--no-agent"), "runtest.MainsThreads");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(!r.out().contains("late.writer.done"), r.toString());
+        assertTrue(r.err().contains("main returned while 2 platform thread(s)") && r.err().contains("late-writer"), r.toString());
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aServersHandlersRunUnderThePolicyThoughItsDispatcherIsAPlatformThread(@TempDir Path dir) throws Exception {
         Result r = run(dir, List.of("--cores", "1", "--stats"), "runtest.LoopbackServer");

@@ -42,7 +42,9 @@ import skyloft.util.Durations;
  * then its {@code main} runs in the runtime's thread named {@code main}, found as the JDK 25
  * launcher finds it: {@code main(String[])} before {@code main()}, static or on a new instance,
  * anything but private. The JVM's main thread waits for it and rethrows what it threw, so an
- * uncaught exception prints and exits with 1 as it would under {@code java}. The runtime is
+ * uncaught exception prints and exits with 1 as it would under {@code java}. With the agent's
+ * daemon rule ({@link #DAEMON_RULE_REQUEST}), the platform threads {@code main} starts are
+ * non-daemon threads as under {@code java}, so they keep the JVM alive after it returns. The runtime is
  * installed in {@link AppThreads} before the main class is loaded, so with the agent, which
  * points the application's {@code Thread.ofVirtual()}, {@code Thread.startVirtualThread} and
  * {@code Executors.newVirtualThreadPerTaskExecutor()} there, virtual threads that the
@@ -55,6 +57,16 @@ public final class AppLauncher {
 
     /** The first argument that announces module mode: {@code --module MODULE/MAINCLASS ARGS...}. */
     public static final String MODULE_FLAG = "--module";
+
+    /**
+     * The properties of the agent's daemon rule for main's platform threads (skyloft-agent's
+     * {@code MainThreadDaemons}, which names the same properties): {@code skyloft run} asks for
+     * the rule, this launcher sets the id of the thread that runs {@code main}, and the agent
+     * says whether the rule is in effect.
+     */
+    public static final String DAEMON_RULE_REQUEST = "skyloft.launcher.mainThreadDaemons",
+            DAEMON_RULE_MAIN_THREAD = "skyloft.launcher.mainThread",
+            DAEMON_RULE_ACTIVE = "skyloft.launcher.mainThreadDaemons.active";
 
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
@@ -260,18 +272,23 @@ public final class AppLauncher {
         Throwable[] failure = new Throwable[1];
         Thread main = rt.start("main", SchedAttr.DEFAULT, () -> {
             try {
+                // with the agent's daemon rule, the platform threads this thread starts are non-daemon, as java's main's are
+                System.setProperty(DAEMON_RULE_MAIN_THREAD, Long.toString(Thread.currentThread().threadId()));
                 entry.invoke(mainClass, appArgs);
             } catch (Throwable t) {
                 failure[0] = t;
             }
         });
         main.join();
-        List<Thread> stranded = platformThreadsOfVirtualThreads(before);
+        // Under the daemon rule main's platform threads keep the JVM alive as under java, and the
+        // other virtual threads' are daemons under java too: nothing to warn about.
+        List<Thread> stranded = Boolean.getBoolean(DAEMON_RULE_ACTIVE) ? List.of() : platformThreadsOfVirtualThreads(before);
         if (!stranded.isEmpty()) {
             System.err.println("skyloft: main returned while " + stranded.size() + " platform thread(s) started from the application's"
                     + " virtual threads still run: " + stranded.stream().map(Thread::getName).toList() + ". A virtual thread's"
                     + " platform threads are daemon threads, and main runs in one here, so the JVM ends now where under java"
-                    + " main's own would keep it running; join them in main to keep them (docs/PREEMPTION.md, \"Using it\")");
+                    + " main's own would keep it running. The agent keeps them as java does, but it is off here or could not"
+                    + " apply that rule (it says why at start-up); join them in main (docs/PREEMPTION.md, \"Using it\")");
         }
         if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
     }
