@@ -122,8 +122,8 @@ public abstract class SchedPolicy {
 
     /**
      * CPU {@code cpu} is free: remove and return the task it should run next, or {@code null}
-     * if it has nothing. Returning {@code null} makes the host call {@link #balance} and then
-     * ask once more before the CPU goes idle. A task returned here runs on {@code cpu}, and
+     * if it has nothing. Returning {@code null} makes the host call {@link #balance} and, if
+     * that moved any task, ask once more before the CPU goes idle. A task returned here runs on {@code cpu}, and
      * {@link #running} follows at once.
      */
     public abstract Task pickNext(int cpu, long nowNs);
@@ -187,8 +187,9 @@ public abstract class SchedPolicy {
     /**
      * Moves work to {@code cpu}, which is idle ({@code idle == true}: it found nothing to pick)
      * or reached a periodic balance point. Returns the number of tasks moved; the host counts
-     * them as steals of that CPU. Stealing policies take from other CPUs' queues here; policies
-     * with a single global queue need nothing.
+     * them as steals of that CPU, and after an idle balance asks {@link #pickNext} again only if
+     * this is more than 0 (so a policy must not move a task and return 0). Stealing policies
+     * take from other CPUs' queues here; policies with a single global queue need nothing.
      */
     public int balance(int cpu, boolean idle, long nowNs) {
         return 0;

@@ -130,6 +130,10 @@ public class StepHost implements SchedContext {
             if (moved > 0) forgetHints();
             steals += moved;
             t = policy.pickNext(cpu, nowNs);
+            if (moved == 0 && t != null) {
+                // the runtime asks again only when balance reports a move: it would leave this task queued
+                throw new AssertionError(policy.name() + ": balance(" + cpu + ") returned 0, yet pickNext(" + cpu + ") then gave " + t);
+            }
         }
         if (t == null) return null;
         if (!(t instanceof StepTask st) || !tasks.contains(st)) {

@@ -27,8 +27,8 @@ import skyloft.trace.TraceRecorder;
  * The loop takes the next event, sets {@code now} to its time and handles it; once every event
  * of the current instant has been handled it runs the <em>dispatch phase</em>: each idle CPU
  * that was freed, kicked, or that has not looked since something was enqueued anywhere asks
- * the policy for a task ({@code pickNext}; if null, {@code balance(cpu, true)} and
- * {@code pickNext} once more) and starts it, or stays idle. Events created by the dispatch
+ * the policy for a task ({@code pickNext}; if null, {@code balance(cpu, true)} and, if it
+ * moved any task, {@code pickNext} once more) and starts it, or stays idle. Events created by the dispatch
  * phase at the same instant (a zero-delay preemption) are handled before time moves on.
  *
  * <p><b>Event kinds</b> and their class, which orders events of the same instant:
@@ -523,12 +523,14 @@ public final class Simulator implements SchedContext {
         pick(cpu);
     }
 
-    /** The pick on an idle CPU (holding the modelled lock, if there is one): pickNext, else an idle balance and pickNext again. */
+    /** The pick on an idle CPU (holding the modelled lock, if there is one): pickNext, else an
+     *  idle balance and, if it moved any task, pickNext again (as the runtime does). */
     private void pick(int cpu) {
         Task picked = policy.pickNext(cpu, nowNs);
         if (picked == null) {
-            balanceMoved += policy.balance(cpu, true, nowNs);
-            picked = policy.pickNext(cpu, nowNs);
+            int moved = policy.balance(cpu, true, nowNs);
+            balanceMoved += moved;
+            if (moved > 0) picked = policy.pickNext(cpu, nowNs);
         }
         if (picked == null) {
             lookedAtNs[cpu] = nowNs;
