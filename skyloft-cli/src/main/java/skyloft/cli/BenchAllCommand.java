@@ -20,8 +20,6 @@ final class BenchAllCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (opts.systems != null) throw new IllegalArgumentException("--systems does not apply to all; run the benchmarks one by one to choose systems");
-        if (opts.json != null) throw new IllegalArgumentException("--json does not apply to all; the JSON rows go to --out DIR/NAME.json");
         long dur = opts.duration == null ? 0 : opts.durationNs(0);
         Demo.run(Demo.full(opts.cores(), opts.runtime(), opts.stats, dur), out, "Skyloft-J: full evaluation", System.out);
         return 0;

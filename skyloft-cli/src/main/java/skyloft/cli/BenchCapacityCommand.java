@@ -13,7 +13,7 @@ import skyloft.bench.CapacityBench;
                 + "contention per second, beside jdk-default and platform."})
 final class BenchCapacityCommand implements Callable<Integer> {
     @Mixin
-    EvalOptions opts;
+    EvalOptions.WithSystems opts;
 
     @Option(names = "--hogs", defaultValue = "" + CapacityBench.DEFAULT_HOGS_PER_CORE, paramLabel = "N",
             description = "CPU-bound threads per core (default ${DEFAULT-VALUE}).")

@@ -15,7 +15,7 @@ import skyloft.bench.ServiceDist;
                 + "achieved rate, p50/p99/p99.9 latency and slowdown; per system, the highest load whose p99 meets the SLO."})
 final class BenchLcCommand implements Callable<Integer> {
     @Mixin
-    EvalOptions opts;
+    EvalOptions.WithSystems opts;
 
     @Option(names = "--dist", defaultValue = "bimodal-995-4us-10ms", paramLabel = "DIST",
             description = "Service times: fixed-10us, exponential-10us, bimodal-995-4us-10ms, or 99.5%%:4us,0.5%%:10ms (default ${DEFAULT-VALUE}).")

@@ -13,7 +13,7 @@ import skyloft.bench.OpsBench;
                 + "fast path, and what waking an idle CPU costs on this machine."})
 final class BenchOpsCommand implements Callable<Integer> {
     @Mixin
-    EvalOptions opts;
+    EvalOptions.WithJson opts;
 
     @Option(names = "--policy", defaultValue = "fifo", paramLabel = "P", description = "Policy for the switch, spawn and wakeup figures (default ${DEFAULT-VALUE}).")
     String policy;
@@ -26,7 +26,6 @@ final class BenchOpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (opts.systems != null) throw new IllegalArgumentException("--systems does not apply to ops; use --policy and --preempt-policy");
         var o = new OpsBench.Options(policy, preemptPolicy, opts.cores(), opts.durationNs(1_000_000_000L), runs, opts.runtime(), opts.stats);
         BenchResult r = OpsBench.run(o);
         opts.report(r);

@@ -13,7 +13,7 @@ import skyloft.bench.PipeBench;
                 + "jdk-default and platform."})
 final class BenchPipeCommand implements Callable<Integer> {
     @Mixin
-    EvalOptions opts;
+    EvalOptions.WithSystems opts;
 
     @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Measured runs per configuration; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;

@@ -15,7 +15,7 @@ import skyloft.util.Durations;
                 + "worker counts."})
 final class BenchSchbenchCommand implements Callable<Integer> {
     @Mixin
-    EvalOptions opts;
+    EvalOptions.WithSystems opts;
 
     @Option(names = "--workers", split = ",", paramLabel = "N,...", description = "Worker counts (default: cores, 2x and 4x cores).")
     List<Integer> workers;

@@ -10,20 +10,18 @@ import skyloft.bench.Sut;
 import skyloft.runtime.TimerMode;
 import skyloft.util.Durations;
 
-/** Options of the evaluation benchmarks (schbench, lc, pipe, ops, all). */
-final class EvalOptions {
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
-    Path json;
-
+/**
+ * Options of the evaluation benchmarks, in three layers so that each command lists only what it
+ * takes: these (every one: schbench, lc, pipe, capacity, ops, all), {@link WithJson} (all but
+ * {@code all}, which writes its JSON into its report directory), {@link WithSystems} (the
+ * benchmarks that compare systems: schbench, lc, pipe, capacity).
+ */
+class EvalOptions {
     @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;
 
     @Option(names = "--duration", paramLabel = "D", description = "Measured time per configuration, e.g. 10s, 500ms (default: per benchmark).")
     String duration;
-
-    @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "S,...",
-            description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform (default: per benchmark).")
-    List<String> systems;
 
     @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: poll, sleep, spin or off (default: the runtime's, poll).")
     String timer;
@@ -63,20 +61,33 @@ final class EvalOptions {
         return new Sut.RuntimeConfig(m, tickNs, spin[0], spin[1]);
     }
 
-    /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
-    List<String> systems(List<String> defaultPolicies) {
-        if (systems != null && !systems.isEmpty()) return Sut.checkSystems(systems);
-        List<String> skipped = new ArrayList<>();
-        List<String> out = Sut.defaults(defaultPolicies, skipped);
-        if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped + " (policy not registered in this build)");
-        return out;
+    /** And {@code --json}. */
+    static class WithJson extends EvalOptions {
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
+        Path json;
+
+        void report(BenchResult r) throws IOException {
+            r.printTable(System.out);
+            if (json != null) {
+                r.writeJson(json);
+                System.out.println("wrote " + json);
+            }
+        }
     }
 
-    void report(BenchResult r) throws IOException {
-        r.printTable(System.out);
-        if (json != null) {
-            r.writeJson(json);
-            System.out.println("wrote " + json);
+    /** And {@code --systems}. */
+    static final class WithSystems extends WithJson {
+        @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "S,...",
+                description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform (default: per benchmark).")
+        List<String> systems;
+
+        /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
+        List<String> systems(List<String> defaultPolicies) {
+            if (systems != null && !systems.isEmpty()) return Sut.checkSystems(systems);
+            List<String> skipped = new ArrayList<>();
+            List<String> out = Sut.defaults(defaultPolicies, skipped);
+            if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped + " (policy not registered in this build)");
+            return out;
         }
     }
 }

@@ -47,9 +47,24 @@ class EvalCommandsTest {
         rejects(BenchSchbenchCommand::new, "--sleep", "--sleep", "2s");
         rejects(BenchSchbenchCommand::new, "--footprint 0KB", "--footprint", "0");
         rejects(BenchPipeCommand::new, "--runs 0", "--runs", "0");
-        rejects(BenchOpsCommand::new, "--systems does not apply", "--systems", "platform");
         rejects(BenchOpsCommand::new, "nosuch", "--policy", "nosuch");
-        rejects(BenchAllCommand::new, "--json does not apply", "--json", "x.json");
+    }
+
+    @Test
+    void eachCommandListsOnlyTheOptionsItTakes() {
+        for (Object c : List.of(new BenchOpsCommand(), new BenchAllCommand())) {
+            CommandLine cl = new CommandLine(c);
+            assertTrue(cl.getCommandSpec().findOption("--systems") == null, cl.getCommandName() + " chooses its own systems");
+            assertThrows(CommandLine.UnmatchedArgumentException.class, () -> new CommandLine(c).parseArgs("--systems", "platform"));
+        }
+        assertTrue(new CommandLine(new BenchAllCommand()).getCommandSpec().findOption("--json") == null, "all writes its JSON into --out");
+        assertTrue(new CommandLine(new BenchOpsCommand()).getCommandSpec().findOption("--json") != null);
+        for (Object c : List.of(new BenchSchbenchCommand(), new BenchLcCommand(), new BenchPipeCommand(), new BenchCapacityCommand())) {
+            var spec = new CommandLine(c).getCommandSpec();
+            for (String o : List.of("--systems", "--json", "--cores", "--duration", "--timer", "--tick", "--idle-spin", "--stats")) {
+                assertTrue(spec.findOption(o) != null, spec.name() + " " + o);
+            }
+        }
     }
 
     @Test
