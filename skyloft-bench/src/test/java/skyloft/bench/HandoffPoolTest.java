@@ -74,7 +74,10 @@ class HandoffPoolTest {
         List<Thread> ts = new ArrayList<>();
         for (int w = 0; w < 4; w++) ts.add(Thread.ofPlatform().start(pool.worker(i -> {})));
         pool.releaseUpTo(3);
-        while (pool.claimed() < 3) LockSupport.parkNanos(100_000);
+        // bounded: an interrupt from @Timeout would not end a parkNanos loop
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pool.claimed() < 3 && System.nanoTime() < deadline) LockSupport.parkNanos(100_000);
+        assertEquals(3, pool.claimed(), "the three released requests were claimed");
         pool.stop(); // seven requests never released: the idle workers must still return
         for (Thread t : ts) assertTrue(t.join(Duration.ofSeconds(10)), t + " still waiting after stop()");
     }

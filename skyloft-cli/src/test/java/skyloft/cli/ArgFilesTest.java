@@ -174,13 +174,16 @@ class ArgFilesTest {
     private static String java(Path dir, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("err.txt").toFile());
+        // to a file, not read from a pipe: a read blocks past any timeout if the JVM hangs
+        Path outFile = dir.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().keySet().removeAll(List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"));
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java did not finish in 60 s: " + cmd);
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        assertTrue(done, "java did not finish in 60 s: " + cmd);
         assertEquals(0, p.exitValue(), cmd + "\n" + Files.readString(dir.resolve("err.txt")));
-        return out;
+        return Files.readString(outFile, java.nio.charset.Charset.defaultCharset());
     }
 
     /** Writes {@code text} to {@code dir/name} and returns the word {@code @PATH} for it. */

@@ -216,7 +216,9 @@ class RunCommandTest {
         assertTrue(cmd.containsAll(List.of("--add-modules", "demo.app", "--add-opens", "demo.app/runtest=ALL-UNNAMED")), cmd.toString());
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the application's JVM did not finish in 90 s");
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly(); // not left running after the test
+        assertTrue(done, "the application's JVM did not finish in 90 s; stdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
         Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         assertEquals(5, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*main\\.thread=VirtualThread\\[#\\d+,main\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());

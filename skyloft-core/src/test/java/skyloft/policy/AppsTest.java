@@ -129,7 +129,8 @@ class AppsTest {
         StringWriter sw = new StringWriter();
         p.dump(new PrintWriter(sw, true));
         assertTrue(sw.toString().contains("apps lc=rr be=cfs be_apps=batch"), sw.toString());
-        assertTrue(sw.toString().contains("slice=30000ns"), sw.toString());
+        assertTrue(sw.toString().contains("lc: rr slice=30000ns"), sw.toString());
+        assertTrue(sw.toString().contains("be: cfs latency=1000000ns"), "be.latency reached the be policy: " + sw);
     }
 
     @Test

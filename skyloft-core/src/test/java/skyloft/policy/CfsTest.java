@@ -89,12 +89,12 @@ class CfsTest {
 
     @Test
     void longSleeperIsPlacedHalfALatencyBeforeMinVruntime() {
-        Cfs p = new Cfs();
         StepHost h = wakeAfter(10_000 * US);
+        Cfs p = (Cfs) h.policy();
         // b ran 10ms alone: min_vruntime = b's vruntime = 75us + 10ms; a gets min - latency/2.
+        assertEquals(10_075 * US, p.minVruntimeNs(0));
         assertEquals(10_075 * US - 25 * US, Cfs.vruntimeNs(h.tasks().get(0)));
         assertTrue(h.preemptPending(0), "a 25us lead exceeds the 10us granularity");
-        assertEquals(0, p.name().compareTo("cfs"));
     }
 
     @Test

@@ -84,7 +84,9 @@ class PolicyContractTest {
                                     StepTask t = h.spawn("t" + h.tasks().size(), attr, cpu);
                                     if (attr.hasDeadline()) serverStartNs.put(t, h.now());
                                 } catch (AdmissionException full) {
-                                    // no bandwidth left: the run goes on without it
+                                    // Only a deadline server may be refused (no bandwidth left; the run goes on
+                                    // without it): a policy that refuses plain attributes breaks the contract.
+                                    if (!attr.hasDeadline()) throw new AssertionError(policy + " refused plain attributes " + attr, full);
                                 }
                             }
                         }

@@ -3,6 +3,7 @@ package skyloft.policy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,19 +27,24 @@ class RealtimeOwnershipTest {
         List<Map<String, String>> configs = List.of(
                 Map.of("admission", "off"),
                 Map.of("admission", "off", "placement", "partitioned"));
-        int runs = 0;
         for (String policy : new String[] {"deadline", "rm"}) {
             for (Map<String, String> params : configs) {
                 if (policy.equals("rm") && params.containsKey("placement")) continue;
+                long throttled = 0, replenished = 0;
                 for (int cpus : new int[] {1, 2, 3}) {
                     for (long seed = 1; seed <= 6; seed++) {
-                        runOnce(policy, params, cpus, seed);
-                        runs++;
+                        long[] r = runOnce(policy, params, cpus, seed);
+                        throttled += r[0];
+                        replenished += r[1];
                     }
+                }
+                if (policy.equals("deadline")) {
+                    // the runs went through throttling and replenishment, not only plain picks
+                    assertTrue(throttled > 0, policy + " " + params + ": no server was ever throttled");
+                    assertTrue(replenished > 0, policy + " " + params + ": " + throttled + " throttled servers, none ever ran again");
                 }
             }
         }
-        assertTrue(runs == 54);
     }
 
     private static SchedAttr randomAttr(SplittableRandom rnd) {
@@ -47,8 +53,13 @@ class RealtimeOwnershipTest {
         return SchedAttr.DEFAULT.withDeadline(period / rnd.nextInt(2, 8), period, period);
     }
 
-    private static void runOnce(String policy, Map<String, String> params, int cpus, long seed) {
+    /** Returns {servers seen throttled, of those the ones that ran again after it} (deadline only; zeros under rm). */
+    private static long[] runOnce(String policy, Map<String, String> params, int cpus, long seed) {
         StepHost h = new StepHost(PolicyRegistry.create(policy, params), cpus, seed);
+        Deadline dl = h.policy() instanceof Deadline d ? d : null;
+        Map<StepTask, Long> throttledAtSwitches = new HashMap<>();
+        Map<StepTask, SchedAttr> throttledAttr = new HashMap<>();
+        long throttled = 0, replenished = 0;
         SplittableRandom rnd = new SplittableRandom(seed * 17 + cpus);
         List<StepTask> blocked = new ArrayList<>();
         long ran = 0;
@@ -74,8 +85,27 @@ class RealtimeOwnershipTest {
                     if (h.running((int) kick[0]) == null) h.schedule((int) kick[0]);
                 }
             }
+            if (dl != null) {
+                for (StepTask t : h.tasks()) {
+                    if (t.state() == StepHost.State.EXITED) continue;
+                    if (dl.isThrottled(t)) {
+                        if (throttledAtSwitches.putIfAbsent(t, t.switches()) == null) {
+                            throttledAttr.put(t, t.attr());
+                            throttled++;
+                        }
+                    } else if (throttledAtSwitches.containsKey(t)) {
+                        if (throttledAttr.get(t) != t.attr()) {
+                            throttledAtSwitches.remove(t); // new parameters start a new server: no replenishment to see
+                        } else if (t.switches() > throttledAtSwitches.get(t)) {
+                            replenished++; // the same server, out of the throttled heap and running again
+                            throttledAtSwitches.remove(t);
+                        }
+                    }
+                }
+            }
         }
         assertTrue(ran > 50, policy + " " + params + " ran only " + ran + " times");
         h.drainAndCheck();
+        return new long[] {throttled, replenished};
     }
 }

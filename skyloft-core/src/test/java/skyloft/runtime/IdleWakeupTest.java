@@ -79,11 +79,15 @@ class IdleWakeupTest {
             // a carrier pins itself before its first pick, so by now it has or it cannot
             assumeTrue(rt.carriers[0].osCpu >= 0 && rt.carriers[1].osCpu >= 0, "carriers not pinned here");
             int os0 = rt.carriers[0].osCpu;
+            // the pin's outcome is checked here: an assertion in the waker would only kill the waker
+            String[] pinError = {"not run"};
             Thread waker = Thread.ofPlatform().start(() -> {
-                assertEquals(null, Affinity.pinCurrentThread(os0));
-                LockSupport.unpark(t);
+                pinError[0] = Affinity.pinCurrentThread(os0);
+                if (pinError[0] == null) LockSupport.unpark(t);
             });
             assertTrue(waker.join(Duration.ofSeconds(10)));
+            if (pinError[0] != null) LockSupport.unpark(t); // let the task end before failing
+            assertEquals(null, pinError[0], "the waker could not pin itself to CPU " + os0);
             assertTrue(woke.await(10, TimeUnit.SECONDS), "the woken task ran");
             assertEquals(0, policy.wakeHint, "the policy was offered the waker's awake CPU, not the parked last one");
             assertEquals(0, ranOn.get());

@@ -34,6 +34,8 @@ class PolicyFailureTest {
 
         private final ArrayDeque<Task> q = new ArrayDeque<>();
         volatile Fault fault;
+        /** Set by the first tick, before a TICK fault throws. */
+        volatile boolean ticked;
 
         Faulty(Fault fault) {
             this.fault = fault;
@@ -50,6 +52,7 @@ class PolicyFailureTest {
             return q.poll();
         }
         @Override public boolean tick(int cpu, Task t, long ranNs, long now) {
+            ticked = true;
             if (fault == Fault.TICK) throw new IllegalStateException("tick bug");
             return false;
         }
@@ -105,17 +108,22 @@ class PolicyFailureTest {
 
     @Test
     void aTickThatThrowsInPollModeNeverReachesTheTasksPoll() throws Exception {
-        try (SkyloftRuntime rt = oneCarrier(new Faulty(Faulty.Fault.TICK), TimerMode.POLL)) {
+        Faulty p = new Faulty(Faulty.Fault.TICK);
+        try (SkyloftRuntime rt = oneCarrier(p, TimerMode.POLL)) {
             AtomicReference<Throwable> seen = new AtomicReference<>();
             Thread t = rt.start("poller", SchedAttr.DEFAULT, () -> {
-                long until = System.nanoTime() + 100_000_000;
+                // Polls until the carrier has ticked the policy in them (not for a span of wall
+                // time, which an OS stall could swallow whole), then a while longer.
+                long until = System.nanoTime() + 20_000_000_000L;
                 try {
-                    while (System.nanoTime() < until) Skyloft.preemptionPoint();
+                    while (!p.ticked && System.nanoTime() < until) Skyloft.preemptionPoint();
+                    for (int i = 0; i < 100_000; i++) Skyloft.preemptionPoint();
                 } catch (Throwable e) {
                     seen.set(e);
                 }
             });
-            assertTrue(t.join(Duration.ofSeconds(10)));
+            assertTrue(t.join(Duration.ofSeconds(30)));
+            assertTrue(p.ticked, "no tick reached the policy in 20 s of polls");
             assertNull(seen.get(), "the policy's exception surfaced in the task");
             assertRetired(rt, "tick");
         }
@@ -151,12 +159,14 @@ class PolicyFailureTest {
         hog(rt, release);
         rt.start("q1", SchedAttr.DEFAULT, () -> { });
         rt.start("q2", SchedAttr.DEFAULT, () -> { });
-        Thread releaser = Thread.ofPlatform().start(() -> {
-            LockSupport.parkNanos(300_000_000); // after close() gave up on the hog
+        // close() gives up on the hog, reports, and waits a bounded time for its carrier; only
+        // then is the hog let go (a timed release could come before the report on a slow machine)
+        ShutdownReport report;
+        try {
+            report = rt.close(Duration.ofMillis(50));
+        } finally {
             release.set(true);
-        });
-        ShutdownReport report = rt.close(Duration.ofMillis(50));
-        releaser.join();
+        }
         String all = String.join(", ", report.abandoned());
         assertTrue(all.contains("hog") && all.contains("running on cpu 0"), all);
         assertTrue(all.contains("q1") && all.contains("q2"), all);

@@ -171,19 +171,27 @@ class PollTimerTest {
         // that throttling and release work with no ticking timer, not which of the two acted.
         try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("deadline").pin(false).build()) {
             SchedAttr attr = SchedAttr.DEFAULT.withDeadline(200_000, 1_000_000, 1_000_000);
-            AtomicLong spins = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            // Works (polling) until told to stop, so that the throttle is waited for rather than
+            // assumed to fall in a fixed span of wall time that an OS stall could swallow.
             Thread t = rt.start("server", attr, () -> {
-                long end = System.nanoTime() + 5_000_000; // 5 ms of work against a 200us/1ms budget
-                while (System.nanoTime() < end) {
-                    Skyloft.preemptionPoint();
-                    spins.incrementAndGet();
-                }
+                while (!stop.get()) Skyloft.preemptionPoint();
             });
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (preemptionsOf(rt, "server") < 1 && System.nanoTime() < deadline) Thread.sleep(1);
+                assertTrue(preemptionsOf(rt, "server") >= 1, "the server was never throttled at its 200us budget: " + rt.stats().format());
+            } finally {
+                stop.set(true);
+            }
+            // Throttled (or released since): it can only see the stop once it runs again.
             assertTrue(t.join(Duration.ofSeconds(60)), "the throttled server was never released");
-            RuntimeStats s = rt.stats();
-            assertTrue(s.tasks().stream().anyMatch(r -> r.name().equals("server") && r.preemptions() >= 1), s.format());
         }
         assertEquals(0, Poll.pending);
+    }
+
+    private static long preemptionsOf(SkyloftRuntime rt, String task) {
+        return rt.stats().tasks().stream().filter(r -> r.name().equals(task)).mapToLong(RuntimeStats.TaskRow::preemptions).max().orElse(0);
     }
 
     @Test

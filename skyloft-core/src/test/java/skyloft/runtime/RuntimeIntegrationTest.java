@@ -126,6 +126,7 @@ class RuntimeIntegrationTest {
             assertTrue(polls.get() > 0);
             assertTrue(rt.close(Duration.ofSeconds(30)).clean());
             RuntimeStats st = rt.stats();
+            assertTrue(st.preemption().timer().startsWith(timer.label()), "ran under the " + timer.label() + " timer: " + st.preemption().timer());
             assertEquals(0L, st.counters().get("carrier_errors"), st.format());
             assertEquals(0L, st.counters().get("policy_bad_picks"), st.format());
         }

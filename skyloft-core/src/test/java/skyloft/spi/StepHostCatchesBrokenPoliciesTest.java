@@ -53,7 +53,8 @@ class StepHostCatchesBrokenPoliciesTest {
         StepHost h = new StepHost(liar, 1, 1);
         h.spawn("a");
         h.schedule(0);
-        assertThrows(AssertionError.class, () -> h.tick(0));
+        var e = assertThrows(AssertionError.class, () -> h.tick(0));
+        assertTrue(e.getMessage().contains("usesTick() says it never does"), e.getMessage());
     }
 
     @Test

@@ -71,8 +71,20 @@ class ScenarioLoaderTest {
                 duration: 1s
                 tasks:
                   - {name: a, type: poisson, rate: 2.5M/s, service: 100ns}
+                  - {name: b, type: poisson, rate: 500/ms, service: 1us}
+                  - {name: c, type: poisson, rate: 0.2/us, service: 2us}
+                  - {name: d, type: poisson, rate: 40k/s, service: 10us}
                 """);
-        assertEquals(1, s.tasks().size());
+        // the CPUs a rate keeps busy: requests per second x mean service, whatever the unit
+        double[] expected = {0.25, 0.5, 0.4, 0.4};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], s.tasks().get(i).rateCpus(), 1e-9, s.tasks().get(i).name());
+        }
+        long released = parse("""
+                duration: 50ms
+                tasks: [{name: a, type: poisson, rate: 400/ms, service: 1us}]
+                """).run(null).row("a").released();
+        assertEquals(20_000, released, 600, "400/ms for 50ms: about 20k requests (sd 141)");
         SimResult r = parse("""
                 duration: 100ms
                 cpus: 2
