@@ -80,7 +80,8 @@ public final class Demo {
                 lcDur, 20, LcBench.Slo.parse("500us"), 1, rc, stats);
         var colocation = new LcBench.Options(Sut.defaults(COLOCATION_POLICIES, skipped), cores, lc.dist(), colocationLoads, colocationDur,
                 lc.workers(), lc.slo(), 1, rc, stats, LcBench.DEFAULT_WINDOWS, true, LcBench.DEFAULT_DISPATCHER_NICE, cores); // one hog per core
-        var pipe = new PipeBench.Options(Sut.defaults(PipeBench.DEFAULT_POLICIES, skipped), pipeDur, runs, rc, stats);
+        // at least three runs, so that the median stands clear of one disturbed run (with two it is their mean)
+        var pipe = new PipeBench.Options(Sut.defaults(PipeBench.DEFAULT_POLICIES, skipped), pipeDur, Math.max(3, runs), rc, stats);
         String pre = Sut.defaults(List.of("rr"), new ArrayList<>()).contains("skyloft:rr") ? "rr" : "fifo";
         var ops = new OpsBench.Options("fifo", pre, cores, opsDur, runs, rc, stats);
         var capacity = new CapacityBench.Options(Sut.defaults(CapacityBench.DEFAULT_POLICIES, skipped), cores, CapacityBench.DEFAULT_HOGS_PER_CORE,
