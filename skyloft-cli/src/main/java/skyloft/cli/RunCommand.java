@@ -57,6 +57,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print the runtime's stats on stderr when the application's JVM exits.")
     boolean stats;
 
+    @Option(names = "--no-pin", description = "Leave the carriers free to run on any CPU. Pinned (the default), a carrier "
+            + "passes its one CPU on to every platform thread the application starts from a virtual thread on it, as Linux "
+            + "gives a new thread its creator's CPU mask; unpinned, such threads may use every CPU, and the carriers may move.")
+    boolean noPin;
+
     @Option(names = "--no-agent", description = "Leave the application's classes as they are: no preemption polls, so a task "
             + "that never blocks, yields or calls Skyloft.preemptionPoint() runs until it does.")
     boolean noAgent;
@@ -110,6 +115,7 @@ final class RunCommand implements Callable<Integer> {
         if (tick != null) props.setProperty("skyloft.tick", tick);
         if (idleSpin != null) props.setProperty("skyloft.idleSpin", idleSpin);
         if (stats) props.setProperty("skyloft.stats", "true");
+        if (noPin) props.setProperty("skyloft.pin", "false");
         AppLauncher.Config config;
         try {
             config = AppLauncher.Config.from(props);
@@ -173,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
     /** The launcher's properties this command sets from its options, by option. */
     private static final Map<String, String> OPTION_OF = Map.of("skyloft.policy", "--policy", "skyloft.params", "--param",
             "skyloft.cores", "--cores", "skyloft.timer", "--timer", "skyloft.tick", "--tick", "skyloft.idleSpin", "--idle-spin",
-            "skyloft.stats", "--stats");
+            "skyloft.stats", "--stats", "skyloft.pin", "--no-pin");
 
     /** The launcher's message about a property, naming the option that set it instead ("skyloft.cores '99'" -> "--cores '99'"). */
     static String optionNames(String message) {

@@ -182,6 +182,20 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void platformThreadsThatTasksStartInheritTheirCarriersCpuUnlessCarriersAreLeftUnpinned(@TempDir Path dir) throws Exception {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Result r = run(dir, List.of("--no-pin"), "runtest.ChildAffinity");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("child.cpus=" + cpus + " process.cpus=" + cpus), "carriers not pinned: the child keeps every CPU; " + r);
+        if (cpus > 1 && skyloft.runtime.Affinity.unavailableReason() == null) {
+            r = run(dir, List.of(), "runtest.ChildAffinity");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("child.cpus=1 "), "pinned (the default), the child inherits its carrier's one CPU, as Linux does; " + r);
+        }
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aServersHandlersRunUnderThePolicyThoughItsDispatcherIsAPlatformThread(@TempDir Path dir) throws Exception {
         Result r = run(dir, List.of("--cores", "1", "--stats"), "runtest.LoopbackServer");

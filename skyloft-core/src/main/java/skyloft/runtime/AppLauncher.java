@@ -35,7 +35,9 @@ import skyloft.util.Durations;
  * <p>Configuration, as system properties: {@code skyloft.policy} (default {@code rr}),
  * {@code skyloft.params} ({@code K=V,...}), {@code skyloft.cores} (default every core),
  * {@code skyloft.timer} ({@code poll}, {@code sleep}, {@code spin} or {@code off}),
- * {@code skyloft.tick}, {@code skyloft.idleSpin} ({@code D} or {@code MIN..MAX}) and
+ * {@code skyloft.tick}, {@code skyloft.idleSpin} ({@code D} or {@code MIN..MAX}),
+ * {@code skyloft.pin} ({@code false}: carriers not pinned to one CPU each, so the platform threads
+ * a task starts do not inherit its carrier's one CPU; default {@code true}) and
  * {@code skyloft.stats} ({@code true}: the runtime's stats on stderr when the JVM exits).
  *
  * <p>The main class is loaded and initialized on the JVM's main thread, as {@code java} does;
@@ -73,7 +75,7 @@ public final class AppLauncher {
 
     /** The runtime's configuration, checked as a whole before anything starts. */
     public record Config(String policy, Map<String, String> params, int cores, TimerMode timer, long tickNs,
-                         long idleSpinMinNs, long idleSpinMaxNs, boolean stats) {
+                         long idleSpinMinNs, long idleSpinMaxNs, boolean stats, boolean pin) {
 
         /** Reads the {@code skyloft.*} properties; throws IllegalArgumentException naming a bad one. */
         public static Config from(Properties p) {
@@ -108,7 +110,14 @@ public final class AppLauncher {
             if (!stats.equals("true") && !stats.equals("false")) {
                 throw new IllegalArgumentException("skyloft.stats '" + stats + "' is not allowed; expected true or false");
             }
-            return new Config(policy, params, cores, timer, tickNs, spinNs[0], spinNs[1], stats.equals("true"));
+            // Linux gives a new thread the CPU mask of the thread that starts it: with pinned
+            // carriers, a platform thread the application starts from a virtual thread is confined
+            // to that carrier's one CPU (docs/ARCHITECTURE.md, "Running an unchanged application").
+            String pin = p.getProperty("skyloft.pin", "true").trim();
+            if (!pin.equals("true") && !pin.equals("false")) {
+                throw new IllegalArgumentException("skyloft.pin '" + pin + "' is not allowed; expected true or false");
+            }
+            return new Config(policy, params, cores, timer, tickNs, spinNs[0], spinNs[1], stats.equals("true"), pin.equals("true"));
         }
 
         /** The {@code -D} flags that make {@link #from} read this configuration back. */
@@ -123,6 +132,7 @@ public final class AppLauncher {
             if (tickNs > 0) out.add("-Dskyloft.tick=" + exact(tickNs));
             out.add("-Dskyloft.idleSpin=" + exact(idleSpinMinNs) + ".." + exact(idleSpinMaxNs));
             if (stats) out.add("-Dskyloft.stats=true");
+            if (!pin) out.add("-Dskyloft.pin=false");
             return out;
         }
 
@@ -134,7 +144,7 @@ public final class AppLauncher {
 
         SkyloftRuntime build() {
             SkyloftRuntime.Builder b = SkyloftRuntime.builder().cores(cores).policy(policy, params)
-                    .idleSpinNs(idleSpinMinNs, idleSpinMaxNs);
+                    .idleSpinNs(idleSpinMinNs, idleSpinMaxNs).pin(pin);
             return (tickNs > 0 ? b.timer(timer, tickNs) : b.timer(timer)).build();
         }
     }

@@ -1479,7 +1479,13 @@ public final class SkyloftRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Pin carriers to CPUs through sched_setaffinity where allowed. Default true. */
+        /**
+         * Pin carriers to CPUs through sched_setaffinity where allowed. Default true. Linux gives a
+         * new thread the CPU mask of the thread that starts it, so a platform thread that a task
+         * starts is confined to its carrier's one CPU (and competes there with the carrier, which
+         * spins while idle). Turn pinning off if tasks start platform threads that must use
+         * every CPU ({@code skyloft run --no-pin}).
+         */
         public Builder pin(boolean on) {
             this.pin = on;
             return this;
