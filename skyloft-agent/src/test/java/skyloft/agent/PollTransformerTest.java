@@ -15,6 +15,19 @@ import org.junit.jupiter.api.Test;
 class PollTransformerTest {
     private final ClassLoader app = PollTransformerTest.class.getClassLoader();
 
+    /** What {@code body} printed on stderr. */
+    private static String stderrOf(Runnable body) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            body.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
     private static PollTransformer transformer(String args, AgentStats stats) {
         return new PollTransformer(AgentConfig.parse(args), stats);
     }
@@ -108,17 +121,11 @@ class PollTransformerTest {
     void aMethodLeftUninstrumentedIsLoggedOnceAndCounted() {
         AgentStats stats = new AgentStats();
         PollTransformer t = transformer("", stats);
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String log = stderrOf(() -> {
             for (int i = 0; i < 2; i++) {
                 assertNotNull(t.transform(null, app, "agenttest/gen/BigAndSmall", null, null, PollInserterTest.bigAndSmall(65_530)));
             }
-        } finally {
-            System.setErr(saved);
-        }
-        String log = err.toString(StandardCharsets.UTF_8);
+        });
         assertTrue(log.startsWith("skyloft-agent: left method agenttest.gen.BigAndSmall.big()V: Code length"), log);
         assertEquals(1, log.lines().count(), "once: " + log);
         AgentStats.Snapshot s = stats.snapshot();
@@ -131,17 +138,11 @@ class PollTransformerTest {
     void aBrokenClassIsLoggedOnceCountedAndLoadedUnchanged() {
         AgentStats stats = new AgentStats();
         PollTransformer t = transformer("", stats);
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String log = stderrOf(() -> {
             for (int i = 0; i < 3; i++) {
                 assertNull(t.transform(null, app, "com/acme/Broken", null, null, new byte[] {(byte) 0xCA, (byte) 0xFE, 0, 1}));
             }
-        } finally {
-            System.setErr(saved);
-        }
-        String log = err.toString(StandardCharsets.UTF_8);
+        });
         assertEquals(1, log.split("com.acme.Broken", -1).length - 1, log);
         assertTrue(log.contains("left com.acme.Broken uninstrumented"), log);
         assertEquals(3, stats.snapshot().failed());
