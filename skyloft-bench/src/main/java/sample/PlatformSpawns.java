@@ -7,12 +7,13 @@ import java.util.Locale;
  * A plain Java application that starts and joins platform threads from main, one at a time,
  * and prints the microseconds per start + join in each of five rounds, and whether a new thread
  * is a daemon. Under {@code skyloft run}, main is a virtual thread on a carrier, and Linux gives
- * each new thread its carrier's CPU mask: with pinned carriers (the default) the new thread
- * shares that one CPU with the carrier, which spins while main waits.
+ * each new thread its carrier's CPU mask: with pinned carriers (the default) and no agent
+ * ({@code --no-agent}) the new thread shares that one CPU with the carrier, which spins while
+ * main waits; the agent's start hook gives it the process's CPUs instead.
  *
  * <pre>
  * java -cp skyloft-bench.jar sample.PlatformSpawns [THREADS-PER-ROUND]
- * ./skyloft run [--no-pin] -- -cp skyloft-bench.jar sample.PlatformSpawns [THREADS-PER-ROUND]
+ * ./skyloft run [--no-pin] [--no-agent] -- -cp skyloft-bench.jar sample.PlatformSpawns [THREADS-PER-ROUND]
  * </pre>
  */
 public final class PlatformSpawns {

@@ -53,9 +53,10 @@ public final class PollAgent {
         warmUp();
         PollTransformer transformer = new PollTransformer(config, STATS);
         inst.addTransformer(transformer, true);
-        String daemons = MainThreadDaemons.installIfRequested(inst);
+        String daemons = ThreadRules.installIfRequested(inst);
         if (daemons != null) {
-            System.err.println("skyloft-agent: platform threads that main starts stay daemon threads, unlike under java: " + daemons);
+            System.err.println("skyloft-agent: java.lang.Thread left as it is, so platform threads that main starts are daemon"
+                    + " threads and those a task starts keep its carrier's one CPU: " + daemons);
         }
         active = config;
         if (config.verbose()) {

@@ -57,9 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print the runtime's stats on stderr when the application's JVM exits.")
     boolean stats;
 
-    @Option(names = "--no-pin", description = "Leave the carriers free to run on any CPU. Pinned (the default), a carrier "
-            + "passes its one CPU on to every platform thread the application starts from a virtual thread on it, as Linux "
-            + "gives a new thread its creator's CPU mask; unpinned, such threads may use every CPU, and the carriers may move.")
+    @Option(names = "--no-pin", description = "Leave the carriers free to run on any CPU (pinned to one each by default). "
+            + "Linux gives a new thread its creator's CPU mask; with pinned carriers the agent gives the platform threads that "
+            + "tasks start the process's CPUs, but without it (--no-agent) they keep their carrier's one CPU.")
     boolean noPin;
 
     @Option(names = "--no-agent", description = "Leave the application's classes as they are: no preemption polls, so a task "
@@ -139,6 +139,9 @@ final class RunCommand implements Callable<Integer> {
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        // The JVM counts the CPUs of the calling thread's mask, and main and every task run on a
+        // carrier pinned to one CPU: fix the count at this process's (a later -XX option wins).
+        cmd.add("-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors());
         // The poll's slow path stays a call: compiled into the application's methods, each of its
         // branches first taken under load would deoptimize them (docs/PREEMPTION.md).
         cmd.add("-XX:CompileCommand=quiet");
@@ -146,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
         if (!noAgent) {
             cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
             // the agent makes main's platform threads non-daemon, as under java (AppLauncher)
-            cmd.add("-D" + AppLauncher.DAEMON_RULE_REQUEST + "=true");
+            cmd.add("-D" + AppLauncher.THREAD_RULES_REQUEST + "=true");
         }
         cmd.addAll(config.systemPropertyFlags());
         cmd.addAll(app.jvmOptions());

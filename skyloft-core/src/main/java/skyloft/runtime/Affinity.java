@@ -115,6 +115,21 @@ public final class Affinity {
         }
     }
 
+    /** Lets the calling thread run on each of {@code osCpus}; null on success, otherwise why it failed. */
+    public static String allowCurrentThread(List<Integer> osCpus) {
+        if (SET_AFF == null) return UNAVAILABLE;
+        if (osCpus.isEmpty()) return "no CPU to allow";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(MASK_BYTES);
+            for (int c : osCpus) mask.set(ValueLayout.JAVA_BYTE, c / 8, (byte) (mask.get(ValueLayout.JAVA_BYTE, c / 8) | (1 << (c % 8))));
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) SET_AFF.invokeExact(state, 0, (long) MASK_BYTES, mask);
+            return rc == 0 ? null : "sched_setaffinity(" + osCpus + ") failed, errno " + (int) ERRNO.get(state, 0L);
+        } catch (Throwable e) {
+            return "sched_setaffinity failed: " + e;
+        }
+    }
+
     /** The OS CPU the calling thread runs on now, or -1. */
     public static int currentCpu() {
         if (GET_CPU == null) return -1;

@@ -36,8 +36,7 @@ import skyloft.util.Durations;
  * {@code skyloft.params} ({@code K=V,...}), {@code skyloft.cores} (default every core),
  * {@code skyloft.timer} ({@code poll}, {@code sleep}, {@code spin} or {@code off}),
  * {@code skyloft.tick}, {@code skyloft.idleSpin} ({@code D} or {@code MIN..MAX}),
- * {@code skyloft.pin} ({@code false}: carriers not pinned to one CPU each, so the platform threads
- * a task starts do not inherit its carrier's one CPU; default {@code true}) and
+ * {@code skyloft.pin} ({@code false}: carriers not pinned to one CPU each; default {@code true}) and
  * {@code skyloft.stats} ({@code true}: the runtime's stats on stderr when the JVM exits).
  *
  * <p>The main class is loaded and initialized on the JVM's main thread, as {@code java} does;
@@ -45,7 +44,7 @@ import skyloft.util.Durations;
  * launcher finds it: {@code main(String[])} before {@code main()}, static or on a new instance,
  * anything but private. The JVM's main thread waits for it and rethrows what it threw, so an
  * uncaught exception prints and exits with 1 as it would under {@code java}. With the agent's
- * daemon rule ({@link #DAEMON_RULE_REQUEST}), the platform threads {@code main} starts are
+ * daemon rule ({@link #THREAD_RULES_REQUEST}), the platform threads {@code main} starts are
  * non-daemon threads as under {@code java}, so they keep the JVM alive after it returns. The runtime is
  * installed in {@link AppThreads} before the main class is loaded, so with the agent, which
  * points the application's {@code Thread.ofVirtual()}, {@code Thread.startVirtualThread} and
@@ -62,13 +61,13 @@ public final class AppLauncher {
 
     /**
      * The properties of the agent's daemon rule for main's platform threads (skyloft-agent's
-     * {@code MainThreadDaemons}, which names the same properties): {@code skyloft run} asks for
+     * {@code ThreadRules}, which names the same properties): {@code skyloft run} asks for
      * the rule, this launcher sets the id of the thread that runs {@code main}, and the agent
      * says whether the rule is in effect.
      */
-    public static final String DAEMON_RULE_REQUEST = "skyloft.launcher.mainThreadDaemons",
-            DAEMON_RULE_MAIN_THREAD = "skyloft.launcher.mainThread",
-            DAEMON_RULE_ACTIVE = "skyloft.launcher.mainThreadDaemons.active";
+    public static final String THREAD_RULES_REQUEST = "skyloft.launcher.threadRules",
+            THREAD_RULES_MAIN_THREAD = "skyloft.launcher.mainThread",
+            THREAD_RULES_ACTIVE = "skyloft.launcher.threadRules.active";
 
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
@@ -111,8 +110,8 @@ public final class AppLauncher {
                 throw new IllegalArgumentException("skyloft.stats '" + stats + "' is not allowed; expected true or false");
             }
             // Linux gives a new thread the CPU mask of the thread that starts it: with pinned
-            // carriers, a platform thread the application starts from a virtual thread is confined
-            // to that carrier's one CPU (docs/ARCHITECTURE.md, "Running an unchanged application").
+            // carriers and no agent, a platform thread the application starts from a virtual thread
+            // is confined to that carrier's one CPU (docs/ARCHITECTURE.md, "Running an unchanged application").
             String pin = p.getProperty("skyloft.pin", "true").trim();
             if (!pin.equals("true") && !pin.equals("false")) {
                 throw new IllegalArgumentException("skyloft.pin '" + pin + "' is not allowed; expected true or false");
@@ -283,7 +282,7 @@ public final class AppLauncher {
         Thread main = rt.start("main", SchedAttr.DEFAULT, () -> {
             try {
                 // with the agent's daemon rule, the platform threads this thread starts are non-daemon, as java's main's are
-                System.setProperty(DAEMON_RULE_MAIN_THREAD, Long.toString(Thread.currentThread().threadId()));
+                System.setProperty(THREAD_RULES_MAIN_THREAD, Long.toString(Thread.currentThread().threadId()));
                 entry.invoke(mainClass, appArgs);
             } catch (Throwable t) {
                 failure[0] = t;
@@ -292,7 +291,7 @@ public final class AppLauncher {
         main.join();
         // Under the daemon rule main's platform threads keep the JVM alive as under java, and the
         // other virtual threads' are daemons under java too: nothing to warn about.
-        List<Thread> stranded = Boolean.getBoolean(DAEMON_RULE_ACTIVE) ? List.of() : platformThreadsOfVirtualThreads(before);
+        List<Thread> stranded = Boolean.getBoolean(THREAD_RULES_ACTIVE) ? List.of() : platformThreadsOfVirtualThreads(before);
         if (!stranded.isEmpty()) {
             System.err.println("skyloft: main returned while " + stranded.size() + " platform thread(s) started from the application's"
                     + " virtual threads still run: " + stranded.stream().map(Thread::getName).toList() + ". A virtual thread's"

@@ -107,6 +107,10 @@ final class Carrier extends Thread {
     long idleParks;
     /** The idle spin window: read and adapted by this carrier only, read racily by stats. */
     long spinNs;
+    /** True while this pinned carrier may run on every CPU the process may use, since a task on
+     *  it started a platform thread ({@link ThreadStartHook}): written by this carrier's OS
+     *  thread (in the hook, and when it pins itself again after the task), read by it alone. */
+    boolean widened;
     /** True once the current idle period has parked: this carrier's only. */
     private boolean parkedWhileIdle;
     /** Request-to-stop delay, and run from pick to stop, of each preemption delivered on this CPU:
@@ -291,6 +295,10 @@ final class Carrier extends Thread {
                 next.runContinuation.run();
             } catch (Throwable e) {
                 rt.carrierError(next, e);
+            }
+            if (widened) { // the task started a platform thread: back to this carrier's one CPU
+                Affinity.pinCurrentThread(osCpu);
+                widened = false;
             }
             if (!selfSubmitted && (next.exited || next.adopted) && next.thread.getState() == State.TERMINATED) {
                 why = StopReason.EXIT;

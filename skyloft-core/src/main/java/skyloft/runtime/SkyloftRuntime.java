@@ -1256,11 +1256,17 @@ public final class SkyloftRuntime implements AutoCloseable {
         synchronized (pinLock) { // carriers start in any order: all pinned, or the first failure stays
             if (problem == null) {
                 c.osCpu = os;
+                ThreadStartHook.publish(); // platform threads its tasks start get the process's CPUs back
                 if (++pinnedCarriers == carriers.length) pinning = "pinned to CPUs " + osCpus.subList(0, carriers.length);
             } else if (!pinning.startsWith("not pinned: carrier")) {
                 pinning = "not pinned: carrier " + c.cpu + ": " + problem;
             }
         }
+    }
+
+    /** The OS CPUs this process could use when the runtime was built. */
+    List<Integer> processCpus() {
+        return osCpus;
     }
 
     /** An OS CPU this process may use that no carrier is pinned to, or -1 (then the timer
@@ -1483,8 +1489,9 @@ public final class SkyloftRuntime implements AutoCloseable {
          * Pin carriers to CPUs through sched_setaffinity where allowed. Default true. Linux gives a
          * new thread the CPU mask of the thread that starts it, so a platform thread that a task
          * starts is confined to its carrier's one CPU (and competes there with the carrier, which
-         * spins while idle). Turn pinning off if tasks start platform threads that must use
-         * every CPU ({@code skyloft run --no-pin}).
+         * spins while idle), and {@code Runtime.availableProcessors()} in a task counts one CPU.
+         * Under {@code skyloft run} the agent and the launcher undo both ({@link ThreadStartHook});
+         * elsewhere, turn pinning off if tasks start platform threads that must use every CPU.
          */
         public Builder pin(boolean on) {
             this.pin = on;
