@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
+import skyloft.bench.Baselines;
 import skyloft.bench.BenchResult;
+import skyloft.bench.Sut;
 import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.TimerMode;
 
@@ -34,26 +36,18 @@ final class BenchOptions {
     }
 
     /**
-     * {@code --policies} entries ({@code fifo}, {@code rr[slice=30us]}) as canonical specs, each
-     * checked by building its policy once: a bad form, name, parameter or value fails here, naming it.
+     * {@code --policies} entries ({@code fifo}, {@code rr[slice=30us]}), checked as the systems
+     * {@code skyloft:ENTRY} are everywhere else (as {@code demo --policies} does): a bad form,
+     * name, parameter or value fails here, naming it.
      */
     static List<String> checkPolicies(List<String> entries) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String entry : entries) {
-            PolicyRegistry.Spec s;
-            try {
-                s = PolicyRegistry.Spec.parse(entry); // its message names the entry
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--policies: " + e.getMessage());
-            }
-            try {
-                PolicyRegistry.create(s.name(), s.params());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--policies '" + entry.trim() + "': " + e.getMessage());
-            }
-            out.add(s.toString());
+        List<String> out = entries.stream().map(String::strip).toList();
+        try {
+            Sut.checkSystems(out.stream().map(Baselines::skyloft).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--policies: " + e.getMessage());
         }
-        return List.copyOf(out);
+        return out;
     }
 
     TimerMode timerMode() {

@@ -82,9 +82,9 @@ class EvalCommandsTest {
         BenchYieldCommand y = new BenchYieldCommand();
         new CommandLine(y).parseArgs("--policies", "fifo,cfs[latency=6ms,min_granularity=750us], rr[slice=30us]");
         assertEquals(List.of("fifo", "cfs[latency=6ms,min_granularity=750us]", "rr[slice=30us]"), y.opts.policies());
-        rejects(BenchYieldCommand::new, "--policies 'rr[quantum=5us]': policy rr has no parameter 'quantum'", "--policies", "rr[quantum=5us]");
-        rejects(BenchSpawnCommand::new, "--policies: 'rr[slice=30us' is not of the form", "--policies", "rr[slice=30us");
-        rejects(BenchSpawnCommand::new, "--policies 'nosuch': unknown policy 'nosuch'", "--policies", "fifo,nosuch");
+        rejects(BenchYieldCommand::new, "--policies: system 'skyloft:rr[quantum=5us]': policy rr has no parameter 'quantum'", "--policies", "rr[quantum=5us]");
+        rejects(BenchSpawnCommand::new, "--policies: system 'skyloft:rr[slice=30us': expected skyloft:<policy>[name=value,...]", "--policies", "rr[slice=30us");
+        rejects(BenchSpawnCommand::new, "--policies: system 'skyloft:nosuch': no policy named 'nosuch'", "--policies", "fifo,nosuch");
         SimOutputsTest.Run r = SimOutputsTest.run("bench", "pick", "--policies", "rr[slice=30us],fifo", "--runnable", "10");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("skyloft:rr[slice=30us]") && r.out().contains("skyloft:fifo"), r.out());
