@@ -20,7 +20,7 @@ import java.util.jar.JarFile;
  * {@code [JVM-OPTIONS] MAINCLASS [ARGS]}, {@code [JVM-OPTIONS] -jar JAR [ARGS]} (the jar's
  * manifest names the main class; its {@code Class-Path} is honoured because the jar goes on the
  * class path) and {@code [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS]} (without
- * {@code /MAINCLASS}, the module's descriptor names it). Source files are refused with a message.
+ * {@code /MAINCLASS}, the module's descriptor names it; a module of the JDK needs no {@code -p}). Source files are refused with a message.
  * The words come with their {@code @argfile}s expanded ({@link ArgFiles}): a word that starts
  * with {@code @} here is a word, and, as for {@code java}, may be the main class.
  *
@@ -65,7 +65,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
                 if (module.isEmpty() || main != null && main.isEmpty()) {
                     throw new IllegalArgumentException(w + " '" + target + "': expected MODULE or MODULE/MAINCLASS; " + FORMS);
                 }
-                if (main == null) main = moduleMainClass(module, modulePath(jvm));
+                if (main == null) main = moduleMainClass(module, pathOption(jvm, "-p", "--module-path"), pathOption(jvm, null, "--upgrade-module-path"));
                 return new JavaCommand(jvm, classPath, module, main, List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("--source") || w.startsWith("--source=")) {
                 throw new IllegalArgumentException("source-file mode (" + w + ") is not supported by skyloft run; compile first; " + FORMS);
@@ -92,33 +92,41 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
         return words.get(i);
     }
 
-    /** The module path among the JVM options ({@code -p P}, {@code --module-path P} or {@code --module-path=P}), or null. */
-    private static String modulePath(List<String> jvm) {
-        String mp = null;
+    /** The value of the last {@code short}/{@code long} option among the JVM options ({@code -p P},
+     *  {@code --module-path P} or {@code --module-path=P}), or null. */
+    private static String pathOption(List<String> jvm, String shortName, String longName) {
+        String value = null;
         for (int i = 0; i < jvm.size(); i++) {
             String o = jvm.get(i);
-            if ((o.equals("-p") || o.equals("--module-path")) && i + 1 < jvm.size()) mp = jvm.get(++i);
-            else if (o.startsWith("--module-path=")) mp = o.substring("--module-path=".length());
+            if ((o.equals(shortName) || o.equals(longName)) && i + 1 < jvm.size()) value = jvm.get(++i);
+            else if (o.startsWith(longName + "=")) value = o.substring(longName.length() + 1);
         }
-        return mp;
+        return value;
     }
 
-    /** The main class that the descriptor of {@code module}, found on {@code modulePath}, names. */
-    private static String moduleMainClass(String module, String modulePath) {
-        if (modulePath == null) {
-            throw new IllegalArgumentException("-m " + module + " without a module path: give -p MODULEPATH before it, or -m "
-                    + module + "/MAINCLASS; " + FORMS);
-        }
-        Path[] paths = Arrays.stream(modulePath.split(File.pathSeparator)).filter(x -> !x.isEmpty()).map(Path::of).toArray(Path[]::new);
+    /** The main class that the descriptor of {@code module} names, the module found as the JVM
+     *  finds it: on the upgrade module path, among the JDK's own modules ({@code -m jdk.httpserver}
+     *  needs no module path), then on the module path. */
+    private static String moduleMainClass(String module, String modulePath, String upgradePath) {
+        ModuleFinder finder = ModuleFinder.compose(finderOf(upgradePath), ModuleFinder.ofSystem(), finderOf(modulePath));
         ModuleReference ref;
         try {
-            ref = ModuleFinder.of(paths).find(module).orElse(null);
+            ref = finder.find(module).orElse(null);
         } catch (FindException e) {
-            throw new IllegalArgumentException("module path " + modulePath + ": " + e.getMessage());
+            throw new IllegalArgumentException("module path " + (modulePath != null ? modulePath : upgradePath) + ": " + e.getMessage());
         }
-        if (ref == null) throw new IllegalArgumentException("module " + module + " is not on the module path " + modulePath);
+        if (ref == null) {
+            throw new IllegalArgumentException(modulePath == null
+                    ? "-m " + module + ": not a module of the JDK, and there is no module path: give -p MODULEPATH before it; " + FORMS
+                    : "module " + module + " is neither on the module path " + modulePath + " nor in the JDK");
+        }
         return ref.descriptor().mainClass().orElseThrow(() -> new IllegalArgumentException(
                 "module " + module + " names no main class in its descriptor; give -m " + module + "/MAINCLASS"));
+    }
+
+    private static ModuleFinder finderOf(String path) {
+        if (path == null) return ModuleFinder.of();
+        return ModuleFinder.of(Arrays.stream(path.split(File.pathSeparator)).filter(x -> !x.isEmpty()).map(Path::of).toArray(Path[]::new));
     }
 
     /** The JVM options that java -jar takes from the manifest: {@code Add-Opens} and

@@ -49,9 +49,20 @@ class JavaCommandTest {
 
         // Without /MAINCLASS the descriptor must name it: the module has to be on the module path.
         var e = assertThrows(IllegalArgumentException.class, () -> parse("-p " + dir + " -m app", null));
-        assertTrue(e.getMessage().contains("module app is not on the module path " + dir), e.getMessage());
+        assertTrue(e.getMessage().contains("module app is neither on the module path " + dir), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> parse("-m app", null));
-        assertTrue(e.getMessage().contains("without a module path") && e.getMessage().contains("-m app/MAINCLASS"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a module of the JDK, and there is no module path"), e.getMessage());
+
+        // A module of the JDK with a main class runs as under java, with or without a module path.
+        for (String line : List.of("-m jdk.httpserver -p 0", "-p " + dir + " -m jdk.httpserver")) {
+            c = parse(line, null);
+            assertEquals("jdk.httpserver", c.module(), line);
+            assertEquals(java.lang.module.ModuleFinder.ofSystem().find("jdk.httpserver").orElseThrow().descriptor().mainClass().orElseThrow(),
+                    c.mainClass(), line);
+        }
+        assertEquals(List.of("-p", "0"), parse("-m jdk.httpserver -p 0", null).appArgs(), "what follows -m is the application's");
+        e = assertThrows(IllegalArgumentException.class, () -> parse("-m java.base", null));
+        assertTrue(e.getMessage().contains("module java.base names no main class"), e.getMessage());
     }
 
     @Test
