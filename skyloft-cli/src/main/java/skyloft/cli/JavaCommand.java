@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.JarFile;
+import skyloft.runtime.AppLauncher;
 
 /**
  * A {@code java} command line without the {@code java}, taken apart so that {@code skyloft run}
@@ -131,7 +132,8 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
 
     /** The JVM options that java -jar takes from the manifest: {@code Add-Opens} and
      *  {@code Add-Exports} (space-separated MODULE/PACKAGE, for the unnamed module) and
-     *  {@code Enable-Native-Access: ALL-UNNAMED}. ({@code Launcher-Agent-Class} is not applied.) */
+     *  {@code Enable-Native-Access: ALL-UNNAMED}; for a {@code Launcher-Agent-Class}, what the
+     *  launcher needs to start that agent before main as java does ({@link AppLauncher#LAUNCHER_AGENT_JAR}). */
     static List<String> jarManifestOptions(Path jar) {
         List<String> out = new ArrayList<>();
         try (JarFile f = new JarFile(jar.toFile())) {
@@ -147,6 +149,11 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             }
             String nat = attrs.getValue("Enable-Native-Access");
             if (nat != null && nat.trim().equals("ALL-UNNAMED")) out.add("--enable-native-access=ALL-UNNAMED");
+            String agent = attrs.getValue("Launcher-Agent-Class");
+            if (agent != null && !agent.isBlank()) {
+                out.add("--add-exports=java.instrument/sun.instrument=ALL-UNNAMED");
+                out.add("-D" + AppLauncher.LAUNCHER_AGENT_JAR + "=" + jar);
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("-jar " + jar + ": not a readable jar (" + e.getMessage() + ")");
         }

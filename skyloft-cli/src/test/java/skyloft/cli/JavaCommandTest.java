@@ -99,6 +99,11 @@ class JavaCommandTest {
         JavaCommand c = parse("-ea -jar " + jar, null);
         assertEquals(List.of("-ea", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
                 "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"), c.jvmOptions());
+
+        Path agent = dir.resolve("agent.jar");
+        writeJar(agent, "com.acme.App", "Launcher-Agent-Class", "com.acme.Agent");
+        assertEquals(List.of("--add-exports=java.instrument/sun.instrument=ALL-UNNAMED", "-Dskyloft.launcher.agentJar=" + agent),
+                parse("-jar " + agent, null).jvmOptions(), "the launcher starts the jar's agent as java -jar does");
     }
 
     @Test

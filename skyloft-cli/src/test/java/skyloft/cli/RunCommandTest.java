@@ -110,9 +110,16 @@ class RunCommandTest {
     /** Runs {@code skyloft run OPTIONS -- -cp TEST-CLASSES MAIN APP-ARGS} in a new JVM. */
     private static Result run(Path dir, List<String> options, String main, String... appArgs) throws Exception {
         String classes = Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> javaArgs = new java.util.ArrayList<>(List.of("-cp", classes, main));
+        javaArgs.addAll(List.of(appArgs));
+        return runJava(dir, options, javaArgs);
+    }
+
+    /** Runs {@code skyloft run OPTIONS -- JAVA-ARGS} in a new JVM. */
+    private static Result runJava(Path dir, List<String> options, List<String> javaArgs) throws Exception {
         List<String> args = new java.util.ArrayList<>(options);
-        args.addAll(List.of("--", "-cp", classes, main));
-        args.addAll(List.of(appArgs));
+        args.add("--");
+        args.addAll(javaArgs);
         List<String> cmd = command(args.toArray(String[]::new));
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -179,6 +186,33 @@ class RunCommandTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(!r.out().contains("late.writer.done"), r.toString());
         assertTrue(r.err().contains("main returned while 2 platform thread(s)") && r.err().contains("late-writer"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aJarsLauncherAgentStartsBeforeMainWithItsOwnCapabilitiesAsUnderJavaMinusJar(@TempDir Path dir) throws Exception {
+        Path classes = Path.of(runtest.LaunchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path manifest = Files.writeString(dir.resolve("MANIFEST.MF"), "Launcher-Agent-Class: runtest.LaunchAgent$Agent\n");
+        Path jarFile = dir.resolve("agent-app.jar");
+        var jar = java.util.spi.ToolProvider.findFirst("jar").orElseThrow();
+        assertEquals(0, jar.run(System.out, System.err, "--create", "--file", jarFile.toString(), "--manifest", manifest.toString(),
+                "--main-class", "runtest.LaunchAgent", "-C", classes.toString(), "runtest/LaunchAgent.class", "-C", classes.toString(), "runtest/LaunchAgent$Agent.class"), "jar");
+
+        Process plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jarFile.toString(), "x", "y")
+                .redirectErrorStream(true).start();
+        assertTrue(plain.waitFor(90, TimeUnit.SECONDS), "plain java did not finish in 90 s");
+        String javaOut = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        // The agent runs on the JVM's main thread before the main class is loaded. The manifest
+        // asks for no retransformation, so its Instrumentation has none, though skyloft's own
+        // agent, in the same JVM under skyloft run, has it.
+        List<String> expected = List.of("agent.args='' retransform=false redefine=false platform=true main.loaded=false", "main.args=x,y");
+        assertEquals(expected, javaOut.lines().toList(), "java itself");
+
+        for (List<String> options : List.of(List.of("--cores", "1"), List.of("--cores", "1", "--no-agent"))) {
+            Result r = runJava(dir, options, List.of("-jar", jarFile.toString(), "x", "y"));
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(expected, r.out().lines().toList(), options + ": the same lines as under java -jar; " + r);
+        }
     }
 
     @Test

@@ -69,6 +69,14 @@ public final class AppLauncher {
             THREAD_RULES_MAIN_THREAD = "skyloft.launcher.mainThread",
             THREAD_RULES_ACTIVE = "skyloft.launcher.threadRules.active";
 
+    /**
+     * The jar whose manifest's {@code Launcher-Agent-Class} this launcher starts before it loads
+     * the main class, as {@code java -jar} does (through the JDK's own loader, so the agent gets
+     * the {@code Instrumentation} and capabilities its manifest asks for). {@code skyloft run
+     * -jar} sets it, with {@code --add-exports java.instrument/sun.instrument=ALL-UNNAMED}.
+     */
+    public static final String LAUNCHER_AGENT_JAR = "skyloft.launcher.agentJar";
+
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
 
@@ -257,6 +265,16 @@ public final class AppLauncher {
             return;
         }
         AppThreads.install(rt); // before the main class's static initializer, which may start threads
+        String agentJar = System.getProperty(LAUNCHER_AGENT_JAR);
+        if (agentJar != null) {
+            try {
+                loadLauncherAgent(agentJar);
+            } catch (Throwable t) {
+                System.err.println("skyloft: error loading the Launcher-Agent-Class of " + agentJar + ": " + t);
+                System.exit(1);
+                return;
+            }
+        }
         Class<?> mainClass;
         Entry entry;
         try {
@@ -300,6 +318,24 @@ public final class AppLauncher {
                     + " apply that rule (it says why at start-up); join them in main (docs/PREEMPTION.md, \"Using it\")");
         }
         if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
+    }
+
+    /** Starts the agent that {@code jar}'s manifest names in {@code Launcher-Agent-Class}, on
+     *  this thread, as the JDK's launcher does for {@code java -jar}; what the agent throws is thrown. */
+    static void loadLauncherAgent(String jar) throws Throwable {
+        Method load;
+        try {
+            load = Class.forName("sun.instrument.InstrumentationImpl", false, null).getMethod("loadAgent", String.class);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this JDK has no sun.instrument.InstrumentationImpl.loadAgent(String) (" + e + ")");
+        }
+        try {
+            load.invoke(null, jar);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the JVM needs --add-exports java.instrument/sun.instrument=ALL-UNNAMED (" + e.getMessage() + ")");
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** Platform threads alive now, not in {@code before}, that a virtual thread made: the JDK puts
