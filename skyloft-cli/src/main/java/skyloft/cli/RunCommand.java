@@ -152,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
             cmd.add("-D" + AppLauncher.THREAD_RULES_REQUEST + "=true");
         }
         cmd.addAll(config.systemPropertyFlags());
-        cmd.addAll(app.jvmOptions());
+        cmd.addAll(withBundledJfc(app.jvmOptions(), Path.of(""), codeSource(AppLauncher.class).resolveSibling(JFC)));
         if (app.module() != null) {
             // The launcher lives on the class path: resolve the application's module into the
             // boot layer, and open its main class's package to the launcher, which calls main
@@ -200,6 +200,34 @@ final class RunCommand implements Callable<Integer> {
                     + "`mvn package`, or run without preemption polls with --no-agent");
         }
         return p;
+    }
+
+    /** The JFR settings file that turns on the runtime's events (the repository's, copied beside the jars by the build). */
+    static final String JFC = "skyloft.jfc";
+
+    /**
+     * The JVM options with each {@code settings=skyloft.jfc} of a {@code -XX:StartFlightRecording}
+     * pointed at {@code bundled} when {@code cwd} has no such file (the JVM would read it from
+     * there and fail), so that the documented option works from any directory. A file the user
+     * has there, or no bundled copy, leaves the options as they are.
+     */
+    static List<String> withBundledJfc(List<String> options, Path cwd, Path bundled) {
+        if (Files.exists(cwd.resolve(JFC)) || !Files.isRegularFile(bundled)) return options;
+        List<String> out = new ArrayList<>(options.size());
+        for (String o : options) {
+            String prefix = o.startsWith("-XX:StartFlightRecording:") || o.startsWith("-XX:StartFlightRecording=")
+                    ? o.substring(0, "-XX:StartFlightRecording:".length()) : null;
+            if (prefix == null) {
+                out.add(o);
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            for (String kv : o.substring(prefix.length()).split(",", -1)) {
+                parts.add(kv.equals("settings=" + JFC) ? "settings=" + bundled.toAbsolutePath() : kv);
+            }
+            out.add(prefix + String.join(",", parts));
+        }
+        return out;
     }
 
     private static Path codeSource(Class<?> c) {

@@ -80,6 +80,20 @@ class RunCommandTest {
     }
 
     @Test
+    void theBundledJfcStandsInForSkyloftJfcWhereTheCurrentDirectoryHasNone(@TempDir Path dir) throws Exception {
+        Path bundled = Files.writeString(dir.resolve("lib-skyloft.jfc"), "<configuration/>");
+        Path cwd = Files.createDirectories(dir.resolve("app"));
+        List<String> options = List.of("-Xmx1g", "-XX:StartFlightRecording:filename=a.jfr,settings=default,settings=skyloft.jfc",
+                "-XX:StartFlightRecording=settings=skyloft.jfc", "-XX:StartFlightRecording:settings=my.jfc", "-Dsettings=skyloft.jfc");
+        assertEquals(List.of("-Xmx1g", "-XX:StartFlightRecording:filename=a.jfr,settings=default,settings=" + bundled.toAbsolutePath(),
+                "-XX:StartFlightRecording=settings=" + bundled.toAbsolutePath(), "-XX:StartFlightRecording:settings=my.jfc",
+                "-Dsettings=skyloft.jfc"), RunCommand.withBundledJfc(options, cwd, bundled));
+        assertEquals(options, RunCommand.withBundledJfc(options, cwd, dir.resolve("none.jfc")), "no bundled copy: left as given");
+        Files.writeString(cwd.resolve("skyloft.jfc"), "<configuration/>");
+        assertEquals(options, RunCommand.withBundledJfc(options, cwd, bundled), "the user's own skyloft.jfc is the one the JVM reads");
+    }
+
+    @Test
     void badOptionsFailBeforeAnyJvmStartsNamingTheValue() {
         String[][] cases = {
                 {"'nosuch'", "--policy", "nosuch", "Main"},
