@@ -29,8 +29,22 @@ import skyloft.runtime.AppLauncher;
  *                   {@code -m} taken out ({@code -p} stays)
  * @param classPath  the class path: {@code -cp}'s, the jar, {@code $CLASSPATH} or {@code .}
  * @param module     the main class's module in module mode, else null
+ * @param mainClass  the main class; null in source-file mode until {@link SourceFiles#compile} names it
+ * @param sourceFile in source-file mode ({@code File.java ARGS} or {@code --source N FILE ARGS}) the
+ *                   file to compile, else null
+ * @param sourceVersion {@code --source}'s version, or null
  */
-record JavaCommand(List<String> jvmOptions, String classPath, String module, String mainClass, List<String> appArgs) {
+record JavaCommand(List<String> jvmOptions, String classPath, String module, String mainClass, List<String> appArgs,
+                   String sourceFile, String sourceVersion) {
+
+    JavaCommand(List<String> jvmOptions, String classPath, String module, String mainClass, List<String> appArgs) {
+        this(jvmOptions, classPath, module, mainClass, appArgs, null, null);
+    }
+
+    /** Whether this is source-file mode: {@link #sourceFile} still has to be compiled ({@link SourceFiles}). */
+    boolean fromSource() {
+        return sourceFile != null;
+    }
 
     /** Options whose value is the next word (as well as after '=' for the long ones), as the
      *  launcher counts them when it looks for the main class; {@code -jar}, {@code -m} and
@@ -40,12 +54,12 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             "--add-opens", "--add-reads", "--patch-module", "--describe-module", "-d", "--source");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
     static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] "
-            + "or [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS...]";
+            + ", [JVM-OPTIONS] [-p MODULEPATH] -m MODULE[/MAINCLASS] [ARGS...] or [JVM-OPTIONS] [--source N] FILE.java [ARGS...]";
 
     /** Takes {@code words} apart; {@code envClassPath} is {@code $CLASSPATH} (or null). */
     static JavaCommand parse(List<String> words, String envClassPath) {
         List<String> jvm = new ArrayList<>();
-        String cp = null;
+        String cp = null, sourceVersion = null;
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             if (CLASS_PATH.contains(w)) {
@@ -69,7 +83,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
                 if (main == null) main = moduleMainClass(module, pathOption(jvm, "-p", "--module-path"), pathOption(jvm, null, "--upgrade-module-path"));
                 return new JavaCommand(jvm, classPath, module, main, List.copyOf(words.subList(i + 1, words.size())));
             } else if (w.equals("--source") || w.startsWith("--source=")) {
-                throw new IllegalArgumentException("source-file mode (" + w + ") is not supported by skyloft run; compile first; " + FORMS);
+                sourceVersion = w.startsWith("--source=") ? w.substring("--source=".length()) : value(words, ++i, w);
             } else if (w.equals("-d") || w.equals("--describe-module") || w.startsWith("--describe-module=")) {
                 throw new IllegalArgumentException(w + " describes a module and runs nothing; skyloft run needs an application; " + FORMS);
             } else if (TAKES_VALUE.contains(w)) {
@@ -78,14 +92,20 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             } else if (w.startsWith("-")) {
                 jvm.add(w);
             } else {
-                if (w.endsWith(".java")) {
-                    throw new IllegalArgumentException("'" + w + "' is a source file; skyloft run needs compiled classes; " + FORMS);
-                }
+                // java takes a word ending in .java, or any word after --source, for a source file
+                if (sourceVersion != null || w.endsWith(".java")) return source(jvm, cp, envClassPath, words, i, sourceVersion);
                 String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
                 return new JavaCommand(jvm, classPath, null, w, List.copyOf(words.subList(i + 1, words.size())));
             }
         }
-        throw new IllegalArgumentException("no main class in '" + String.join(" ", words) + "'; " + FORMS);
+        throw new IllegalArgumentException((sourceVersion != null ? "no source file after --source " + sourceVersion : "no main class")
+                + " in '" + String.join(" ", words) + "'; " + FORMS);
+    }
+
+    /** Source-file mode: {@code words.get(file)} is the source, what follows it the application's arguments. */
+    private static JavaCommand source(List<String> jvm, String cp, String envClassPath, List<String> words, int file, String version) {
+        String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : null;
+        return new JavaCommand(jvm, classPath, null, null, List.copyOf(words.subList(file + 1, words.size())), words.get(file), version);
     }
 
     private static String value(List<String> words, int i, String option) {

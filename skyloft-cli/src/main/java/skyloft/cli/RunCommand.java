@@ -1,6 +1,7 @@
 package skyloft.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +25,9 @@ import skyloft.runtime.AppLauncher;
         description = {"Run a Java application with its virtual threads under a Skyloft policy, unchanged: its main runs in a "
                 + "virtual thread of the runtime, so the virtual threads it starts (and they start) do too, and the Java agent "
                 + "inserts preemption polls into its classes. Give what follows `java` on its command line: "
-                + "[JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] or [JVM-OPTIONS] -p MODULEPATH "
-                + "-m MODULE[/MAINCLASS] [ARGS...], with @argfiles expanded as java expands them; put -- before it if it starts "
+                + "[JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...], [JVM-OPTIONS] [-p MODULEPATH] "
+                + "-m MODULE[/MAINCLASS] [ARGS...] or [JVM-OPTIONS] [--source N] FILE.java [ARGS...] (compiled first, as java "
+                + "does), with @argfiles expanded as java expands them; put -- before it if it starts "
                 + "with a JVM option that could be mistaken for one of ours.",
                 "The agent also points the application's Thread.ofVirtual(), Thread.startVirtualThread and "
                 + "Executors.newVirtualThreadPerTaskExecutor() at the runtime, so the virtual threads its platform threads start "
@@ -78,58 +80,81 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> cmd = command(JavaCommand.parse(ArgFiles.expand(javaArgs), System.getenv("CLASSPATH")));
+        JavaCommand app = JavaCommand.parse(ArgFiles.expand(javaArgs), System.getenv("CLASSPATH"));
+        Path compiled = null;
+        if (app.fromSource()) {
+            checkedConfig(); // every option checked before anything is compiled
+            compiled = Files.createTempDirectory("skyloft-run-");
+            try {
+                app = SourceFiles.compile(app, compiled, new java.io.PrintWriter(System.err, true));
+            } catch (SourceFiles.CompilationFailed e) {
+                deleteTree(compiled);
+                System.err.println("skyloft: " + e.getMessage());
+                return 1; // as java's source launcher
+            } catch (RuntimeException | IOException e) {
+                deleteTree(compiled);
+                throw e;
+            }
+        }
+        List<String> cmd = command(app);
         if (dryRun) {
             System.out.println(String.join(" ", cmd.stream().map(RunCommand::quoted).toList()));
+            if (compiled != null) System.err.println("skyloft: the source was compiled into " + compiled + ", kept for this command");
             return 0;
         }
+        Path work = compiled;
+        return runApplication(cmd, () -> {
+            if (work != null) deleteTree(work);
+        });
+    }
+
+    /** Deletes {@code dir} and what is in it, as far as it can. */
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("skyloft: could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the application's JVM to its end and returns its exit code; {@code after} runs once it
+     *  has ended, also when this JVM is stopped meanwhile. */
+    private int runApplication(List<String> cmd, Runnable after) throws Exception {
         Process p = new ProcessBuilder(cmd).inheritIO().start();
+        var afterDone = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable afterOnce = () -> {
+            if (afterDone.compareAndSet(false, true)) after.run();
+        };
         // Ctrl-C reaches both JVMs; a plain kill of this one must not leave the application
         // running, nor cut its shutdown (and the stats it prints then) short.
         Thread stopper = new Thread(() -> {
-            if (!p.isAlive()) return;
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
+            if (p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
             }
+            afterOnce.run();
         }, "skyloft-run-stopper");
         Runtime.getRuntime().addShutdownHook(stopper);
         int code = p.waitFor();
         try {
             Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {
-            // this JVM is exiting and the hook is running or done: nothing left to remove
+            return code; // this JVM is exiting and the hook is running or done: it runs after
         }
+        afterOnce.run();
         return code;
     }
 
     /** The full command line of the application's JVM; checks every option first. */
     List<String> command(JavaCommand app) {
-        Properties props = new Properties();
-        props.setProperty("skyloft.policy", policy);
-        if (params != null) props.setProperty("skyloft.params", params);
-        if (cores != null) props.setProperty("skyloft.cores", Integer.toString(cores));
-        if (timer != null) props.setProperty("skyloft.timer", timer);
-        if (tick != null) props.setProperty("skyloft.tick", tick);
-        if (idleSpin != null) props.setProperty("skyloft.idleSpin", idleSpin);
-        if (stats) props.setProperty("skyloft.stats", "true");
-        if (noPin) props.setProperty("skyloft.pin", "false");
-        AppLauncher.Config config;
-        try {
-            config = AppLauncher.Config.from(props);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(optionNames(e.getMessage()), e);
-        }
-        if (noAgent && agentArgs != null) throw new IllegalArgumentException("--agent-args was given with --no-agent; give one or the other");
-        if (agentArgs != null) {
-            try {
-                skyloft.agent.AgentConfig.parse(agentArgs); // here, not in the JVM's agent start-up, which aborts the JVM
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--agent-args: " + e.getMessage(), e);
-            }
-        }
+        if (app.fromSource()) throw new IllegalStateException("source file " + app.sourceFile() + " not compiled yet");
+        AppLauncher.Config config = checkedConfig();
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -177,6 +202,34 @@ final class RunCommand implements Callable<Integer> {
         }
         cmd.addAll(app.appArgs());
         return cmd;
+    }
+
+    /** The launcher's configuration from this command's options, every option checked. */
+    private AppLauncher.Config checkedConfig() {
+        Properties props = new Properties();
+        props.setProperty("skyloft.policy", policy);
+        if (params != null) props.setProperty("skyloft.params", params);
+        if (cores != null) props.setProperty("skyloft.cores", Integer.toString(cores));
+        if (timer != null) props.setProperty("skyloft.timer", timer);
+        if (tick != null) props.setProperty("skyloft.tick", tick);
+        if (idleSpin != null) props.setProperty("skyloft.idleSpin", idleSpin);
+        if (stats) props.setProperty("skyloft.stats", "true");
+        if (noPin) props.setProperty("skyloft.pin", "false");
+        AppLauncher.Config config;
+        try {
+            config = AppLauncher.Config.from(props);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(optionNames(e.getMessage()), e);
+        }
+        if (noAgent && agentArgs != null) throw new IllegalArgumentException("--agent-args was given with --no-agent; give one or the other");
+        if (agentArgs != null) {
+            try {
+                skyloft.agent.AgentConfig.parse(agentArgs); // here, not in the JVM's agent start-up, which aborts the JVM
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--agent-args: " + e.getMessage(), e);
+            }
+        }
+        return config;
     }
 
     /** The launcher's properties this command sets from its options, by option. */

@@ -107,9 +107,30 @@ class JavaCommandTest {
     }
 
     @Test
+    void aDotJavaFileOrAnyWordAfterMinusMinusSourceIsASourceFileToCompile() {
+        JavaCommand c = parse("-Xmx1g -cp lib Hello.java a b", null);
+        assertTrue(c.fromSource());
+        assertEquals("Hello.java", c.sourceFile());
+        assertEquals(null, c.sourceVersion());
+        assertEquals(null, c.mainClass(), "named once compiled");
+        assertEquals("lib", c.classPath());
+        assertEquals(List.of("-Xmx1g"), c.jvmOptions());
+        assertEquals(List.of("a", "b"), c.appArgs());
+
+        c = parse("--source 25 --enable-preview script x", null);
+        assertEquals("script", c.sourceFile(), "after --source a file needs no .java");
+        assertEquals("25", c.sourceVersion());
+        assertEquals(List.of("--enable-preview"), c.jvmOptions(), "--source is the compiler's, not the JVM's");
+        assertEquals(List.of("x"), c.appArgs());
+        assertEquals(null, parse("Hello.java", null).classPath(), "no -cp: only the compiled classes");
+        assertEquals("env", parse("Hello.java", "env").classPath());
+        assertTrue(!parse("com.acme.Main", null).fromSource());
+    }
+
+    @Test
     void formsItCannotRunAreRefusedSayingWhichAreAllowed() {
-        for (String bad : List.of("-Xmx1g", "-cp", "-m", "-m /com.acme.Main", "-p mods -m app/", "--module=app", "Hello.java",
-                "--source 25 Hello", "-jar", "--add-opens", "-p mods -d app", "--describe-module=app")) {
+        for (String bad : List.of("-Xmx1g", "-cp", "-m", "-m /com.acme.Main", "-p mods -m app/", "--module=app",
+                "--source 25", "-jar", "--add-opens", "-p mods -d app", "--describe-module=app")) {
             var e = assertThrows(IllegalArgumentException.class, () -> parse(bad, null), bad);
             assertTrue(e.getMessage().contains(JavaCommand.FORMS), bad + ": " + e.getMessage());
         }

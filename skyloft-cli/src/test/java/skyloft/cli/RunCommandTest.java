@@ -230,6 +230,47 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aSourceFileIsCompiledRunUnderThePolicyAndItsClassesRemovedAfter(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path app = Files.writeString(dir.resolve("Hello.java"), """
+                void main(String[] args) throws Exception {
+                    Thread t = Thread.ofVirtual().start(() -> IO.println("child " + Thread.currentThread()));
+                    t.join();
+                    IO.println("args " + String.join(",", args));
+                }
+                """);
+        Result r = cli(dir, tmp, "run", "--cores", "1", "--", app.toString(), "x", "y");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s)child VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\Rargs x,y\\R"), r.toString());
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "the compiled classes are gone once the application ended");
+        }
+
+        Files.writeString(app, "void main() { int x = \"s\"; }\n");
+        r = cli(dir, tmp, "run", "--", app.toString());
+        assertEquals(1, r.exit(), "as java's source launcher; " + r);
+        assertTrue(r.err().contains("incompatible types") && r.err().contains("skyloft: compiling " + app + " failed"), r.toString());
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    /** Runs this module's command line, {@code skyloft ARGS}, in a JVM of its own with {@code tmp} for its temporary files. */
+    private static Result cli(Path dir, Path tmp, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("cli-out.txt"), err = dir.resolve("cli-err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        boolean done = p.waitFor(120, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        Result r = new Result(done ? p.exitValue() : -1, Files.readString(out), Files.readString(err));
+        assertTrue(done, "skyloft did not finish in 120 s; " + r);
+        return r;
+    }
+
+    @Test
     @Timeout(value = 200, unit = TimeUnit.SECONDS)
     void platformThreadsThatTasksStartMayUseEveryCpuThoughTheirCarrierIsPinned(@TempDir Path dir) throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
