@@ -12,15 +12,18 @@ public final class AgentStats {
      * left as it was after an error; {@code methodsLeft}: methods left as they were in a class
      * whose other methods were instrumented ({@link PollInserter.Result#methodsLeft()});
      * {@code threadCalls}: calls of the JDK's virtual-thread factories pointed at
-     * {@code skyloft.runtime.AppThreads} ({@link ThreadRedirect}). */
+     * {@code skyloft.runtime.AppThreads} ({@link ThreadRedirect}); {@code rewriteNanos}: the time
+     * spent reading and rewriting the eligible classes, summed over the loading threads. */
     public record Snapshot(long transformed, long unchanged, long excluded, long failed,
-                           long methods, long methodsLeft, long entryPolls, long backEdgePolls, long stripMinedLoops, long threadCalls) {
+                           long methods, long methodsLeft, long entryPolls, long backEdgePolls, long stripMinedLoops, long threadCalls,
+                           long rewriteNanos) {
         public String summary() {
             return "skyloft-agent: classes transformed=" + transformed + " unchanged=" + unchanged
                     + " excluded=" + excluded + " failed=" + failed + "; methods=" + methods
                     + (methodsLeft > 0 ? " (left uninstrumented=" + methodsLeft + ")" : "")
                     + " polls entry=" + entryPolls + " back-edge=" + backEdgePolls + " (strip-mined loops=" + stripMinedLoops + ")"
-                    + "; thread factory calls redirected=" + threadCalls;
+                    + "; thread factory calls redirected=" + threadCalls
+                    + String.format(java.util.Locale.ROOT, "; rewriting took %.1f ms", rewriteNanos / 1e6);
         }
     }
 
@@ -34,6 +37,7 @@ public final class AgentStats {
     final LongAdder backEdgePolls = new LongAdder();
     final LongAdder stripMinedLoops = new LongAdder();
     final LongAdder threadCalls = new LongAdder();
+    final LongAdder rewriteNanos = new LongAdder();
 
     /** One class: what the poll inserter did, after {@code redirectedCalls} thread factory calls were redirected. */
     void record(PollInserter.Result r, int redirectedCalls) {
@@ -52,6 +56,7 @@ public final class AgentStats {
 
     public Snapshot snapshot() {
         return new Snapshot(transformed.sum(), unchanged.sum(), excluded.sum(), failed.sum(),
-                methods.sum(), methodsLeft.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum(), threadCalls.sum());
+                methods.sum(), methodsLeft.sum(), entryPolls.sum(), backEdgePolls.sum(), stripMinedLoops.sum(), threadCalls.sum(),
+                rewriteNanos.sum());
     }
 }

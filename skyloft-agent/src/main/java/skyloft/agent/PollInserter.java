@@ -120,36 +120,42 @@ public final class PollInserter {
     public static Result instrument(byte[] classBytes, ClassLoader loader, Options options) {
         ClassModel model = ClassFile.of().parse(classBytes);
         List<String> planned = new java.util.ArrayList<>();
+        Map<MethodModel, Plan> plans = new IdentityHashMap<>();
         for (MethodModel m : model.methods()) {
-            if (plan(m, options) != null) planned.add(key(m));
+            Plan p = plan(m, options);
+            if (p != null) {
+                planned.add(key(m));
+                plans.put(m, p);
+            }
         }
         if (planned.isEmpty()) return new Result(classBytes, false, 0, 0, 0, 0, List.of());
 
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)));
         try {
-            return rewrite(cf, model, options, Set.copyOf(planned), List.of());
+            return rewrite(cf, model, options, Set.copyOf(planned), List.of(), plans);
         } catch (IllegalArgumentException whole) {
             Set<String> keep = new HashSet<>(planned);
             List<String> left = new java.util.ArrayList<>();
             for (String k : planned) {
                 try {
-                    cf.transformClass(model, transform(options, Set.of(k)));
+                    cf.transformClass(model, transform(options, Set.of(k), plans));
                 } catch (IllegalArgumentException alone) {
                     keep.remove(k);
                     left.add(k + ": " + alone.getMessage());
                 }
             }
             if (left.isEmpty() || keep.isEmpty()) throw whole;
-            return rewrite(cf, model, options, keep, left);
+            return rewrite(cf, model, options, keep, left, plans);
         }
     }
 
     /** The class with the methods in {@code only} instrumented, and its counts. */
-    private static Result rewrite(ClassFile cf, ClassModel model, Options options, Set<String> only, List<String> left) {
-        byte[] out = cf.transformClass(model, transform(options, only));
+    private static Result rewrite(ClassFile cf, ClassModel model, Options options, Set<String> only, List<String> left,
+                                  Map<MethodModel, Plan> plans) {
+        byte[] out = cf.transformClass(model, transform(options, only, plans));
         int[] counts = new int[4]; // methods changed, entry polls, back-edge polls, strip-mined loops
         for (MethodModel m : model.methods()) {
-            Plan p = only.contains(key(m)) ? plan(m, options) : null;
+            Plan p = only.contains(key(m)) ? plans.get(m) : null;
             if (p != null) {
                 counts[0]++;
                 if (p.entry) counts[1]++;
@@ -160,11 +166,13 @@ public final class PollInserter {
         return new Result(out, true, counts[0], counts[1], counts[2], counts[3], left);
     }
 
-    /** Instruments the planned methods whose {@link #key} is in {@code only}; copies the rest. */
-    private static ClassTransform transform(Options options, Set<String> only) {
+    /** Instruments the planned methods whose {@link #key} is in {@code only}; copies the rest.
+     *  {@code plans} holds the plans made on the model being transformed, by method instance. */
+    private static ClassTransform transform(Options options, Set<String> only, Map<MethodModel, Plan> plans) {
         return (builder, element) -> {
             if (element instanceof MethodModel mm && only.contains(key(mm))) {
-                Plan p = plan(mm, options); // again, on the very model being transformed (labels are per model)
+                // a plan's labels belong to the method model it was made on: planned again for any other instance
+                Plan p = plans.containsKey(mm) ? plans.get(mm) : plan(mm, options);
                 if (p != null) {
                     builder.transformMethod(mm, MethodTransform.transformingCode(new Inserter(p, options.backEdgeStride())));
                     return;
@@ -183,9 +191,32 @@ public final class PollInserter {
      *  (null: the system class loader) being rewritten: itself from its bytes, the rest by parsing
      *  the loader's class-file resources. */
     static ClassHierarchyResolver resolver(ClassModel model, ClassLoader loader) {
-        return selfResolver(model)
-                .orElse(ClassHierarchyResolver.ofResourceParsing(loader != null ? loader : ClassLoader.getSystemClassLoader()))
-                .cached();
+        return selfResolver(model).orElse(shared(loader != null ? loader : ClassLoader.getSystemClassLoader())).cached();
+    }
+
+    /** Per loader (weakly), the hierarchy facts already read from its class-file resources: a
+     *  library's classes mostly merge the same few types, so each is read once, not once per class. */
+    private static final Map<ClassLoader, Map<ClassDesc, ClassHierarchyResolver.ClassHierarchyInfo>> KNOWN =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Resource parsing through {@link #KNOWN}. Resources are read outside any lock (a loader's
+     * {@code getResource} may take the loader's own lock, which the thread defining a class holds
+     * while the agent transforms it), and only what was found is kept: a resource missing now may
+     * be found later.
+     */
+    private static ClassHierarchyResolver shared(ClassLoader loader) {
+        Map<ClassDesc, ClassHierarchyResolver.ClassHierarchyInfo> known =
+                KNOWN.computeIfAbsent(loader, l -> new java.util.concurrent.ConcurrentHashMap<>());
+        ClassHierarchyResolver parsing = ClassHierarchyResolver.ofResourceParsing(loader);
+        return desc -> {
+            ClassHierarchyResolver.ClassHierarchyInfo info = known.get(desc);
+            if (info == null) {
+                info = parsing.getClassInfo(desc);
+                if (info != null) known.putIfAbsent(desc, info);
+            }
+            return info;
+        };
     }
 
     /**

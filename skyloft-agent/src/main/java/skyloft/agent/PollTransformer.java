@@ -33,6 +33,7 @@ public final class PollTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain domain, byte[] classfileBuffer) {
+        long startNs = 0;
         try {
             String why = rejection(module, loader, className);
             if (why != null) {
@@ -43,6 +44,7 @@ public final class PollTransformer implements ClassFileTransformer {
                 }
                 return null;
             }
+            startNs = System.nanoTime();
             ThreadRedirect.Result t = config.redirect() ? ThreadRedirect.rewrite(classfileBuffer, loader)
                     : new ThreadRedirect.Result(classfileBuffer, 0);
             PollInserter.Result r = PollInserter.instrument(t.bytes(), loader, config.options());
@@ -51,8 +53,10 @@ public final class PollTransformer implements ClassFileTransformer {
                 String name = className.replace('/', '.') + "." + m;
                 if (reportedFailures.add(name)) System.err.println("skyloft-agent: left method " + name + " uninstrumented");
             }
+            stats.rewriteNanos.add(System.nanoTime() - startNs);
             return r.changed() || t.changed() ? r.bytes() : null;
         } catch (Throwable t) {
+            if (startNs != 0) stats.rewriteNanos.add(System.nanoTime() - startNs);
             stats.failed.increment();
             String name = className == null ? "<unnamed>" : className.replace('/', '.');
             if (reportedFailures.add(name)) {

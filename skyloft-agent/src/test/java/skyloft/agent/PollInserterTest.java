@@ -321,4 +321,24 @@ class PollInserterTest {
         };
         f.apply(arg);
     }
+
+    @Test
+    void aLoadersClassHierarchyIsReadOnceForAllItsClasses() throws Exception {
+        java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        ClassLoader counting = new ClassLoader(PollInserterTest.class.getClassLoader()) {
+            @Override
+            public java.net.URL getResource(String name) {
+                reads.merge(name, 1, Integer::sum);
+                return super.getResource(name);
+            }
+        };
+        byte[] samples = bytesOf("agenttest.samples.Merge");
+        PollInserter.Result first = PollInserter.instrument(samples, counting, PollInserter.Options.DEFAULT);
+        assertTrue(first.changed());
+        assertFalse(reads.isEmpty(), "stack-map generation read some supertypes (else this test shows nothing)");
+        java.util.Map<String, Integer> afterFirst = java.util.Map.copyOf(reads);
+        PollInserter.Result again = PollInserter.instrument(samples, counting, PollInserter.Options.DEFAULT);
+        assertTrue(java.util.Arrays.equals(first.bytes(), again.bytes()), "the same rewrite from what was kept");
+        assertEquals(afterFirst, reads, "nothing read again for the loader's next class");
+    }
 }

@@ -41,9 +41,14 @@ class PollTransformerTest {
         AgentStats.Snapshot s = stats.snapshot();
         assertEquals(1, s.transformed());
         assertTrue(s.backEdgePolls() > 10 && s.entryPolls() > 5, s.summary());
+        assertTrue(s.rewriteNanos() > 0 && s.summary().contains("rewriting took "), s.summary());
         assertNull(transformer("", stats).transform(null, app, "agenttest/samples/Leaf", null, null,
                 PollInserterTest.bytesOf("agenttest.samples.Leaf")), "nothing to insert: original bytes");
         assertEquals(1, stats.snapshot().unchanged());
+        assertTrue(stats.snapshot().rewriteNanos() > s.rewriteNanos(), "an unchanged class was read too");
+        long before = stats.snapshot().rewriteNanos();
+        transformer("", stats).transform(null, null, "java/lang/Foo", null, null, plain);
+        assertEquals(before, stats.snapshot().rewriteNanos(), "an excluded class is not read");
     }
 
     @Test
