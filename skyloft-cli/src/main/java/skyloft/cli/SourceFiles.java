@@ -30,7 +30,7 @@ import javax.tools.ToolProvider;
  *
  * <p>The compiler gets the options the JDK's launcher gives it: the class path, the module
  * options and {@code --enable-preview} from the JVM options, {@code --source}'s version as
- * {@code --release}, and {@code -proc:none}.
+ * {@code --release}, and {@code -proc:none}; like it, it reports errors only.
  */
 final class SourceFiles {
     private SourceFiles() {}
@@ -68,7 +68,9 @@ final class SourceFiles {
             Files.writeString(compiled, script ? text.substring(lineEnd(text)) : text, StandardCharsets.UTF_8);
         }
 
-        List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-proc:none", "-implicit:class"));
+        // quiet as java's source launcher is: errors only, no warnings and no notes
+        List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-proc:none", "-implicit:class", "-Xlint:none",
+                "-XDsuppressNotes"));
         if (src.classPath() != null) options.addAll(List.of("--class-path", src.classPath()));
         List<String> jvm = src.jvmOptions();
         boolean preview = false;

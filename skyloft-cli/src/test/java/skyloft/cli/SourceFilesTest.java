@@ -62,6 +62,14 @@ class SourceFilesTest {
     }
 
     @Test
+    void warningsAndNotesAreNotPrintedAsJavasSourceLauncherPrintsNone(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("Dep.java"), "void main() { java.util.List l = new java.util.ArrayList(); l.add(new Integer(5)); }\n");
+        StringWriter messages = new StringWriter();
+        SourceFiles.compile(parse(dir.resolve("Dep.java").toString()), dir.resolve("w"), new PrintWriter(messages, true));
+        assertEquals("", messages.toString(), "deprecated and unchecked calls compile silently");
+    }
+
+    @Test
     void failuresSayWhatFailed(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("Bad.java"), "class Bad { void main() { int x = \"s\"; } }\n");
         StringWriter messages = new StringWriter();
