@@ -910,8 +910,8 @@ public final class SkyloftRuntime implements AutoCloseable {
             case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
             case PREEMPT -> {
                 c.preemptDelivered++;
-                c.preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
-                c.preemptedRunNs.recordValue(Math.max(0, ran));
+                Carrier.record(c.preemptDelayNs, now - c.preemptRequestNs);
+                Carrier.record(c.preemptedRunNs, ran);
                 enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
             }
             case BLOCK -> {
