@@ -119,6 +119,13 @@ final class Carrier extends Thread {
     final Histogram preemptDelayNs = new Histogram(3_600_000_000_000L, 2);
     final Histogram preemptedRunNs = new Histogram(3_600_000_000_000L, 2);
 
+    /** Records {@code ns} in one of the histograms above, clamped to its range (0 to an hour): a
+     *  longer run or delay does happen (hours of a task alone, or in code without polls), and a
+     *  value out of range would throw in the carrier's pass, killing the carrier and losing the task. */
+    static void record(Histogram h, long ns) {
+        h.recordValue(Math.clamp(ns, 0, h.getHighestTrackableValue()));
+    }
+
     Carrier(SkyloftRuntime rt, int cpu) {
         super("skyloft-carrier-" + cpu);
         this.rt = rt;

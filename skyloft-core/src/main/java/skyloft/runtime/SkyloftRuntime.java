@@ -161,7 +161,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     private RtTask liveHead;
     private int liveCount;
     /** Threads adopted because they inherited a task as their scheduler, by runContinuation. */
-    private final ConcurrentHashMap<Runnable, RtTask> adopted = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Runnable, RtTask> adopted = new ConcurrentHashMap<>();
     /** Tasks started and not yet exited. */
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong uncaught = new AtomicLong();
@@ -683,6 +683,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 } finally {
                     unlockAndWake();
                 }
+                if (t.adopted) adopted.remove(t.runContinuation); // else the refused thread stays reachable
                 throw new RejectedExecutionException("the runtime " + name + " is closed");
             }
             t.started = true;
@@ -910,8 +911,8 @@ public final class SkyloftRuntime implements AutoCloseable {
             case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
             case PREEMPT -> {
                 c.preemptDelivered++;
-                c.preemptDelayNs.recordValue(Math.max(0, now - c.preemptRequestNs));
-                c.preemptedRunNs.recordValue(Math.max(0, ran));
+                Carrier.record(c.preemptDelayNs, now - c.preemptRequestNs);
+                Carrier.record(c.preemptedRunNs, ran);
                 enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
             }
             case BLOCK -> {
