@@ -29,7 +29,7 @@ final class SchedLock {
     @SuppressWarnings("unused")
     private volatile int state;
 
-    /** Times lock() found the lock held (contention counter; updated by the winner, benign race). */
+    /** Times lock() found the lock held: counted by each such caller once it holds the lock, so exact. */
     long contended;
 
     /** The thread holding the lock, or null: written by the holder right after acquiring and
@@ -43,6 +43,7 @@ final class SchedLock {
             return;
         }
         slowLock();
+        contended++;
         owner = Thread.currentThread();
     }
 
@@ -52,7 +53,6 @@ final class SchedLock {
     }
 
     private void slowLock() {
-        contended++;
         boolean platform = !Thread.currentThread().isVirtual();
         for (int spins = 0; ; spins++) {
             if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) return;

@@ -288,6 +288,9 @@ public final class SkyloftRuntime implements AutoCloseable {
         RtTask t = task(thread);
         lock.lock();
         try {
+            // checked again under the lock: the task may have exited since, and a policy must not
+            // hear of a task after its taskExit (a reservation admitted now would never be released)
+            if (!t.live) throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
             if (policyFailure == null) policy.admit(t, attr); // a refusal reaches the caller; nothing changed
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
@@ -1283,7 +1286,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         } finally {
             unlockAndWake();
         }
-        System.err.println("skyloft: carrier caught " + e + " while running " + t);
+        System.err.println("skyloft: carrier caught " + e + " while running " + t + "; its stack:");
+        e.printStackTrace(); // a JDK-internal failure: where it came from is what a report needs
     }
 
     /**
