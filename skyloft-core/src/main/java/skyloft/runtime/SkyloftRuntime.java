@@ -291,7 +291,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             // checked again under the lock: the task may have exited since, and a policy must not
             // hear of a task after its taskExit (a reservation admitted now would never be released)
             if (!t.live) throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
-            if (policyFailure == null) policy.admit(t, attr); // a refusal reaches the caller; nothing changed
+            admitLocked(t, attr); // a refusal reaches the caller; nothing changed
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
             long now = System.nanoTime();
@@ -309,11 +309,25 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
     }
 
+    /** Under the lock: the policy's admit. Its refusal (an {@link AdmissionException}) reaches
+     *  the caller; anything else it throws is a contract break that retires the policy, and the
+     *  attributes then stand unchecked, as every later one does. */
+    private void admitLocked(RtTask task, SchedAttr attr) {
+        if (policyFailure != null) return;
+        try {
+            policy.admit(task, attr);
+        } catch (AdmissionException refusal) {
+            throw refusal;
+        } catch (RuntimeException | Error e) {
+            policyFailedLocked("admit", e);
+        }
+    }
+
     /** Under the lock, at a spawn or an adoption: admission (a refusal reaches the caller, and
      *  the task never exists), then the policy's taskInit. */
     private void initLocked(RtTask task, long now) {
+        admitLocked(task, task.attr());
         if (policyFailure != null) return;
-        policy.admit(task, task.attr());
         try {
             policy.taskInit(task, now);
         } catch (RuntimeException | Error e) {

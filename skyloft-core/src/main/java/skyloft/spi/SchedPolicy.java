@@ -67,7 +67,8 @@ public abstract class SchedPolicy {
      * Validates attributes before they take effect, at spawn and at every change. Throw an
      * {@link AdmissionException} naming the bad value and what is allowed to refuse them
      * (bandwidth over the cap, a parameter this policy cannot honour). When this returns the
-     * host applies the attributes; nothing is applied when it throws. {@code task} may still be
+     * host applies the attributes; nothing is applied when it refuses. Anything else it throws is
+     * a contract break, as from any op (the runtime retires the policy). {@code task} may still be
      * uninitialised (no {@link #taskInit} yet) when called at spawn. Called from the thread that
      * spawns or changes the task, under the scheduler lock.
      */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import skyloft.spi.AdmissionException;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedAttr;
 import skyloft.spi.SchedPolicy;
@@ -30,7 +31,7 @@ class PolicyFailureTest {
 
     /** FIFO on one queue, with a fault to switch on. */
     static final class Faulty extends SchedPolicy {
-        enum Fault { NONE, ENQUEUE_OF_BAD, TICK, FOREIGN_PICK, DRAIN, BAD_KICK }
+        enum Fault { NONE, ENQUEUE_OF_BAD, TICK, FOREIGN_PICK, DRAIN, BAD_KICK, ADMIT_OF_BAD }
 
         private final ArrayDeque<Task> q = new ArrayDeque<>();
         volatile Fault fault;
@@ -42,6 +43,11 @@ class PolicyFailureTest {
         }
 
         @Override public String name() { return "faulty"; }
+        @Override public void admit(Task t, SchedAttr proposed) {
+            if (fault != Fault.ADMIT_OF_BAD) return;
+            if ("refused".equals(t.givenName())) throw new AdmissionException("refused: nice " + proposed.nice() + " is not allowed");
+            if ("bad".equals(t.givenName())) throw new IllegalStateException("admit bug");
+        }
         @Override public void enqueue(Task t, int cpu, EnqueueReason r, long now) {
             if (fault == Fault.ENQUEUE_OF_BAD && "bad".equals(t.givenName())) throw new IllegalStateException("enqueue bug");
             if (fault == Fault.BAD_KICK) ctx.kickAt(99, now);
@@ -126,6 +132,20 @@ class PolicyFailureTest {
             assertTrue(p.ticked, "no tick reached the policy in 20 s of polls");
             assertNull(seen.get(), "the policy's exception surfaced in the task");
             assertRetired(rt, "tick");
+        }
+    }
+
+    @Test
+    void anAdmitThatRefusesReachesTheCallerButOneThatThrowsAnythingElseRetiresThePolicy() throws Exception {
+        try (SkyloftRuntime rt = oneCarrier(new Faulty(Faulty.Fault.ADMIT_OF_BAD), TimerMode.OFF)) {
+            var refusal = assertThrows(AdmissionException.class, () -> rt.start("refused", SchedAttr.DEFAULT, () -> { }));
+            assertTrue(refusal.getMessage().contains("nice 0 is not allowed"), refusal.getMessage());
+            assertEquals(0L, rt.stats().counters().get("policy_failed"), "a refusal is no contract break");
+            Thread bad = rt.start("bad", SchedAttr.DEFAULT, () -> { });
+            assertTrue(bad.join(Duration.ofSeconds(10)), "the task whose admission threw never ran");
+            assertRetired(rt, "admit");
+            Thread later = rt.start("refused", SchedAttr.DEFAULT, () -> { });
+            assertTrue(later.join(Duration.ofSeconds(10)), "a retired policy refuses nothing");
         }
     }
 
