@@ -134,13 +134,20 @@ class RunCommandTest {
         List<String> args = new java.util.ArrayList<>(options);
         args.add("--");
         args.addAll(javaArgs);
-        List<String> cmd = command(args.toArray(String[]::new));
+        return runProcess(dir, command(args.toArray(String[]::new)), 90);
+    }
+
+    /** This JVM's java. */
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** Runs {@code cmd} to its end, its output in files of {@code dir}; fails the test (and kills it) after {@code seconds}. */
+    private static Result runProcess(Path dir, List<String> cmd, int seconds) throws Exception {
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
         if (!done) p.destroyForcibly();
         Result r = new Result(done ? p.exitValue() : -1, Files.readString(out), Files.readString(err));
-        assertTrue(done, "the application's JVM did not finish in 90 s; " + r);
+        assertTrue(done, cmd.getFirst() + " did not finish in " + seconds + " s; " + r);
         return r;
     }
 
@@ -183,10 +190,7 @@ class RunCommandTest {
     void platformThreadsThatMainStartsKeepTheJvmAliveAsUnderJava(@TempDir Path dir) throws Exception {
         // the reference: plain java, in a JVM of its own
         String classes = Path.of(runtest.MainsThreads.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        Process plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classes, "runtest.MainsThreads")
-                .redirectErrorStream(true).start();
-        assertTrue(plain.waitFor(90, TimeUnit.SECONDS), "plain java did not finish in 90 s");
-        String javaOut = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String javaOut = runProcess(dir, List.of(JAVA, "-cp", classes, "runtest.MainsThreads"), 90).out();
         List<String> expected = List.of("virtual.threads.platform.daemon=true", "main.returns", "late.writer.done daemon=false");
         assertEquals(expected, javaOut.lines().toList(), "java itself");
 
@@ -212,10 +216,7 @@ class RunCommandTest {
         assertEquals(0, jar.run(System.out, System.err, "--create", "--file", jarFile.toString(), "--manifest", manifest.toString(),
                 "--main-class", "runtest.LaunchAgent", "-C", classes.toString(), "runtest/LaunchAgent.class", "-C", classes.toString(), "runtest/LaunchAgent$Agent.class"), "jar");
 
-        Process plain = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jarFile.toString(), "x", "y")
-                .redirectErrorStream(true).start();
-        assertTrue(plain.waitFor(90, TimeUnit.SECONDS), "plain java did not finish in 90 s");
-        String javaOut = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String javaOut = runProcess(dir, List.of(JAVA, "-jar", jarFile.toString(), "x", "y"), 90).out();
         // The agent runs on the JVM's main thread before the main class is loaded. The manifest
         // asks for no retransformation, so its Instrumentation has none, though skyloft's own
         // agent, in the same JVM under skyloft run, has it.
@@ -258,16 +259,9 @@ class RunCommandTest {
 
     /** Runs this module's command line, {@code skyloft ARGS}, in a JVM of its own with {@code tmp} for its temporary files. */
     private static Result cli(Path dir, Path tmp, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Path out = dir.resolve("cli-out.txt"), err = dir.resolve("cli-err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean done = p.waitFor(120, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly();
-        Result r = new Result(done ? p.exitValue() : -1, Files.readString(out), Files.readString(err));
-        assertTrue(done, "skyloft did not finish in 120 s; " + r);
-        return r;
+        return runProcess(dir, cmd, 120);
     }
 
     @Test
@@ -322,12 +316,7 @@ class RunCommandTest {
         List<String> cmd = command("--cores", "1", "--policy", "rr", "--param", "slice=1ms", "--stats", "--",
                 "-p", mods.toString(), "-m", "demo.app", "5", "20000");
         assertTrue(cmd.containsAll(List.of("--add-modules", "demo.app", "--add-opens", "demo.app/runtest=ALL-UNNAMED")), cmd.toString());
-        Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean done = p.waitFor(90, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly(); // not left running after the test
-        assertTrue(done, "the application's JVM did not finish in 90 s; stdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Result r = runProcess(dir, cmd, 90);
         assertEquals(5, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*main\\.thread=VirtualThread\\[#\\d+,main\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
         assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"), r.toString());
