@@ -58,8 +58,11 @@ public final class PoissonWorkload extends Workload {
         sim.at(offsetNs + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
     }
 
+    /** The gap to the next arrival, at least 1 ns and at most {@link Dist#MAX_SAMPLE_NS} (100 h,
+     *  past any run and its offsets), so that adding it to the clock cannot overflow however low
+     *  the rate. */
     private long gapNs() {
-        return Math.max(1, Math.round(-1e9 / ratePerSec * Math.log(1.0 - rnd.nextDouble())));
+        return Math.clamp(Math.round(-1e9 / ratePerSec * Math.log(1.0 - rnd.nextDouble())), 1, Dist.MAX_SAMPLE_NS);
     }
 
     @Override

@@ -178,6 +178,16 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aRateSoLowThatItsGapsOverflowANanosecondClockReleasesNothing() {
+        // a mean gap of 1e21 ns is past a long: were the gap not capped, offset + gap would wrap
+        // below zero and the first request would arrive at t=0, before its offset
+        Scenario s = parse("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 0.000000000001/s, offset: 1ms, service: 1us}]");
+        SimResult r = s.run(null);
+        assertEquals(0, r.row("a").released(), "no request arrives in 10ms at one per 31,000 years");
+        assertEquals(0.0, r.row("a").cpuShare());
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
