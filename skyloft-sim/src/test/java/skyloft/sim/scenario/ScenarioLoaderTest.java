@@ -127,6 +127,14 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aCostGivenTwiceOnTheCommandLineIsRefusedAsInAFile() {
+        // a file with two lock keys is refused (duplicate key); --costs must not quietly keep the last
+        refused("duration: 1ms\ncosts: {lock: 1ns, lock: 2ns}\ntasks: [{name: a, type: hog}]", "duplicate key lock");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock=1ns,switch=5ns,lock=2ns"));
+        assertEquals("--costs: lock is given twice (1ns and 2ns); allowed each cost once", e.getMessage());
+    }
+
+    @Test
     void aWakeCostAndAnIdleSpinFromTheFileOrTheCommandLine() {
         Scenario s = parse(GOOD);
         assertEquals(0, s.costs().wakeNs(), "no wake cost unless given");
