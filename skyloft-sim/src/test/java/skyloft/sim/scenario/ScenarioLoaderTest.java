@@ -196,6 +196,18 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void namesAreKeptAsWrittenEvenWhereYamlReadsANumberOrABoolean() {
+        // YAML reads 010 as the integer 8, 1.50 as 1.5 and on as true: names must not change so
+        Scenario s = parse("name: 1.10\nduration: 1ms\ntasks:\n  - {name: 010, type: hog, app: on}\n  - {name: 1.50, type: hog}\n"
+                + "  - {name: on, type: hog}\n  - {name: 8, type: hog}\n");
+        assertEquals("1.10", s.name());
+        assertEquals(List.of("010", "1.50", "on", "8"), s.tasks().stream().map(Scenario.TaskSpec::name).toList());
+        SimResult r = s.run(null);
+        assertEquals(List.of("010", "1.50", "on", "8"), r.rows().stream().map(SimResult.Row::name).toList());
+        refused("duration: 1ms\ntasks: [{name: 010, type: hog}, {name: 010, type: hog}]", "tasks[1].name: '010' is used twice");
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
