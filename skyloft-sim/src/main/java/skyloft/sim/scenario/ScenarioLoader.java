@@ -288,9 +288,31 @@ public final class ScenarioLoader {
     }
 
     private String string(String field, Object v) {
-        if (v instanceof String s && !s.isBlank()) return s.trim();
+        if (v instanceof String s && !s.isBlank()) return printable(field, s.trim());
         if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
         throw error(field, v, "is not text; allowed a non-empty string");
+    }
+
+    /**
+     * {@code s} if every character can go into the outputs (table, JSON, SVG, trace): no control
+     * character, unpaired surrogate or noncharacter (U+FFFE, which XML refuses; YAML's escapes
+     * can write them all). Refused naming the first, with the value escaped.
+     */
+    private String printable(String field, String s) {
+        int bad = s.codePoints().filter(ScenarioLoader::unprintable).findFirst().orElse(-1);
+        if (bad < 0) return s;
+        StringBuilder shown = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (unprintable(c)) shown.append(String.format(Locale.ROOT, "\\u%04X", c));
+            else shown.appendCodePoint(c);
+        });
+        throw error(field, shown.toString(), String.format(Locale.ROOT, "is not printable text (U+%04X); "
+                + "allowed text without control characters, unpaired surrogates or noncharacters", bad));
+    }
+
+    /** A control character, an unpaired surrogate (as codePoints gives it) or a noncharacter. */
+    private static boolean unprintable(int c) {
+        return Character.isISOControl(c) || (c >= 0xD800 && c <= 0xDFFF) || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF);
     }
 
     /** Policy parameter values: text as written; YAML's booleans (on/off/yes/no/true/false) become on/off. */

@@ -208,6 +208,16 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aNameThatNoOutputCanHoldIsRefusedNamingTheCharacter() {
+        // U+FFFE made the SVG chart invalid XML; an unpaired surrogate failed every output after the run ("Input length = 1")
+        refused("name: \"run\\uFFFEx\"\nduration: 1ms\ntasks: [{name: a, type: hog}]",
+                "bad.yaml: name: 'run\\uFFFEx' is not printable text (U+FFFE); allowed text without control characters, unpaired surrogates or noncharacters");
+        refused("name: \"run\\uD800x\"\nduration: 1ms\ntasks: [{name: a, type: hog}]", "name: 'run\\uD800x' is not printable text (U+D800)");
+        refused("duration: 1ms\ntasks: [{name: a, type: hog, app: \"w\\x01x\"}]", "tasks[0] (a).app: 'w\\u0001x' is not printable text (U+0001)");
+        assertEquals("caf\u00e9 \u6f22\ud83d\ude00", parse("name: \"caf\u00e9 \u6f22\ud83d\ude00\"\nduration: 1ms\ntasks: [{name: a, type: hog}]").name());
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
