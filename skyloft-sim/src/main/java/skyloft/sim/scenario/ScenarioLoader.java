@@ -208,6 +208,9 @@ public final class ScenarioLoader {
         return switch (type) {
             case "periodic" -> {
                 long execNs = m.containsKey("exec") ? duration(f + ".exec", m.get("exec")) : 0;
+                if (m.containsKey("exec") && execNs <= 0) {
+                    throw error(f + ".exec", m.get("exec"), "must be positive; allowed the CPU each job needs, e.g. 500us (default: the runtime)");
+                }
                 yield new Scenario.TaskSpec(name, type, n -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
             }
             case "hog" -> new Scenario.TaskSpec(name, type, n -> new HogWorkload(name, attr, offsetNs, count));

@@ -218,6 +218,15 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aPeriodicJobOfNoWorkIsRefusedNotRunAsItsRuntime() {
+        // exec: 0 was taken for "not given" and each job ran the full runtime
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 0}]",
+                "bad.yaml: tasks[0] (a).exec: 0 must be positive; allowed the CPU each job needs, e.g. 500us (default: the runtime)");
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 0.1ns}]", "tasks[0] (a).exec: '0.1ns' must be positive");
+        assertEquals(0.25, parse("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 500us}]").run(null).row("a").cpuShare(), 1e-9);
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
