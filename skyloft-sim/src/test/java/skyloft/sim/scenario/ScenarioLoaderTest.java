@@ -227,6 +227,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aStreamFasterThanOneArrivalPerNanosecondKeepsItsRate() {
+        // 10G/s is allowed (a load of 10 with 1ns requests), and 1024 CPUs at a load of 0.5 with 1us
+        // requests ask 512M/s; gaps rounded one by one to whole ns (at least 1) gave at most 1G/s,
+        // and 1G/s itself about 0.74G/s
+        for (String rate : List.of("10G/s", "1G/s", "100M/s")) {
+            double perSec = switch (rate) { case "10G/s" -> 1e10; case "1G/s" -> 1e9; default -> 1e8; };
+            SimResult r = parse("duration: 10us\ntick: 0\ntasks: [{name: a, type: poisson, rate: " + rate + ", service: 1ns}]").run(null);
+            double expected = perSec * 10e-6;
+            assertEquals(expected, r.row("a").released(), 4 * Math.sqrt(expected), rate + ": requests in 10us");
+        }
+    }
+
+    @Test
     void durationWithoutUnitIsRefused() {
         refused("duration: 20\ntasks: [{name: a, type: hog}]", "duration", "20", "allowed", "unit");
         refused("duration: 20ms\ntasks: [{name: t2, type: periodic, runtime: 2ms, period: 7}]", "tasks[0] (t2).period", "7", "allowed");
