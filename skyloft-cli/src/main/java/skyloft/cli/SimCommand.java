@@ -99,7 +99,10 @@ final class SimCommand implements Callable<Integer> {
         }
         if (buf != null) {
             Trace t = buf.toTrace(sc.name() + " under " + r.policy() + " (simulated, seed " + r.seed() + ")", r.cpus(), 0, r.durationNs());
-            if (buf.dropped() > 0) out.println("trace: the buffer filled up; " + buf.dropped() + " later events were dropped (shorten the run with --duration)");
+            if (buf.dropped() > 0) {
+                out.println("trace: the buffer filled up at " + Durations.format(t.endNs()) + "; " + buf.dropped()
+                        + " later events were dropped, so the trace ends there (shorten the run with --duration)");
+            }
             if (gantt != null) {
                 AtomicFiles.write(gantt, w -> SvgGanttWriter.write(t, w));
                 out.println("gantt: " + gantt);

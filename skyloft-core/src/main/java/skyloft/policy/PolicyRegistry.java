@@ -181,7 +181,7 @@ public final class PolicyRegistry {
         return info.factory().apply(new PolicyParams(info.name(), params));
     }
 
-    /** Parses {@code "slice=50us,latency=1ms"} into a map (empty text gives an empty map). */
+    /** Parses {@code "slice=50us,latency=1ms"} into a map (empty text gives an empty map); a name given twice is refused. */
     public static Map<String, String> parseParams(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         if (text == null || text.isBlank()) return out;
@@ -190,7 +190,11 @@ public final class PolicyRegistry {
             if (eq <= 0 || eq == part.length() - 1) {
                 throw new IllegalArgumentException("policy parameter '" + part.trim() + "' is not of the form name=value, e.g. slice=50us");
             }
-            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            String key = part.substring(0, eq).trim(), value = part.substring(eq + 1).trim();
+            String before = out.putIfAbsent(key, value);
+            if (before != null) {
+                throw new IllegalArgumentException("policy parameter '" + key + "' is given twice (" + before + " and " + value + "); allowed each parameter once");
+            }
         }
         return out;
     }

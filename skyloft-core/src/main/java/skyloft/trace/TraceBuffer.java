@@ -27,6 +27,8 @@ public final class TraceBuffer implements TraceRecorder {
     private Task[] task;
     private int size;
     private long dropped;
+    /** Time of the first event refused, when {@link #dropped} is not 0. */
+    private long firstDroppedNs;
 
     public TraceBuffer() {
         this(DEFAULT_MAX_EVENTS);
@@ -57,7 +59,7 @@ public final class TraceBuffer implements TraceRecorder {
     public void record(long tNs, TraceKind k, int c, Task t, long a) {
         if (!enabled) return;
         if (size == timeNs.length && !grow()) {
-            dropped++;
+            if (dropped++ == 0) firstDroppedNs = tNs;
             return;
         }
         timeNs[size] = tNs;
@@ -106,8 +108,11 @@ public final class TraceBuffer implements TraceRecorder {
     }
 
     /** A {@link Trace} of what was recorded by a host with {@code cpus} CPUs that ran from
-     *  {@code startNs} (the origin of the time axis) to {@code endNs}. */
+     *  {@code startNs} (the origin of the time axis) to {@code endNs}; if the buffer filled up,
+     *  the trace ends at the first event it refused, since what came later is unknown (a slice
+     *  open then is cut there, not drawn as running to {@code endNs}). */
     public Trace toTrace(String title, int cpus, long startNs, long endNs) {
-        return new Trace(title, cpus, startNs, endNs, events(), dropped);
+        long end = dropped > 0 ? Math.clamp(firstDroppedNs, startNs, Math.max(startNs, endNs)) : endNs;
+        return new Trace(title, cpus, startNs, end, events(), dropped);
     }
 }

@@ -88,6 +88,11 @@ class AttributesAndRegistryTest {
     void paramsTextParses() {
         assertEquals(Map.of("slice", "50us", "x", "1"), PolicyRegistry.parseParams("slice=50us, x=1"));
         assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams("slice"));
+        // a parameter given twice (--param, a --compare entry) is refused, as a file's duplicate key is, not the last kept
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams("slice=10us,x=1,slice=20us"));
+        assertEquals("policy parameter 'slice' is given twice (10us and 20us); allowed each parameter once", twice.getMessage());
+        IllegalArgumentException entry = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.Spec.parse("rr[slice=10us,slice=20us]"));
+        assertTrue(entry.getMessage().contains("'rr[slice=10us,slice=20us]': policy parameter 'slice' is given twice"), entry.getMessage());
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class PoissonWorkload extends Workload {
     private final long offsetNs;
     private final int workers;
     private long arrivals;
+    /** The next arrival's time in ns (see {@link #scheduleNext}). */
+    private double nextArrivalNs;
     /** Pool mode: idle workers, the most recently idle first. */
     private final ArrayDeque<SimTask> idle = new ArrayDeque<>();
     /** Pool mode: waiting requests as {arrival ns, service ns}, oldest first. */
@@ -55,11 +57,25 @@ public final class PoissonWorkload extends Workload {
     protected void start(Simulator sim, SplittableRandom r) {
         this.rnd = r;
         for (int i = workers - 1; i >= 0; i--) idle.push(sim.spawn(this, replicaName(i, workers), attr));
-        sim.at(offsetNs + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
+        nextArrivalNs = offsetNs;
+        scheduleNext(sim);
     }
 
-    private long gapNs() {
-        return Math.max(1, Math.round(-1e9 / ratePerSec * Math.log(1.0 - rnd.nextDouble())));
+    /** The mean gap below which gaps add up exactly rather than each rounded to whole ns. */
+    static final double EXACT_BELOW_NS = 100;
+
+    /**
+     * Schedules the next arrival one gap after the last. A gap is at most {@link Dist#MAX_SAMPLE_NS}
+     * (100 h, past any run and its offsets), so the clock cannot overflow however low the rate.
+     * A stream with a mean gap under 100 ns adds its gaps up exactly (several arrivals may then
+     * share an instant): rounding each to whole ns, at least 1, would cap it at 1G/s and bias
+     * it well below. Slower streams round each gap, which is off by less than 0.005% there and
+     * keeps their arrivals as they have always been drawn.
+     */
+    private void scheduleNext(Simulator sim) {
+        double gap = Math.min(-1e9 / ratePerSec * Math.log(1.0 - rnd.nextDouble()), Dist.MAX_SAMPLE_NS);
+        nextArrivalNs += 1e9 / ratePerSec < EXACT_BELOW_NS ? gap : Math.max(1, Math.round(gap));
+        sim.at(Math.round(nextArrivalNs), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
     }
 
     @Override
@@ -76,7 +92,7 @@ public final class PoissonWorkload extends Workload {
             t.jobServiceNs = serviceNs;
             sim.wake(t, serviceNs);
         }
-        sim.at(sim.now() + gapNs(), CLS_RELEASE, this, null, TAG_ARRIVAL, 0);
+        scheduleNext(sim);
     }
 
     @Override

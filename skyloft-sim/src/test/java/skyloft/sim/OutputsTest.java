@@ -42,6 +42,22 @@ class OutputsTest {
     }
 
     @Test
+    void aTraceWhoseBufferFilledUpEndsWhereItFilledUpWithNoSliceRunningOnToTheEnd() {
+        // two hogs under rr take turns every 50us; the buffer holds the first ~40 slices only.
+        // The slice open when it filled up must not be drawn as running to the end of the run
+        // (its stop was dropped, not absent): the trace ends where the buffer filled up.
+        TraceBuffer tb = new TraceBuffer(200);
+        Simulator s = new Simulator(PolicyRegistry.create("rr", Map.of("slice", "50us")), 1, 10_000, CostModel.ZERO, 1, tb);
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 2));
+        s.run(10 * MS);
+        assertTrue(tb.dropped() > 0);
+        Trace t = tb.toTrace("t", 1, 0, 10 * MS);
+        long lastRecorded = t.events().get(t.events().size() - 1).timeNs();
+        assertTrue(t.endNs() < 10 * MS && t.endNs() >= lastRecorded, "the trace ends where the buffer filled up: " + t.endNs());
+        for (Trace.Slice sl : t.slices()) assertTrue(sl.durationNs() <= 50_000, "a 50us slice drawn " + sl.durationNs() + "ns long: " + sl);
+    }
+
+    @Test
     void jsonHasTheDocumentedKeysAndNullForNoMiss() {
         SimResult r = dhall(null).run(30 * MS);
         Map<String, Object> root = MiniJson.object(r.toJson("dhall"));

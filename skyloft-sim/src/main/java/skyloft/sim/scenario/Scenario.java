@@ -142,7 +142,11 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
             if (!COST_NAMES.contains(key)) {
                 throw new ScenarioException("--costs: there is no cost named '" + key + "'; allowed " + String.join(", ", COST_NAMES.stream().sorted().toList()));
             }
-            given.put(key, part.substring(eq + 1).trim());
+            String value = part.substring(eq + 1).trim();
+            String before = given.putIfAbsent(key, value);
+            if (before != null) { // a file refuses a duplicate key; so does the command line
+                throw new ScenarioException("--costs: " + key + " is given twice (" + before + " and " + value + "); allowed each cost once");
+            }
         }
         return withCosts(layCosts(costs, given, null, "--costs "));
     }

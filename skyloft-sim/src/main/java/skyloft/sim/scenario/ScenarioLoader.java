@@ -24,6 +24,11 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import skyloft.sim.CostModel;
 import skyloft.sim.Dist;
 import skyloft.sim.HogWorkload;
@@ -100,18 +105,25 @@ public final class ScenarioLoader {
         return String.valueOf(v);
     }
 
+    /** The scalars of the top level and of each task entry as written, for names that YAML
+     *  would read as numbers or booleans ({@code 010}, {@code 1.50}, {@code on}). */
+    private Map<String, String> topText = Map.of();
+    private List<Map<String, String>> taskText = List.of();
+
     private Scenario scenario(String defaultName, String text) {
         Object root;
         try (Reader r = new StringReader(text)) {
             LoaderOptions opts = new LoaderOptions();
             opts.setAllowDuplicateKeys(false);
-            root = new Yaml(new SafeConstructor(opts)).load(r);
+            Yaml yaml = new Yaml(new SafeConstructor(opts));
+            root = yaml.load(r);
+            scalarTexts(yaml.compose(new StringReader(text)));
         } catch (YAMLException | IOException e) {
             throw new ScenarioException(file + ": not a valid YAML file: " + e.getMessage().replace('\n', ' '), e);
         }
         Map<String, Object> top = map("(top level)", root);
         checkKeys("(top level)", top, TOP_KEYS);
-        String name = top.containsKey("name") ? string("name", top.get("name")) : defaultName;
+        String name = top.containsKey("name") ? text("name", top.get("name"), topText.get("name")) : defaultName;
         int cpus = (int) integer("cpus", top.getOrDefault("cpus", 1), 1, MAX_CPUS);
         if (!top.containsKey("duration")) throw error("duration", null, "is required; allowed a duration with a unit, e.g. 20ms or 1s");
         long durationNs = duration("duration", top.get("duration"));
@@ -121,7 +133,7 @@ public final class ScenarioLoader {
         if (tickNs != 0 && (tickNs < MIN_TICK_NS || tickNs > MAX_TICK_NS)) {
             throw error("tick", top.get("tick"), "is out of range; allowed 0 (no ticks) or 1us to 100ms, as the runtime's --tick");
         }
-        String policy = top.containsKey("policy") ? string("policy", top.get("policy")) : "fifo";
+        String policy = top.containsKey("policy") ? text("policy", top.get("policy"), topText.get("policy")) : "fifo";
         Map<String, String> params = new LinkedHashMap<>();
         if (top.containsKey("params") && top.get("params") != null) {
             for (var e : map("params", top.get("params")).entrySet()) params.put(e.getKey(), scalar("params." + e.getKey(), e.getValue()));
@@ -163,7 +175,8 @@ public final class ScenarioLoader {
         String at = "tasks[" + index + "]";
         Map<String, Object> m = map(at, obj);
         if (!m.containsKey("name")) throw error(at + ".name", null, "is required; allowed a name made of letters, digits, '-', '_' and '.'");
-        String name = string(at + ".name", m.get("name"));
+        Map<String, String> written = index < taskText.size() ? taskText.get(index) : Map.of();
+        String name = text(at + ".name", m.get("name"), written.get("name"));
         if (!name.matches("[A-Za-z0-9_.-]+")) throw error(at + ".name", name, "is not allowed; allowed letters, digits, '-', '_' and '.' ('#' is kept for replicas)");
         at = at + " (" + name + ")";
         String type = m.containsKey("type") ? string(at + ".type", m.get("type")) : null;
@@ -176,7 +189,7 @@ public final class ScenarioLoader {
         final String f = at;
         int nice = (int) integer(f + ".nice", m.getOrDefault("nice", 0), SchedAttr.MIN_NICE, SchedAttr.MAX_NICE);
         long sliceNs = m.containsKey("slice") ? duration(f + ".slice", m.get("slice")) : 0;
-        String app = m.containsKey("app") ? string(f + ".app", m.get("app")) : SchedAttr.DEFAULT_APP;
+        String app = m.containsKey("app") ? text(f + ".app", m.get("app"), written.get("app")) : SchedAttr.DEFAULT_APP;
         long offsetNs = m.containsKey("offset") ? duration(f + ".offset", m.get("offset")) : 0;
         long runtimeNs = m.containsKey("runtime") ? duration(f + ".runtime", m.get("runtime")) : 0;
         long deadlineNs = m.containsKey("deadline") ? duration(f + ".deadline", m.get("deadline")) : 0;
@@ -195,6 +208,9 @@ public final class ScenarioLoader {
         return switch (type) {
             case "periodic" -> {
                 long execNs = m.containsKey("exec") ? duration(f + ".exec", m.get("exec")) : 0;
+                if (m.containsKey("exec") && execNs <= 0) {
+                    throw error(f + ".exec", m.get("exec"), "must be positive; allowed the CPU each job needs, e.g. 500us (default: the runtime)");
+                }
                 yield new Scenario.TaskSpec(name, type, n -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
             }
             case "hog" -> new Scenario.TaskSpec(name, type, n -> new HogWorkload(name, attr, offsetNs, count));
@@ -246,10 +262,60 @@ public final class ScenarioLoader {
         }
     }
 
+    /** Fills {@link #topText} and {@link #taskText} from the document's node tree. */
+    private void scalarTexts(Node root) {
+        if (!(root instanceof MappingNode top)) return;
+        topText = scalars(top);
+        for (NodeTuple t : top.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("tasks") && t.getValueNode() instanceof SequenceNode seq) {
+                List<Map<String, String>> out = new ArrayList<>();
+                for (Node n : seq.getValue()) out.add(n instanceof MappingNode m ? scalars(m) : Map.of());
+                taskText = out;
+            }
+        }
+    }
+
+    /** A mapping's scalar values as written, by key. */
+    private static Map<String, String> scalars(MappingNode m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) out.put(k.getValue(), v.getValue());
+        }
+        return out;
+    }
+
+    /** Text such as a name: as written ({@code written}) where YAML read a number or a boolean. */
+    private String text(String field, Object v, String written) {
+        if ((v instanceof Number || v instanceof Boolean) && written != null && !written.isBlank()) return written.trim();
+        return string(field, v);
+    }
+
     private String string(String field, Object v) {
-        if (v instanceof String s && !s.isBlank()) return s.trim();
+        if (v instanceof String s && !s.isBlank()) return printable(field, s.trim());
         if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
         throw error(field, v, "is not text; allowed a non-empty string");
+    }
+
+    /**
+     * {@code s} if every character can go into the outputs (table, JSON, SVG, trace): no control
+     * character, unpaired surrogate or noncharacter (U+FFFE, which XML refuses; YAML's escapes
+     * can write them all). Refused naming the first, with the value escaped.
+     */
+    private String printable(String field, String s) {
+        int bad = s.codePoints().filter(ScenarioLoader::unprintable).findFirst().orElse(-1);
+        if (bad < 0) return s;
+        StringBuilder shown = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (unprintable(c)) shown.append(String.format(Locale.ROOT, "\\u%04X", c));
+            else shown.appendCodePoint(c);
+        });
+        throw error(field, shown.toString(), String.format(Locale.ROOT, "is not printable text (U+%04X); "
+                + "allowed text without control characters, unpaired surrogates or noncharacters", bad));
+    }
+
+    /** A control character, an unpaired surrogate (as codePoints gives it) or a noncharacter. */
+    private static boolean unprintable(int c) {
+        return Character.isISOControl(c) || (c >= 0xD800 && c <= 0xDFFF) || (c & 0xFFFE) == 0xFFFE || (c >= 0xFDD0 && c <= 0xFDEF);
     }
 
     /** Policy parameter values: text as written; YAML's booleans (on/off/yes/no/true/false) become on/off. */

@@ -127,6 +127,14 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aCostGivenTwiceOnTheCommandLineIsRefusedAsInAFile() {
+        // a file with two lock keys is refused (duplicate key); --costs must not quietly keep the last
+        refused("duration: 1ms\ncosts: {lock: 1ns, lock: 2ns}\ntasks: [{name: a, type: hog}]", "duplicate key lock");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts("lock=1ns,switch=5ns,lock=2ns"));
+        assertEquals("--costs: lock is given twice (1ns and 2ns); allowed each cost once", e.getMessage());
+    }
+
+    @Test
     void aWakeCostAndAnIdleSpinFromTheFileOrTheCommandLine() {
         Scenario s = parse(GOOD);
         assertEquals(0, s.costs().wakeNs(), "no wake cost unless given");
@@ -175,6 +183,60 @@ class ScenarioLoaderTest {
         Scenario s = parse("duration: 10ms\ncpus: 16\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]");
         ScenarioException e = assertThrows(ScenarioException.class, () -> s.withCpus(4));
         assertEquals("bad.yaml: --cpus 4: the rate of a is a load of 25 on 4 CPUs; allowed at most 10", e.getMessage());
+    }
+
+    @Test
+    void aRateSoLowThatItsGapsOverflowANanosecondClockReleasesNothing() {
+        // a mean gap of 1e21 ns is past a long: were the gap not capped, offset + gap would wrap
+        // below zero and the first request would arrive at t=0, before its offset
+        Scenario s = parse("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 0.000000000001/s, offset: 1ms, service: 1us}]");
+        SimResult r = s.run(null);
+        assertEquals(0, r.row("a").released(), "no request arrives in 10ms at one per 31,000 years");
+        assertEquals(0.0, r.row("a").cpuShare());
+    }
+
+    @Test
+    void namesAreKeptAsWrittenEvenWhereYamlReadsANumberOrABoolean() {
+        // YAML reads 010 as the integer 8, 1.50 as 1.5 and on as true: names must not change so
+        Scenario s = parse("name: 1.10\nduration: 1ms\ntasks:\n  - {name: 010, type: hog, app: on}\n  - {name: 1.50, type: hog}\n"
+                + "  - {name: on, type: hog}\n  - {name: 8, type: hog}\n");
+        assertEquals("1.10", s.name());
+        assertEquals(List.of("010", "1.50", "on", "8"), s.tasks().stream().map(Scenario.TaskSpec::name).toList());
+        SimResult r = s.run(null);
+        assertEquals(List.of("010", "1.50", "on", "8"), r.rows().stream().map(SimResult.Row::name).toList());
+        refused("duration: 1ms\ntasks: [{name: 010, type: hog}, {name: 010, type: hog}]", "tasks[1].name: '010' is used twice");
+    }
+
+    @Test
+    void aNameThatNoOutputCanHoldIsRefusedNamingTheCharacter() {
+        // U+FFFE made the SVG chart invalid XML; an unpaired surrogate failed every output after the run ("Input length = 1")
+        refused("name: \"run\\uFFFEx\"\nduration: 1ms\ntasks: [{name: a, type: hog}]",
+                "bad.yaml: name: 'run\\uFFFEx' is not printable text (U+FFFE); allowed text without control characters, unpaired surrogates or noncharacters");
+        refused("name: \"run\\uD800x\"\nduration: 1ms\ntasks: [{name: a, type: hog}]", "name: 'run\\uD800x' is not printable text (U+D800)");
+        refused("duration: 1ms\ntasks: [{name: a, type: hog, app: \"w\\x01x\"}]", "tasks[0] (a).app: 'w\\u0001x' is not printable text (U+0001)");
+        assertEquals("caf\u00e9 \u6f22\ud83d\ude00", parse("name: \"caf\u00e9 \u6f22\ud83d\ude00\"\nduration: 1ms\ntasks: [{name: a, type: hog}]").name());
+    }
+
+    @Test
+    void aPeriodicJobOfNoWorkIsRefusedNotRunAsItsRuntime() {
+        // exec: 0 was taken for "not given" and each job ran the full runtime
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 0}]",
+                "bad.yaml: tasks[0] (a).exec: 0 must be positive; allowed the CPU each job needs, e.g. 500us (default: the runtime)");
+        refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 0.1ns}]", "tasks[0] (a).exec: '0.1ns' must be positive");
+        assertEquals(0.25, parse("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 2ms, exec: 500us}]").run(null).row("a").cpuShare(), 1e-9);
+    }
+
+    @Test
+    void aStreamFasterThanOneArrivalPerNanosecondKeepsItsRate() {
+        // 10G/s is allowed (a load of 10 with 1ns requests), and 1024 CPUs at a load of 0.5 with 1us
+        // requests ask 512M/s; gaps rounded one by one to whole ns (at least 1) gave at most 1G/s,
+        // and 1G/s itself about 0.74G/s
+        for (String rate : List.of("10G/s", "1G/s", "100M/s")) {
+            double perSec = switch (rate) { case "10G/s" -> 1e10; case "1G/s" -> 1e9; default -> 1e8; };
+            SimResult r = parse("duration: 10us\ntick: 0\ntasks: [{name: a, type: poisson, rate: " + rate + ", service: 1ns}]").run(null);
+            double expected = perSec * 10e-6;
+            assertEquals(expected, r.row("a").released(), 4 * Math.sqrt(expected), rate + ": requests in 10us");
+        }
     }
 
     @Test
