@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code skyloft bench NAME}: each benchmark is a subcommand; every one takes {@code --json FILE}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark with its baselines (jdk-default, platform, continuation) in the same run.",
-        subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchPreemptCommand.class,
+        subcommands = {BenchYieldCommand.class, BenchSpawnCommand.class, BenchPollOverheadCommand.class, BenchRewriteCommand.class, BenchPreemptCommand.class,
                 BenchPickCommand.class, BenchSchbenchCommand.class, BenchLcCommand.class, BenchPipeCommand.class, BenchOpsCommand.class,
                 BenchCapacityCommand.class,
                 BenchAllCommand.class})

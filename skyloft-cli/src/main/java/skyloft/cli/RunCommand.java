@@ -283,7 +283,7 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Path codeSource(Class<?> c) {
+    static Path codeSource(Class<?> c) {
         try {
             return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (Exception e) {
