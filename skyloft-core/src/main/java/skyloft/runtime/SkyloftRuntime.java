@@ -1510,7 +1510,9 @@ public final class SkyloftRuntime implements AutoCloseable {
          * starts is confined to its carrier's one CPU (and competes there with the carrier, which
          * spins while idle), and {@code Runtime.availableProcessors()} in a task counts one CPU.
          * Under {@code skyloft run} the agent and the launcher undo both ({@link ThreadStartHook});
-         * elsewhere, turn pinning off if tasks start platform threads that must use every CPU.
+         * elsewhere, run with the agent and {@code -Dskyloft.launcher.threadRules=true} for the
+         * first (the daemon rule that comes with it changes nothing outside the launcher) and
+         * {@code -XX:ActiveProcessorCount=N} for the second, or turn pinning off.
          */
         public Builder pin(boolean on) {
             this.pin = on;
