@@ -63,6 +63,34 @@ class AgentEndToEndTest {
     }
 
     @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void aProgramWithItsOwnPinnedRuntimeGetsTheStartHookWithTheThreadRulesProperty(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(skyloft.runtime.Affinity.unavailableReason() == null
+                && skyloft.runtime.Affinity.allowedCpus().size() > 1, "needs CPU affinity and two CPUs");
+        int cpus = skyloft.runtime.Affinity.allowedCpus().size();
+        Path jar = dir.resolve("skyloft-agent.jar");
+        writeAgentJar(codeSource(PollAgent.class), jar);
+        String cp = String.join(java.io.File.pathSeparator, codeSource(agenttest.app.EmbeddedPinned.class).toString(),
+                codeSource(skyloft.runtime.Poll.class).toString(), codeSource(org.HdrHistogram.Histogram.class).toString());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (boolean rules : new boolean[] {true, false}) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                    "--enable-native-access=ALL-UNNAMED", "-javaagent:" + jar + "=include=agenttest."));
+            if (rules) cmd.add("-Dskyloft.launcher.threadRules=true");
+            cmd.addAll(List.of("-cp", cp, "agenttest.app.EmbeddedPinned"));
+            Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean done = p.waitFor(90, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly();
+            String stdout = Files.readString(out), stderr = Files.readString(err);
+            assertTrue(done && p.exitValue() == 0, "rules=" + rules + "; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+            assertEquals("child.cpus=" + (rules ? cpus : 1) + " process.cpus=" + cpus, stdout.strip(),
+                    (rules ? "the start hook gives the task's thread every CPU" : "without it the thread keeps its carrier's one CPU")
+                            + "; stderr:\n" + stderr);
+        }
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void attachingToARunningJvmRetransformsLoadedClasses(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("skyloft-agent.jar");
