@@ -55,7 +55,8 @@ public final class HttpLoad {
                 + "%.1f s after 1 s of warm-up%n", longConns, longUs, seconds);
 
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong longDone = new AtomicLong();
+        AtomicLong longInWindow = new AtomicLong();
+        long start = System.nanoTime(), measureFrom = start + WARMUP_NS, end = measureFrom + (long) (seconds * 1e9);
         List<Thread> loaders = new ArrayList<>();
         String longPath = "/spin?us=" + longUs;
         for (int i = 0; i < longConns; i++) {
@@ -64,7 +65,8 @@ public final class HttpLoad {
                 try (Connection c = new Connection(p)) {
                     while (!stop.get()) {
                         c.get(longPath);
-                        longDone.incrementAndGet();
+                        long now = System.nanoTime();
+                        if (now >= measureFrom && now < end) longInWindow.incrementAndGet();
                     }
                 } catch (IOException e) {
                     if (!stop.get()) throw new UncheckedIOException(e);
@@ -76,20 +78,17 @@ public final class HttpLoad {
         int n = 0;
         String handler = "";
         try (Connection c = new Connection(port)) {
-            long start = System.nanoTime(), measureFrom = start + WARMUP_NS, end = measureFrom + (long) (seconds * 1e9);
-            long longAtStart = -1;
             while (true) {
                 long t0 = System.nanoTime();
                 if (t0 >= end) break;
-                if (t0 >= measureFrom && longAtStart < 0) longAtStart = longDone.get();
                 handler = c.get("/spin?us=0");
                 long d = System.nanoTime() - t0;
                 if (t0 >= measureFrom && n < lat.length) lat[n++] = d;
                 Thread.sleep(1);
             }
             stop.set(true);
-            long longServed = longDone.get() - Math.max(0, longAtStart);
             for (Thread t : loaders) t.join();
+            long longServed = longInWindow.get();
             Arrays.sort(lat, 0, n);
             System.out.printf(Locale.ROOT, "short requests: %d, p50 %.0f us, p90 %.0f us, p99 %.0f us, max %.0f us; "
                     + "long requests served in the window: %d (%.1f/s); the last short one ran on %s%n",

@@ -17,7 +17,8 @@ import java.util.concurrent.Executors;
  * A plain Java HTTP server, with no Skyloft in it, to run with and without {@code skyloft run}:
  * the JDK's {@code HttpServer} on the loopback interface, its dispatcher a platform thread, every
  * request handled in a virtual thread of {@code Executors.newVirtualThreadPerTaskExecutor()}.
- * {@code GET /spin?us=N} computes for N microseconds and answers with the handler's thread. Once
+ * {@code GET /spin?us=N} computes for N microseconds of CPU (a number of iterations calibrated at
+ * start, so a preempted request takes longer) and answers with the handler's thread. Once
  * it listens, it runs {@link HttpLoad} against itself in a JVM of its own (the same java, a plain
  * one), prints what that measured, stops and exits with its code:
  *
@@ -35,9 +36,11 @@ import java.util.concurrent.Executors;
 public final class HttpSpin {
     private HttpSpin() {}
 
-    private static volatile long sink;
+    /** Iterations of {@link Spin#run} per microsecond, calibrated before the server starts. */
+    private static double itersPerUs;
 
     public static void main(String[] args) throws Exception {
+        itersPerUs = Spin.calibrate() * 1_000;
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(handlers);
@@ -73,11 +76,7 @@ public final class HttpSpin {
             reply(ex, 400, "us must be 0 to 1000000, got " + q + "\n");
             return;
         }
-        long end = System.nanoTime() + us * 1_000, x = 0;
-        while (System.nanoTime() < end) {
-            for (int i = 0; i < 100; i++) x += i ^ x;
-        }
-        sink = x;
+        Spin.run((long) (us * itersPerUs));
         reply(ex, 200, Thread.currentThread() + "\n");
     }
 

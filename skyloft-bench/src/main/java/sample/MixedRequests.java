@@ -35,8 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class MixedRequests {
     private static final double LONG_SHARE = 0.005;
     private static final long SHORT_NS = 4_000, LONG_NS = 10_000_000, WARMUP_NS = 1_000_000_000;
-    private static final int CHUNK = 1_000, WORKERS = 100;
-    private static volatile long sink;
+    private static final int WORKERS = 100;
 
     public static void main(String[] args) throws Exception {
         double load = args.length > 0 ? Double.parseDouble(args[0]) : 0.5;
@@ -49,7 +48,7 @@ public final class MixedRequests {
                     + String.join(" ", args));
             System.exit(2);
         }
-        double itersPerNs = calibrate();
+        double itersPerNs = Spin.calibrate();
         double meanNs = (1 - LONG_SHARE) * SHORT_NS + LONG_SHARE * LONG_NS;
         double ratePerNs = load * cpus / meanNs;
         System.out.printf(Locale.ROOT, "offered: %.0f requests/s (%.0f%% of %d CPUs) for %.1f s after 1 s of warm-up, through a %s; main on %s%n",
@@ -67,7 +66,7 @@ public final class MixedRequests {
             workers.add(Thread.ofVirtual().name("worker-" + i).start(() -> {
                 try {
                     for (long[] r; (r = queue.take()).length > 0; ) {
-                        spin(r[1]);
+                        Spin.run(r[1]);
                         long latency = System.nanoTime() - r[0];
                         if (r[3] == 0) continue;
                         synchronized (done) {
@@ -126,32 +125,6 @@ public final class MixedRequests {
 
     private static long pct(long[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    /** Iterations of {@link #spin} per ns: the best of 20-ms rounds over about a second, so
-     *  that the JIT has compiled the loop before the figure is taken. */
-    private static double calibrate() {
-        double best = 0;
-        long n = 100_000;
-        long end = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            long t = System.nanoTime();
-            spin(n);
-            long el = System.nanoTime() - t;
-            if (el < 20_000_000) n *= 2;
-            else best = Math.max(best, n / (double) el);
-        }
-        return best > 0 ? best : n / 20e6;
-    }
-
-    /** {@code iters} steps of a random-number generator, in chunks of about a microsecond. */
-    private static void spin(long iters) {
-        long x = iters;
-        for (long done = 0; done < iters; done += CHUNK) {
-            int n = (int) Math.min(CHUNK, iters - done);
-            for (int i = 0; i < n; i++) x = x * 6364136223846793005L + 1442695040888963407L;
-        }
-        sink = x;
     }
 
     private MixedRequests() {}
