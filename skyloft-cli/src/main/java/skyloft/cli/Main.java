@@ -10,7 +10,8 @@ import skyloft.bench.AtomicFiles;
 /** {@code skyloft demo | bench NAME | sim FILE | trace | run | policies}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
         description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
-        subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class, RunCommand.class})
+        subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class, RunCommand.class,
+                JfrCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -29,7 +29,8 @@ import skyloft.spi.Task;
  * <caption>Events (category "Skyloft")</caption>
  * <tr><th>name</th><th>what</th><th>default</th></tr>
  * <tr><td>{@code skyloft.TaskRun}</td><td>a task's run on a carrier, from its pick to its stop
- *     (duration event, committed by the carrier thread): cpu, task, task id, stop reason, stolen</td>
+ *     (duration event, committed by the carrier thread): cpu, task, task id, stop reason, stolen,
+ *     and the host's time of the pick</td>
  *     <td>enabled, threshold 1 ms (the runs that held a carrier long)</td></tr>
  * <tr><td>{@code skyloft.Preemption}</td><td>a preemption, from its request to the stop of the
  *     task it was for (duration event: the delivery delay): cpu, task, by the tick or the
@@ -48,9 +49,10 @@ import skyloft.spi.Task;
  * refused ("doesn't exist"): these classes register when the first runtime is built, after a
  * command-line recording has started.
  * Start times and durations are JFR's own (taken when the host reports the event, under its
- * scheduler lock); only TaskRun's {@code runTime} and Enqueue's {@code hostTimeNs} come from
- * the host's {@code timeNs}. The recorder is for the runtime only: the simulator's virtual time
- * has no place in a JFR recording.
+ * scheduler lock); only TaskRun's {@code runTime} and {@code pickNs} and Enqueue's
+ * {@code hostTimeNs} come from the host's {@code timeNs}, so that an enqueue and the next run of
+ * its task can be compared on one clock ({@link JfrSummary}). The recorder is for the runtime
+ * only: the simulator's virtual time has no place in a JFR recording.
  *
  * <p>Two run times. A TaskRun's JFR duration runs from the pick's report to the stop's report.
  * Its {@code runTime} field is the runtime's own figure, from the clock read that starts the
@@ -95,8 +97,8 @@ public final class JfrRecorder implements TraceRecorder {
         @Label("Stolen") @Description("Taken from another CPU's queue") boolean stolen;
         @Label("Run Time") @Description("From the pick to the stop by the runtime's clock (System.nanoTime)")
         @Timespan(Timespan.NANOSECONDS) long runTime;
-        /** The host's time of the pick; not recorded. */
-        transient long pickNs;
+        @Label("Host Pick Time") @Description("System.nanoTime() of the scheduling pass that picked the task, the clock of Enqueue's hostTimeNs")
+        long pickNs;
     }
 
     @Name("skyloft.Preemption")

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import skyloft.spi.SchedAttr;
 import skyloft.trace.JfrRecorder;
+import skyloft.trace.JfrSummary;
 
 /** The runtime's scheduling events reach a JFR recording that enables them, and only then. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -122,7 +123,27 @@ class RuntimeJfrTest {
         long preempted = runs.stream().filter(e -> e.getString("stopReason").equals("preempt")).count();
         assertTrue(preempted > 0);
         assertEquals(preempted, named(events, "skyloft.Preemption", ours).stream().filter(e -> e.getBoolean("delivered")).count());
-        assertTrue(named(events, "skyloft.Enqueue", ours).isEmpty(), "Enqueue stays off in the file");
+        List<RecordedEvent> enqueues = named(events, "skyloft.Enqueue", ours);
+        assertEquals(2, enqueues.stream().filter(e -> e.getString("reason").equals("new")).count(), "the file turns Enqueue on");
+        assertEquals(preempted, enqueues.stream().filter(e -> e.getString("reason").equals("preempted")).count());
+
+        // skyloft jfr's summary of the same events: every enqueue paired with its task's next run
+        var ourEvents = events.stream().filter(e -> !e.getEventType().getName().startsWith("skyloft.")
+                || !e.hasField("task") || ours.contains(e.getString("task"))).toList();
+        JfrSummary.Summary sum = JfrSummary.summarize(ourEvents);
+        assertEquals(preempted, sum.runsByStop().get("preempt").count());
+        assertEquals(2, sum.runsByStop().get("exit").count());
+        assertEquals(0, sum.unmatched(), sum.format());
+        assertEquals(2, sum.waitsByReason().get("new").count(), sum.format());
+        assertEquals(preempted, sum.waitsByReason().get("preempted").count(), sum.format());
+        long spanNs = sum.spanNs();
+        for (var d : sum.waitsByReason().values()) {
+            assertTrue(d.sorted()[0] >= 0 && d.max() <= spanNs, "waits lie within the recording: " + sum.format());
+        }
+        // one carrier, two spinners, 200-us slices: a preempted spinner waits out the other's slice
+        double p50 = sum.waitsByReason().get("preempted").pct(0.5);
+        assertTrue(p50 >= 150_000, "a preempted spinner waits about a slice: " + sum.format());
+        assertTrue(sum.format().contains("queue waits, from an enqueue to the task's next run"), sum.format());
     }
 
     @Test
