@@ -51,11 +51,12 @@ public final class JfrSummary {
      * @param spanNs       from the first to the last scheduling event
      * @param runsByStop   run times (ns, the runtime's own {@code runTime}) by stop reason
      * @param waitsByReason queue waits (ns) by enqueue reason
-     * @param unmatched    enqueues with no later run in the recording
+     * @param unmatched    enqueues whose next run is not in the recording (see the pairing above)
      * @param preemptDelays delivery delays (ns) of the preemptions that were delivered
      * @param preemptions  preemption events, delivered or not
      * @param migrations   migration events
      * @param busyByCpu    each CPU's mean busy share over the CarrierStats samples (0..1)
+     * @param enqueues     Enqueue events, paired or not
      */
     public record Summary(long spanNs, Map<String, Dist> runsByStop, Map<String, Dist> waitsByReason, long unmatched,
                           Dist preemptDelays, long preemptions, long migrations, Map<Integer, Double> busyByCpu, long enqueues) {
