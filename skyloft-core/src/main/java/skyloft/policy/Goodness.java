@@ -15,7 +15,8 @@ import skyloft.spi.Task;
  * every known task, sleeping ones included, gets counter = counter / 2 + (20 - nice) / 4 + 1
  * ticks, so sleepers build up credit (up to twice the base). Ticks are scaled from 10ms to
  * 10us: a nice-0 task gets 60us. A woken task with better goodness than the running one on
- * its CPU preempts it.
+ * its CPU preempts it. A yield's -1 holds for the next pick on its CPU only, as 2.4 cleared
+ * SCHED_YIELD after the switch.
  *
  * <p>Parameters: none. Exists for the {@code bench pick} comparison: pick cost grows linearly
  * with the number of runnable tasks (O(1) and the O(log n) policies do not), and the counter
@@ -40,6 +41,8 @@ public final class Goodness extends SchedPolicy {
     }
 
     private ArrayList<G> runnable, all;
+    /** Per CPU, the task that just yielded there: its -1 holds for that CPU's next pick only. */
+    private G[] yieldedOn;
     private long scans, scannedTasks, recalculations;
 
     public Goodness() {}
@@ -55,6 +58,7 @@ public final class Goodness extends SchedPolicy {
     protected void init(int cpus) {
         runnable = new ArrayList<>();
         all = new ArrayList<>();
+        yieldedOn = new G[cpus];
         scans = scannedTasks = recalculations = 0;
     }
 
@@ -123,6 +127,12 @@ public final class Goodness extends SchedPolicy {
         swapRemove(runnable, best.runIndex, true);
         best.runIndex = -1;
         best.yielded = false;
+        // as 2.4's schedule_tail cleared SCHED_YIELD: the penalty was for this pick only (else a
+        // task that yielded once would wait behind CPU-bound tasks for good)
+        if (yieldedOn[cpu] != null) {
+            yieldedOn[cpu].yielded = false;
+            yieldedOn[cpu] = null;
+        }
         return best.task;
     }
 
@@ -161,7 +171,10 @@ public final class Goodness extends SchedPolicy {
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         G g = g(task);
         charge(g, nowNs);
-        if (reason == StopReason.YIELD) g.yielded = true;
+        if (reason == StopReason.YIELD) {
+            g.yielded = true;
+            yieldedOn[cpu] = g;
+        }
     }
 
     @Override

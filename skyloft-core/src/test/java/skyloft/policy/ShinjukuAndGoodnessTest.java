@@ -71,4 +71,23 @@ class ShinjukuAndGoodnessTest {
         h.runFor(0, 85 * US, US);
         assertEquals(sleeper, h.running(0), "its counter grew beyond the 60us base");
     }
+
+    @Test
+    void goodnessPenalizesAYieldForOnePickOnlyAsLinux24Did() {
+        StepHost h = new StepHost(new Goodness(), 1, 1);
+        StepTask yielder = h.spawn("yielder", SchedAttr.DEFAULT, 0);
+        StepTask hog1 = h.spawn("hog1", SchedAttr.DEFAULT, 0);
+        StepTask hog2 = h.spawn("hog2", SchedAttr.DEFAULT, 0);
+        assertEquals(yielder, h.schedule(0));
+        h.stop(0, StopReason.YIELD);
+        assertTrue(h.schedule(0) != yielder, "right after its yield another task runs");
+        // CPU-bound hogs never leave the queue empty: the yielder must still get its turn
+        int picks = 0;
+        while (h.running(0) != yielder && picks++ < 50) {
+            h.runFor(0, 200 * US, 10 * US);
+            if (h.running(0) == null) h.schedule(0);
+        }
+        assertEquals(yielder, h.running(0), "a task that yielded once runs again while CPU-bound tasks stay runnable");
+        assertTrue(hog1.switches() + hog2.switches() <= 6, "within a few of the hogs' slices: " + picks + " picks");
+    }
 }
