@@ -178,6 +178,27 @@ class PolicyContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
+    void aTaskThatYieldedOnceStillRunsBesideTasksThatNeverYield(String policy) {
+        StepHost h = host(policy, 1, 11);
+        org.junit.jupiter.api.Assumptions.assumeTrue(h.policy().usesTick() && !policy.contains("lc=fifo"),
+                policy + " never preempts these tasks: CPU-bound tasks keep the CPU by design");
+        StepTask yielder = h.spawn("yielder");
+        h.spawn("hog1");
+        h.spawn("hog2");
+        for (int i = 0; i < 100 && h.schedule(0) != yielder; i++) h.runFor(0, 1_000_000, 5_000);
+        assertEquals(yielder, h.running(0), policy + " never ran the yielder");
+        h.advance(5_000);
+        h.stop(0, StopReason.YIELD);
+        long before = yielder.switches();
+        for (int round = 0; round < 400 && yielder.switches() == before; round++) {
+            StepTask t = h.runFor(0, 1_000_000, 5_000); // the hogs never yield nor block: only ticks stop them
+            if (t == yielder) break;
+        }
+        assertTrue(yielder.switches() > before, policy + ": a task that yielded once never ran again beside tasks that never yield");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
     void exitedAndBlockedTasksAreNotHandedOut(String policy) {
         StepHost h = host(policy, 2, 5);
         StepTask a = h.spawn("a");
