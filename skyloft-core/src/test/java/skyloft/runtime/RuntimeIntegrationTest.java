@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,6 +72,38 @@ class RuntimeIntegrationTest {
             RuntimeStats st = rt.stats();
             assertEquals(500, st.tasksExited());
             assertTrue(st.cpus().stream().mapToLong(RuntimeStats.Cpu::switches).sum() >= 500);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policies")
+    void aTaskThatYieldsAndSleepsKeepsRunningBesideMoreSpinnersThanCarriers(String policy) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PolicyRegistry.create(policy).usesTick(),
+                policy + " never preempts: spinners keep their carriers by design");
+        try (SkyloftRuntime rt = runtime(policy)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> spinners = new ArrayList<>();
+            for (int i = 0; i < 2 * rt.cores() + 1; i++) {
+                spinners.add(rt.start(() -> {
+                    while (!stop.get()) Skyloft.preemptionPoint();
+                }));
+            }
+            AtomicInteger rounds = new AtomicInteger();
+            Thread waker = rt.start(() -> {
+                for (int i = 0; i < 20; i++) {
+                    Thread.yield(); // a yield must not cost it its turns for good (goodness did, before 5b3d76f)
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    rounds.incrementAndGet();
+                }
+            });
+            boolean done = waker.join(Duration.ofSeconds(30));
+            stop.set(true);
+            joinAll(spinners);
+            assertTrue(done, policy + ": the task that yields and sleeps got " + rounds.get() + " of its 20 rounds beside the spinners");
         }
     }
 
