@@ -17,17 +17,19 @@ import skyloft.runtime.AppLauncher;
 /**
  * A {@code java} command line without the {@code java}, taken apart so that {@code skyloft run}
  * can put its launcher between the JVM and the application: the JVM options, the class path,
- * the main class and its arguments. Three forms are understood, as {@code java} has them:
+ * the main class and its arguments. Four forms are understood, as {@code java} has them:
  * {@code [JVM-OPTIONS] MAINCLASS [ARGS]}, {@code [JVM-OPTIONS] -jar JAR [ARGS]} (the jar's
  * manifest names the main class; its {@code Class-Path} is honoured because the jar goes on the
- * class path) and {@code [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS]} (without
- * {@code /MAINCLASS}, the module's descriptor names it; a module of the JDK needs no {@code -p}). Source files are refused with a message.
+ * class path), {@code [JVM-OPTIONS] -p MODULEPATH -m MODULE[/MAINCLASS] [ARGS]} (without
+ * {@code /MAINCLASS}, the module's descriptor names it; a module of the JDK needs no {@code -p}); and
+ * source-file mode, {@code [JVM-OPTIONS] [--source N] FILE.java [ARGS]}, whose file
+ * {@link SourceFiles} compiles before the JVM starts.
  * The words come with their {@code @argfile}s expanded ({@link ArgFiles}): a word that starts
  * with {@code @} here is a word, and, as for {@code java}, may be the main class.
  *
  * @param jvmOptions the options before the main class, with {@code -cp}, {@code -jar} and
  *                   {@code -m} taken out ({@code -p} stays)
- * @param classPath  the class path: {@code -cp}'s, the jar, {@code $CLASSPATH} or {@code .}
+ * @param classPath  the class path: {@code -cp}'s, the jar, {@code $CLASSPATH} or {@code .} (in source-file mode no {@code .}: null)
  * @param module     the main class's module in module mode, else null
  * @param mainClass  the main class; null in source-file mode until {@link SourceFiles#compile} names it
  * @param sourceFile in source-file mode ({@code File.java ARGS} or {@code --source N FILE ARGS}) the
@@ -53,7 +55,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules", "--add-exports",
             "--add-opens", "--add-reads", "--patch-module", "--describe-module", "-d", "--source");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
-    static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...] "
+    static final String FORMS = "expected [JVM-OPTIONS] MAINCLASS [ARGS...], [JVM-OPTIONS] -jar JAR [ARGS...]"
             + ", [JVM-OPTIONS] [-p MODULEPATH] -m MODULE[/MAINCLASS] [ARGS...] or [JVM-OPTIONS] [--source N] FILE.java [ARGS...]";
 
     /** Takes {@code words} apart; {@code envClassPath} is {@code $CLASSPATH} (or null). */

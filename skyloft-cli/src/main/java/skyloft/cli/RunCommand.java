@@ -103,9 +103,13 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Path work = compiled;
-        return runApplication(cmd, () -> {
-            if (work != null) deleteTree(work);
-        });
+        try {
+            return runApplication(cmd, () -> {
+                if (work != null) deleteTree(work);
+            });
+        } finally {
+            if (work != null) deleteTree(work); // also when the JVM could not be started
+        }
     }
 
     /** Deletes {@code dir} and what is in it, as far as it can. */
