@@ -80,6 +80,15 @@ public final class BenchResult {
         AtomicFiles.writeString(file, toJson());
     }
 
+    /** Prints the table to {@code out} and, when {@code json} is given, writes the JSON there and says so. */
+    public void report(PrintStream out, Path json) throws IOException {
+        printTable(out);
+        if (json != null) {
+            writeJson(json);
+            out.println("wrote " + json);
+        }
+    }
+
     /** A plain table: system, metric, value, unit, row params. */
     public void printTable(PrintStream out) {
         out.println("== " + benchmark + " " + params);

@@ -66,10 +66,6 @@ final class BenchOptions {
     }
 
     void report(BenchResult r) throws IOException {
-        r.printTable(System.out);
-        if (json != null) {
-            r.writeJson(json);
-            System.out.println("wrote " + json);
-        }
+        r.report(System.out, json);
     }
 }

@@ -33,11 +33,7 @@ final class BenchPickCommand implements Callable<Integer> {
         System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
                 + PickBench.RUNS + " runs (noisy on a shared machine)");
         BenchResult res = PickBench.run(names, counts, System.out);
-        res.printTable(System.out);
-        if (json != null) {
-            res.writeJson(json);
-            System.out.println("wrote " + json);
-        }
+        res.report(System.out, json);
         return 0;
     }
 }

@@ -43,11 +43,7 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
         System.out.println("poll-overhead: " + cfg.kernels().size() + " kernels, " + runs + " runs each after "
                 + warmup + " warm-up runs; the machine may be shared, so read single kernels with care");
         BenchResult r = PollOverheadBench.run(cfg, System.out);
-        r.printTable(System.out);
-        if (json != null) {
-            r.writeJson(json);
-            System.out.println("wrote " + json);
-        }
+        r.report(System.out, json);
         return 0;
     }
 }

@@ -64,11 +64,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
         System.out.println("preempt: " + cfg.cores() + " carrier(s) x " + cfg.hogsPerCore() + " instrumented hogs, RR, "
                 + cfg.duration().toMillis() + " ms per point; the machine may be shared, so tails include its noise");
         BenchResult r = PreemptBench.run(cfg, System.out);
-        r.printTable(System.out);
-        if (json != null) {
-            r.writeJson(json);
-            System.out.println("wrote " + json);
-        }
+        r.report(System.out, json);
         return 0;
     }
 }

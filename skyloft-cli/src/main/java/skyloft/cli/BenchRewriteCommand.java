@@ -31,11 +31,7 @@ final class BenchRewriteCommand implements Callable<Integer> {
                 RunCommand.codeSource(org.yaml.snakeyaml.Yaml.class), RunCommand.codeSource(org.HdrHistogram.Histogram.class));
         RewriteBench.Config cfg = new RewriteBench.Config(given, passes);
         BenchResult r = RewriteBench.run(cfg, System.out);
-        r.printTable(System.out);
-        if (json != null) {
-            r.writeJson(json);
-            System.out.println("wrote " + json);
-        }
+        r.report(System.out, json);
         return 0;
     }
 }

@@ -67,11 +67,7 @@ class EvalOptions {
         Path json;
 
         void report(BenchResult r) throws IOException {
-            r.printTable(System.out);
-            if (json != null) {
-                r.writeJson(json);
-                System.out.println("wrote " + json);
-            }
+            r.report(System.out, json);
         }
     }
 
