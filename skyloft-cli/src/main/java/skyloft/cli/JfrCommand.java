@@ -2,9 +2,13 @@ package skyloft.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import skyloft.bench.BenchResult;
 import skyloft.trace.JfrSummary;
 
 /** {@code skyloft jfr FILE}: what a JFR recording says about the runtime's scheduling. */
@@ -16,6 +20,9 @@ import skyloft.trace.JfrSummary;
 final class JfrCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A JFR recording (.jfr).")
     Path file;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the figures as JSON rows to OUT (microseconds).")
+    Path json;
 
     @Override
     public Integer call() throws Exception {
@@ -32,6 +39,33 @@ final class JfrCommand implements Callable<Integer> {
             return 0;
         }
         System.out.print(s.format());
+        if (json != null) {
+            rows(s).writeJson(json);
+            System.out.println("wrote " + json);
+        }
         return 0;
+    }
+
+    /** The summary as rows: {@code run_us} by stop reason, {@code wait_us} by enqueue reason, each
+     *  at p50, p90, p99 and max with its count; the preemption delays; the migrations. */
+    static BenchResult rows(JfrSummary.Summary s) {
+        BenchResult r = new BenchResult("jfr").param("span_s", s.spanNs() / 1e9).param("unmatched_enqueues", s.unmatched());
+        s.runsByStop().forEach((stop, d) -> dist(r, "run_us", "stop", stop, d));
+        s.waitsByReason().forEach((reason, d) -> dist(r, "wait_us", "reason", reason, d));
+        if (s.preemptDelays().count() > 0) dist(r, "preempt_delay_us", "delivered", "true", s.preemptDelays());
+        r.add("skyloft", "migrations", s.migrations(), "count");
+        s.busyByCpu().forEach((cpu, b) -> r.add(new BenchResult.Row("skyloft", "carrier_busy", b, "share", Map.of("cpu", cpu))));
+        return r;
+    }
+
+    private static void dist(BenchResult r, String metric, String key, String value, JfrSummary.Dist d) {
+        for (String pct : new String[] {"p50", "p90", "p99", "max"}) {
+            double ns = pct.equals("max") ? d.max() : d.pct(Integer.parseInt(pct.substring(1)) / 100.0);
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put(key, value);
+            params.put("pct", pct);
+            params.put("count", d.count());
+            r.add(new BenchResult.Row("skyloft", metric, ns / 1e3, "us", params));
+        }
     }
 }

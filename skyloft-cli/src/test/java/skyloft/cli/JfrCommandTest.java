@@ -50,4 +50,23 @@ class JfrCommandTest {
         assertTrue(bytes.toString().contains("no Skyloft scheduling events; record with")
                 && bytes.toString().contains("settings=skyloft.jfc"), bytes.toString());
     }
+
+    @Test
+    void theSummaryBecomesRowsWithTheirUnitsAndCounts() {
+        var d = new skyloft.trace.JfrSummary.Dist(new long[] {1_000, 2_000, 3_000, 50_000});
+        var empty = new skyloft.trace.JfrSummary.Dist(new long[0]);
+        var s = new skyloft.trace.JfrSummary.Summary(2_000_000_000L, java.util.Map.of("preempt", d), java.util.Map.of("new", d), 3,
+                empty, 0, 7, java.util.Map.of(0, 0.5), 4);
+        skyloft.bench.BenchResult r = JfrCommand.rows(s);
+        assertEquals(2.0, (Double) r.params().get("span_s"));
+        assertEquals(3L, r.params().get("unmatched_enqueues"));
+        var p99 = r.rows().stream().filter(x -> x.metric().equals("wait_us") && x.params().get("pct").equals("p99")).findFirst().orElseThrow();
+        assertEquals(50.0, p99.value(), "nearest rank of four values: the fourth, in us");
+        assertEquals(4, p99.params().get("count"));
+        assertEquals(2.0, r.rows().stream().filter(x -> x.metric().equals("run_us") && x.params().get("pct").equals("p50")).findFirst().orElseThrow().value(),
+                1e-9, "p50 of four by nearest rank: the second smallest");
+        assertTrue(r.rows().stream().noneMatch(x -> x.metric().equals("preempt_delay_us")), "no delays, no rows");
+        assertEquals(7.0, r.value("skyloft", "migrations"));
+        assertEquals(0.5, r.value("skyloft", "carrier_busy"));
+    }
 }
