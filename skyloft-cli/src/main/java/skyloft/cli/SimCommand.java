@@ -198,13 +198,13 @@ final class SimCommand implements Callable<Integer> {
     /** {@code e} with how to turn admission off from this command line ({@code how}) if it is a
      *  refusal at admission by a policy that can turn it off. */
     static IllegalArgumentException admissionHint(IllegalArgumentException e, String policyName, String how) {
-        boolean refused = false;
-        for (Throwable t = e; t != null; t = t.getCause()) refused |= t instanceof AdmissionException;
+        AdmissionException refused = null;
+        for (Throwable t = e; t != null && refused == null; t = t.getCause()) if (t instanceof AdmissionException a) refused = a;
         boolean canTurnOff = PolicyRegistry.names().contains(policyName)
                 && PolicyRegistry.info(policyName).params().stream().anyMatch(p -> p.name().equals("admission"));
-        if (!refused || !canTurnOff) return e;
-        // core's hint speaks of creating the policy; this command line sets it so
-        String msg = e.getMessage().replace(" (or create the policy with admission=off)", "");
+        if (refused == null || !canTurnOff) return e;
+        // the policy's own bypass speaks of creating the policy; this command line sets it so
+        String msg = refused.bypass() == null ? e.getMessage() : e.getMessage().replace(refused.getMessage(), refused.refusal());
         return new IllegalArgumentException(msg + "; to admit it anyway: " + how, e);
     }
 }

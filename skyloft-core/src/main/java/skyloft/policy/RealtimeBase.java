@@ -109,7 +109,7 @@ abstract class RealtimeBase extends SchedPolicy {
             if (wasRt) { s.cNs = c; s.dNs = d; s.tNs = t; s.bw = bw; } else { admittedList.remove(s); s.admitted = false; }
             throw new AdmissionException(name() + ": refusing runtime " + fmt(proposed.runtimeNs()) + " / deadline "
                     + fmt(proposed.deadlineNs()) + " / period " + fmt(proposed.periodNs()) + " for " + task.name()
-                    + ": " + why + " (or create the policy with admission=off)");
+                    + ": " + why, "create the policy with admission=off");
         }
         if (partitioned) { if (cpus == 1) s.home = 0; else firstFitDecreasing(true); } // one CPU: nothing to place
     }

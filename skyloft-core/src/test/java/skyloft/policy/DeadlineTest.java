@@ -165,7 +165,9 @@ class DeadlineTest {
         var e = assertThrows(AdmissionException.class, () -> h.spawn("c", dl(10, 100, 100), 0));
         assertTrue(e.getMessage().contains("bandwidth 0.100") && e.getMessage().contains("total to 1.000")
                 && e.getMessage().contains("cap 0.950"), e.getMessage());
-        assertTrue(e.getMessage().contains("admission=off"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (or create the policy with admission=off)"), e.getMessage());
+        assertEquals("create the policy with admission=off", e.bypass());
+        assertEquals(e.getMessage(), e.refusal() + " (or " + e.bypass() + ")", "the refusal alone, for a caller that words the bypass itself");
         StepTask gone = h.schedule(0);
         h.stop(0, StopReason.EXIT); // the earliest deadline ran: a or b
         StepTask c = h.spawn("c", dl(10, 100, 100), 0); // bandwidth was released at exit
