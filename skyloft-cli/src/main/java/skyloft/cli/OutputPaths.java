@@ -15,13 +15,13 @@ import picocli.CommandLine.ParseResult;
 /**
  * Checks the paths a command will write before it runs, so that a benchmark of many minutes is
  * not lost at its end to a path that cannot be written. File options ({@code --json},
- * {@code --trace}, {@code --gantt}) must not name a directory, and their nearest existing
+ * {@code --trace}, {@code --gantt}, run's {@code --jfr}) must not name a directory, and their nearest existing
  * ancestor must be a directory we may write in; the writers create missing directories later.
  * No output may be an input of the command (sim's scenario file) or another output. A report
  * directory ({@code --out}) is created at once.
  */
 final class OutputPaths {
-    static final String[] FILE_OPTIONS = {"--json", "--trace", "--gantt"};
+    static final String[] FILE_OPTIONS = {"--json", "--trace", "--gantt", "--jfr"};
     static final String DIR_OPTION = "--out";
 
     private OutputPaths() {}

@@ -72,6 +72,11 @@ final class RunCommand implements Callable<Integer> {
             + "'include=com.acme.;stride=4' (docs/PREEMPTION.md).")
     String agentArgs;
 
+    @Option(names = "--jfr", paramLabel = "FILE", description = "Record the run with JFR (the JDK's default events and the "
+            + "runtime's, from skyloft.jfc) to FILE, and print its scheduling summary, as `skyloft jfr FILE` does, when the "
+            + "application ends.")
+    Path jfr;
+
     @Option(names = "--dry-run", description = "Print the JVM command line and exit without running it.")
     boolean dryRun;
 
@@ -103,12 +108,30 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Path work = compiled;
+        if (jfr != null && jfr.toAbsolutePath().getParent() != null) Files.createDirectories(jfr.toAbsolutePath().getParent());
+        int code;
         try {
-            return runApplication(cmd, () -> {
+            code = runApplication(cmd, () -> {
                 if (work != null) deleteTree(work);
             });
         } finally {
             if (work != null) deleteTree(work); // also when the JVM could not be started
+        }
+        if (jfr != null) summarizeRecording();
+        return code;
+    }
+
+    /** After the run: the recording's scheduling summary on stderr, or why there is none. */
+    private void summarizeRecording() {
+        if (!Files.isRegularFile(jfr)) {
+            System.err.println("skyloft: --jfr: the application's JVM wrote no recording to " + jfr);
+            return;
+        }
+        try {
+            System.err.println("skyloft: the recording " + jfr + " (`skyloft jfr " + jfr + "` prints this again):");
+            System.err.print(skyloft.trace.JfrSummary.read(jfr).format());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("skyloft: --jfr: could not read " + jfr + ": " + e.getMessage());
         }
     }
 
@@ -181,7 +204,12 @@ final class RunCommand implements Callable<Integer> {
             cmd.add("-D" + AppLauncher.THREAD_RULES_REQUEST + "=true");
         }
         cmd.addAll(config.systemPropertyFlags());
-        cmd.addAll(withBundledJfc(app.jvmOptions(), Path.of(""), codeSource(AppLauncher.class).resolveSibling(JFC)));
+        Path bundled = bundledJfc();
+        if (jfr != null) {
+            if (bundled == null) throw new IllegalStateException("--jfr: no " + JFC + " beside Skyloft's jars or above them; rebuild the project");
+            cmd.add("-XX:StartFlightRecording:filename=" + jfr.toAbsolutePath() + ",settings=default,settings=" + bundled);
+        }
+        cmd.addAll(bundled == null ? app.jvmOptions() : withBundledJfc(app.jvmOptions(), Path.of(""), bundled));
         if (app.module() != null) {
             // The launcher lives on the class path: resolve the application's module into the
             // boot layer, and open its main class's package to the launcher, which calls main
@@ -261,6 +289,16 @@ final class RunCommand implements Callable<Integer> {
 
     /** The JFR settings file that turns on the runtime's events (the repository's, copied beside the jars by the build). */
     static final String JFC = "skyloft.jfc";
+
+    /** The settings file: beside skyloft-core's jar (where the build copies it), else in the
+     *  nearest directory above it that has one (the repository's root, when run from its
+     *  build directories); null if neither. */
+    static Path bundledJfc() {
+        for (Path d = codeSource(AppLauncher.class).toAbsolutePath().getParent(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(JFC))) return d.resolve(JFC);
+        }
+        return null;
+    }
 
     /**
      * The JVM options with each {@code settings=skyloft.jfc} of a {@code -XX:StartFlightRecording}

@@ -257,6 +257,22 @@ class RunCommandTest {
         }
     }
 
+    @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void minusMinusJfrRecordsTheRunAndPrintsItsSchedulingSummary(@TempDir Path dir) throws Exception {
+        String classes = Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Path rec = dir.resolve("recs/run.jfr"); // its directory does not exist yet
+        Result r = cli(dir, Files.createDirectories(dir.resolve("tmp")), "run", "--cores", "1", "--jfr", rec.toString(), "--",
+                "-cp", classes, "runtest.Interleave", "0", "300");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(Files.size(rec) > 0, "the recording was written");
+        assertTrue(r.err().contains("skyloft: the recording " + rec) && r.err().contains("task runs, by why they stopped")
+                && r.err().contains("queue waits, from an enqueue to the task's next run"), r.toString());
+        List<String> cmd = command("--jfr", rec.toString(), "--", "-cp", "app.jar", "Main");
+        assertTrue(cmd.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording:filename=" + rec.toAbsolutePath() + ",settings=default,settings=")
+                && o.endsWith("skyloft.jfc")), cmd.toString());
+    }
+
     /** Runs this module's command line, {@code skyloft ARGS}, in a JVM of its own with {@code tmp} for its temporary files. */
     private static Result cli(Path dir, Path tmp, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
