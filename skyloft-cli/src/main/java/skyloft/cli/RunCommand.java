@@ -72,9 +72,10 @@ final class RunCommand implements Callable<Integer> {
             + "'include=com.acme.;stride=4' (docs/PREEMPTION.md).")
     String agentArgs;
 
-    @Option(names = "--jfr", paramLabel = "FILE", description = "Record the run with JFR (the JDK's default events and the "
-            + "runtime's, from skyloft.jfc) to FILE, and print its scheduling summary, as `skyloft jfr FILE` does, when the "
-            + "application ends.")
+    @Option(names = "--jfr", paramLabel = "FILE", description = "Record the runtime's JFR events (skyloft.jfc) to FILE, and "
+            + "print their scheduling summary, as `skyloft jfr FILE` does, when the application ends. Only the runtime's: with "
+            + "the JDK's default events on, a run in which the task itself commits one (a long sleep, park or monitor wait) "
+            + "loses its TaskRun event.")
     Path jfr;
 
     @Option(names = "--dry-run", description = "Print the JVM command line and exit without running it.")
@@ -207,7 +208,10 @@ final class RunCommand implements Callable<Integer> {
         Path bundled = bundledJfc();
         if (jfr != null) {
             if (bundled == null) throw new IllegalStateException("--jfr: no " + JFC + " beside Skyloft's jars or above them; rebuild the project");
-            cmd.add("-XX:StartFlightRecording:filename=" + jfr.toAbsolutePath() + ",settings=default,settings=" + bundled);
+            // the runtime's events alone: a JDK event that a task commits during its run (the
+            // default settings' sleeps, parks and monitor waits of 20 ms or more) costs that run its
+            // TaskRun event (JfrRecorder), and the summary would miss the run
+            cmd.add("-XX:StartFlightRecording:filename=" + jfr.toAbsolutePath() + ",settings=" + bundled);
         }
         cmd.addAll(bundled == null ? app.jvmOptions() : withBundledJfc(app.jvmOptions(), Path.of(""), bundled));
         if (app.module() != null) {

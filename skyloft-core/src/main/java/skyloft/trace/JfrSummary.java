@@ -24,9 +24,10 @@ import jdk.jfr.consumer.RecordingFile;
  * picked at or after it ({@code pickNs}) and before the task's next enqueue; both are the
  * host's clock ({@code System.nanoTime}) read at the start of the scheduling pass that made
  * them, so a wait is what the runtime itself would count. An enqueue with no such run is
- * counted apart: the recording ended first, or the run went unrecorded (a task's runs in the
- * first moments of a recording, while the events are being enabled, can be missing). Task ids
- * are unique within a JVM, so a recording of several runtimes pairs as well.
+ * counted apart: the recording ended first, or the run went unrecorded (with the JDK's default
+ * events on, a run in which the task commits one of them loses its TaskRun; see
+ * {@link JfrRecorder}). Task ids are unique within a JVM, so a recording of several runtimes
+ * pairs as well.
  */
 public final class JfrSummary {
 
