@@ -334,6 +334,7 @@ final class Carrier extends Thread {
      */
     private void idle(long seenSeq) {
         long spinUntil = System.nanoTime() + (parkedWhileIdle ? rt.idleSpinNs : spinWindowNs());
+        long quietParkNs = rt.maxParkNs; // doubles at each park that ends with nothing to do
         while (!workMayExist(seenSeq)) {
             if (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
@@ -344,13 +345,20 @@ final class Carrier extends Thread {
                 idleParks++;                  // carrier-owned while idle; read racily by stats
                 parkedWhileIdle = true;
                 long kickDue = rt.offKickDueNs; // no timer: wake for the next policy kick
-                LockSupport.parkNanos(this, kickDue == Long.MAX_VALUE ? rt.maxParkNs
+                LockSupport.parkNanos(this, kickDue == Long.MAX_VALUE ? quietParkNs
                         : Math.clamp(kickDue - System.nanoTime(), 1, rt.maxParkNs));
+                quietParkNs = Math.min(quietParkNs * 2, rt.maxParkNs * QUIET_PARK_GROWTH);
             }
             parked = false;
             spinUntil = System.nanoTime() + rt.idleSpinNs;
         }
     }
+
+    /** How far a carrier that stays idle stretches its park: each park that ends with nothing to
+     *  do doubles the next, from the runtime's maximum up to this many times it (160 ms by
+     *  default), so that an idle runtime wakes its carriers a few times a second, not a hundred.
+     *  Work wakes a parked carrier at once (Dekker on {@code parked}); the timeout is a safety net. */
+    static final long QUIET_PARK_GROWTH = 16;
 
     /** How long this carrier spins when it goes idle: its window, or only the minimum while
      *  another runtime is open in the process, whose carriers may need this CPU. */

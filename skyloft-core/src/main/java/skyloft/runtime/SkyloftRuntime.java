@@ -1199,6 +1199,9 @@ public final class SkyloftRuntime implements AutoCloseable {
             long[] k = kicks.peek();
             long next = k == null ? Long.MAX_VALUE : k[1];
             ticker.wakeAtNs = next;
+            boolean busy = false;
+            for (Carrier c : carriers) busy |= c.current != null;
+            ticker.carrierBusyAtLastLook = busy;
             return next;
         } finally {
             unlockAndWake();

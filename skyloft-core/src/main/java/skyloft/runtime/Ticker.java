@@ -35,6 +35,11 @@ final class Ticker extends Thread {
     /** POLL mode: when the earliest kick is due (Long.MAX_VALUE for none); written under the
      *  scheduler lock by this thread (after serving kicks) and by kickAt; read here before parking. */
     volatile long wakeAtNs = Long.MAX_VALUE;
+    /** POLL mode: whether a carrier ran a task at this timer's last look (kickTimerTick, under
+     *  the lock); written and read by this timer's thread only. While one does, the timer keeps
+     *  its 5-ms backstop drain of the inbox for tasks that do not poll; while none does, it
+     *  stretches its quiet parks as idle carriers do (Carrier.QUIET_PARK_GROWTH). */
+    boolean carrierBusyAtLastLook = true;
 
     Ticker(SkyloftRuntime rt, TimerMode mode, long tickNs) {
         super("skyloft-timer");
@@ -99,6 +104,7 @@ final class Ticker extends Thread {
     /** POLL mode: sleep until the earliest kick (parkNanos, so kickAt can unpark it), serve it. */
     private void serveKicks(ThreadMXBean mx, boolean cpuTime) {
         long n = 0, skips = 0;
+        long quietParkNs = rt.maxParkNs / 2; // with no kick due, doubles at each quiet re-check (Carrier.QUIET_PARK_GROWTH)
         while (!rt.carriersExit) {
             long now = System.nanoTime();
             long due = wakeAtNs;
@@ -113,9 +119,14 @@ final class Ticker extends Thread {
                 } else {
                     n++;
                 }
-            } else {
-                LockSupport.parkNanos(this, Math.min(due - now, rt.maxParkNs / 2));
+            } else if (due == Long.MAX_VALUE) {
+                LockSupport.parkNanos(this, quietParkNs); // kickAt unparks it; this is the safety net
+                quietParkNs = carrierBusyAtLastLook ? rt.maxParkNs / 2
+                        : Math.min(quietParkNs * 2, rt.maxParkNs / 2 * Carrier.QUIET_PARK_GROWTH);
                 if (wakeAtNs == Long.MAX_VALUE && !rt.carriersExit) wakeAtNs = 0; // re-check now and then
+            } else {
+                quietParkNs = rt.maxParkNs / 2;
+                LockSupport.parkNanos(this, Math.min(due - now, rt.maxParkNs / 2));
             }
             if (((n + skips) & 63) == 0) publish(n, skips, mx, cpuTime);
         }
