@@ -55,7 +55,9 @@ final class JfrCarrierStats {
     private static final Sample NONE = new Sample(0, List.of());
 
     static {
-        FlightRecorder.addPeriodicEvent(CarrierStatsEvent.class, JfrCarrierStats::emit);
+        // registering the event class initializes nothing, but costs about 0.1 s before JFR is
+        // initialized: wait for it (JfrRecorder's listener)
+        skyloft.trace.JfrRecorder.whenHookedUp(() -> FlightRecorder.addPeriodicEvent(CarrierStatsEvent.class, JfrCarrierStats::emit));
     }
 
     static void open(SkyloftRuntime rt) {

@@ -85,6 +85,8 @@ public final class SkyloftRuntime implements AutoCloseable {
      *  between it and {@code idleSpinMaxNs} (equal: a fixed spin); see Carrier.idle. */
     final long idleSpinNs, idleSpinMaxNs;
     final long maxParkNs;
+    /** Whether this runtime reports to JFR (Builder.jfr): set at construction. */
+    private final boolean jfrOn;
     /** A busy carrier that showed no progress for this long (POLL mode: no pick or clock read;
      *  SLEEP and SPIN: a preemption request not taken), or an idle one that has not picked for
      *  this long since work was queued for it, has what the policy queued for its CPU moved to a
@@ -190,6 +192,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.pin = b.pin;
         this.name = "skyloft-" + RUNTIMES.incrementAndGet();
         this.random = new SplittableRandom(b.seed);
+        this.jfrOn = b.jfr;
         this.trace = b.jfr ? TraceRecorder.tee(b.trace, new JfrRecorder()) : b.trace;
         this.osCpus = Affinity.allowedCpus();
         this.carriers = new Carrier[b.cores];
@@ -206,7 +209,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         this.ticker = timerMode == TimerMode.OFF ? null : new Ticker(this, timerMode, tickNs);
         if (ticker != null) ticker.start();
         if (!pin) pinning = "not pinned (pinning off)";
-        if (b.jfr) JfrCarrierStats.open(this); // last: JFR's periodic thread may sample it from now on
+        if (jfrOn) JfrCarrierStats.open(this); // last: JFR's periodic thread may sample it from now on
     }
 
     public static Builder builder() {
@@ -499,7 +502,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
                 closedReport = new ShutdownReport(List.copyOf(names), waited);
                 OPEN.decrementAndGet();
-                JfrCarrierStats.close(this);
+                if (jfrOn) JfrCarrierStats.close(this); // else its class (and JFR) stays untouched
             }
             if (!closedReport.clean()) System.err.println(closedReport);
             return closedReport;

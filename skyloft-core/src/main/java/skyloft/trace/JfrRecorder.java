@@ -46,8 +46,8 @@ import skyloft.spi.Task;
  * Enable them with a settings file, such as {@code skyloft.jfc} in the repository's root:
  * {@code -XX:StartFlightRecording:filename=app.jfr,settings=default,settings=skyloft.jfc}, or
  * with {@code Recording.enable}. The command line's {@code skyloft.TaskRun#threshold=0ms} form is
- * refused ("doesn't exist"): these classes register when the first runtime is built, after a
- * command-line recording has started.
+ * refused ("doesn't exist"): these classes register when the first runtime is built (or, if JFR
+ * is not initialized then, when it is), after a command-line recording has started.
  * Start times and durations are JFR's own (taken when the host reports the event, under its
  * scheduler lock); only TaskRun's {@code runTime} and {@code pickNs} and Enqueue's
  * {@code hostTimeNs} come from the host's {@code timeNs}, so that an enqueue and the next run of
@@ -79,7 +79,10 @@ import skyloft.spi.Task;
  *
  * <p>Cost: with no recording, {@link #enabled} is one read of a flag that a JFR listener keeps
  * (about 5 ns per switch when it read the four events' own flags instead: bench yield, fifo),
- * and the hosts skip {@link #record}. While recording, each run allocates one event object.
+ * and the hosts skip {@link #record}. While recording, each run allocates one event object. The
+ * event classes register with JFR only once JFR is initialized in the JVM (a recording on the
+ * command line, {@code jcmd JFR.start}, the Recording API): registering them in a JVM that never
+ * records cost about 0.1 s at the first runtime's build.
  *
  * <p>Concurrency: called by one runtime under its scheduler lock (see {@link TraceRecorder});
  * {@link #runs}, {@link #preempts} and {@link #deferred} are touched only there.
@@ -145,11 +148,16 @@ public final class JfrRecorder implements TraceRecorder {
         @Label("Task Id") long taskId;
     }
 
-    // Instances used only to ask whether their type is enabled in some recording.
-    private static final TaskRunEvent RUN_PROBE = new TaskRunEvent();
-    private static final PreemptEvent PREEMPT_PROBE = new PreemptEvent();
-    private static final EnqueueEvent ENQUEUE_PROBE = new EnqueueEvent();
-    private static final MigrationEvent MIGRATION_PROBE = new MigrationEvent();
+    /** Instances used only to ask whether their type is enabled in some recording. Made once JFR
+     *  is initialized ({@link #hookUp}): the first instance of an event class registers it, which
+     *  costs about 0.1 s in a JVM whose JFR is not initialized, and a process that never records
+     *  should not pay it. */
+    private static final class Probes {
+        static final TaskRunEvent RUN = new TaskRunEvent();
+        static final PreemptEvent PREEMPT = new PreemptEvent();
+        static final EnqueueEvent ENQUEUE = new EnqueueEvent();
+        static final MigrationEvent MIGRATION = new MigrationEvent();
+    }
 
     /** The reasons' names as the events show them, made once: record runs under the host's lock. */
     private static final String[] STOPS = lowerNames(StopReason.values());
@@ -170,22 +178,64 @@ public final class JfrRecorder implements TraceRecorder {
 
     /**
      * Whether a recording enables any of the events: written by the JFR listener below when a
-     * recording changes state (and once at class initialization), read at every trace site.
+     * recording changes state (and once JFR is initialized), read at every trace site. False,
+     * and no event class touched, while JFR is not initialized in this JVM.
      */
     private static volatile boolean anyEnabled;
+    /** Whether JFR is initialized and the events registered: written once, by {@link #hookUp}. */
+    private static volatile boolean hookedUp;
+    /** What waits for JFR's initialization ({@link #whenHookedUp}); each runs once. Declared
+     *  before the listener below, which may call {@link #hookUp} during this class's initialization. */
+    private static final java.util.List<Runnable> WHEN_HOOKED_UP = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Object HOOK_LOCK = new Object();
 
     static {
+        // Cheap, and it does not initialize JFR: recorderInitialized runs at once if JFR is
+        // already initialized (a command-line recording), else when something initializes it
+        // later (jcmd JFR.start, the Recording API).
         FlightRecorder.addListener(new FlightRecorderListener() {
             @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                hookUp();
+            }
+
+            @Override
             public void recordingStateChanged(Recording recording) {
-                refresh();
+                if (hookedUp) refresh();
             }
         });
+    }
+
+    /** JFR is initialized: registers the event classes (their first instances), reads what the
+     *  recordings enable, and runs what waited ({@link #whenHookedUp}), with no lock of ours held
+     *  while JFR's own run. */
+    private static void hookUp() {
+        synchronized (HOOK_LOCK) {
+            if (hookedUp) return;
+            hookedUp = true;
+        }
         refresh();
+        for (Runnable r : WHEN_HOOKED_UP) r.run();
+    }
+
+    /** Whether the event classes are registered with JFR (JFR was initialized in this JVM). */
+    public static boolean registered() {
+        return hookedUp;
+    }
+
+    /** Runs {@code r} once, when JFR is initialized (at once if it is): for what must register with
+     *  JFR, such as a periodic event, without initializing it. */
+    public static void whenHookedUp(Runnable r) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable once = () -> {
+            if (done.compareAndSet(false, true)) r.run();
+        };
+        WHEN_HOOKED_UP.add(once);
+        if (hookedUp) once.run();
     }
 
     private static void refresh() {
-        anyEnabled = RUN_PROBE.isEnabled() || PREEMPT_PROBE.isEnabled() || ENQUEUE_PROBE.isEnabled() || MIGRATION_PROBE.isEnabled();
+        anyEnabled = Probes.RUN.isEnabled() || Probes.PREEMPT.isEnabled() || Probes.ENQUEUE.isEnabled() || Probes.MIGRATION.isEnabled();
     }
 
     @Override
