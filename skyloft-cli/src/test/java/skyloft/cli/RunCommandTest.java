@@ -170,6 +170,8 @@ class RunCommandTest {
                 "a virtual thread started by main runs on the runtime's carrier; " + r);
         assertTrue(r.out().contains("interleaved=true"), "two spinning threads took turns on one carrier; " + r);
         assertTrue(r.err().contains("skyloft stats: policy rr, 1 carrier(s)"), "--stats prints at exit, System.exit included; " + r);
+        assertTrue(r.err().matches("(?s).*skyloft-agent: classes transformed=[1-9]\\d*.*rewriting took [0-9.]+ ms.*"),
+                "--stats adds the agent's summary; " + r);
         assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
                 "a virtual thread started by a platform thread runs on the runtime's carrier too (the agent redirects Thread.ofVirtual); " + r);
         assertTrue(r.err().contains("adopted_threads=3"), "main's two threads and the platform thread's one were adopted; " + r);

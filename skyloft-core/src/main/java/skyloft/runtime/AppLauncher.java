@@ -293,7 +293,11 @@ public final class AppLauncher {
         }
         String[] appArgs = Arrays.copyOfRange(args, moduleMode ? 2 : 1, args.length);
         if (config.stats()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print(rt.stats().format()), "skyloft-stats"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.err.print(rt.stats().format());
+                String agent = agentSummary();
+                if (agent != null) System.err.println(agent);
+            }, "skyloft-stats"));
         }
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         Throwable[] failure = new Throwable[1];
@@ -318,6 +322,22 @@ public final class AppLauncher {
                     + " apply that rule (it says why at start-up); join them in main (docs/PREEMPTION.md, \"Using it\")");
         }
         if (failure[0] != null) throw failure[0]; // the JVM prints it and exits with 1, as under java
+    }
+
+    /** The Java agent's one-line summary (classes rewritten, polls, the time rewriting took) when
+     *  it runs in this JVM and does not print it itself ({@code verbose}), else null; found by
+     *  name, since skyloft-core does not depend on it. */
+    static String agentSummary() {
+        try {
+            Class<?> agent = Class.forName("skyloft.agent.PollAgent", true, ClassLoader.getSystemClassLoader());
+            Object config = agent.getMethod("config").invoke(null);
+            if (config == null) return null; // on the class path, not started
+            if ((Boolean) config.getClass().getMethod("verbose").invoke(config)) return null; // it prints this itself
+            Object snapshot = agent.getMethod("stats").invoke(null);
+            return (String) snapshot.getClass().getMethod("summary").invoke(snapshot);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Starts the agent that {@code jar}'s manifest names in {@code Launcher-Agent-Class}, on
