@@ -50,4 +50,22 @@ class SamplesTest {
         assertEquals(2, p.exitValue(), text);
         assertTrue(text.contains("usage: HttpLoad PORT") && text.contains("got 80 2 -5"), text);
     }
+
+    @Test
+    @Timeout(120)
+    void startCostPrintsEachPartAndVirtualIoExitEnds(@TempDir Path dir) throws Exception {
+        String core = Path.of(skyloft.runtime.SkyloftRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String hdr = Path.of(org.HdrHistogram.Histogram.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String bench = Path.of(sample.StartCost.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String sep = java.io.File.pathSeparator;
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp", bench + sep + core + sep + hdr,
+                "sample.StartCost", "nojfr");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("(?s)jfr events off: first FFM call \\d+ ms, build \\d+ ms, first task \\d+ ms, close \\d+ ms\\R"), out);
+        run(dir, "sample.VirtualIoExit", "io");
+    }
 }
