@@ -141,7 +141,8 @@ public abstract class Sut implements AutoCloseable {
     }
 
     /**
-     * Checks a list of system names: {@code skyloft:<registered policy>}, optionally with policy
+     * Checks a list of system names: {@code skyloft:<policy>} (registered, or a class's full
+     * name, loaded as {@link PolicyRegistry#info} loads it), optionally with policy
      * parameters in brackets ({@code skyloft:rr[slice=200us]}), {@code jdk-default},
      * {@code platform}. Throws naming the bad entry and what is allowed.
      */
@@ -151,8 +152,9 @@ public abstract class Sut implements AutoCloseable {
             if (s.equals(Baselines.JDK_DEFAULT) || s.equals(Baselines.PLATFORM)) continue;
             if (s.startsWith("skyloft:")) {
                 Policy p = Policy.of(s);
-                if (!PolicyRegistry.names().contains(p.name())) {
-                    throw new IllegalArgumentException("system '" + s + "': no policy named '" + p.name() + "'; registered: " + PolicyRegistry.names());
+                if (!PolicyRegistry.isPolicyName(p.name())) {
+                    throw new IllegalArgumentException("system '" + s + "': no policy named '" + p.name() + "'; registered: " + PolicyRegistry.names()
+                            + ", or a policy class's full name");
                 }
                 try {
                     PolicyRegistry.create(p.name(), p.params()); // parameters checked now, not mid-run
@@ -173,7 +175,8 @@ public abstract class Sut implements AutoCloseable {
     }
 
     private static String allowed() {
-        return "skyloft:<policy> or skyloft:<policy>[name=value,...] (" + String.join(", ", PolicyRegistry.names()) + "), jdk-default, platform";
+        return "skyloft:<policy> or skyloft:<policy>[name=value,...] (" + String.join(", ", PolicyRegistry.names())
+                + ", or a policy class's full name), jdk-default, platform";
     }
 
     /**

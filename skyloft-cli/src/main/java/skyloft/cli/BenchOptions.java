@@ -3,6 +3,7 @@ package skyloft.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.Baselines;
 import skyloft.bench.BenchResult;
@@ -12,6 +13,9 @@ import skyloft.runtime.TimerMode;
 
 /** Options every runtime benchmark takes. */
 final class BenchOptions {
+    @Mixin
+    PolicyPath policyPath;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
     Path json;
 

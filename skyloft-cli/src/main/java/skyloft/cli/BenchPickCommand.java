@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.BenchResult;
 import skyloft.bench.PickBench;
@@ -12,6 +13,9 @@ import skyloft.bench.PickBench;
 @Command(name = "pick", mixinStandardHelpOptions = true,
         description = "Cost of one scheduling decision (pickNext + enqueue cycle) per policy, for 10, 1k, 100k and 1M runnable tasks.")
 final class BenchPickCommand implements Callable<Integer> {
+    @Mixin
+    PolicyPath policyPath;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result rows as JSON to FILE.")
     Path json;
 

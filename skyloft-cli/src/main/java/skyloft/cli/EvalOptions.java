@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.BenchResult;
 import skyloft.bench.Sut;
@@ -17,6 +18,9 @@ import skyloft.util.Durations;
  * benchmarks that compare systems: schbench, lc, pipe, capacity).
  */
 class EvalOptions {
+    @Mixin
+    PolicyPath policyPath;
+
     @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;
 

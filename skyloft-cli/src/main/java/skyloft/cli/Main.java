@@ -25,7 +25,8 @@ public final class Main implements Runnable {
 
     /** The command line with its error handling: bad input and unwritable outputs print
      *  {@code skyloft: MESSAGE} and exit 2, before anything runs (a bad option, with where its
-     *  usage is); so does an output that fails to be written after the run. */
+     *  usage is); so does an output that fails to be written after the run. A command runs with
+     *  its {@code --policy-path} as its thread's context class loader (PolicyPath). */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // picocli would expand every @FILE by its own rules, an application's arguments too;
@@ -51,11 +52,14 @@ public final class Main implements Runnable {
         cl.setExecutionStrategy(parsed -> {
             try {
                 OutputPaths.check(parsed);
+                String policyPath = PolicyPath.given(parsed);
+                if (policyPath != null) PolicyPath.entries(policyPath);
             } catch (IllegalArgumentException e) {
                 cl.getErr().println("skyloft: " + e.getMessage());
                 return 2;
             }
-            return new CommandLine.RunLast().execute(parsed);
+            // policy classes named by their full name load from --policy-path, if given
+            return PolicyPath.run(parsed, () -> new CommandLine.RunLast().execute(parsed));
         });
         return cl;
     }

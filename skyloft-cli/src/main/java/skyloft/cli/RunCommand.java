@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import skyloft.runtime.AppLauncher;
@@ -35,6 +36,9 @@ import skyloft.runtime.AppLauncher;
                 + "a platform thread.",
                 "Example: skyloft run --policy rr --param slice=50us --stats -- -Xmx1g -cp app.jar com.acme.Main 8080"})
 final class RunCommand implements Callable<Integer> {
+    @Mixin
+    PolicyPath policyPath;
+
     /** The poll's slow path, kept out of the application's compiled code (see command). */
     static final String SLOW_PATH = "skyloft.runtime.Poll::slowPath";
     @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
@@ -182,7 +186,8 @@ final class RunCommand implements Callable<Integer> {
     /** The full command line of the application's JVM; checks every option first. */
     List<String> command(JavaCommand app) {
         if (app.fromSource()) throw new IllegalStateException("source file " + app.sourceFile() + " not compiled yet");
-        AppLauncher.Config config = checkedConfig();
+        List<Path> policyEntries = policyPath.path == null ? List.of() : PolicyPath.entries(policyPath.path);
+        AppLauncher.Config config = withClassPath(policyEntries, app.classPath(), this::checkedConfig);
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -227,7 +232,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         cmd.add("-cp");
-        cmd.add(app.classPath() + File.pathSeparator + codeSource(AppLauncher.class) + File.pathSeparator
+        String policyClasses = policyEntries.stream().map(e -> e.toAbsolutePath() + File.pathSeparator).collect(java.util.stream.Collectors.joining());
+        cmd.add(app.classPath() + File.pathSeparator + policyClasses + codeSource(AppLauncher.class) + File.pathSeparator
                 + codeSource(org.HdrHistogram.Histogram.class));
         cmd.add(AppLauncher.class.getName());
         if (app.module() != null) {
@@ -238,6 +244,40 @@ final class RunCommand implements Callable<Integer> {
         }
         cmd.addAll(app.appArgs());
         return cmd;
+    }
+
+    /**
+     * Calls {@code body} with a context class loader that sees {@code --policy-path} and the
+     * application's class path, so that a policy class named by its full name is checked here
+     * wherever of the two it is, as the application's JVM will find it there. Class path entries
+     * that do not exist are left out, as java leaves them out; {@code DIR/*} stands for DIR's jars.
+     */
+    private static <T> T withClassPath(List<Path> policyEntries, String classPath, java.util.function.Supplier<T> body) {
+        List<Path> entries = new ArrayList<>(policyEntries);
+        for (String e : classPath == null ? new String[0] : classPath.split(File.pathSeparator)) {
+            if (e.isEmpty()) continue;
+            if (e.equals("*") || e.endsWith(File.separator + "*")) {
+                Path dir = Path.of(e.substring(0, e.length() - 1).isEmpty() ? "." : e.substring(0, e.length() - 1));
+                try (var jars = Files.list(dir)) {
+                    jars.filter(j -> j.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jar")).sorted().forEach(entries::add);
+                } catch (IOException | java.io.UncheckedIOException notThere) {
+                    // java skips it too
+                }
+            } else if (Files.exists(Path.of(e))) {
+                entries.add(Path.of(e));
+            }
+        }
+        if (entries.isEmpty()) return body.get();
+        Thread me = Thread.currentThread();
+        ClassLoader before = me.getContextClassLoader();
+        try (var loader = PolicyPath.loader(entries, before != null ? before : RunCommand.class.getClassLoader())) {
+            me.setContextClassLoader(loader);
+            return body.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            me.setContextClassLoader(before);
+        }
     }
 
     /** The launcher's configuration from this command's options, every option checked. */

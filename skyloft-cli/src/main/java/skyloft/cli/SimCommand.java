@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import skyloft.bench.AtomicFiles;
@@ -38,6 +39,9 @@ import skyloft.util.Durations;
                 "Prints per task: CPU share, jobs done, latency p50/p99/p99.9/max/mean, p99 slowdown, deadline misses and the first miss.",
                 "All numbers are simulated, not measured."})
 final class SimCommand implements Callable<Integer> {
+    @Mixin
+    PolicyPath policyPath;
+
 
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario file (YAML)")
     Path file;

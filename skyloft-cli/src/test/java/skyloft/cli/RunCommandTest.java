@@ -179,6 +179,22 @@ class RunCommandTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aPolicyClassOnThePolicyPathRunsTheApplication(@TempDir Path dir) throws Exception {
+        Path lottery = PolicyPathTest.lottery(dir);
+        Result r = run(dir, List.of("--cores", "1", "--policy-path", lottery.toString(), "--policy", "example.Lottery", "--param", "slice=1ms",
+                "--stats"), 3, 20_000);
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.out().contains("interleaved=true"), "the class's slice preempts the spinning threads in turn; " + r);
+        assertTrue(r.err().contains("skyloft stats: policy lottery, 1 carrier(s)"), r.toString());
+        // on the application's -cp instead of --policy-path: checked here, then found there too
+        Result onCp = runJava(dir, List.of("--cores", "1", "--policy", "example.Lottery"), List.of("-cp",
+                lottery + File.pathSeparator + Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+                "runtest.Interleave", "0", "300"));
+        assertEquals(0, onCp.exit(), onCp.toString());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void withoutTheAgentNothingPreemptsASpinningThread(@TempDir Path dir) throws Exception {
         Result r = run(dir, List.of("--cores", "1", "--no-agent"), 0, 300);
         assertEquals(0, r.exit(), r.toString());

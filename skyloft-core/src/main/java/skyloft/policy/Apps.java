@@ -118,7 +118,7 @@ public final class Apps extends SchedPolicy {
 
     private static SchedPolicy inner(PolicyParams p, String side, String dflt) {
         String name = p.asMap().getOrDefault(side, dflt);
-        if (NOT_NESTABLE.contains(name) || !PolicyRegistry.names().contains(name)) {
+        if (NOT_NESTABLE.contains(name) || !PolicyRegistry.isPolicyName(name)) {
             throw new IllegalArgumentException("policy apps parameter " + side + ": "
                     + (NOT_NESTABLE.contains(name) ? "'" + name + "' cannot be a class here" : "no policy named '" + name + "'")
                     + "; allowed: " + allowed());
@@ -133,9 +133,9 @@ public final class Apps extends SchedPolicy {
         }
     }
 
-    /** The registered policies that may run a class, in registry order. */
+    /** The registered policies that may run a class, in registry order, and policy classes. */
     private static String allowed() {
-        return String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList());
+        return String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()) + ", or a policy class's full name";
     }
 
     private static Set<String> beApps(PolicyParams p) {

@@ -1,17 +1,28 @@
 package skyloft.policy;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import skyloft.spi.PolicyInfo;
 import skyloft.spi.SchedPolicy;
 
 /**
- * Every policy the project ships, by name. {@code --policy NAME} and {@code policy=NAME} in
- * scenarios resolve here; {@code ./skyloft policies} prints {@link #all()}.
+ * Every policy the project ships, by name, and any other policy class by its full name.
+ * {@code --policy NAME} and {@code policy=NAME} in scenarios resolve here; {@code ./skyloft
+ * policies} prints {@link #all()}.
+ *
+ * <p>A name with a dot in it ({@code com.acme.Lottery}) is a class: loaded through the calling
+ * thread's context class loader (the command line points it at {@code --policy-path}), it must
+ * extend {@link SchedPolicy} and have a public constructor taking {@link PolicyParams}, or none.
+ * Its {@link PolicyInfo}, if it has one, gives its description and parameters.
  */
 public final class PolicyRegistry {
 
@@ -86,8 +97,17 @@ public final class PolicyRegistry {
         }
     }
 
-    /** A registered policy. */
-    public record Info(String name, String description, List<Param> params, Function<PolicyParams, SchedPolicy> factory) {}
+    /**
+     * A policy: registered, or a class. {@code declared} says {@code params} is the whole list
+     * the policy takes, so that a name outside it is refused before the policy is built; a class
+     * without {@link PolicyInfo} declares none, and is refused afterwards the names its
+     * constructor did not read.
+     */
+    public record Info(String name, String description, List<Param> params, Function<PolicyParams, SchedPolicy> factory, boolean declared) {
+        public Info(String name, String description, List<Param> params, Function<PolicyParams, SchedPolicy> factory) {
+            this(name, description, params, factory, true);
+        }
+    }
 
     private static final Map<String, Info> POLICIES = new LinkedHashMap<>();
 
@@ -151,13 +171,78 @@ public final class PolicyRegistry {
         return List.copyOf(POLICIES.keySet());
     }
 
-    /** Looks up a policy or fails with a message listing the known names. */
+    /** Looks up a registered policy, or loads a policy class by its full name; fails with a
+     *  message listing the known names, or saying what is wrong with the class. */
     public static Info info(String name) {
         Info info = name == null ? null : POLICIES.get(name.trim());
-        if (info == null) {
-            throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet()));
+        if (info != null) return info;
+        if (name != null && isClassName(name.trim())) return classInfo(name.trim());
+        throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet())
+                + ", or a policy class's full name (com.acme.MyPolicy)");
+    }
+
+    /** True if {@code name} names a registered policy, or has the form of a class's full name. */
+    public static boolean isPolicyName(String name) {
+        return name != null && (POLICIES.containsKey(name.trim()) || isClassName(name.trim()));
+    }
+
+    /** A dotted Java name, {@code com.acme.Lottery} or {@code com.acme.Policies$Lottery}. */
+    static boolean isClassName(String name) {
+        if (name.indexOf('.') < 0) return false;
+        for (String part : name.split("\\.", -1)) {
+            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))) return false;
+            for (int i = 1; i < part.length(); i++) if (!Character.isJavaIdentifierPart(part.charAt(i))) return false;
         }
-        return info;
+        return true;
+    }
+
+    /** The class policy {@code className}, through the current thread's context class loader. */
+    private static Info classInfo(String className) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) loader = PolicyRegistry.class.getClassLoader();
+        Class<?> c;
+        try {
+            c = Class.forName(className, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("policy class '" + className + "' is not on the class path (a policy's jar or "
+                    + "classes directory goes on --policy-path); known policies: " + String.join(", ", POLICIES.keySet()));
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("policy class '" + className + "' cannot be loaded: " + e);
+        }
+        if (!SchedPolicy.class.isAssignableFrom(c)) {
+            throw new IllegalArgumentException("class '" + className + "' is not a policy: it does not extend " + SchedPolicy.class.getName());
+        }
+        if (Modifier.isAbstract(c.getModifiers()) || !Modifier.isPublic(c.getModifiers())) {
+            throw new IllegalArgumentException("policy class '" + className + "' must be public and not abstract");
+        }
+        Constructor<?> withParams = publicConstructor(c, PolicyParams.class), plain = publicConstructor(c);
+        if (withParams == null && plain == null) {
+            throw new IllegalArgumentException("policy class '" + className + "' needs a public constructor taking "
+                    + PolicyParams.class.getName() + ", or one taking nothing");
+        }
+        PolicyInfo doc = c.getAnnotation(PolicyInfo.class);
+        List<Param> params = doc == null ? List.of()
+                : Arrays.stream(doc.params()).map(p -> new Param(p.name(), p.defaultValue(), p.description())).toList();
+        String description = doc != null ? doc.description() : "policy class " + className + " (no @" + PolicyInfo.class.getSimpleName() + ")";
+        Function<PolicyParams, SchedPolicy> factory = p -> {
+            try {
+                return (SchedPolicy) (withParams != null ? withParams.newInstance(p) : plain.newInstance());
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r; // a refused value: the policy's own words
+                throw new IllegalArgumentException("policy class '" + className + "' failed to build: " + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("policy class '" + className + "' cannot be built: " + e, e);
+            }
+        };
+        return new Info(className, description, params, factory, doc != null);
+    }
+
+    private static Constructor<?> publicConstructor(Class<?> c, Class<?>... types) {
+        try {
+            return c.getConstructor(types);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     /** A new instance with default parameters. */
@@ -171,14 +256,23 @@ public final class PolicyRegistry {
      */
     public static SchedPolicy create(String name, Map<String, String> params) {
         Info info = info(name);
-        for (String key : params.keySet()) {
+        for (String key : info.declared() ? params.keySet() : List.<String>of()) {
             if (info.params().stream().noneMatch(p -> p.matches(key))) {
                 List<String> known = info.params().stream().map(Param::name).toList();
                 throw new IllegalArgumentException("policy " + info.name() + " has no parameter '" + key + "'; "
                         + (known.isEmpty() ? "it takes none" : "known: " + String.join(", ", known)));
             }
         }
-        return info.factory().apply(new PolicyParams(info.name(), params));
+        PolicyParams given = new PolicyParams(info.name(), params);
+        SchedPolicy policy = info.factory().apply(given);
+        if (policy == null) throw new IllegalArgumentException("policy " + info.name() + " was built as null");
+        List<String> unread = given.unread();
+        if (!info.declared() && !unread.isEmpty()) {
+            throw new IllegalArgumentException("policy " + info.name() + " did not read the parameter '" + unread.getFirst()
+                    + "' it was given; it takes only the parameters its constructor reads (@"
+                    + PolicyInfo.class.getSimpleName() + " lists them)");
+        }
+        return policy;
     }
 
     /** Parses {@code "slice=50us,latency=1ms"} into a map (empty text gives an empty map); a name given twice is refused. */

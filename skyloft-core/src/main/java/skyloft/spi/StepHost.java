@@ -7,13 +7,17 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A host for tests: drives a policy by hand with a fake clock and no threads, and checks the
- * ownership contract at every step. Each call is one scheduling event; the caller decides what
- * happens and when, so every test is deterministic.
+ * A host for testing policies: drives a policy by hand with a fake clock and no threads, and
+ * checks the ownership contract at every step. Each call is one scheduling event; the caller
+ * decides what happens and when, so every test is deterministic. The project's own policy tests
+ * use it, {@code skyloft.policy.PolicyContract} runs the contract suite on it, and a policy
+ * written elsewhere can be unit-tested with it the same way.
  *
  * <p>It throws {@link AssertionError} the moment a policy breaks the contract: a task picked
  * that the policy does not own (run twice at once, picked while blocked or exited, never
- * enqueued), a CPU out of range from selectCpu, a task lost at drain.
+ * enqueued), a CPU out of range from selectCpu, a task lost at drain. One that starts with
+ * "host bug" is the caller's misuse instead (a stop on an idle CPU, a wakeup of a task that is
+ * not blocked).
  */
 public class StepHost implements SchedContext {
 

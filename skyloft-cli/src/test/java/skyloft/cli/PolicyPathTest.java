@@ -1,0 +1,151 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A policy written outside the project, the bundled example {@code examples/policies/example/Lottery.java}:
+ * compiled here, then named by its class on {@code --policy-path} to {@code policies}, {@code
+ * --check}, {@code sim} and the benchmarks' systems.
+ */
+class PolicyPathTest {
+
+    /** The repository's root: the folder above this module with examples/ in it. */
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("examples")) && Files.exists(p.resolve("skyloft-cli"))) return p;
+        }
+        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Compiles {@code sources} into {@code out} against this JVM's class path (skyloft-core's classes). */
+    static Path compile(Path out, Path... sources) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), "-d", out.toString(), "-Xlint:none"));
+        for (Path s : sources) args.add(s.toString());
+        int code = javac.run(null, log, log, args.toArray(String[]::new));
+        assertEquals(0, code, "compiling " + List.of(sources) + ": " + log.toString(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    /** The bundled Lottery example, compiled into {@code dir}/lottery. */
+    static Path lottery(Path dir) {
+        return compile(dir.resolve("lottery"), repoRoot().resolve("examples/policies/example/Lottery.java"));
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    /** Runs the command line in this JVM, with its output captured. */
+    static Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        ClassLoader loaderBefore = Thread.currentThread().getContextClassLoader();
+        int code;
+        try {
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            code = cl.execute(args);
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertEquals(loaderBefore, Thread.currentThread().getContextClassLoader(), "the command put the context class loader back");
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    @Test
+    void theExamplePolicyPassesTheContractAndIsListedWithItsParameters(@TempDir Path dir) {
+        Path classes = lottery(dir);
+        Run check = cli("policies", "--policy-path", classes.toString(), "--check", "example.Lottery");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("8 checks: 8 passed, 0 failed, 0 did not apply"), check.out());
+        Run list = cli("policies", "--policy-path", classes.toString(), "example.Lottery", "rr");
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.out().contains("example.Lottery lottery scheduling") && list.out().contains("slice (default 100us)"), list.out());
+        assertTrue(list.out().contains("rr         per-CPU round robin"), "registered names mix with classes: " + list.out());
+    }
+
+    @Test
+    void aPolicyThatBreaksTheContractFailsTheCheckWithExitOne(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/bad/Again.java");
+        Files.createDirectories(src.getParent());
+        // forgets to remove what it hands out: the same task comes out twice
+        Files.writeString(src, """
+                package bad;
+                public final class Again extends skyloft.spi.SchedPolicy {
+                    private final java.util.ArrayList<skyloft.spi.Task> queue = new java.util.ArrayList<>();
+                    @Override public String name() { return "again"; }
+                    @Override public void enqueue(skyloft.spi.Task t, int cpu, skyloft.spi.EnqueueReason r, long now) { queue.add(t); }
+                    @Override public skyloft.spi.Task pickNext(int cpu, long now) { return queue.isEmpty() ? null : queue.getFirst(); }
+                }
+                """);
+        Path classes = compile(dir.resolve("bad"), src);
+        Run check = cli("policies", "--policy-path", classes.toString(), "--check", "bad.Again");
+        assertEquals(1, check.exit(), check.toString());
+        assertTrue(check.out().contains("FAILED  random-events") && check.out().contains("again: pickNext"), check.out());
+    }
+
+    @Test
+    void simRunsTheClassOnAScenarioAndItsSharesFollowTheTickets(@TempDir Path dir) {
+        Path classes = lottery(dir);
+        Run sim = cli("sim", "--policy-path", classes.toString(), "--policy", "example.Lottery",
+                repoRoot().resolve("examples/cfs-nice.yaml").toString());
+        assertEquals(0, sim.exit(), sim.toString());
+        assertTrue(sim.out().startsWith("cfs-nice: policy lottery[slice=100us], 1 CPU"), sim.out());
+        // tickets 64, 64 and 20 (nice 0, 0, 5): the two nice-0 hogs hold 128/148 = 86.5% of them
+        Matcher m = Pattern.compile("(?m)^nice0\\s+([0-9.]+)").matcher(sim.out());
+        assertTrue(m.find(), sim.out());
+        double share = Double.parseDouble(m.group(1));
+        assertTrue(share > 82 && share < 91, "nice0's share " + share + "% against 86.5% of the tickets; " + sim.out());
+    }
+
+    @Test
+    void badPathsAndClassesAreRefusedNamingThem(@TempDir Path dir) {
+        Path classes = lottery(dir);
+        String scenario = repoRoot().resolve("examples/cfs-nice.yaml").toString();
+        Object[][] cases = {
+                {new String[] {"sim", "--policy", "example.Lottery", scenario}, "policy class 'example.Lottery' is not on the class path"},
+                {new String[] {"sim", "--policy-path", dir.resolve("none").toString(), "--policy", "example.Lottery", scenario}, "--policy-path: '"},
+                {new String[] {"sim", "--policy-path", classes + java.io.File.pathSeparator, "--policy", "example.Lottery", scenario}, "has an empty entry"},
+                {new String[] {"sim", "--policy-path", classes.toString(), "--policy", "example.Lottery", "--param", "quantum=1us", scenario},
+                        "policy example.Lottery has no parameter 'quantum'; known: slice"},
+                {new String[] {"policies", "--policy-path", classes.toString(), "--check", "java.lang.String"}, "is not a policy"},
+                {new String[] {"policies", "--deadline-tasks"}, "--deadline-tasks goes with --check"},
+                {new String[] {"bench", "pick", "--policy-path", classes.toString(), "--policies", "example.Nope"}, "'example.Nope' is not on the class path"},
+        };
+        for (Object[] c : cases) {
+            Run r = cli((String[]) c[0]);
+            assertEquals(2, r.exit(), List.of((String[]) c[0]) + ": " + r);
+            assertTrue(r.err().contains((String) c[1]), List.of((String[]) c[0]) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void benchmarkSystemsTakeAClassPolicy(@TempDir Path dir) throws Exception {
+        Path classes = lottery(dir);
+        Path json = dir.resolve("pick.json");
+        Run r = cli("bench", "pick", "--policy-path", classes.toString(), "--policies", "example.Lottery[slice=50us],fifo", "--runnable", "10",
+                "--json", json.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("example.Lottery[slice=50us]"), r.out());
+        assertTrue(Files.readString(json).contains("example.Lottery[slice=50us]"), Files.readString(json));
+    }
+}
