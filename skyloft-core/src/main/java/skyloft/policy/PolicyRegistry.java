@@ -230,7 +230,7 @@ public final class PolicyRegistry {
             } catch (InvocationTargetException e) {
                 if (e.getCause() instanceof RuntimeException r) throw r; // a refused value: the policy's own words
                 throw new IllegalArgumentException("policy class '" + className + "' failed to build: " + e.getCause(), e.getCause());
-            } catch (ReflectiveOperationException e) {
+            } catch (ReflectiveOperationException | ExceptionInInitializerError e) {
                 throw new IllegalArgumentException("policy class '" + className + "' cannot be built: " + e, e);
             }
         };

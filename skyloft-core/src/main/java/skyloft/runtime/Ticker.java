@@ -51,17 +51,24 @@ final class Ticker extends Thread {
 
     @Override
     public void run() {
+        // Everything that loads classes or links native calls comes first, at the priority this
+        // thread was born with. At SCHED_FIFO, the JDK's management classes loaded here in a
+        // fresh JVM once took 966 ms of this thread's CPU while both carriers waited in class
+        // loading: a real-time thread that waits for the JVM's locks keeps their holder off its
+        // CPU until Linux's RT throttling (95% of each second) lets it run, so a first task ran
+        // after 960 ms (about 1 start in 130 under load; docs/BENCHMARKS.md, "01:30 to 02:10 UTC").
+        int spare = rt.spareOsCpu();
+        if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
+        Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
+        publish(0, 0, mx, cpuTime); // its first call loads what later ones need
         if (mode == TimerMode.SLEEP || mode == TimerMode.POLL) {
             slackProblem = Affinity.setTimerSlackNs(1);
             // A sleeping timer that shares busy cores must preempt a carrier at each wakeup; under
             // the fair scheduler it would wait behind them (its frequent wakeups exhaust its share).
             rtProblem = Affinity.setRealtimePriority(1);
         }
-        int spare = rt.spareOsCpu();
-        if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
-        Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
         if (mode == TimerMode.POLL) {
             serveKicks(mx, cpuTime);
             return;
