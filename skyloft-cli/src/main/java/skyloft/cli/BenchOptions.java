@@ -1,11 +1,9 @@
 package skyloft.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 import skyloft.bench.Baselines;
-import skyloft.bench.BenchResult;
 import skyloft.bench.Sut;
 import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.TimerMode;
@@ -63,9 +61,5 @@ final class BenchOptions {
         if (warmup < 0 || warmup > 1000) throw new IllegalArgumentException("--warmup " + warmup + " is out of range; allowed 0..1000");
         timerMode();
         policies();
-    }
-
-    void report(BenchResult r) throws IOException {
-        r.report(System.out, json);
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PickBench;
 
 /** {@code skyloft bench pick}: ns per pick-next + enqueue per policy as the run queue grows. */
@@ -32,8 +31,7 @@ final class BenchPickCommand implements Callable<Integer> {
         }
         System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
                 + PickBench.RUNS + " runs (noisy on a shared machine)");
-        BenchResult res = PickBench.run(names, counts, System.out);
-        res.report(System.out, json);
+        BenchRun.run(json, () -> PickBench.run(names, counts, System.out));
         return 0;
     }
 }

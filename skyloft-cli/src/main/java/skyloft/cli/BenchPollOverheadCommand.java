@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import skyloft.agent.PollInserter;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PollOverheadBench;
 
 /** {@code skyloft bench poll-overhead}: CPU kernels plain vs agent-instrumented, in one JVM run. */
@@ -42,8 +41,7 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
         var cfg = new PollOverheadBench.Config(runs, warmup, options, kernels == null ? PollOverheadBench.kernelNames() : kernels);
         System.out.println("poll-overhead: " + cfg.kernels().size() + " kernels, " + runs + " runs each after "
                 + warmup + " warm-up runs; the machine may be shared, so read single kernels with care");
-        BenchResult r = PollOverheadBench.run(cfg, System.out);
-        r.report(System.out, json);
+        BenchRun.run(json, () -> PollOverheadBench.run(cfg, System.out));
         return 0;
     }
 }

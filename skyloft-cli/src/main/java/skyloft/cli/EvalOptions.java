@@ -1,11 +1,9 @@
 package skyloft.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.Sut;
 import skyloft.runtime.TimerMode;
 import skyloft.util.Durations;
@@ -65,10 +63,6 @@ class EvalOptions {
     static class WithJson extends EvalOptions {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
         Path json;
-
-        void report(BenchResult r) throws IOException {
-            r.report(System.out, json);
-        }
     }
 
     /** And {@code --systems}. */
