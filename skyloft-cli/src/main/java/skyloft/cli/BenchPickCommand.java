@@ -31,7 +31,15 @@ final class BenchPickCommand implements Callable<Integer> {
         }
         System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
                 + PickBench.RUNS + " runs (noisy on a shared machine)");
-        BenchRun.run(json, () -> PickBench.run(names, counts, System.out));
+        int most = java.util.Arrays.stream(counts).max().orElse(0);
+        BenchRun.run(json, () -> {
+            try {
+                return PickBench.run(names, counts, System.out);
+            } catch (OutOfMemoryError e) {
+                throw new IllegalArgumentException("--runnable " + most + ": that many tasks do not fit in the JVM's heap (at most "
+                        + Main.heapMb() + " MB); give fewer, or more heap: " + Main.MORE_HEAP, e);
+            }
+        });
         return 0;
     }
 }

@@ -56,14 +56,14 @@ final class BenchRun {
     <T> void execute(Callable<T> work, Report<T> report) throws Exception {
         before = BenchResult.latest();
         startNs = System.nanoTime();
-        Thread hook = new Thread(() -> partial("stopped part-way (interrupted or killed)", true), "skyloft-keep-results");
+        Thread hook = new Thread(() -> partial("stopped part-way (interrupted or killed)", null), "skyloft-keep-results");
         Runtime.getRuntime().addShutdownHook(hook);
         T r;
         try {
             r = work.call();
         } catch (Exception | Error e) {
             removeHook(hook);
-            partial("failed part-way: " + (e.getMessage() != null ? e.getMessage() : e.toString()), false);
+            partial("failed part-way", e.getMessage() != null ? e.getMessage() : e.toString());
             throw e;
         }
         try {
@@ -85,8 +85,10 @@ final class BenchRun {
         }
     }
 
-    /** The rows measured so far, printed and written, marked incomplete with {@code why}. */
-    private void partial(String why, boolean stopped) {
+    /** The rows measured so far, printed and written, marked incomplete with {@code why}; {@code error}
+     *  is the failure's message (which the command line prints after), null if the JVM is stopping. */
+    private void partial(String why, String error) {
+        boolean stopped = error == null;
         synchronized (lock) {
             if (reported) return;
             reported = true;
@@ -100,7 +102,7 @@ final class BenchRun {
                         + (kept.isEmpty() ? "; nothing to keep" + (json == null ? "" : ", " + json + " not written") : kept));
                 return;
             }
-            r.param("complete", false).param("stopped", why + " " + after);
+            r.param("complete", false).param("stopped", why + " " + after + (stopped ? "" : ": " + error));
             r.printTable(out);
             out.flush();
             String where = "";

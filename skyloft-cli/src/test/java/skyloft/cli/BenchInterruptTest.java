@@ -98,7 +98,7 @@ class BenchInterruptTest {
         }, IllegalStateException.class);
         assertTrue(printed[0].contains("platform  ns_per_op") && printed[0].contains("complete=false"), printed[0]);
         String text = Files.readString(json);
-        assertTrue(text.contains("\"complete\": false") && text.contains("failed part-way: the second system broke") && text.contains("\"value\": 12.5"), text);
+        assertTrue(text.contains("\"complete\": false") && text.contains("failed part-way after ") && text.contains(": the second system broke\"") && text.contains("\"value\": 12.5"), text);
         assertTrue(printed[1].contains("skyloft: failed part-way") && printed[1].contains(json.toString()), printed[1]);
     }
 
