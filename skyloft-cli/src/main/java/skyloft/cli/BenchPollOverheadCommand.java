@@ -37,6 +37,9 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (stride < 1 || stride > PollInserter.MAX_STRIDE) {
+            throw new IllegalArgumentException("--stride " + stride + " is out of range; allowed 1.." + PollInserter.MAX_STRIDE);
+        }
         var options = new PollInserter.Options(!noEntryPolls, true, stride, !noStripMining);
         var cfg = new PollOverheadBench.Config(runs, warmup, options, kernels == null ? PollOverheadBench.kernelNames() : kernels);
         System.out.println("poll-overhead: " + cfg.kernels().size() + " kernels, " + runs + " runs each after "

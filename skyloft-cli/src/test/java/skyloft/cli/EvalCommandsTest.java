@@ -51,6 +51,12 @@ class EvalCommandsTest {
     }
 
     @Test
+    void pollOverheadNamesItsOwnOptions() {
+        rejects(BenchPollOverheadCommand::new, "--stride 0 is out of range; allowed 1..65536", "--stride", "0");
+        rejects(BenchPollOverheadCommand::new, "--stride 70000 is out of range; allowed 1..65536", "--stride", "70000");
+    }
+
+    @Test
     void eachCommandListsOnlyTheOptionsItTakes() {
         for (Object c : List.of(new BenchOpsCommand(), new BenchAllCommand())) {
             CommandLine cl = new CommandLine(c);
