@@ -73,7 +73,7 @@ class EvalOptions {
 
         /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
         List<String> systems(List<String> defaultPolicies) {
-            if (systems != null && !systems.isEmpty()) return Sut.checkSystems(systems);
+            if (systems != null && !systems.isEmpty()) return Sut.checkSystems(BenchOptions.distinct("--systems", systems.stream().map(String::strip).toList()));
             List<String> skipped = new ArrayList<>();
             List<String> out = Sut.defaults(defaultPolicies, skipped);
             if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped + " (policy not registered in this build)");
