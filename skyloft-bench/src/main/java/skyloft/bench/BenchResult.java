@@ -15,6 +15,10 @@ import skyloft.util.Json;
  * {system, metric, value, unit}. Systems are named {@code skyloft:<policy>}, {@code jdk-default},
  * {@code platform} and {@code continuation}. Written as JSON with {@link #writeJson} and printed
  * as a table with {@link #printTable}.
+ *
+ * <p>A benchmark fills its result in as it goes, one system after another; another thread may
+ * take a {@link #snapshot} of it meanwhile (the command line does, to keep what was measured when
+ * a run is stopped part-way), and {@link #latest} finds the result being filled in.
  */
 public final class BenchResult {
 
@@ -29,20 +33,45 @@ public final class BenchResult {
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
 
+    /** The result most recently created in this JVM (snapshots aside). */
+    private static volatile BenchResult latest;
+
     public BenchResult(String benchmark) {
         this.benchmark = benchmark;
+        latest = this;
+    }
+
+    private BenchResult(BenchResult of) {
+        this.benchmark = of.benchmark;
+        synchronized (of) {
+            params.putAll(of.params);
+            rows.addAll(of.rows);
+        }
+    }
+
+    /**
+     * The result most recently created in this JVM, or null: while a benchmark runs, the one it
+     * is filling in (each benchmark creates its result first, then adds rows as it measures).
+     */
+    public static BenchResult latest() {
+        return latest;
+    }
+
+    /** A copy of the parameters and rows so far, safe to take while the benchmark adds to this one. */
+    public BenchResult snapshot() {
+        return new BenchResult(this);
     }
 
     public String benchmark() { return benchmark; }
     public Map<String, Object> params() { return params; }
     public List<Row> rows() { return rows; }
 
-    public BenchResult param(String key, Object value) {
+    public synchronized BenchResult param(String key, Object value) {
         params.put(key, value);
         return this;
     }
 
-    public BenchResult add(Row row) {
+    public synchronized BenchResult add(Row row) {
         rows.add(row);
         return this;
     }

@@ -70,6 +70,13 @@ public final class Schbench {
             if (sleepUs < 0 || sleepUs > 1_000_000) throw new IllegalArgumentException("--sleep " + sleepUs + "us is out of range; allowed 0us to 1s");
             if (footprintKb < 1 || footprintKb > 65_536) throw new IllegalArgumentException("--footprint " + footprintKb + "KB is out of range; allowed 1..65536 KB");
             if (ops < 0 || ops > 10_000) throw new IllegalArgumentException("--ops " + ops + " is out of range; allowed 0..10000");
+            int most = workers.stream().mapToInt(Integer::intValue).max().getAsInt();
+            long side = matrixSide(footprintKb), needMb = most * 3 * side * side * 8 / (1024 * 1024), heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            if (needMb > heapMb / 2) {
+                throw new IllegalArgumentException("--footprint " + footprintKb + "KB x --workers " + most + ": the workers' matrices take "
+                        + needMb + " MB, and the JVM's heap holds at most " + heapMb + " MB (half of it allowed for them); give fewer workers "
+                        + "or a smaller footprint, or more heap: SKYLOFT_JAVA_OPTS=-Xmx8g ./skyloft ...");
+            }
         }
     }
 

@@ -34,6 +34,8 @@ import java.util.List;
  *     it also drops the unquoted text of the word before it, as the launcher does (the launcher
  *     reads in 4096-byte blocks, and a word cut by a block's end keeps that text; such a file
  *     is the only one where the two can differ).
+ * <li>One difference: a file holding a NUL character (a binary file) is refused, naming it; the
+ *     launcher would cut the word there, and no command line can pass a NUL on.
  * </ul>
  */
 final class ArgFiles {
@@ -85,6 +87,10 @@ final class ArgFiles {
             // The launcher passes the file's bytes on as they are; the JVM decodes them with the
             // platform's encoding, so that is what this reads them with.
             byte[] bytes = Files.readAllBytes(p);
+            // no command line can hold a NUL (the launcher would cut the word there): a binary file
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == 0) throw new IllegalArgumentException("@" + file + ": a NUL character at byte " + i + "; expected an argument file of text");
+            }
             return new String(bytes, Charset.forName(System.getProperty("native.encoding", "UTF-8"), Charset.defaultCharset()));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("@" + file + ": no such argument file (" + p.toAbsolutePath()

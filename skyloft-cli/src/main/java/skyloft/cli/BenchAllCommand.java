@@ -21,7 +21,8 @@ final class BenchAllCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long dur = opts.duration == null ? 0 : opts.durationNs(0);
-        Demo.run(Demo.full(opts.cores(), opts.runtime(), opts.stats, dur), out, "Skyloft-J: full evaluation", System.out);
+        Demo.Plan plan = Demo.full(opts.cores(), opts.runtime(), opts.stats, dur);
+        BenchRun.runAll(out, () -> Demo.run(plan, out, "Skyloft-J: full evaluation", System.out));
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.CapacityBench;
 
 @Command(name = "capacity", mixinStandardHelpOptions = true,
@@ -26,8 +25,7 @@ final class BenchCapacityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var o = new CapacityBench.Options(opts.systems(CapacityBench.DEFAULT_POLICIES), opts.cores(), hogs, opts.durationNs(1_000_000_000L),
                 runs, opts.runtime(), opts.stats);
-        BenchResult r = CapacityBench.run(o);
-        opts.report(r);
+        BenchRun.run(opts.json, () -> CapacityBench.run(o));
         return 0;
     }
 }

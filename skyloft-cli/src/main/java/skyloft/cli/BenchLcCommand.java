@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.LcBench;
 import skyloft.bench.ServiceDist;
 
@@ -60,8 +59,7 @@ final class BenchLcCommand implements Callable<Integer> {
         var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
                 loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
                 LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, windows, dispatcherRt, dispatcherNice, batch);
-        BenchResult r = LcBench.run(o);
-        opts.report(r);
+        BenchRun.run(opts.json, () -> LcBench.run(o));
         return 0;
     }
 }

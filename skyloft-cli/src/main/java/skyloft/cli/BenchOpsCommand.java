@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.OpsBench;
 
 @Command(name = "ops", mixinStandardHelpOptions = true,
@@ -27,8 +26,7 @@ final class BenchOpsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = new OpsBench.Options(policy, preemptPolicy, opts.cores(), opts.durationNs(1_000_000_000L), runs, opts.runtime(), opts.stats);
-        BenchResult r = OpsBench.run(o);
-        opts.report(r);
+        BenchRun.run(opts.json, () -> OpsBench.run(o));
         return 0;
     }
 }

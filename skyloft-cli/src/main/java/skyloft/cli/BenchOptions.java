@@ -1,12 +1,10 @@
 package skyloft.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.Baselines;
-import skyloft.bench.BenchResult;
 import skyloft.bench.Sut;
 import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.TimerMode;
@@ -45,13 +43,23 @@ final class BenchOptions {
      * name, parameter or value fails here, naming it.
      */
     static List<String> checkPolicies(List<String> entries) {
-        List<String> out = entries.stream().map(String::strip).toList();
+        List<String> out = distinct("--policies", entries.stream().map(String::strip).toList());
         try {
             Sut.checkSystems(out.stream().map(Baselines::skyloft).toList());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--policies: " + e.getMessage());
         }
         return out;
+    }
+
+    /** {@code entries} if none is given twice; each is a run of its own, and a second would only
+     *  repeat the first, with rows of the same name. */
+    static List<String> distinct(String option, List<String> entries) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String e : entries) {
+            if (!seen.add(e)) throw new IllegalArgumentException(option + ": '" + e + "' is given twice; allowed each once");
+        }
+        return entries;
     }
 
     TimerMode timerMode() {
@@ -67,9 +75,5 @@ final class BenchOptions {
         if (warmup < 0 || warmup > 1000) throw new IllegalArgumentException("--warmup " + warmup + " is out of range; allowed 0..1000");
         timerMode();
         policies();
-    }
-
-    void report(BenchResult r) throws IOException {
-        r.report(System.out, json);
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PickBench;
 
 /** {@code skyloft bench pick}: ns per pick-next + enqueue per policy as the run queue grows. */
@@ -36,8 +35,15 @@ final class BenchPickCommand implements Callable<Integer> {
         }
         System.out.println("bench pick: " + names.size() + " policies x " + counts.length + " sizes, median of "
                 + PickBench.RUNS + " runs (noisy on a shared machine)");
-        BenchResult res = PickBench.run(names, counts, System.out);
-        res.report(System.out, json);
+        int most = java.util.Arrays.stream(counts).max().orElse(0);
+        BenchRun.run(json, () -> {
+            try {
+                return PickBench.run(names, counts, System.out);
+            } catch (OutOfMemoryError e) {
+                throw new IllegalArgumentException("--runnable " + most + ": that many tasks do not fit in the JVM's heap (at most "
+                        + Main.heapMb() + " MB); give fewer, or more heap: " + Main.MORE_HEAP, e);
+            }
+        });
         return 0;
     }
 }

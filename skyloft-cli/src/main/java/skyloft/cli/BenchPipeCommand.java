@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PipeBench;
 
 @Command(name = "pipe", mixinStandardHelpOptions = true,
@@ -21,8 +20,8 @@ final class BenchPipeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var o = new PipeBench.Options(opts.systems(PipeBench.DEFAULT_POLICIES), opts.durationNs(2_000_000_000L), runs, opts.runtime(), opts.stats);
-        BenchResult r = PipeBench.run(o, opts.cores());
-        opts.report(r);
+        int cores = opts.cores();
+        BenchRun.run(opts.json, () -> PipeBench.run(o, cores));
         return 0;
     }
 }

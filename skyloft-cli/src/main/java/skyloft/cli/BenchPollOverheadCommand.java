@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import skyloft.agent.PollInserter;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PollOverheadBench;
 
 /** {@code skyloft bench poll-overhead}: CPU kernels plain vs agent-instrumented, in one JVM run. */
@@ -38,12 +37,14 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (stride < 1 || stride > PollInserter.MAX_STRIDE) {
+            throw new IllegalArgumentException("--stride " + stride + " is out of range; allowed 1.." + PollInserter.MAX_STRIDE);
+        }
         var options = new PollInserter.Options(!noEntryPolls, true, stride, !noStripMining);
         var cfg = new PollOverheadBench.Config(runs, warmup, options, kernels == null ? PollOverheadBench.kernelNames() : kernels);
         System.out.println("poll-overhead: " + cfg.kernels().size() + " kernels, " + runs + " runs each after "
                 + warmup + " warm-up runs; the machine may be shared, so read single kernels with care");
-        BenchResult r = PollOverheadBench.run(cfg, System.out);
-        r.report(System.out, json);
+        BenchRun.run(json, () -> PollOverheadBench.run(cfg, System.out));
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.PreemptBench;
 import skyloft.runtime.TimerMode;
 import skyloft.util.Durations;
@@ -63,8 +62,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
         var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(Durations.parseNs("--duration", duration)), !noPin, stats);
         System.out.println("preempt: " + cfg.cores() + " carrier(s) x " + cfg.hogsPerCore() + " instrumented hogs, RR, "
                 + cfg.duration().toMillis() + " ms per point; the machine may be shared, so tails include its noise");
-        BenchResult r = PreemptBench.run(cfg, System.out);
-        r.report(System.out, json);
+        BenchRun.run(json, () -> PreemptBench.run(cfg, System.out));
         return 0;
     }
 }

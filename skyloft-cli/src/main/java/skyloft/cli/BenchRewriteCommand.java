@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.RewriteBench;
 
 /** {@code skyloft bench rewrite}: the agent's rewriting per class beside the JVM's own loading of it. */
@@ -30,8 +29,7 @@ final class BenchRewriteCommand implements Callable<Integer> {
         List<Path> given = jars != null ? jars : List.of(RunCommand.codeSource(picocli.CommandLine.class),
                 RunCommand.codeSource(org.yaml.snakeyaml.Yaml.class), RunCommand.codeSource(org.HdrHistogram.Histogram.class));
         RewriteBench.Config cfg = new RewriteBench.Config(given, passes);
-        BenchResult r = RewriteBench.run(cfg, System.out);
-        r.report(System.out, json);
+        BenchRun.run(json, () -> RewriteBench.run(cfg, System.out));
         return 0;
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.Schbench;
 import skyloft.util.Durations;
 
@@ -41,8 +40,7 @@ final class BenchSchbenchCommand implements Callable<Integer> {
         long sleepNs = Durations.parseNs("--sleep", sleep, 0, 1_000_000_000L);
         var o = new Schbench.Options(opts.systems(Schbench.DEFAULT_POLICIES), cores, ws, dur, Math.min(1_000_000_000L, dur / 4),
                 (int) (sleepNs / 1000), footprintKb, ops, opts.runtime(), opts.stats, breakdown);
-        BenchResult r = Schbench.run(o);
-        opts.report(r);
+        BenchRun.run(opts.json, () -> Schbench.run(o));
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.SpawnBench;
 
 @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -22,8 +21,8 @@ final class BenchSpawnCommand implements Callable<Integer> {
         if (spawns < 20 || spawns > 100_000_000) {
             throw new IllegalArgumentException("--spawns " + spawns + " is out of range; allowed 20..100000000");
         }
-        BenchResult r = SpawnBench.run(new SpawnBench.Options(opts.policies(), spawns, opts.warmup, opts.runs, opts.timerMode(), opts.stats));
-        opts.report(r);
+        var o = new SpawnBench.Options(opts.policies(), spawns, opts.warmup, opts.runs, opts.timerMode(), opts.stats);
+        BenchRun.run(opts.json, () -> SpawnBench.run(o));
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.YieldBench;
 
 @Command(name = "yield", mixinStandardHelpOptions = true,
@@ -22,8 +21,8 @@ final class BenchYieldCommand implements Callable<Integer> {
         if (switches < 2 || switches > 100_000_000) {
             throw new IllegalArgumentException("--switches " + switches + " is out of range; allowed 2..100000000");
         }
-        BenchResult r = YieldBench.run(new YieldBench.Options(opts.policies(), switches, opts.warmup, opts.runs, opts.timerMode(), opts.stats));
-        opts.report(r);
+        var o = new YieldBench.Options(opts.policies(), switches, opts.warmup, opts.runs, opts.timerMode(), opts.stats);
+        BenchRun.run(opts.json, () -> YieldBench.run(o));
         return 0;
     }
 }

@@ -33,8 +33,9 @@ final class DemoCommand implements Callable<Integer> {
         int n = cores != null ? cores : Math.min(2, max);
         if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
         Demo.Plan plan = Demo.demo(n, Sut.RuntimeConfig.DEFAULT, stats);
-        if (policies != null && !policies.isEmpty()) plan = Demo.withPolicies(plan, policies);
-        Demo.run(plan, out, "Skyloft-J demo: headline figures", System.out);
+        if (policies != null && !policies.isEmpty()) plan = Demo.withPolicies(plan, BenchOptions.distinct("--policies", policies.stream().map(String::strip).toList()));
+        Demo.Plan p = plan;
+        BenchRun.runAll(out, () -> Demo.run(p, out, "Skyloft-J demo: headline figures", System.out));
         return 0;
     }
 }

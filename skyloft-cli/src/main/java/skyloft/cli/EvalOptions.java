@@ -1,12 +1,10 @@
 package skyloft.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import skyloft.bench.BenchResult;
 import skyloft.bench.Sut;
 import skyloft.runtime.TimerMode;
 import skyloft.util.Durations;
@@ -69,10 +67,6 @@ class EvalOptions {
     static class WithJson extends EvalOptions {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
         Path json;
-
-        void report(BenchResult r) throws IOException {
-            r.report(System.out, json);
-        }
     }
 
     /** And {@code --systems}. */
@@ -83,7 +77,7 @@ class EvalOptions {
 
         /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */
         List<String> systems(List<String> defaultPolicies) {
-            if (systems != null && !systems.isEmpty()) return Sut.checkSystems(systems);
+            if (systems != null && !systems.isEmpty()) return Sut.checkSystems(BenchOptions.distinct("--systems", systems.stream().map(String::strip).toList()));
             List<String> skipped = new ArrayList<>();
             List<String> out = Sut.defaults(defaultPolicies, skipped);
             if (!skipped.isEmpty()) System.err.println("note: skipping " + skipped + " (policy not registered in this build)");

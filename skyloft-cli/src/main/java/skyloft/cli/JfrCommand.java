@@ -3,8 +3,11 @@ package skyloft.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,13 +29,18 @@ final class JfrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("jfr: " + file + " is a directory; expected a JFR recording (.jfr)");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("jfr: " + file + ": no such file");
-        JfrSummary.Summary s;
+        List<RecordedEvent> events;
         try {
-            s = JfrSummary.read(file);
+            events = RecordingFile.readAllEvents(file);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("jfr: " + file + " is not a readable JFR recording (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            // the JDK's parser meets a recording cut short (or otherwise damaged) with index errors and the like
+            throw new IllegalArgumentException("jfr: " + file + " is not a readable JFR recording (it ends early or is damaged: " + e + ")", e);
         }
+        JfrSummary.Summary s = JfrSummary.summarize(events);
         if (s.runsByStop().isEmpty() && s.enqueues() == 0 && s.preemptions() == 0) {
             System.out.println(file + ": no Skyloft scheduling events; record with "
                     + "-XX:StartFlightRecording:filename=app.jfr,settings=default,settings=skyloft.jfc");

@@ -58,10 +58,28 @@ public final class Main implements Runnable {
                 cl.getErr().println("skyloft: " + e.getMessage());
                 return 2;
             }
-            // policy classes named by their full name load from --policy-path, if given
-            return PolicyPath.run(parsed, () -> new CommandLine.RunLast().execute(parsed));
+            try {
+                // policy classes named by their full name load from --policy-path, if given
+                return PolicyPath.run(parsed, () -> new CommandLine.RunLast().execute(parsed));
+            } catch (OutOfMemoryError e) {
+                cl.getErr().println("skyloft: out of memory: " + outOfMemory());
+                return 2;
+            }
         });
         return cl;
+    }
+
+    /** How to give the launcher's JVM more heap. */
+    static final String MORE_HEAP = "SKYLOFT_JAVA_OPTS=-Xmx8g ./skyloft ...";
+
+    /** The JVM's heap, at most, in MB. */
+    static long heapMb() {
+        return Runtime.getRuntime().maxMemory() / (1024 * 1024);
+    }
+
+    /** What to do when the heap is too small for what a command was asked to do. */
+    static String outOfMemory() {
+        return "the JVM's heap (at most " + heapMb() + " MB) cannot hold what was asked for; ask for less, or give it more heap: " + MORE_HEAP;
     }
 
     /** The one line a command's failure prints: bad input, or an I/O failure naming the path and

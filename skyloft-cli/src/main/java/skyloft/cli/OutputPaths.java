@@ -17,6 +17,7 @@ import picocli.CommandLine.ParseResult;
  * not lost at its end to a path that cannot be written. File options ({@code --json},
  * {@code --trace}, {@code --gantt}, run's {@code --jfr}) must not name a directory, and their nearest existing
  * ancestor must be a directory we may write in; the writers create missing directories later.
+ * No path, input or output, may be empty (it would stand for the current directory).
  * No output may be an input of the command (sim's scenario file) or another output. A report
  * directory ({@code --out}) is created at once.
  */
@@ -45,7 +46,10 @@ final class OutputPaths {
         }
         Map<String, Path> inputs = new LinkedHashMap<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
-            if (p.getValue() instanceof Path in) inputs.put(p.paramLabel(), in);
+            if (p.getValue() instanceof Path in) {
+                if (in.toString().isEmpty()) throw new IllegalArgumentException(p.paramLabel() + " '': the path is empty; expected a file to read");
+                inputs.put(p.paramLabel(), in);
+            }
         }
         checkDistinct(outputs, inputs);
         OptionSpec out = spec.findOption(DIR_OPTION);
@@ -83,6 +87,7 @@ final class OutputPaths {
 
     /** Throws if {@code file} cannot be written: it is a directory, a read-only file, or no ancestor we may write in. */
     static void checkFile(String option, Path file) {
+        if (file.toString().isEmpty()) throw new IllegalArgumentException(option + " '': the path is empty; expected a file to write");
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) throw new IllegalArgumentException(option + " " + file + " is a directory; expected a file to write");
         if (Files.exists(abs) && !Files.isWritable(abs)) {
@@ -94,6 +99,8 @@ final class OutputPaths {
 
     /** Creates {@code dir} if needed; throws, naming the path, if it is a file or cannot be created or written. */
     static void checkDir(String option, Path dir) {
+        // the current directory, taken for a report directory, would get its files strewn in it
+        if (dir.toString().isEmpty()) throw new IllegalArgumentException(option + " '': the path is empty; expected a directory for the report");
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IllegalArgumentException(option + " " + dir + " is a file; expected a directory for the report");

@@ -114,16 +114,16 @@ final class RunCommand implements Callable<Integer> {
         }
         Path work = compiled;
         if (jfr != null && jfr.toAbsolutePath().getParent() != null) Files.createDirectories(jfr.toAbsolutePath().getParent());
-        int code;
         try {
-            code = runApplication(cmd, () -> {
+            // the summary too is printed by whoever sees the application end: this thread, or the
+            // shutdown hook when this JVM is being stopped (it would cut this thread's printing short)
+            return runApplication(cmd, () -> {
                 if (work != null) deleteTree(work);
+                if (jfr != null) summarizeRecording();
             });
         } finally {
             if (work != null) deleteTree(work); // also when the JVM could not be started
         }
-        if (jfr != null) summarizeRecording();
-        return code;
     }
 
     /** After the run: the recording's scheduling summary on stderr, or why there is none. */
@@ -151,7 +151,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Runs the application's JVM to its end and returns its exit code; {@code after} runs once it
-     *  has ended, also when this JVM is stopped meanwhile. */
+     *  has ended, also when this JVM is stopped meanwhile (then in the shutdown hook, before this
+     *  JVM exits). */
     private int runApplication(List<String> cmd, Runnable after) throws Exception {
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         var afterDone = new java.util.concurrent.atomic.AtomicBoolean();

@@ -76,6 +76,14 @@ class ArgFilesTest {
                 e.getMessage());
     }
 
+    @Test
+    void aBinaryFileIsNamedNotPassedOnToFailInProcessBuilder(@TempDir Path dir) throws Exception {
+        // a NUL cannot reach a JVM's command line: it failed later as "invalid null character in command"
+        Path bin = Files.write(dir.resolve("app.args"), new byte[] {'-', 'c', 'p', ' ', 'a', 0, 'b', ' ', 'M', '\n'});
+        var e = assertThrows(IllegalArgumentException.class, () -> ArgFiles.expand(List.of("@" + bin)));
+        assertEquals("@" + bin + ": a NUL character at byte 5; expected an argument file of text", e.getMessage());
+    }
+
     /**
      * Runs each command line twice in new JVMs: as given, where the launcher expands the
      * files, and as skyloft run passes it on (expanded here, then behind --disable-@files).

@@ -51,6 +51,24 @@ class EvalCommandsTest {
     }
 
     @Test
+    void aSystemOrPolicyGivenTwiceIsRefusedNotRunTwice() {
+        rejects(BenchPipeCommand::new, "--systems: 'platform' is given twice", "--systems", "platform,jdk-default,platform");
+        rejects(BenchSchbenchCommand::new, "--systems: 'skyloft:rr[slice=30us]' is given twice", "--systems", "skyloft:rr[slice=30us], skyloft:rr[slice=30us]");
+        rejects(BenchYieldCommand::new, "--policies: 'fifo' is given twice", "--policies", "fifo,rr,fifo");
+        rejects(BenchPickCommand::new, "--policies: 'fifo' is given twice", "--policies", "fifo,fifo");
+        rejects(DemoCommand::new, "--policies: 'rr' is given twice", "--policies", "rr,rr");
+        BenchLcCommand lc = new BenchLcCommand();
+        new CommandLine(lc).parseArgs("--systems", "skyloft:rr,skyloft:rr[slice=30us]");
+        assertEquals(List.of("skyloft:rr", "skyloft:rr[slice=30us]"), lc.opts.systems(List.of()), "different parameters, different systems");
+    }
+
+    @Test
+    void pollOverheadNamesItsOwnOptions() {
+        rejects(BenchPollOverheadCommand::new, "--stride 0 is out of range; allowed 1..65536", "--stride", "0");
+        rejects(BenchPollOverheadCommand::new, "--stride 70000 is out of range; allowed 1..65536", "--stride", "70000");
+    }
+
+    @Test
     void eachCommandListsOnlyTheOptionsItTakes() {
         for (Object c : List.of(new BenchOpsCommand(), new BenchAllCommand())) {
             CommandLine cl = new CommandLine(c);

@@ -30,6 +30,52 @@ class JfrCommandTest {
     }
 
     @Test
+    void aDirectoryIsNamedAsOne(@TempDir Path dir) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(2, cl.execute("jfr", dir.toString()));
+        assertEquals("skyloft: jfr: " + dir + " is a directory; expected a JFR recording (.jfr)\n", err.toString());
+    }
+
+    @Test
+    void aTruncatedRecordingIsRefusedInASentenceNotAStackTrace(@TempDir Path dir) throws Exception {
+        // a recording cut short (a disk that filled, a copy that stopped) trips the JDK's parser
+        // in places that throw index errors rather than IOException
+        Path whole = dir.resolve("whole.jfr");
+        try (jdk.jfr.Recording rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+            rec.start();
+            long end = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.sleep(1);
+                Thread.ofVirtual().start(() -> {}).join();
+            }
+            rec.stop();
+            rec.dump(whole);
+        }
+        byte[] bytes = Files.readAllBytes(whole);
+        for (int i = 1; i < 40; i++) {
+            int n = (int) ((long) bytes.length * i / 40);
+            Path cut = Files.write(dir.resolve("cut-" + n + ".jfr"), java.util.Arrays.copyOf(bytes, n));
+            CommandLine cl = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            var saved = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            int code;
+            try {
+                code = cl.execute("jfr", cut.toString());
+            } finally {
+                System.setOut(saved);
+            }
+            if (code == 0) continue; // a cut at a chunk's end leaves a readable recording
+            assertEquals(2, code, n + " of " + bytes.length + " bytes: " + err);
+            assertTrue(err.toString().startsWith("skyloft: jfr: " + cut + " is not a readable JFR recording (")
+                    && err.toString().lines().count() == 1, n + " of " + bytes.length + " bytes: " + err);
+        }
+    }
+
+    @Test
     void aRecordingWithoutSkyloftEventsSaysHowToMakeOne(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("empty.jfr");
         try (jdk.jfr.Recording rec = new jdk.jfr.Recording()) {

@@ -90,6 +90,22 @@ class OutputPathsTest {
     }
 
     @Test
+    void anEmptyPathIsRefusedAsEmptyNotTakenForTheCurrentDirectory() throws Exception {
+        // '' would be the current directory: a report written into it, or "--json  is a directory"
+        IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkDir("--out", Path.of("")));
+        assertEquals("--out '': the path is empty; expected a directory for the report", out.getMessage());
+        IllegalArgumentException json = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkFile("--json", Path.of("")));
+        assertEquals("--json '': the path is empty; expected a file to write", json.getMessage());
+        for (String[] args : new String[][] {{"sim", "", "--json", tmp.resolve("x.json").toString()}, {"jfr", ""}}) {
+            CommandLine cl = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(2, cl.execute(args), String.join(" ", args));
+            assertEquals("skyloft: FILE '': the path is empty; expected a file to read\n", err.toString());
+        }
+    }
+
+    @Test
     void helpIsNotChecked() {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(new StringWriter(), true));

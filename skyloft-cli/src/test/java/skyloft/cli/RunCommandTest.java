@@ -291,6 +291,31 @@ class RunCommandTest {
                 && o.endsWith("skyloft.jfc")), "the runtime's events alone; " + cmd);
     }
 
+    @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void minusMinusJfrStoppedByAKillStillPrintsTheWholeSummary(@TempDir Path dir) throws Exception {
+        String classes = Path.of(runtest.Sleeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Path rec = dir.resolve("run.jfr");
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", "--cores", "1", "--jfr", rec.toString(), "--", "-cp", classes, "runtest.Sleeper"));
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.equals("ready")) { // SIGTERM to skyloft run's JVM alone; it stops the application's
+                    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(), "kill -TERM");
+                }
+            }
+        } finally {
+            if (!p.waitFor(90, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        String text = Files.readString(err);
+        assertEquals(143, p.exitValue(), text);
+        assertTrue(Files.size(rec) > 0, "the application's JVM wrote its recording as it stopped; " + text);
+        assertTrue(text.contains("skyloft: the recording " + rec) && text.contains("task runs, by why they stopped")
+                && text.contains("queue waits, from an enqueue to the task's next run"), "the summary, whole; " + text);
+    }
+
     /** Runs this module's command line, {@code skyloft ARGS}, in a JVM of its own with {@code tmp} for its temporary files. */
     private static Result cli(Path dir, Path tmp, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName()));

@@ -1,0 +1,128 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import skyloft.bench.BenchResult;
+
+/** A benchmark stopped part-way (Ctrl-C, kill) or failing part-way keeps what it measured. */
+class BenchInterruptTest {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** The command line {@code skyloft ARGS} in a JVM of its own, stopped by SIGINT once it printed
+     *  {@code signalAt} progress lines starting with {@code progress} on stderr; its exit code, stdout and stderr. */
+    private static String[] interrupted(Path dir, String progress, int signalAt, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("stdout.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).start();
+        List<String> err = new ArrayList<>();
+        int seen = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                err.add(line);
+                if (line.startsWith(progress) && ++seen == signalAt) {
+                    assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(), "kill -INT");
+                }
+            }
+        } finally {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        return new String[] {Integer.toString(p.exitValue()), Files.readString(out), String.join("\n", err)};
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ctrlCKeepsTheSystemsAlreadyMeasuredInTheTableAndTheJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("out/sb.json");
+        // platform's rows are in the result before jdk-default's progress line is printed
+        String[] r = interrupted(dir, "[schbench] jdk-default", 1,
+                "bench", "schbench", "--systems", "platform,jdk-default", "--workers", "1", "--duration", "2s", "--json", json.toString());
+        String stdout = r[1], stderr = r[2];
+        assertEquals("130", r[0], "stopped by SIGINT; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+        assertTrue(stdout.contains("platform  wakeup_p50_us") && stdout.contains("complete=false"), "the table of what was measured; " + stdout);
+        assertTrue(stderr.contains("skyloft: stopped part-way") && stderr.contains(json.toString()), stderr);
+        assertTrue(Files.isRegularFile(json), "the JSON file holds what was measured; " + stderr);
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"complete\": false") && text.contains("\"system\": \"platform\", \"metric\": \"wakeup_p50_us\""), text);
+        assertTrue(text.endsWith("]}\n"), "whole, not cut off: " + text);
+        try (var files = Files.list(json.getParent())) {
+            assertEquals(List.of(json), files.toList(), "no temporary file left beside it");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ctrlCInBenchAllKeepsThePartOfTheBenchmarkInProgress(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        String[] r = interrupted(dir, "[schbench] ", 2, "bench", "all", "--duration", "100ms", "--out", report.toString());
+        assertEquals("130", r[0], r[1] + r[2]);
+        String text = Files.readString(report.resolve("schbench.json"));
+        assertTrue(text.contains("\"complete\": false") && text.contains("_p50_us"), "the first system's rows; " + text);
+        assertTrue(r[2].contains("rows of schbench measured so far") && r[2].contains(report.toString()), r[2]);
+    }
+
+    /** Runs {@code bench} as a command's benchmark would, with its printing captured. */
+    private static String[] run(Path json, java.util.concurrent.Callable<BenchResult> bench, Class<? extends Throwable> fails) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        BenchRun run = new BenchRun(r -> json, "", o, new PrintStream(err, true, StandardCharsets.UTF_8));
+        if (fails == null) run.execute(bench, r -> r.report(o, json));
+        else assertThrows(fails, () -> run.execute(bench, r -> r.report(o, json)));
+        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aBenchmarkThatFailsPartWayKeepsTheRowsItHadAndTheErrorStillComes(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        String[] printed = run(json, () -> {
+            BenchResult r = new BenchResult("demo-bench").param("cores", 2);
+            r.add("platform", "ns_per_op", 12.5, "ns");
+            throw new IllegalStateException("the second system broke");
+        }, IllegalStateException.class);
+        assertTrue(printed[0].contains("platform  ns_per_op") && printed[0].contains("complete=false"), printed[0]);
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"complete\": false") && text.contains("failed part-way after ") && text.contains(": the second system broke\"") && text.contains("\"value\": 12.5"), text);
+        assertTrue(printed[1].contains("skyloft: failed part-way") && printed[1].contains(json.toString()), printed[1]);
+    }
+
+    @Test
+    void badInputFoundBeforeAnythingIsMeasuredPrintsNothingMore(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        String[] printed = run(json, () -> {
+            throw new IllegalArgumentException("--hogs 0 out of range");
+        }, IllegalArgumentException.class);
+        assertEquals("", printed[0] + printed[1], "the error alone, printed by the command line");
+        printed = run(json, () -> {
+            new BenchResult("nothing-yet");
+            throw new IllegalArgumentException("--runnable 0 is not allowed");
+        }, IllegalArgumentException.class);
+        assertEquals("", printed[0] + printed[1]);
+        assertFalse(Files.exists(json));
+    }
+
+    @Test
+    void aCompleteRunIsReportedOnceAsBefore(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        String[] printed = run(json, () -> new BenchResult("whole").add("platform", "ns_per_op", 3, "ns"), null);
+        assertTrue(printed[0].startsWith("== whole {}") && printed[0].contains("wrote " + json) && !printed[0].contains("complete"), printed[0]);
+        assertEquals("", printed[1]);
+        assertFalse(Files.readString(json).contains("complete"));
+    }
+}
