@@ -53,10 +53,11 @@ final class Ticker extends Thread {
     public void run() {
         // Everything that loads classes or links native calls comes first, at the priority this
         // thread was born with. At SCHED_FIFO, the JDK's management classes loaded here in a
-        // fresh JVM once took 966 ms of this thread's CPU while both carriers waited in class
-        // loading: a real-time thread that waits for the JVM's locks keeps their holder off its
-        // CPU until Linux's RT throttling (95% of each second) lets it run, so a first task ran
-        // after 960 ms (about 1 start in 130 under load; docs/BENCHMARKS.md, "01:30 to 02:10 UTC").
+        // fresh JVM once took 966 ms of this thread's CPU while the carriers waited (in class
+        // loading, or for the scheduler lock that the one on this thread's CPU held): a real-time
+        // thread that waits for the JVM's locks keeps their holder off its CPU until Linux's RT
+        // throttling (95% of each second) lets it run, so a first task ran after 960 ms (8 starts
+        // in 1300 under load; docs/BENCHMARKS.md, "2026-11-23, 01:10 to 01:47 UTC").
         int spare = rt.spareOsCpu();
         if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
         Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
