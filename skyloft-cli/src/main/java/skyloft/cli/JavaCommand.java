@@ -101,7 +101,8 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             }
         }
         throw new IllegalArgumentException((sourceVersion != null ? "no source file after --source " + sourceVersion : "no main class")
-                + " in '" + String.join(" ", words) + "'; " + FORMS);
+                + (words.isEmpty() ? ": the java command line is empty (an empty @argfile?)" : " in '" + String.join(" ", words) + "'")
+                + "; " + FORMS);
     }
 
     /** Source-file mode: {@code words.get(file)} is the source, what follows it the application's arguments. */

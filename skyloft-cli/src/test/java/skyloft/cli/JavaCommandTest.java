@@ -63,6 +63,9 @@ class JavaCommandTest {
         assertEquals(List.of("-p", "0"), parse("-m jdk.httpserver -p 0", null).appArgs(), "what follows -m is the application's");
         e = assertThrows(IllegalArgumentException.class, () -> parse("-m java.base", null));
         assertTrue(e.getMessage().contains("module java.base names no main class"), e.getMessage());
+        // nothing at all (an empty @argfile expands to no words): said so, not "in ''"
+        e = assertThrows(IllegalArgumentException.class, () -> JavaCommand.parse(List.of(), null));
+        assertTrue(e.getMessage().startsWith("no main class: the java command line is empty"), e.getMessage());
     }
 
     @Test

@@ -279,7 +279,10 @@ public final class PolicyRegistry {
     public static Map<String, String> parseParams(String text) {
         Map<String, String> out = new LinkedHashMap<>();
         if (text == null || text.isBlank()) return out;
-        for (String part : text.split(",")) {
+        for (String part : text.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("policy parameters '" + text + "' have an empty entry; expected name=value entries separated by commas, e.g. slice=50us");
+            }
             int eq = part.indexOf('=');
             if (eq <= 0 || eq == part.length() - 1) {
                 throw new IllegalArgumentException("policy parameter '" + part.trim() + "' is not of the form name=value, e.g. slice=50us");

@@ -88,6 +88,12 @@ class AttributesAndRegistryTest {
     void paramsTextParses() {
         assertEquals(Map.of("slice", "50us", "x", "1"), PolicyRegistry.parseParams("slice=50us, x=1"));
         assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams("slice"));
+        // an empty entry is a typo, not nothing (",," was accepted as no parameters)
+        for (String text : new String[] {",,", "slice=50us,", ",slice=50us", "slice=50us,,x=1"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams(text), text);
+            assertTrue(e.getMessage().contains("'" + text + "' have an empty entry"), e.getMessage());
+        }
+        assertEquals(Map.of(), PolicyRegistry.parseParams("  "));
         // a parameter given twice (--param, a --compare entry) is refused, as a file's duplicate key is, not the last kept
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.parseParams("slice=10us,x=1,slice=20us"));
         assertEquals("policy parameter 'slice' is given twice (10us and 20us); allowed each parameter once", twice.getMessage());
