@@ -26,11 +26,10 @@ import skyloft.spi.Task;
  * queue, and a draw walks it: O(n) per pick); latency (a woken task waits for a draw like any
  * other, with no preemption on wakeup).
  *
- * <p>Build and use it (docs/POLICIES.md, "Writing a policy"):
+ * <p>Check and use it (docs/POLICIES.md, "Writing a policy"; the command compiles the file):
  * <pre>
- * javac -cp skyloft-cli/target/lib/skyloft-core-0.1.0-SNAPSHOT.jar -d /tmp/lottery examples/policies/example/Lottery.java
- * ./skyloft policies --policy-path /tmp/lottery --check example.Lottery
- * ./skyloft sim --policy-path /tmp/lottery --policy example.Lottery examples/cfs-nice.yaml
+ * ./skyloft policies --policy-path examples/policies/example/Lottery.java --check example.Lottery
+ * ./skyloft sim --policy-path examples/policies/example/Lottery.java --policy example.Lottery examples/cfs-nice.yaml
  * </pre>
  */
 @PolicyInfo(description = "lottery scheduling: tickets by nice weight, one global draw per pick, a slice while others wait",

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
             try {
                 OutputPaths.check(parsed);
                 String policyPath = PolicyPath.given(parsed);
-                if (policyPath != null) PolicyPath.entries(policyPath);
+                if (policyPath != null) PolicyPath.classPath(policyPath); // .java files compile here
             } catch (IllegalArgumentException e) {
                 cl.getErr().println("skyloft: " + e.getMessage());
                 return 2;

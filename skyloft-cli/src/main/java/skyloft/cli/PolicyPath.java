@@ -15,19 +15,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
 /**
- * {@code --policy-path}: the jars and class directories that hold policy classes named by their
- * full name ({@code --policy com.acme.Lottery}, {@code skyloft:com.acme.Lottery},
- * {@code policy: com.acme.Lottery} in a scenario). The command runs with a class loader over
- * them as its thread's context class loader, which the policy registry loads classes through,
- * and which the threads the command starts inherit.
+ * {@code --policy-path}: the jars, class directories and Java source files that hold policy
+ * classes named by their full name ({@code --policy com.acme.Lottery},
+ * {@code skyloft:com.acme.Lottery}, {@code policy: com.acme.Lottery} in a scenario). Source files
+ * are compiled together, once per command, against skyloft-core and the path's other entries,
+ * into a temporary directory that is deleted when the command's JVM exits. The command runs with
+ * a class loader over the result as its thread's context class loader, which the policy
+ * registry loads classes through, and which the threads the command starts inherit.
  */
 final class PolicyPath {
     static final String OPTION = "--policy-path";
 
-    @Option(names = OPTION, paramLabel = "PATH", description = "Jars and class directories, separated by ':', holding policy "
-            + "classes named by their full name, e.g. --policy-path lottery.jar --policy com.acme.Lottery (docs/POLICIES.md, "
-            + "\"Writing a policy\").")
+    @Option(names = OPTION, paramLabel = "PATH", description = "Jars, class directories and .java files, separated by ':', "
+            + "holding policy classes named by their full name, e.g. --policy-path Lottery.java --policy example.Lottery "
+            + "(docs/POLICIES.md, \"Writing a policy\"). Source files are compiled first.")
     String path;
+
+    /** The class path of each path text compiled so far in this JVM (a command and its run share one compilation). */
+    private static final java.util.Map<String, List<Path>> COMPILED = new java.util.HashMap<>();
+    /** The compilations' directories, deleted when this JVM exits unless kept. */
+    private static final List<Path> TO_DELETE = new ArrayList<>();
+    private static boolean keep;
 
     /** The entries of {@code text}, each an existing directory or file; throws naming the first
      *  that is not, and what is allowed. */
@@ -45,6 +53,65 @@ final class PolicyPath {
             out.add(p);
         }
         return out;
+    }
+
+    /**
+     * The class path for {@code text}: its jars and directories as given, with its {@code .java}
+     * files compiled into a directory put first. Compiler errors go to stderr, and end in an
+     * IllegalArgumentException naming the files.
+     */
+    static synchronized List<Path> classPath(String text) {
+        List<Path> cached = COMPILED.get(text);
+        if (cached != null) return cached;
+        List<Path> given = entries(text);
+        List<Path> sources = given.stream().filter(PolicyPath::isSource).toList();
+        if (sources.isEmpty()) return given;
+        List<Path> others = given.stream().filter(e -> !isSource(e)).toList();
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        if (javac == null) throw new IllegalStateException(OPTION + ": this JDK has no Java compiler (jdk.compiler) for " + sources);
+        Path out;
+        try {
+            out = Files.createTempDirectory("skyloft-policies-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (TO_DELETE.isEmpty()) Runtime.getRuntime().addShutdownHook(new Thread(PolicyPath::deleteCompiled, "skyloft-policy-path-cleanup"));
+        TO_DELETE.add(out);
+        StringBuilder cp = new StringBuilder(RunCommand.codeSource(skyloft.spi.SchedPolicy.class).toString());
+        for (Path e : others) cp.append(File.pathSeparator).append(e.toAbsolutePath());
+        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:class",
+                "-Xlint:none", "-XDsuppressNotes"));
+        for (Path src : sources) args.add(src.toString());
+        if (javac.run(null, System.err, System.err, args.toArray(String[]::new)) != 0) {
+            throw new IllegalArgumentException(OPTION + ": compiling " + sources.stream().map(Path::toString).toList()
+                    + " failed (the compiler's messages are above)");
+        }
+        List<Path> result = new ArrayList<>();
+        result.add(out);
+        result.addAll(others);
+        COMPILED.put(text, List.copyOf(result));
+        return COMPILED.get(text);
+    }
+
+    private static boolean isSource(Path p) {
+        return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".java");
+    }
+
+    /** Leaves the compiled classes in place at exit (run's --dry-run prints a command that needs them); returns where they are. */
+    static synchronized List<Path> keepCompiled() {
+        keep = true;
+        return List.copyOf(TO_DELETE);
+    }
+
+    private static synchronized void deleteCompiled() {
+        if (keep) return;
+        for (Path dir : TO_DELETE) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                System.err.println("skyloft: could not delete " + dir + ": " + e.getMessage());
+            }
+        }
     }
 
     /** The path given to the command that will run (the last subcommand parsed), or null. */
@@ -80,7 +147,7 @@ final class PolicyPath {
         if (text == null) return body.run();
         Thread me = Thread.currentThread();
         ClassLoader before = me.getContextClassLoader();
-        try (URLClassLoader loader = loader(entries(text), before != null ? before : PolicyPath.class.getClassLoader())) {
+        try (URLClassLoader loader = loader(classPath(text), before != null ? before : PolicyPath.class.getClassLoader())) {
             me.setContextClassLoader(loader);
             return body.run();
         } catch (IOException e) {

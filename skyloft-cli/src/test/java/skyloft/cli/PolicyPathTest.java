@@ -45,9 +45,14 @@ class PolicyPathTest {
         return out;
     }
 
+    /** The bundled Lottery example's source file. */
+    static Path lotterySource() {
+        return repoRoot().resolve("examples/policies/example/Lottery.java");
+    }
+
     /** The bundled Lottery example, compiled into {@code dir}/lottery. */
     static Path lottery(Path dir) {
-        return compile(dir.resolve("lottery"), repoRoot().resolve("examples/policies/example/Lottery.java"));
+        return compile(dir.resolve("lottery"), lotterySource());
     }
 
     record Run(int exit, String out, String err) {}
@@ -81,6 +86,27 @@ class PolicyPathTest {
         assertEquals(0, list.exit(), list.toString());
         assertTrue(list.out().contains("example.Lottery lottery scheduling") && list.out().contains("slice (default 100us)"), list.out());
         assertTrue(list.out().contains("rr         per-CPU round robin"), "registered names mix with classes: " + list.out());
+    }
+
+    @Test
+    void aSourceFileOnThePathIsCompiledFirst(@TempDir Path dir) throws Exception {
+        Run check = cli("policies", "--policy-path", lotterySource().toString(), "--check", "example.Lottery[slice=20us]");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("8 checks: 8 passed"), check.out());
+        Path bad = dir.resolve("Broken.java");
+        Files.writeString(bad, "package example; public final class Broken extends skyloft.spi.SchedPolicy { int x = ; }\n");
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream compilerErr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(compilerErr, true, StandardCharsets.UTF_8));
+        Run r;
+        try {
+            r = cli("sim", "--policy-path", bad.toString(), "--policy", "example.Broken", repoRoot().resolve("examples/cfs-nice.yaml").toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--policy-path: compiling [" + bad + "] failed (the compiler's messages are above)"), r.err());
+        assertTrue(compilerErr.toString(StandardCharsets.UTF_8).contains("Broken.java:1: error"), compilerErr.toString(StandardCharsets.UTF_8));
     }
 
     @Test

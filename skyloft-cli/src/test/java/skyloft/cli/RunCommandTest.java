@@ -181,8 +181,9 @@ class RunCommandTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aPolicyClassOnThePolicyPathRunsTheApplication(@TempDir Path dir) throws Exception {
         Path lottery = PolicyPathTest.lottery(dir);
-        Result r = run(dir, List.of("--cores", "1", "--policy-path", lottery.toString(), "--policy", "example.Lottery", "--param", "slice=1ms",
-                "--stats"), 3, 20_000);
+        // the source file itself: compiled by the command, on the application's class path while it runs
+        Result r = run(dir, List.of("--cores", "1", "--policy-path", PolicyPathTest.lotterySource().toString(), "--policy", "example.Lottery",
+                "--param", "slice=1ms", "--stats"), 3, 20_000);
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.out().contains("interleaved=true"), "the class's slice preempts the spinning threads in turn; " + r);
         assertTrue(r.err().contains("skyloft stats: policy lottery, 1 carrier(s)"), r.toString());
