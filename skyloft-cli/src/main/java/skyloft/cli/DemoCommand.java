@@ -3,6 +3,7 @@ package skyloft.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.Demo;
 import skyloft.bench.Sut;
@@ -13,6 +14,9 @@ import skyloft.bench.Sut;
                 + "run; prints the headline ratios against the targets and writes the report to --out (index.html, with "
                 + "the JSON rows beside it)."})
 final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    PolicyPath policyPath;
+
     @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;
 

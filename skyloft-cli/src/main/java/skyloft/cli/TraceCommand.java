@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.AtomicFiles;
 import skyloft.bench.Work;
@@ -24,6 +25,9 @@ import skyloft.trace.TraceBuffer;
         description = "Run a short real workload (one CPU hog per core, short requests, a sleeper) under a policy and write its "
                 + "scheduling trace as Perfetto JSON and/or an SVG Gantt chart, the same formats as `skyloft sim`.")
 final class TraceCommand implements Callable<Integer> {
+    @Mixin
+    PolicyPath policyPath;
+
     @Option(names = "--policy", defaultValue = "rr", description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
     String policy;
 
