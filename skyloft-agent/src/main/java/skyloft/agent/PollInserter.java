@@ -110,7 +110,9 @@ public final class PollInserter {
 
     /**
      * Instruments one class. If the class as a whole cannot be rewritten, each planned method is
-     * tried alone, and the class is rewritten without those that fail alone.
+     * tried alone, and the class is rewritten without those that fail alone. A method fails too
+     * when its rewritten code would declare fewer locals than its class file relies on
+     * ({@link LocalsFloor}), which the JVM would reject.
      *
      * @param loader where the class's supertypes can be read as resources for stack-map
      *               generation; null means the system class loader
@@ -119,10 +121,11 @@ public final class PollInserter {
      */
     public static Result instrument(byte[] classBytes, ClassLoader loader, Options options) {
         ClassModel model = ClassFile.of().parse(classBytes);
+        boolean deadCodeVerified = LocalsFloor.deadCodeVerified(model);
         List<String> planned = new java.util.ArrayList<>();
         Map<MethodModel, Plan> plans = new IdentityHashMap<>();
         for (MethodModel m : model.methods()) {
-            Plan p = plan(m, options);
+            Plan p = plan(m, options, deadCodeVerified);
             if (p != null) {
                 planned.add(key(m));
                 plans.put(m, p);
@@ -138,7 +141,7 @@ public final class PollInserter {
             List<String> left = new java.util.ArrayList<>();
             for (String k : planned) {
                 try {
-                    cf.transformClass(model, transform(options, Set.of(k), plans));
+                    build(cf, model, options, Set.of(k), plans);
                 } catch (IllegalArgumentException alone) {
                     keep.remove(k);
                     left.add(k + ": " + alone.getMessage());
@@ -152,7 +155,7 @@ public final class PollInserter {
     /** The class with the methods in {@code only} instrumented, and its counts. */
     private static Result rewrite(ClassFile cf, ClassModel model, Options options, Set<String> only, List<String> left,
                                   Map<MethodModel, Plan> plans) {
-        byte[] out = cf.transformClass(model, transform(options, only, plans));
+        byte[] out = build(cf, model, options, only, plans);
         int[] counts = new int[4]; // methods changed, entry polls, back-edge polls, strip-mined loops
         for (MethodModel m : model.methods()) {
             Plan p = only.contains(key(m)) ? plans.get(m) : null;
@@ -166,13 +169,29 @@ public final class PollInserter {
         return new Result(out, true, counts[0], counts[1], counts[2], counts[3], left);
     }
 
+    /**
+     * The class file with the planned methods whose {@link #key} is in {@code only} instrumented;
+     * throws IllegalArgumentException if it cannot be written, or if one of those methods would
+     * declare fewer locals than its {@link LocalsFloor floor}.
+     */
+    private static byte[] build(ClassFile cf, ClassModel model, Options options, Set<String> only, Map<MethodModel, Plan> plans) {
+        byte[] out = cf.transformClass(model, transform(options, only, plans));
+        Map<String, Integer> floors = new java.util.HashMap<>();
+        for (Map.Entry<MethodModel, Plan> e : plans.entrySet()) {
+            String k = key(e.getKey());
+            if (e.getValue().localsFloor() > 0 && only.contains(k)) floors.put(k, e.getValue().localsFloor());
+        }
+        LocalsFloor.check(out, floors);
+        return out;
+    }
+
     /** Instruments the planned methods whose {@link #key} is in {@code only}; copies the rest.
      *  {@code plans} holds the plans made on the model being transformed, by method instance. */
     private static ClassTransform transform(Options options, Set<String> only, Map<MethodModel, Plan> plans) {
         return (builder, element) -> {
             if (element instanceof MethodModel mm && only.contains(key(mm))) {
                 // a plan's labels belong to the method model it was made on: planned again for any other instance
-                Plan p = plans.containsKey(mm) ? plans.get(mm) : plan(mm, options);
+                Plan p = plans.containsKey(mm) ? plans.get(mm) : plan(mm, options, true);
                 if (p != null) {
                     builder.transformMethod(mm, MethodTransform.transformingCode(new Inserter(p, options.backEdgeStride())));
                     return;
@@ -183,7 +202,7 @@ public final class PollInserter {
     }
 
     /** A method's name and descriptor, unique within its class: {@code run()V}. */
-    private static String key(MethodModel m) {
+    static String key(MethodModel m) {
         return m.methodName().stringValue() + m.methodType().stringValue();
     }
 
@@ -232,10 +251,12 @@ public final class PollInserter {
         return ClassHierarchyResolver.of(List.of(), Map.of(self, sup));
     }
 
-    /** Per method: whether it gets an entry poll and how many back-edges it has; null = leave it alone. */
-    private record Plan(boolean entry, int backEdges, Map<Label, StripMining.Loop> strips) {}
+    /** Per method: whether it gets an entry poll and how many back-edges it has, and its
+     *  {@link LocalsFloor} when that is above its parameters' slots (else 0); null = leave it alone. */
+    private record Plan(boolean entry, int backEdges, Map<Label, StripMining.Loop> strips, int localsFloor) {}
 
-    private static Plan plan(MethodModel m, Options options) {
+    /** @param deadCodeVerified {@link LocalsFloor#deadCodeVerified} of the method's class */
+    private static Plan plan(MethodModel m, Options options, boolean deadCodeVerified) {
         if (m.code().isEmpty()) return null; // abstract, native
         String name = m.methodName().stringValue();
         if (name.equals("<clinit>")) return null;
@@ -244,7 +265,9 @@ public final class PollInserter {
         Set<Label> seen = new HashSet<>();
         boolean calls = false;
         int backEdges = 0;
+        int floor = 0;
         for (CodeElement e : code) {
+            floor = Math.max(floor, LocalsFloor.of(e, deadCodeVerified));
             if (e instanceof LabelTarget t) seen.add(t.label());
             if (!(e instanceof Instruction ins)) continue; // labels, line numbers, catch entries
             if (backEdge(seen, ins)) backEdges++;
@@ -261,7 +284,7 @@ public final class PollInserter {
         if (!entry && backEdges == 0) return null;
         Map<Label, StripMining.Loop> strips = options.stripMine() && backEdges > 0
                 ? StripMining.find(code.elementList()) : Map.of();
-        return new Plan(entry, backEdges, strips);
+        return new Plan(entry, backEdges, strips, LocalsFloor.beyondParameters(m, floor));
     }
 
     /** Whether {@code ins} jumps to a label already seen in code order: a loop back-edge. */
