@@ -26,11 +26,12 @@ import java.util.Map;
  *       class is parsed: an entry for a slot the reachable code never touches (a compiler's
  *       unused variable, or one used only in unreachable code) becomes a
  *       {@code ClassFormatError: Invalid index N in LocalVariableTable};</li>
- *   <li>in class files before version 51, which the old type-inferencing verifier may check
- *       (always before 50; at 50 when the method has no usable stack map, which is also what
- *       the ClassFile API writes when it cannot compute one), every instruction's local
- *       index, reachable or not: unreachable code that stores to a slot beyond the recomputed
- *       count becomes a {@code VerifyError: Illegal local variable number}.</li>
+ *   <li>in class files before version 50, which the old type-inferencing verifier checks,
+ *       every instruction's local index, reachable or not: unreachable code that stores to a
+ *       slot beyond the recomputed count becomes a
+ *       {@code VerifyError: Illegal local variable number}. (From version 50 on, rewritten
+ *       code always gets stack maps, see {@link PollInserter#context}, and the ClassFile API
+ *       replaces unreachable code with {@code nop}s and an {@code athrow}.)</li>
  * </ul>
  * A method whose rewritten code would fall below its floor is left as it was by
  * {@link PollInserter} (its original code, copied as is, keeps the original count), and makes
@@ -41,7 +42,7 @@ final class LocalsFloor {
 
     /** Whether unreachable code of this class's methods can be verified, and so must fit in their locals. */
     static boolean deadCodeVerified(ClassModel model) {
-        return model.majorVersion() <= ClassFile.JAVA_6_VERSION;
+        return model.majorVersion() < ClassFile.JAVA_6_VERSION;
     }
 
     /** The floor that one element of a method's code sets: the slots after the local it names; 0 for other elements. */

@@ -133,7 +133,7 @@ public final class PollInserter {
         }
         if (planned.isEmpty()) return new Result(classBytes, false, 0, 0, 0, 0, List.of());
 
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)));
+        ClassFile cf = context(model, loader);
         try {
             return rewrite(cf, model, options, Set.copyOf(planned), List.of(), plans);
         } catch (IllegalArgumentException whole) {
@@ -204,6 +204,23 @@ public final class PollInserter {
     /** A method's name and descriptor, unique within its class: {@code run()V}. */
     static String key(MethodModel m) {
         return m.methodName().stringValue() + m.methodType().stringValue();
+    }
+
+    /**
+     * The ClassFile API set up to rewrite methods of {@code model}: class hierarchies from
+     * {@link #resolver}, and stack maps always computed for a rewritten method of a version-50
+     * class file. By default, when it cannot compute them at version 50 (a type the loader's
+     * resources do not have, typically an optional dependency), the API writes the method with
+     * none, as JVMS 4.10 allows there; the JVM then verifies it with the old type-inferencing
+     * verifier, which loads every type it merges, and a class that passed with the compiler's
+     * stack maps fails to link with {@code NoClassDefFoundError}. Computed always, such a method
+     * fails like one of a later version and is left as it was. (A version-50 method with
+     * {@code jsr}, which never had stack maps, is then left as it was too.)
+     */
+    static ClassFile context(ClassModel model, ClassLoader loader) {
+        return ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(model, loader)),
+                model.majorVersion() == ClassFile.JAVA_6_VERSION ? ClassFile.StackMapsOption.GENERATE_STACK_MAPS
+                        : ClassFile.StackMapsOption.STACK_MAPS_WHEN_REQUIRED);
     }
 
     /** What stack-map generation needs to know of class hierarchies, for a class of {@code loader}

@@ -89,7 +89,7 @@ public final class ThreadRedirect {
                 code.with(element);
             }
         };
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(PollInserter.resolver(model, loader)));
+        ClassFile cf = PollInserter.context(model, loader);
         byte[] out = cf.transformClass(model, ClassTransform.transformingMethodBodies(ThreadRedirect::makesACall, swap));
         if (calls[0] == 0) return new Result(classBytes, 0);
         boolean deadCodeVerified = LocalsFloor.deadCodeVerified(model);
