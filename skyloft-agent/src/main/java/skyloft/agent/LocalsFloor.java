@@ -4,7 +4,6 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.MethodModel;
-import java.lang.classfile.TypeKind;
 import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.instruction.DiscontinuedInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
@@ -12,7 +11,6 @@ import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LocalVariable;
 import java.lang.classfile.instruction.LocalVariableType;
 import java.lang.classfile.instruction.StoreInstruction;
-import java.lang.constant.ClassDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.Map;
 
@@ -73,7 +71,14 @@ final class LocalsFloor {
     /** {@code floor}, or 0 when the slots of {@code m}'s receiver and parameters already reach it. */
     static int beyondParameters(MethodModel m, int floor) {
         int slots = m.flags().has(AccessFlag.STATIC) ? 0 : 1;
-        for (ClassDesc p : m.methodTypeSymbol().parameterList()) slots += TypeKind.from(p).slotSize();
+        // the descriptor read as written, e.g. (IJ[Ljava/lang/String;D)V: 1 + 2 + 1 + 2
+        String d = m.methodType().stringValue();
+        for (int i = 1; i < d.length() && d.charAt(i) != ')'; i++) {
+            char c = d.charAt(i);
+            while (c == '[' && i + 1 < d.length()) c = d.charAt(++i);
+            if (c == 'L') while (i + 1 < d.length() && d.charAt(i) != ';') i++;
+            slots += (c == 'J' || c == 'D') && d.charAt(i - 1) != '[' ? 2 : 1;
+        }
         return floor > slots ? floor : 0;
     }
 

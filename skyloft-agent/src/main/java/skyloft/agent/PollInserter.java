@@ -160,7 +160,7 @@ public final class PollInserter {
      * class and its stack maps are computed alike. Throws IllegalArgumentException as the whole
      * class would for this method. Trying each method so costs a method and a copy of the
      * constant pool, where rewriting the whole class for each of them took time quadratic in the
-     * class's size (a class of 2,000 failing methods took 1.9 s).
+     * class's size (for a class of 2,000 methods that all fail, 0.6 s of CPU and 2.8 GB allocated).
      */
     private static void alone(ClassFile cf, ClassModel model, MethodModel m, Plan p, Options options) {
         byte[] out = cf.build(model.thisClass(), ConstantPoolBuilder.of(model), cb -> {

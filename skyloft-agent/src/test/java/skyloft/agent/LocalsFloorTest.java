@@ -168,6 +168,21 @@ class LocalsFloorTest {
     }
 
     @Test
+    void theParametersSlotsAreAFloorEveryRewriteMeets() {
+        // (int, long, String[], double, long[], Object): 1 + 2 + 1 + 2 + 1 + 1 slots, plus this when not static
+        MethodTypeDesc type = MethodTypeDesc.ofDescriptor("(IJ[Ljava/lang/String;D[JLjava/lang/Object;)V");
+        byte[] b = ClassFile.of().build(ClassDesc.of("agenttest.gen.Slots"), cb -> {
+            cb.withMethodBody("s", type, ClassFile.ACC_STATIC, CodeBuilder::return_);
+            cb.withMethodBody("i", type, 0, CodeBuilder::return_);
+        });
+        List<MethodModel> ms = ClassFile.of().parse(b).methods();
+        assertEquals(0, LocalsFloor.beyondParameters(ms.get(0), 8));
+        assertEquals(9, LocalsFloor.beyondParameters(ms.get(0), 9));
+        assertEquals(0, LocalsFloor.beyondParameters(ms.get(1), 9));
+        assertEquals(10, LocalsFloor.beyondParameters(ms.get(1), 10));
+    }
+
+    @Test
     void aThreadFactoryCallInSuchAMethodLeavesTheClassUnchanged() throws Exception {
         // Thread.startVirtualThread(null) in a method whose table names the untouched slot 2
         byte[] plain = withMaxLocals(ClassFile.of().build(ClassDesc.of("agenttest.gen.StartsThread"), cb -> {
