@@ -17,7 +17,9 @@ import java.lang.constant.DynamicCallSiteDesc;
 import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.LambdaMetafactory;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Points an application class's calls of the JDK's virtual-thread factories at
@@ -64,8 +66,9 @@ public final class ThreadRedirect {
      *
      * @param loader where the class's supertypes can be read as resources for stack-map
      *               generation; null means the system class loader
-     * @throws IllegalArgumentException if the bytes are not a class file this JDK can parse, or
-     *         the stack maps cannot be computed
+     * @throws IllegalArgumentException if the bytes are not a class file this JDK can parse, the
+     *         stack maps cannot be computed, or a rewritten method would declare fewer locals
+     *         than its class file relies on ({@link LocalsFloor})
      */
     public static Result rewrite(byte[] classBytes, ClassLoader loader) {
         ClassModel model = ClassFile.of().parse(classBytes);
@@ -86,9 +89,19 @@ public final class ThreadRedirect {
                 code.with(element);
             }
         };
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(PollInserter.resolver(model, loader)));
+        ClassFile cf = PollInserter.context(model, loader);
         byte[] out = cf.transformClass(model, ClassTransform.transformingMethodBodies(ThreadRedirect::makesACall, swap));
-        return calls[0] == 0 ? new Result(classBytes, 0) : new Result(out, calls[0]);
+        if (calls[0] == 0) return new Result(classBytes, 0);
+        boolean deadCodeVerified = LocalsFloor.deadCodeVerified(model);
+        Map<String, Integer> floors = new HashMap<>();
+        for (MethodModel m : model.methods()) {
+            if (makesACall(m)) {
+                int floor = LocalsFloor.of(m, deadCodeVerified);
+                if (floor > 0) floors.put(PollInserter.key(m), floor);
+            }
+        }
+        LocalsFloor.check(out, floors);
+        return new Result(out, calls[0]);
     }
 
     private static boolean namesACall(ClassModel model) {
