@@ -72,7 +72,7 @@ public final class RewriteBench {
                 for (ClassBytes c : classes) {
                     try {
                         if (PollInserter.instrument(c.bytes(), resources, PollInserter.Options.DEFAULT).changed()) changed++;
-                    } catch (IllegalArgumentException e) { // left uninstrumented, as the agent leaves it
+                    } catch (RuntimeException e) { // left uninstrumented, as the agent leaves any class it fails on
                         failed++;
                     }
                 }
