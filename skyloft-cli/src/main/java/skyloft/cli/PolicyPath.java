@@ -135,21 +135,21 @@ final class PolicyPath {
         return new URLClassLoader("skyloft-policy-path", urls, parent);
     }
 
-    /** A body that may fail as a command does. */
-    interface Body {
-        int run();
+    /** Runs {@code body} with the current thread's context class loader over the path given to
+     *  the command, if one was. */
+    static int run(ParseResult parsed, java.util.function.IntSupplier body) {
+        String text = given(parsed);
+        return text == null ? body.getAsInt() : withLoader(classPath(text), body::getAsInt);
     }
 
-    /** Runs {@code body} with the current thread's context class loader over the path given to
-     *  the command, if one was; puts the old loader back and closes the new one afterwards. */
-    static int run(ParseResult parsed, Body body) {
-        String text = given(parsed);
-        if (text == null) return body.run();
+    /** Calls {@code body} with the current thread's context class loader over {@code entries} (its
+     *  parent: the loader before); puts the old loader back and closes the new one afterwards. */
+    static <T> T withLoader(List<Path> entries, java.util.function.Supplier<T> body) {
         Thread me = Thread.currentThread();
         ClassLoader before = me.getContextClassLoader();
-        try (URLClassLoader loader = loader(classPath(text), before != null ? before : PolicyPath.class.getClassLoader())) {
+        try (URLClassLoader loader = loader(entries, before != null ? before : PolicyPath.class.getClassLoader())) {
             me.setContextClassLoader(loader);
-            return body.run();
+            return body.get();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

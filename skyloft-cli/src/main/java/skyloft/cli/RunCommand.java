@@ -271,17 +271,7 @@ final class RunCommand implements Callable<Integer> {
                 entries.add(Path.of(e));
             }
         }
-        if (entries.isEmpty()) return body.get();
-        Thread me = Thread.currentThread();
-        ClassLoader before = me.getContextClassLoader();
-        try (var loader = PolicyPath.loader(entries, before != null ? before : RunCommand.class.getClassLoader())) {
-            me.setContextClassLoader(loader);
-            return body.get();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            me.setContextClassLoader(before);
-        }
+        return entries.isEmpty() ? body.get() : PolicyPath.withLoader(entries, body);
     }
 
     /** The launcher's configuration from this command's options, every option checked. */
