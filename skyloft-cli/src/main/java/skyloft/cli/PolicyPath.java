@@ -43,12 +43,12 @@ final class PolicyPath {
         List<Path> out = new ArrayList<>();
         for (String e : text.split(File.pathSeparator, -1)) {
             if (e.isBlank()) {
-                throw new IllegalArgumentException(OPTION + " '" + text + "' has an empty entry; allowed: jars and class directories separated by '"
+                throw new IllegalArgumentException(OPTION + " '" + text + "' has an empty entry; allowed: jars, class directories and .java files separated by '"
                         + File.pathSeparator + "'");
             }
             Path p = Path.of(e.strip());
             if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(OPTION + ": '" + e + "' is neither a directory nor a file; allowed: jars and class directories");
+                throw new IllegalArgumentException(OPTION + ": '" + e + "' is neither a directory nor a file; allowed: jars, class directories and .java files");
             }
             out.add(p);
         }
