@@ -336,7 +336,9 @@ final class Carrier extends Thread {
         long spinUntil = System.nanoTime() + (parkedWhileIdle ? rt.idleSpinNs : spinWindowNs());
         long quietParkNs = rt.maxParkNs; // doubles at each park that ends with nothing to do
         while (!workMayExist(seenSeq)) {
-            if (System.nanoTime() < spinUntil) {
+            long now = System.nanoTime();
+            // a platform thread just started (ThreadStartHook): leave it the CPU, park now
+            if (now < spinUntil && !ThreadStartHook.recentStart(now)) {
                 Thread.onSpinWait();
                 continue;
             }
