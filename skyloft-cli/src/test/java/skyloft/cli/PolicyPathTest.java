@@ -110,6 +110,26 @@ class PolicyPathTest {
     }
 
     @Test
+    void aPolicyInTheUnnamedPackageIsNamedByItsSimpleName(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("Fcfs.java");
+        Files.writeString(src, """
+                public final class Fcfs extends skyloft.spi.SchedPolicy {
+                    private final java.util.ArrayDeque<skyloft.spi.Task> queue = new java.util.ArrayDeque<>();
+                    @Override public String name() { return "fcfs"; }
+                    @Override public void enqueue(skyloft.spi.Task t, int cpu, skyloft.spi.EnqueueReason r, long now) { queue.add(t); }
+                    @Override public skyloft.spi.Task pickNext(int cpu, long now) { return queue.poll(); }
+                }
+                """);
+        Run check = cli("policies", "--policy-path", src.toString(), "--check", "Fcfs");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("7 passed, 0 failed, 1 did not apply"), "a FIFO preempts no hog: " + check.out());
+        // a name that is neither registered nor a policy class is still just unknown
+        Run r = cli("policies", "--policy-path", src.toString(), "Nope");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("unknown policy 'Nope'; known policies: fifo"), r.err());
+    }
+
+    @Test
     void aPolicyThatBreaksTheContractFailsTheCheckWithExitOne(@TempDir Path dir) throws Exception {
         Path src = dir.resolve("src/bad/Again.java");
         Files.createDirectories(src.getParent());

@@ -22,6 +22,8 @@ import skyloft.spi.SchedPolicy;
  * <p>A name with a dot in it ({@code com.acme.Lottery}) is a class: loaded through the calling
  * thread's context class loader (the command line points it at {@code --policy-path}), it must
  * extend {@link SchedPolicy} and have a public constructor taking {@link PolicyParams}, or none.
+ * A name without one that is not registered is tried as a class of the unnamed package, and
+ * taken if it is a policy class.
  * Its {@link PolicyInfo}, if it has one, gives its description and parameters.
  */
 public final class PolicyRegistry {
@@ -177,13 +179,18 @@ public final class PolicyRegistry {
         Info info = name == null ? null : POLICIES.get(name.trim());
         if (info != null) return info;
         if (name != null && isClassName(name.trim())) return classInfo(name.trim());
+        // a policy class in the unnamed package (a quick Stride.java with no package line)
+        if (name != null && isClassName("x." + name.trim()) && isPolicyClass(name.trim())) return classInfo(name.trim());
         throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet())
                 + ", or a policy class's full name (com.acme.MyPolicy)");
     }
 
-    /** True if {@code name} names a registered policy, or has the form of a class's full name. */
+    /** True if {@code name} names a registered policy, has the form of a class's full name, or
+     *  is a policy class in the unnamed package. */
     public static boolean isPolicyName(String name) {
-        return name != null && (POLICIES.containsKey(name.trim()) || isClassName(name.trim()));
+        if (name == null) return false;
+        String n = name.trim();
+        return POLICIES.containsKey(n) || isClassName(n) || isClassName("x." + n) && isPolicyClass(n);
     }
 
     /** A dotted Java name, {@code com.acme.Lottery} or {@code com.acme.Policies$Lottery}. */
@@ -196,10 +203,23 @@ public final class PolicyRegistry {
         return true;
     }
 
+    /** True if {@code className} loads, through the context class loader, as a policy class. */
+    private static boolean isPolicyClass(String className) {
+        try {
+            return SchedPolicy.class.isAssignableFrom(Class.forName(className, false, contextLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static ClassLoader contextLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : PolicyRegistry.class.getClassLoader();
+    }
+
     /** The class policy {@code className}, through the current thread's context class loader. */
     private static Info classInfo(String className) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) loader = PolicyRegistry.class.getClassLoader();
+        ClassLoader loader = contextLoader();
         Class<?> c;
         try {
             c = Class.forName(className, false, loader);
