@@ -28,8 +28,18 @@ final class PolicyPath {
 
     @Option(names = OPTION, paramLabel = "PATH", description = "Jars, class directories and .java files, separated by ':', "
             + "holding policy classes named by their full name, e.g. --policy-path Lottery.java --policy example.Lottery "
-            + "(docs/POLICIES.md, \"Writing a policy\"). Source files are compiled first.")
-    String path;
+            + "(docs/POLICIES.md, \"Writing a policy\"). Source files are compiled first. May be given more than once.")
+    List<String> parts;
+
+    /** The path as one text (every {@code --policy-path} joined), or null if none was given. */
+    String path() {
+        return joined(parts);
+    }
+
+    private static String joined(List<?> parts) {
+        if (parts == null || parts.isEmpty()) return null;
+        return String.join(File.pathSeparator, parts.stream().map(Object::toString).toList());
+    }
 
     /** The class path of each path text compiled so far in this JVM (a command and its run share one compilation). */
     private static final java.util.Map<String, List<Path>> COMPILED = new java.util.HashMap<>();
@@ -119,7 +129,7 @@ final class PolicyPath {
         ParseResult pr = parsed;
         while (pr.hasSubcommand()) pr = pr.subcommand();
         OptionSpec o = pr.commandSpec().findOption(OPTION);
-        return o != null && o.getValue() instanceof String s ? s : null;
+        return o != null && o.getValue() instanceof List<?> l ? joined(l) : null;
     }
 
     /** A loader over {@code entries} whose parent is {@code parent}. */

@@ -110,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             System.out.println(String.join(" ", cmd.stream().map(RunCommand::quoted).toList()));
             if (compiled != null) System.err.println("skyloft: the source was compiled into " + compiled + ", kept for this command");
-            for (Path dir : policyPath.path == null ? List.<Path>of() : PolicyPath.keepCompiled()) {
+            for (Path dir : policyPath.path() == null ? List.<Path>of() : PolicyPath.keepCompiled()) {
                 System.err.println("skyloft: --policy-path's sources were compiled into " + dir + ", kept for this command");
             }
             return 0;
@@ -190,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
     /** The full command line of the application's JVM; checks every option first. */
     List<String> command(JavaCommand app) {
         if (app.fromSource()) throw new IllegalStateException("source file " + app.sourceFile() + " not compiled yet");
-        List<Path> policyEntries = policyPath.path == null ? List.of() : PolicyPath.classPath(policyPath.path);
+        List<Path> policyEntries = policyPath.path() == null ? List.of() : PolicyPath.classPath(policyPath.path());
         AppLauncher.Config config = withClassPath(policyEntries, app.classPath(), this::checkedConfig);
 
         List<String> cmd = new ArrayList<>();

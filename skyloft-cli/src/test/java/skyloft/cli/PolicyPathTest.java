@@ -90,7 +90,9 @@ class PolicyPathTest {
 
     @Test
     void aSourceFileOnThePathIsCompiledFirst(@TempDir Path dir) throws Exception {
-        Run check = cli("policies", "--policy-path", lotterySource().toString(), "--check", "example.Lottery[slice=20us]");
+        // given twice: the entries of both
+        Run check = cli("policies", "--policy-path", lotterySource().toString(), "--policy-path", dir.toString(), "--check",
+                "example.Lottery[slice=20us]");
         assertEquals(0, check.exit(), check.toString());
         assertTrue(check.out().contains("8 checks: 8 passed"), check.out());
         Path bad = dir.resolve("Broken.java");
