@@ -209,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=dontinline," + SLOW_PATH);
         if (!noAgent) {
-            cmd.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isBlank() ? "" : "=" + agentArgs));
+            cmd.add("-javaagent:" + agentJar() + agentOptions(config));
             // the agent makes main's platform threads non-daemon, as under java (AppLauncher)
             cmd.add("-D" + AppLauncher.THREAD_RULES_REQUEST + "=true");
         }
@@ -272,6 +272,26 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return entries.isEmpty() ? body.get() : PolicyPath.withLoader(entries, body);
+    }
+
+    /**
+     * The agent's options: the user's, and an exclude of each policy class the configuration names
+     * (the policy, or apps' lc and be), so that the agent leaves them as it leaves Skyloft's own
+     * code: a policy's ops run inside the runtime's scheduling, not in a task.
+     */
+    String agentOptions(AppLauncher.Config config) {
+        List<String> classes = new ArrayList<>();
+        if (!skyloft.policy.PolicyRegistry.names().contains(config.policy())) classes.add(config.policy());
+        if (config.policy().equals("apps")) {
+            for (String side : List.of("lc", "be")) {
+                String inner = config.params().get(side);
+                if (inner != null && !skyloft.policy.PolicyRegistry.names().contains(inner)) classes.add(inner);
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (agentArgs != null && !agentArgs.isBlank()) parts.add(agentArgs);
+        if (!classes.isEmpty()) parts.add("exclude=" + String.join(",", classes));
+        return parts.isEmpty() ? "" : "=" + String.join(";", parts);
     }
 
     /** The launcher's configuration from this command's options, every option checked. */

@@ -181,6 +181,13 @@ class RunCommandTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aPolicyClassOnThePolicyPathRunsTheApplication(@TempDir Path dir) throws Exception {
         Path lottery = PolicyPathTest.lottery(dir);
+        // the agent leaves the policy class alone, as it leaves Skyloft's own code
+        String agent = command("--policy-path", lottery.toString(), "--policy", "example.Lottery", "--agent-args", "verbose", "Main").stream()
+                .filter(w -> w.startsWith("-javaagent:")).findFirst().orElseThrow();
+        assertTrue(agent.endsWith("=verbose;exclude=example.Lottery"), agent);
+        agent = command("--policy-path", lottery.toString(), "--policy", "apps", "--param", "lc=example.Lottery,be=fifo", "Main").stream()
+                .filter(w -> w.startsWith("-javaagent:")).findFirst().orElseThrow();
+        assertTrue(agent.endsWith("skyloft-agent.jar=exclude=example.Lottery"), agent);
         // the source file itself: compiled by the command, on the application's class path while it runs
         Result r = run(dir, List.of("--cores", "1", "--policy-path", PolicyPathTest.lotterySource().toString(), "--policy", "example.Lottery",
                 "--param", "slice=1ms", "--stats"), 3, 20_000);
