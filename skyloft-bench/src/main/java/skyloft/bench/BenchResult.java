@@ -41,6 +41,47 @@ public final class BenchResult {
         latest = this;
     }
 
+    /** A result read back, not being filled in: {@link #latest} does not see it. */
+    private BenchResult(String benchmark, boolean readBack) {
+        this.benchmark = benchmark;
+    }
+
+    /**
+     * A result from the JSON {@link #toJson} wrote. Numbers that are whole in a parameter come back
+     * as longs, the others as doubles; a row's null value (NaN or an infinity when written) as NaN.
+     * Throws IllegalArgumentException saying what is missing or malformed.
+     */
+    public static BenchResult fromJson(String text) {
+        if (!(skyloft.util.JsonReader.parse(text) instanceof Map<?, ?> m)
+                || !(m.get("benchmark") instanceof String name) || !(m.get("rows") instanceof List<?> rows)) {
+            throw new IllegalArgumentException("not a benchmark result: it needs \"benchmark\" and \"rows\"");
+        }
+        BenchResult r = new BenchResult(name, true);
+        if (m.get("params") instanceof Map<?, ?> ps) ps.forEach((k, v) -> r.params.put((String) k, readBack(v)));
+        for (Object o : rows) {
+            if (!(o instanceof Map<?, ?> row) || !(row.get("system") instanceof String system) || !(row.get("metric") instanceof String metric)
+                    || !(row.get("unit") instanceof String unit) || !(row.get("value") == null || row.get("value") instanceof Double)) {
+                throw new IllegalArgumentException("row " + (r.rows.size() + 1) + " of " + name + " needs system, metric, value and unit: " + o);
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            if (row.get("params") instanceof Map<?, ?> ps) ps.forEach((k, v) -> params.put((String) k, readBack(v)));
+            r.rows.add(new Row(system, metric, row.get("value") instanceof Double d ? d : Double.NaN, unit, params));
+        }
+        return r;
+    }
+
+    /** A parameter as it was before writing: whole numbers as longs, lists and maps inside too. */
+    private static Object readBack(Object v) {
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return d.longValue();
+        if (v instanceof List<?> l) return l.stream().map(BenchResult::readBack).toList();
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, readBack(x)));
+            return out;
+        }
+        return v;
+    }
+
     private BenchResult(BenchResult of) {
         this.benchmark = of.benchmark;
         synchronized (of) {

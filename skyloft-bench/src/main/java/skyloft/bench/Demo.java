@@ -120,6 +120,10 @@ public final class Demo {
     public static List<BenchResult> run(Plan p, Path dir, String title, PrintStream out) throws IOException {
         Baselines.configureJdkDefault(p.cores());
         long t0 = System.nanoTime();
+        Map<String, String> atStart = Report.machine(p.cores()); // written first, so that a run stopped part-way keeps it
+        String load = atStart.remove(Report.LOAD_AT_END);
+        if (load != null) atStart.put("system load average at the start", load);
+        writeMachine(atStart, dir);
         List<BenchResult> results = new ArrayList<>();
         if (p.schbench() != null) keep(results, Schbench.run(p.schbench()), dir);
         if (p.lc() != null) keep(results, LcBench.run(p.lc()), dir);
@@ -133,17 +137,34 @@ public final class Demo {
         if (p.capacity() != null) keep(results, CapacityBench.run(p.capacity()), dir);
         Map<String, String> machine = Report.machine(p.cores());
         machine.put("wall time of the run", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - t0) / 1e9));
+        writeReport(results, machine, dir, title, NOTE, out);
+        return results;
+    }
+
+    /** What the report says of how its figures were measured. */
+    public static final String NOTE = "Every figure on this page was measured in the run described below, one system after another in one JVM "
+            + "on the same cores. Benchmarks spin with explicit preemption points (Skyloft.preemptionPoint) where they would rely on the agent.";
+
+    /** The machine file a run leaves beside its JSON rows, for a report rebuilt from them. */
+    public static final String MACHINE_FILE = "machine.json";
+
+    /** Writes {@code machine} to {@code dir}/{@value #MACHINE_FILE} (a run's facts, for {@code skyloft report}). */
+    public static void writeMachine(Map<String, String> machine, Path dir) throws IOException {
+        AtomicFiles.writeString(dir.resolve(MACHINE_FILE), skyloft.util.Json.object(new java.util.LinkedHashMap<>(machine)) + "\n");
+    }
+
+    /** Prints the headline table of {@code results} and writes {@code dir}/index.html with them and the
+     *  {@code machine} facts (to which the ops run's look at the machine is added). */
+    public static void writeReport(List<BenchResult> results, Map<String, String> machine, Path dir, String title, String note,
+            PrintStream out) throws IOException {
         String noise = machineNoise(results);
         if (noise != null) machine.put("the machine during the ops run", noise);
         printHeadline(Headline.compute(results), out);
         if (noise != null) out.println("machine (during ops): " + noise);
         out.println();
         Path html = dir.resolve("index.html");
-        Report.write(html, title, machine, results,
-                "Every figure on this page was measured in the run described below, one system after another in one JVM on the same cores. "
-                        + "Benchmarks spin with explicit preemption points (Skyloft.preemptionPoint) where they would rely on the agent.");
+        Report.write(html, title, machine, results, note);
         out.println("report: " + html + " (JSON rows beside it)");
-        return results;
     }
 
     private static void keep(List<BenchResult> results, BenchResult r, Path dir) throws IOException {

@@ -25,6 +25,9 @@ import skyloft.util.Xml;
 public final class Report {
     private Report() {}
 
+    /** The key of the load average that {@link #machine} reads when called. */
+    public static final String LOAD_AT_END = "system load average at the end";
+
     /** The machine and run facts the report states. */
     public static Map<String, String> machine(int cores) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -34,7 +37,7 @@ public final class Report {
         m.put("cores used by every system", Integer.toString(cores));
         m.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")");
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        if (load >= 0) m.put("system load average at the end", String.format(Locale.ROOT, "%.2f", load));
+        if (load >= 0) m.put(LOAD_AT_END, String.format(Locale.ROOT, "%.2f", load));
         return m;
     }
 

@@ -7,11 +7,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import skyloft.bench.AtomicFiles;
 
-/** {@code skyloft demo | bench NAME | sim FILE | trace | run | jfr FILE | policies}. */
+/** {@code skyloft demo | bench NAME | sim FILE | trace | run | jfr FILE | policies | report DIR}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
         description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
         subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class, RunCommand.class,
-                JfrCommand.class})
+                JfrCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.xml.sax.InputSource;
 import skyloft.spi.SchedAttr;
-import skyloft.trace.MiniJson;
+import skyloft.util.JsonReader;
 import skyloft.trace.PerfettoTraceWriter;
 import skyloft.trace.SvgGanttWriter;
 import skyloft.trace.Trace;
@@ -47,7 +47,7 @@ class RuntimeTraceTest {
 
         StringWriter json = new StringWriter();
         PerfettoTraceWriter.write(trace, json);
-        Map<String, Object> root = MiniJson.object(json.toString());
+        Map<String, Object> root = JsonReader.object(json.toString());
         List<?> events = (List<?>) root.get("traceEvents");
         assertTrue(events.stream().anyMatch(e -> "pinger".equals(((Map<?, ?>) e).get("name"))), "Perfetto JSON names the tasks");
 

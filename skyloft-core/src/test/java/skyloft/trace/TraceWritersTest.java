@@ -21,6 +21,7 @@ import skyloft.spi.EnqueueReason;
 import skyloft.spi.SchedAttr;
 import skyloft.spi.StopReason;
 import skyloft.spi.Task;
+import skyloft.util.JsonReader;
 
 class TraceWritersTest {
 
@@ -62,7 +63,7 @@ class TraceWritersTest {
     void perfettoJsonParsesAndHasSlicesInstantsAndNames() throws Exception {
         StringWriter sw = new StringWriter();
         PerfettoTraceWriter.write(sample(), sw);
-        Map<String, Object> root = MiniJson.object(sw.toString());
+        Map<String, Object> root = JsonReader.object(sw.toString());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> ev = (List<Map<String, Object>>) root.get("traceEvents");
         List<Map<String, Object>> x = ev.stream().filter(e -> "X".equals(e.get("ph"))).toList();
@@ -152,9 +153,13 @@ class TraceWritersTest {
     }
 
     @Test
-    void miniJsonRejectsBrokenJson() {
-        assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("{\"a\":1,}"));
-        assertThrows(IllegalArgumentException.class, () -> MiniJson.parse("{\"a\":1} x"));
-        assertEquals(Map.of("a", List.of(1.0, "x")), MiniJson.parse("{\"a\":[1,\"x\"]}"));
+    void jsonReaderRejectsBrokenJson() {
+        for (String bad : new String[] {"{\"a\":1,}", "{\"a\":1} x", "\"ab\\", "\"\\u12\"", "\"\\uzzzz\"", "[".repeat(300) + "]".repeat(300), "", "-"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("JSON: "), e.getMessage());
+        }
+        assertEquals(Map.of("a", List.of(1.0, "x")), JsonReader.parse("{\"a\":[1,\"x\"]}"));
+        assertEquals("\u00e9", JsonReader.parse("\"\\u00e9\""));
+        assertEquals(List.of(List.of()), JsonReader.parse("[[]]"));
     }
 }

@@ -23,7 +23,7 @@ import skyloft.policy.PolicyRegistry;
 import skyloft.sim.scenario.Scenario;
 import skyloft.sim.scenario.ScenarioLoader;
 import skyloft.spi.SchedAttr;
-import skyloft.trace.MiniJson;
+import skyloft.util.JsonReader;
 import skyloft.trace.PerfettoTraceWriter;
 import skyloft.trace.SvgGanttWriter;
 import skyloft.trace.Trace;
@@ -60,7 +60,7 @@ class OutputsTest {
     @Test
     void jsonHasTheDocumentedKeysAndNullForNoMiss() {
         SimResult r = dhall(null).run(30 * MS);
-        Map<String, Object> root = MiniJson.object(r.toJson("dhall"));
+        Map<String, Object> root = JsonReader.object(r.toJson("dhall"));
         assertEquals("deadline", root.get("policy"));
         assertEquals(Boolean.TRUE, root.get("simulated"));
         @SuppressWarnings("unchecked")
@@ -103,7 +103,7 @@ class OutputsTest {
     void aRunRecordsItsPolicysParametersAndItsCosts() throws Exception {
         Scenario sc = ScenarioLoader.load(ExamplesTest.examples().resolve("one-lock-16cpu.yaml")).withCosts("lock=500ns");
         SimResult r = sc.run("rr", Map.of("slice", "20us"), null, 1 * MS, null);
-        Map<String, Object> root = MiniJson.object(r.toJson("one-lock"));
+        Map<String, Object> root = JsonReader.object(r.toJson("one-lock"));
         assertEquals("rr", root.get("policy"), "the old field stays");
         assertEquals(Map.of("slice", "20us"), root.get("params"));
         @SuppressWarnings("unchecked")
@@ -140,7 +140,7 @@ class OutputsTest {
         assertTrue(lines[5].startsWith("host under rr[slice=20us]: events="), lines[5]);
         assertEquals(6, lines.length);
 
-        Map<String, Object> root = MiniJson.object(SimResult.comparisonJson("bimodal", labels, runs));
+        Map<String, Object> root = JsonReader.object(SimResult.comparisonJson("bimodal", labels, runs));
         assertEquals("bimodal", root.get("scenario"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> js = (List<Map<String, Object>>) root.get("runs");
@@ -150,7 +150,7 @@ class OutputsTest {
         Map<String, Map<String, Object>> rrTasks = (Map<String, Map<String, Object>>) js.get(1).get("tasks");
         assertEquals((double) runs.get(1).row("req").completed(), rrTasks.get("req").get("completed"));
         // one run's JSON is unchanged in shape by the refactoring that shares it
-        assertEquals(MiniJson.object(runs.get(1).toJson("bimodal")).get("tasks"), js.get(1).get("tasks"));
+        assertEquals(JsonReader.object(runs.get(1).toJson("bimodal")).get("tasks"), js.get(1).get("tasks"));
 
         SimResult other = sc.run("fifo", Map.of(), 7L, 20 * MS, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -167,7 +167,7 @@ class OutputsTest {
         StringWriter sw = new StringWriter();
         PerfettoTraceWriter.write(t, sw);
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> ev = (List<Map<String, Object>>) MiniJson.object(sw.toString()).get("traceEvents");
+        List<Map<String, Object>> ev = (List<Map<String, Object>>) JsonReader.object(sw.toString()).get("traceEvents");
         Set<String> sliceNames = new HashSet<>();
         Set<Double> tids = new HashSet<>();
         for (Map<String, Object> e : ev) {

@@ -1,4 +1,4 @@
-package skyloft.trace;
+package skyloft.util;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,21 +6,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict little JSON parser for tests: objects become {@code LinkedHashMap}, arrays
+ * A strict little JSON parser, for what {@link Json} wrote (benchmark results read back by
+ * {@code skyloft report}, and the tests): objects become {@code LinkedHashMap}, arrays
  * {@code ArrayList}, numbers {@code Double}, plus String, Boolean and null. Throws
  * {@link IllegalArgumentException} with the offset on anything that is not JSON (trailing
- * commas, bare words, unterminated strings, trailing garbage).
+ * commas, bare words, unterminated strings, bad escapes, trailing garbage, nesting deeper than
+ * {@value #MAX_DEPTH}).
  */
-public final class MiniJson {
+public final class JsonReader {
+    /** Deeper nesting is refused, not followed into a stack overflow. */
+    static final int MAX_DEPTH = 256;
     private final String s;
     private int i;
 
-    private MiniJson(String s) {
+    private int depth;
+
+    private JsonReader(String s) {
         this.s = s;
     }
 
     public static Object parse(String text) {
-        MiniJson p = new MiniJson(text);
+        JsonReader p = new JsonReader(text);
         p.ws();
         Object v = p.value();
         p.ws();
@@ -62,10 +68,11 @@ public final class MiniJson {
     }
 
     private Map<String, Object> obj() {
+        if (++depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
-        if (peek('}')) { i++; return m; }
+        if (peek('}')) { i++; depth--; return m; }
         while (true) {
             ws();
             if (!peek('"')) throw error("expected a key");
@@ -77,21 +84,24 @@ public final class MiniJson {
             ws();
             if (peek(',')) { i++; continue; }
             expect('}');
+            depth--;
             return m;
         }
     }
 
     private List<Object> arr() {
+        if (++depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
         List<Object> a = new ArrayList<>();
         i++;
         ws();
-        if (peek(']')) { i++; return a; }
+        if (peek(']')) { i++; depth--; return a; }
         while (true) {
             ws();
             a.add(value());
             ws();
             if (peek(',')) { i++; continue; }
             expect(']');
+            depth--;
             return a;
         }
     }
@@ -105,6 +115,7 @@ public final class MiniJson {
             if (c == '"') return sb.toString();
             if (c < 0x20) throw error("control character in string");
             if (c != '\\') { sb.append(c); continue; }
+            if (i >= s.length()) throw error("unterminated string");
             char e = s.charAt(i++);
             switch (e) {
                 case '"', '\\', '/' -> sb.append(e);
@@ -113,7 +124,11 @@ public final class MiniJson {
                 case 'r' -> sb.append('\r');
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');
-                case 'u' -> { sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+                case 'u' -> {
+                    if (i + 4 > s.length() || !s.substring(i, i + 4).matches("[0-9a-fA-F]{4}")) throw error("bad \\u escape");
+                    sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    i += 4;
+                }
                 default -> throw error("bad escape");
             }
         }

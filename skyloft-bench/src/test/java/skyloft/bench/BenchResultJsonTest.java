@@ -1,0 +1,40 @@
+package skyloft.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A result read back from the JSON it wrote is the result, to the 4 digits the JSON keeps. */
+class BenchResultJsonTest {
+
+    @Test
+    void aResultComesBackFromItsJson() {
+        BenchResult r = new BenchResult("pipe").param("cores", 2).param("loads", List.of(0.5, 1)).param("complete", false)
+                .param("nested", Map.of("k", 3));
+        r.add(new BenchResult.Row("skyloft:fifo", "us_per_roundtrip", 0.5551, "us", Map.of("carriers", 1, "min", 0.4285)));
+        r.add("platform", "us_per_roundtrip", Double.NaN, "us");
+        r.add("platform", "big", 123_456.789, "1/s");
+        BenchResult back = BenchResult.fromJson(r.toJson());
+        assertEquals("pipe", back.benchmark());
+        assertEquals(Map.of("cores", 2L, "loads", List.of(0.5, 1L), "complete", false, "nested", Map.of("k", 3L)), back.params());
+        assertEquals(new BenchResult.Row("skyloft:fifo", "us_per_roundtrip", 0.5551, "us", Map.of("carriers", 1L, "min", 0.4285)), back.rows().get(0));
+        assertTrue(Double.isNaN(back.rows().get(1).value()), "NaN was written as null");
+        assertEquals(1.235e5, back.rows().get(2).value(), "4 significant digits, as written");
+        assertEquals(back.toJson(), BenchResult.fromJson(back.toJson()).toJson(), "a second round trip changes nothing");
+        assertTrue(BenchResult.latest() != back, "a result read back is not taken for one being measured");
+    }
+
+    @Test
+    void whatIsNotAResultIsRefusedSayingWhat() {
+        var e = assertThrows(IllegalArgumentException.class, () -> BenchResult.fromJson("{\"a\": 1}"));
+        assertTrue(e.getMessage().contains("needs \"benchmark\" and \"rows\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BenchResult.fromJson("{\"benchmark\": \"x\", \"rows\": [{\"system\": \"s\"}]}"));
+        assertTrue(e.getMessage().contains("row 1 of x needs system, metric, value and unit"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BenchResult.fromJson("{\"benchmark\": "));
+        assertTrue(e.getMessage().startsWith("JSON: "), e.getMessage());
+    }
+}

@@ -1,0 +1,98 @@
+package skyloft.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import skyloft.bench.BenchResult;
+import skyloft.bench.Demo;
+import skyloft.bench.Report;
+import skyloft.util.JsonReader;
+
+/**
+ * {@code skyloft report DIR}: the headline table and {@code DIR/index.html} again, from the JSON
+ * files a demo or {@code bench all} left in DIR (or any benchmark's {@code --json} files put
+ * there), e.g. after a run stopped part-way, which writes its JSON but no report.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Rebuild the headline table and DIR/index.html from the benchmark JSON files in DIR: what a demo or bench all "
+                + "left there (also when stopped part-way, which writes no report), or any benchmark's --json files.",
+                "The machine facts are the run's own (DIR/machine.json) when the run wrote them, else this machine's now, and the "
+                + "report says which. Results marked \"complete\": false were stopped part-way; their params say so."})
+final class ReportCommand implements Callable<Integer> {
+    /** The order the demo runs its benchmarks in; others follow by name. */
+    private static final List<String> ORDER = List.of("schbench", "lc", Demo.COLOCATION, "pipe", "ops", "pick", "capacity");
+
+    @Parameters(paramLabel = "DIR", description = "The directory with the JSON files; index.html is written there.")
+    Path dir;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "The page's title (default: Skyloft-J report, rebuilt from DIR).")
+    String title;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("report: '" + dir + "' is not a directory; give the --out directory of a demo or bench all");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().equals(Demo.MACHINE_FILE))
+                    .sorted().toList();
+        }
+        List<BenchResult> results = new ArrayList<>();
+        for (Path f : files) {
+            String text = Files.readString(f, StandardCharsets.UTF_8);
+            try {
+                results.add(BenchResult.fromJson(text));
+            } catch (IllegalArgumentException e) {
+                System.err.println("skyloft: report: skipping " + f + ": " + e.getMessage());
+            }
+        }
+        if (results.isEmpty()) throw new IllegalArgumentException("report: no benchmark results (*.json) in " + dir);
+        results.sort(Comparator.comparingInt((BenchResult r) -> ORDER.contains(r.benchmark()) ? ORDER.indexOf(r.benchmark()) : ORDER.size())
+                .thenComparing(BenchResult::benchmark));
+        String rebuilt = "rebuilt by skyloft report at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " from " + results.size() + " JSON file(s)";
+        Map<String, String> machine = runMachine();
+        if (machine == null) {
+            machine = Report.machine(cores(results));
+            machine.put("these facts", "describe this machine when the report was " + rebuilt + ", not the run (it left no " + Demo.MACHINE_FILE + ")");
+        } else {
+            machine.put("report", rebuilt);
+        }
+        List<String> partial = results.stream().filter(r -> Boolean.FALSE.equals(r.params().get("complete"))).map(BenchResult::benchmark).toList();
+        String note = Demo.NOTE + (partial.isEmpty() ? "" : " Stopped part-way, with the rows measured until then: " + String.join(", ", partial) + ".");
+        Demo.writeReport(results, machine, dir, title != null ? title : "Skyloft-J report, rebuilt from " + dir, note, System.out);
+        return 0;
+    }
+
+    /** The facts the run wrote at its start, or null. */
+    private Map<String, String> runMachine() throws IOException {
+        Path f = dir.resolve(Demo.MACHINE_FILE);
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            if (!(JsonReader.parse(Files.readString(f, StandardCharsets.UTF_8)) instanceof Map<?, ?> m)) return null;
+            Map<String, String> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+            return out;
+        } catch (IllegalArgumentException e) {
+            System.err.println("skyloft: report: ignoring " + f + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The cores the results say they used, or this machine's (at most 2), as the demo's default. */
+    private static int cores(List<BenchResult> results) {
+        for (BenchResult r : results) if (r.params().get("cores") instanceof Long c) return c.intValue();
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,72 @@
+package skyloft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skyloft.bench.BenchResult;
+import skyloft.bench.Demo;
+
+/** {@code skyloft report DIR}: the report again from the JSON a run left, a run stopped part-way included. */
+class ReportCommandTest {
+
+    /** A pipe result as the demo writes it, and an ops one stopped part-way. */
+    private static void results(Path dir) throws Exception {
+        BenchResult pipe = new BenchResult("pipe").param("cores", 2);
+        pipe.add(new BenchResult.Row("skyloft:fifo", "us_per_roundtrip", 0.45, "us", Map.of("carriers", 1)));
+        pipe.add(new BenchResult.Row("platform", "us_per_roundtrip", 5.9, "us", Map.of("carriers", 1)));
+        pipe.writeJson(dir.resolve("pipe.json"));
+        BenchResult ops = new BenchResult("ops").param("cores", 2).param("complete", false).param("stopped", "stopped part-way after 3.0 s");
+        ops.add("skyloft:fifo", "yield_ns", 190, "ns");
+        ops.writeJson(dir.resolve("ops.json"));
+    }
+
+    @Test
+    void theReportComesBackFromTheJsonOfAStoppedRun(@TempDir Path dir) throws Exception {
+        results(dir);
+        Files.writeString(dir.resolve("notes.json"), "{\"mine\": true}"); // not a result: skipped, said so
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        PolicyPathTest.Run r;
+        try {
+            r = PolicyPathTest.cli("report", dir.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("pipe round trip, one carrier"), r.out());
+        assertTrue(r.out().contains("report: " + dir.resolve("index.html")), r.out());
+        assertTrue(said.contains("skipping " + dir.resolve("notes.json") + ": not a benchmark result"), said);
+        String html = Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains("Skyloft-J report, rebuilt from " + dir), "the title");
+        assertTrue(html.contains("Stopped part-way, with the rows measured until then: ops."), "the stopped run is named");
+        assertTrue(html.contains("not the run (it left no machine.json)"), "without the run's facts, says whose they are");
+    }
+
+    @Test
+    void theRunsOwnMachineFactsAreUsedWhenItLeftThem(@TempDir Path dir) throws Exception {
+        results(dir);
+        Demo.writeMachine(Map.of("OS", "the OS line of the run itself"), dir);
+        PolicyPathTest.Run r = PolicyPathTest.cli("report", dir.toString(), "--title", "again");
+        assertEquals(0, r.exit(), r.toString());
+        String html = Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains("the OS line of the run itself"), "the run's facts");
+        assertTrue(html.contains("rebuilt by skyloft report at"), "and when it was rebuilt");
+    }
+
+    @Test
+    void aDirectoryWithoutResultsIsRefused(@TempDir Path dir) {
+        PolicyPathTest.Run r = PolicyPathTest.cli("report", dir.resolve("none").toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("is not a directory"), r.err());
+        r = PolicyPathTest.cli("report", dir.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("no benchmark results (*.json) in " + dir), r.err());
+    }
+}
