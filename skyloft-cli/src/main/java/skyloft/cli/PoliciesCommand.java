@@ -13,8 +13,9 @@ import skyloft.policy.PolicyRegistry;
 /** Lists policies with their one-line descriptions and parameters, or runs the policy contract on them. */
 @Command(name = "policies", mixinStandardHelpOptions = true,
         description = {"List the scheduling policies and their parameters, or check that policies keep the contract of the policy SPI.",
-                "Without POLICY, every registered policy. A POLICY is a registered name or a policy class's full name (with "
-                + "--policy-path), with parameters in brackets if wanted: rr[slice=20us], com.acme.Lottery.",
+                "Without POLICY, every registered policy, and every policy class on --policy-path. A POLICY is a registered name "
+                + "or a policy class's full name (with --policy-path), with parameters in brackets if wanted: rr[slice=20us], "
+                + "com.acme.Lottery.",
                 "Example: skyloft policies --policy-path lottery.jar --check com.acme.Lottery"},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:every policy listed, or every check passed or did not apply", "1:a check failed", "2:bad input"})
@@ -32,15 +33,21 @@ final class PoliciesCommand implements Callable<Integer> {
             + "and rm, whose budgets deadline also has checked.")
     boolean deadlineTasks;
 
-    @Parameters(paramLabel = "POLICY", arity = "0..*", description = "Policies to list or check (default: every registered one).")
+    @Parameters(paramLabel = "POLICY", arity = "0..*", description = "Policies to list or check (default: every registered one, "
+            + "and the policy classes on --policy-path).")
     List<String> specs;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (deadlineTasks && !check) throw new IllegalArgumentException("--deadline-tasks goes with --check");
         List<PolicyRegistry.Spec> given = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
             for (String name : PolicyRegistry.names()) given.add(new PolicyRegistry.Spec(name, java.util.Map.of()));
+            if (policyPath.path() != null) {
+                List<String> found = PolicyPath.policyClasses(PolicyPath.classPath(policyPath.path()), Thread.currentThread().getContextClassLoader());
+                if (found.isEmpty()) System.err.println("skyloft: no policy classes on --policy-path " + policyPath.path());
+                for (String name : found) given.add(new PolicyRegistry.Spec(name, java.util.Map.of()));
+            }
         } else {
             for (String s : specs) {
                 PolicyRegistry.Spec spec = PolicyRegistry.Spec.parse(s);

@@ -103,6 +103,49 @@ final class PolicyPath {
         return COMPILED.get(text);
     }
 
+    /**
+     * The full names of the policy classes in {@code entries} (class directories and jars, as
+     * {@link #classPath} gives them), loaded through {@code loader} without initializing them:
+     * public, not abstract, extending SchedPolicy. Classes that do not load (a missing dependency)
+     * are passed over.
+     */
+    static List<String> policyClasses(List<Path> entries, ClassLoader loader) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path e : entries) {
+            if (Files.isDirectory(e)) {
+                try (var files = Files.walk(e)) {
+                    files.filter(f -> f.toString().endsWith(".class")).sorted()
+                            .forEach(f -> names.add(className(e.relativize(f).toString().replace(File.separatorChar, '/'))));
+                }
+            } else if (!isSource(e)) {
+                try (var jar = new java.util.jar.JarFile(e.toFile())) {
+                    jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                            .sorted().forEach(n -> names.add(className(n)));
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (n.endsWith("module-info") || n.endsWith("package-info")) continue;
+            try {
+                Class<?> c = Class.forName(n, false, loader);
+                int mod = c.getModifiers();
+                if (skyloft.spi.SchedPolicy.class.isAssignableFrom(c) && java.lang.reflect.Modifier.isPublic(mod)
+                        && !java.lang.reflect.Modifier.isAbstract(mod)) {
+                    out.add(n);
+                }
+            } catch (ClassNotFoundException | LinkageError notLoadable) {
+                // a class of the path that needs what the path lacks: not a policy we can run anyway
+            }
+        }
+        return out;
+    }
+
+    /** {@code a/b/C$D.class} as {@code a.b.C$D}. */
+    private static String className(String path) {
+        return path.substring(0, path.length() - ".class".length()).replace('/', '.');
+    }
+
     private static boolean isSource(Path p) {
         return Files.isRegularFile(p) && p.getFileName().toString().endsWith(".java");
     }

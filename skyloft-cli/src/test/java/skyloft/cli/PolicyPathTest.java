@@ -86,6 +86,11 @@ class PolicyPathTest {
         assertEquals(0, list.exit(), list.toString());
         assertTrue(list.out().contains("example.Lottery lottery scheduling") && list.out().contains("slice (default 100us)"), list.out());
         assertTrue(list.out().contains("rr         per-CPU round robin"), "registered names mix with classes: " + list.out());
+        // no names: the registered ones, then the path's policy classes (its other classes are not policies)
+        Run all = cli("policies", "--policy-path", classes.toString());
+        assertEquals(0, all.exit(), all.toString());
+        assertTrue(all.out().indexOf("apps ") < all.out().indexOf("example.Lottery lottery scheduling"), all.out());
+        assertEquals(1, all.out().lines().filter(l -> l.startsWith("example.")).count(), all.out());
     }
 
     @Test
