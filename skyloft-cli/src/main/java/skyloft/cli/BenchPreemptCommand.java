@@ -59,9 +59,11 @@ final class BenchPreemptCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--modes: " + e.getMessage());
             }
         }
-        var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(Durations.parseNs("--duration", duration)), !noPin, stats);
+        // as every benchmark's --duration: at least what one measurement needs, at most an hour
+        long durationNs = Durations.parseNs("--duration", duration, 10_000_000L, 3_600_000_000_000L);
+        var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(durationNs), !noPin, stats);
         System.out.println("preempt: " + cfg.cores() + " carrier(s) x " + cfg.hogsPerCore() + " instrumented hogs, RR, "
-                + cfg.duration().toMillis() + " ms per point; the machine may be shared, so tails include its noise");
+                + Durations.format(durationNs) + " per point; the machine may be shared, so tails include its noise");
         BenchRun.run(json, () -> PreemptBench.run(cfg, System.out));
         return 0;
     }

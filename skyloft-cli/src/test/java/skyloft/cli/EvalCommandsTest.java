@@ -69,6 +69,12 @@ class EvalCommandsTest {
     }
 
     @Test
+    void preemptBoundsItsDurationAsTheOtherBenchmarksDo() {
+        rejects(BenchPreemptCommand::new, "--duration: 99999s is out of range", "--duration", "99999s");
+        rejects(BenchPreemptCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
+    }
+
+    @Test
     void eachCommandListsOnlyTheOptionsItTakes() {
         for (Object c : List.of(new BenchOpsCommand(), new BenchAllCommand())) {
             CommandLine cl = new CommandLine(c);
