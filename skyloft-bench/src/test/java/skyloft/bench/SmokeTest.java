@@ -20,7 +20,7 @@ class SmokeTest {
     Path dir;
 
     @Test
-    void tinyPlanRunsAndWritesTheReport() {
+    void tinyPlanRunsAndWritesTheReport() throws java.io.IOException {
         int cores = Math.min(2, Runtime.getRuntime().availableProcessors());
         var bytes = new ByteArrayOutputStream();
         List<BenchResult> rs = assertTimeoutPreemptively(Duration.ofSeconds(90),
@@ -46,6 +46,13 @@ class SmokeTest {
         assertTrue(Files.exists(dir.resolve("lc.json")));
         assertTrue(Files.exists(dir.resolve("colocation.json")));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("Headline"));
+        // what skyloft report reads back: the run's facts, and each result as it was written
+        assertTrue(Files.readString(dir.resolve(Demo.MACHINE_FILE)).contains("\"cores used by every system\": \"" + cores + "\""));
+        for (BenchResult r : rs) {
+            String json = Files.readString(dir.resolve(r.benchmark() + ".json"));
+            // the same values (a whole number may come back in another notation: 2.105e+05 as 210500)
+            assertEquals(skyloft.util.JsonReader.parse(json), skyloft.util.JsonReader.parse(BenchResult.fromJson(json).toJson()), r.benchmark());
+        }
     }
 
     @Test
