@@ -79,6 +79,18 @@ public final class Harness {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
+    /** Collections so far and the time the JVM's collectors report for them, in ms ({count, ms}),
+     *  summed over every collector; a window's difference says whether a collection (with G1, its
+     *  pauses) fell into it. */
+    static long[] gc() {
+        long count = 0, ms = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
     /** Progress for runs longer than a few seconds: one line to stderr. */
     public static void progress(String bench, String what) {
         System.err.println("[" + bench + "] " + what);

@@ -104,6 +104,9 @@ public final class Schbench {
                     sut.close();
                     Map<String, Object> p = new LinkedHashMap<>();
                     p.put("workers", w);
+                    // collections during the measured window: a pause there lands in the tails
+                    p.put("gc_count", out.gcCount());
+                    p.put("gc_ms", out.gcMs());
                     addPercentiles(r, sys, "wakeup", out.wakeupNs, p);
                     addPercentiles(r, sys, "request", out.requestNs, p);
                     addPercentiles(r, sys, "post_to_run", out.postToRunNs, p);
@@ -142,9 +145,10 @@ public final class Schbench {
 
     /** One run's histograms and counts; {@code jitMs} is the JIT's compile time during the
      *  measured window (-1 if the JVM does not say), {@code warmupRounds} the extra warm-up
-     *  rounds it took for the JIT to go quiet. */
+     *  rounds it took for the JIT to go quiet, {@code gcCount} and {@code gcMs} the collections
+     *  during the window and the time the collectors report for them. */
     record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs,
-                   int warmupRounds) {}
+                   int warmupRounds, long gcCount, long gcMs) {}
 
     /** After the fixed warm-up, rounds of this length until one adds under WARMUP_QUIET_MS of
      *  JIT compilation, at most WARMUP_MAX_ROUNDS and no longer in all than the run's duration
@@ -295,10 +299,12 @@ public final class Schbench {
         int extraRounds = Harness.warmUntilJitQuiet(0, maxRounds, WARMUP_QUIET_MS, () -> sleepNs(WARMUP_ROUND_NS));
         if (trace != null) trace.setEnabled(true);
         long jit0 = Harness.jitMs();
+        long[] gc0 = Harness.gc();
         long m0 = System.nanoTime();
         state.epoch = MEASURED_EPOCH;
         sleepNs(o.durationNs() - o.warmupNs());
         state.recording = false;
+        long[] gc1 = Harness.gc();
         long jitMs = jit0 < 0 ? -1 : Harness.jitMs() - jit0;
         if (trace != null) trace.setEnabled(false);
         long window = System.nanoTime() - m0;
@@ -316,7 +322,7 @@ public final class Schbench {
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, cycle, n, window, workers, jitMs, extraRounds);
+        return new Outcome(wake, req, cycle, n, window, workers, jitMs, extraRounds, gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 
     /** The three parts of the wakeups found in a trace, and how many wakeups had no match. */
