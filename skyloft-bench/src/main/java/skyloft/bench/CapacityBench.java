@@ -23,7 +23,7 @@ import skyloft.runtime.RuntimeStats;
  * acquisitions per second ({@code lock_contended_per_s}): the traffic the work paid for. jdk-default
  * never preempts: its first threads keep the carriers and the rest wait, so its figure is the
  * work rate with no scheduling at all. Before its runs each system runs rounds of 250 ms until
- * one adds under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}), so that the
+ * two in a row add under 5 ms of JIT compilation (at most 12; {@code warmup_rounds}), so that the
  * compiler, which takes a carrier's CPU for milliseconds, is done with the scheduler's paths
  * before anything is measured. Each run starts a fresh system and warms it up for a quarter
  * of the window (at most 500 ms) before measuring; the rows are medians over the runs, with

@@ -44,31 +44,34 @@ public final class Harness {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
+    /** Quiet rounds in a row that end a warm-up. One was not enough: the JVM counts a compilation's
+     *  time when it ends, so a round can look quiet while long compilations run, and jdk-default's
+     *  schbench window then held 286 and 449 ms of compilation (docs/BENCHMARKS.md, "2026-11-23,
+     *  02:34 to 02:36 UTC"). */
+    static final int QUIET_ROUNDS = 2;
+
     /**
      * Runs {@code round} (one unmeasured warm-up round) until the JIT compilers have gone quiet:
-     * at least {@code minRounds} rounds, then until a round adds less than {@code quietMs} of
-     * compilation time, at most {@code maxRounds}. A compiler thread shares the CPUs with the
-     * system under test, so a burst of compilation inside a measured run stalls it for
-     * milliseconds. Returns the rounds run; without a compilation-time counter it runs
-     * {@code minRounds}.
+     * at least {@code minRounds} rounds, then until {@value #QUIET_ROUNDS} rounds in a row each
+     * add less than {@code quietMs} of compilation time, at most {@code maxRounds}. A compiler
+     * thread shares the CPUs with the system under test, so a burst of compilation inside a
+     * measured run stalls it for milliseconds. Returns the rounds run; without a
+     * compilation-time counter it runs {@code minRounds}, or one if that is 0.
      */
     public static int warmUntilJitQuiet(int minRounds, int maxRounds, long quietMs, Runnable round) {
         if (minRounds < 0 || maxRounds < minRounds) throw new IllegalArgumentException("rounds " + minRounds + ".." + maxRounds);
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        int n = 0;
+        int n = 0, quiet = 0;
         long before = timed ? jit.getTotalCompilationTime() : 0;
         while (n < maxRounds) {
             round.run();
             n++;
-            if (n < minRounds) {
-                if (timed) before = jit.getTotalCompilationTime();
-                continue;
-            }
-            if (!timed) break;
-            long now = jit.getTotalCompilationTime();
-            if (now - before < quietMs) break;
+            long now = timed ? jit.getTotalCompilationTime() : 0;
+            quiet = now - before < quietMs ? quiet + 1 : 0;
             before = now;
+            if (n < minRounds) continue;
+            if (!timed || quiet >= QUIET_ROUNDS) break;
         }
         return n;
     }

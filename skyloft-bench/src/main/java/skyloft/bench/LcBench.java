@@ -70,7 +70,7 @@ public final class LcBench {
     /** Idle spin of Skyloft's carriers in this benchmark unless one is given. */
     public static final long LC_IDLE_SPIN_NS = 2_000_000;
 
-    /** One warm-up round's length; rounds repeat until a round adds under {@link #WARMUP_QUIET_MS} of JIT time. */
+    /** One warm-up round's length; rounds repeat until two in a row each add under {@link #WARMUP_QUIET_MS} of JIT time. */
     static final long WARMUP_ROUND_NS = 250_000_000L;
     static final int WARMUP_MAX_ROUNDS = 12;
     static final long WARMUP_QUIET_MS = 5;
@@ -280,7 +280,7 @@ public final class LcBench {
                 // Warm-up, not recorded: short runs at 30% load until the JIT has gone quiet.
                 long[] seed = {o.seed() - 1};
                 long roundNs = Math.min(WARMUP_ROUND_NS, o.durationNs());
-                Harness.progress(benchmark, String.format(Locale.ROOT, "%s warm-up at 30%% load: rounds of %s until one adds under %d ms of JIT time"
+                Harness.progress(benchmark, String.format(Locale.ROOT, "%s warm-up at 30%% load: rounds of %s until two in a row add under %d ms of JIT time"
                         + " (2 to %d rounds)", sys, Durations.format(roundNs), WARMUP_QUIET_MS, WARMUP_MAX_ROUNDS));
                 int rounds = Harness.warmUntilJitQuiet(2, WARMUP_MAX_ROUNDS, WARMUP_QUIET_MS, () -> onePoint(sut, o, 0.3, roundNs, seed[0]--));
                 warmups.put(sys, rounds);

@@ -150,7 +150,7 @@ public final class Schbench {
     record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs,
                    int warmupRounds, long gcCount, long gcMs) {}
 
-    /** After the fixed warm-up, rounds of this length until one adds under WARMUP_QUIET_MS of
+    /** After the fixed warm-up, rounds of this length until two in a row add under WARMUP_QUIET_MS of
      *  JIT compilation, at most WARMUP_MAX_ROUNDS and no longer in all than the run's duration
      *  ({@code warmup_rounds} in the rps rows). */
     static final long WARMUP_ROUND_NS = 250_000_000L;

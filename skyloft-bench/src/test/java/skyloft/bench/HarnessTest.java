@@ -11,9 +11,14 @@ class HarnessTest {
     @Test
     void warmUpRunsBetweenTheMinimumAndTheMaximum() {
         AtomicInteger calls = new AtomicInteger();
-        int n = Harness.warmUntilJitQuiet(2, 5, 1_000_000, calls::incrementAndGet); // a huge quiet threshold: quiet at once
-        assertEquals(2, n);
+        int n = Harness.warmUntilJitQuiet(2, 5, 1_000_000, calls::incrementAndGet); // a huge quiet threshold: every round is quiet
+        assertEquals(2, n, "the minimum, whose last two rounds were quiet");
         assertEquals(2, calls.get());
+        calls.set(0);
+        var jitBean = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timedJit = jitBean != null && jitBean.isCompilationTimeMonitoringSupported();
+        n = Harness.warmUntilJitQuiet(0, 5, 1_000_000, calls::incrementAndGet);
+        assertEquals(timedJit ? Harness.QUIET_ROUNDS : 1, n, "no minimum: two quiet rounds in a row end it");
         calls.set(0);
         // a negative threshold can never be met: the maximum bounds it where the JVM counts
         // compilation time; where it does not, there is nothing to wait for beyond the minimum
