@@ -158,13 +158,7 @@ final class PolicyPath {
 
     private static synchronized void deleteCompiled() {
         if (keep) return;
-        for (Path dir : TO_DELETE) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
-                System.err.println("skyloft: could not delete " + dir + ": " + e.getMessage());
-            }
-        }
+        for (Path dir : TO_DELETE) RunCommand.deleteTree(dir);
     }
 
     /** The path given to the command that will run (the last subcommand parsed), or null. */

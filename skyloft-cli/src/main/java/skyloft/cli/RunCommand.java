@@ -143,8 +143,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Deletes {@code dir} and what is in it, as far as it can. */
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and what is in it, as far as it can; says so on stderr when it cannot. */
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
