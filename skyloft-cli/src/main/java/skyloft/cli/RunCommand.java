@@ -157,6 +157,10 @@ final class RunCommand implements Callable<Integer> {
      *  has ended, also when this JVM is stopped meanwhile (then in the shutdown hook, before this
      *  JVM exits). */
     private int runApplication(List<String> cmd, Runnable after) throws Exception {
+        // SIGTERM to the application when this JVM ends, even by SIGKILL, which no hook sees (not
+        // in --dry-run's command: run by hand, its parent is a shell)
+        cmd = new ArrayList<>(cmd);
+        cmd.add(1, "-D" + AppLauncher.PARENT_PID + "=" + ProcessHandle.current().pid());
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         var afterDone = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable afterOnce = () -> {

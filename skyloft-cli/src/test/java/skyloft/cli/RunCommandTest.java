@@ -1,8 +1,10 @@
 package skyloft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -322,6 +324,49 @@ class RunCommandTest {
         assertTrue(Files.size(rec) > 0, "the application's JVM wrote its recording as it stopped; " + text);
         assertTrue(text.contains("skyloft: the recording " + rec) && text.contains("task runs, by why they stopped")
                 && text.contains("queue waits, from an enqueue to the task's next run"), "the summary, whole; " + text);
+    }
+
+    @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void aSigkillOfSkyloftRunEndsTheApplicationToo(@TempDir Path dir) throws Exception {
+        String classes = Path.of(runtest.Sleeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        List<String> cmd = List.of(JAVA, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", "--cores", "1", "--", "-cp", classes, "runtest.Sleeper", "150");
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err.txt").toFile()).start();
+        ProcessHandle app = null;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.equals("ready")) {
+                    app = p.children().findFirst().orElseThrow();
+                    p.destroyForcibly(); // SIGKILL: no shutdown hook of skyloft run's JVM runs
+                    break;
+                }
+            }
+            assertNotNull(app, "the application printed ready; " + Files.readString(dir.resolve("err.txt")));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "skyloft run's JVM was killed");
+            try {
+                app.onExit().get(60, TimeUnit.SECONDS); // it would sleep on for 150 s
+            } catch (java.util.concurrent.TimeoutException e) {
+                fail("the application (pid " + app.pid() + ") still ran 60 s after skyloft run was killed");
+            }
+        } finally {
+            p.destroyForcibly();
+            if (app != null) app.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anApplicationWhoseSkyloftRunHasAlreadyEndedDoesNotStart(@TempDir Path dir) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(command("--cores", "1", "--", "-cp", "no-such-dir", "NoSuchMain"));
+        cmd.add(1, "-D" + skyloft.runtime.AppLauncher.PARENT_PID + "=1"); // init is no JVM's parent here
+        Result r = runProcess(dir, cmd, 90);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("skyloft: skyloft run (pid 1) ended before the application started; not starting it"), r.toString());
+        cmd.set(1, "-D" + skyloft.runtime.AppLauncher.PARENT_PID + "=one");
+        r = runProcess(dir, cmd, 90);
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("skyloft: skyloft.launcher.parentPid 'one' is not a process id"), r.toString());
     }
 
     /** Runs this module's command line, {@code skyloft ARGS}, in a JVM of its own with {@code tmp} for its temporary files. */

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Linux CPU affinity and timer slack through FFM: sched_getaffinity / sched_setaffinity for the
- * calling thread (pid 0), sched_getcpu, and prctl(PR_SET_TIMERSLACK). Every call reports
+ * calling thread (pid 0), sched_getcpu, prctl(PR_SET_TIMERSLACK) and prctl(PR_SET_PDEATHSIG). Every call reports
  * failure as a message instead of throwing, so a runtime on an OS or in a sandbox that refuses
  * still runs (unpinned) and says so in its stats.
  */
@@ -23,6 +23,8 @@ public final class Affinity {
 
     private static final int MASK_BYTES = 128; // 1024 CPUs
     private static final int PR_SET_TIMERSLACK = 29;
+    private static final int PR_SET_PDEATHSIG = 1;
+    private static final int SIGTERM = 15;
     private static final MethodHandle GET_AFF;
     private static final MethodHandle SET_AFF;
     private static final MethodHandle GET_CPU;
@@ -147,6 +149,23 @@ public final class Affinity {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             int rc = (int) PRCTL.invokeExact(state, PR_SET_TIMERSLACK, slackNs);
             return rc == 0 ? null : "prctl(PR_SET_TIMERSLACK) failed, errno " + (int) ERRNO.get(state, 0L);
+        } catch (Throwable e) {
+            return "prctl failed: " + e;
+        }
+    }
+
+    /**
+     * Asks Linux to send this process SIGTERM when the thread that started it ends, for whatever
+     * reason (a SIGKILL of its JVM included), as prctl(PR_SET_PDEATHSIG) does; the JVM then runs
+     * its shutdown hooks. Null on success, otherwise why it failed. A parent that ended before
+     * this call sends nothing: compare {@link ProcessHandle#parent()} after it.
+     */
+    public static String terminateWithParent() {
+        if (PRCTL == null) return UNAVAILABLE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int rc = (int) PRCTL.invokeExact(state, PR_SET_PDEATHSIG, (long) SIGTERM);
+            return rc == 0 ? null : "prctl(PR_SET_PDEATHSIG) failed, errno " + (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
             return "prctl failed: " + e;
         }

@@ -77,6 +77,12 @@ public final class AppLauncher {
      */
     public static final String LAUNCHER_AGENT_JAR = "skyloft.launcher.agentJar";
 
+    /**
+     * The pid of the {@code skyloft run} that started this JVM: the application gets SIGTERM when
+     * that process ends, even by SIGKILL, so that it is not left running without it.
+     */
+    public static final String PARENT_PID = "skyloft.launcher.parentPid";
+
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
 
@@ -240,6 +246,26 @@ public final class AppLauncher {
     /** How long the poll's slow path is shown to the JIT at start (Poll.primeProfile). */
     static final long PRIME_WINDOW_NS = 30_000_000;
 
+    /** Has Linux send this JVM SIGTERM when {@code skyloft run}, pid {@code parentPid}, ends; exits
+     *  at once if it has already ended. */
+    private static void terminateWithParent(String parentPid) {
+        long pid;
+        try {
+            pid = Long.parseLong(parentPid);
+        } catch (NumberFormatException e) {
+            System.err.println("skyloft: " + PARENT_PID + " '" + parentPid + "' is not a process id");
+            System.exit(2);
+            return;
+        }
+        String failed = Affinity.terminateWithParent();
+        if (failed != null) {
+            System.err.println("skyloft: warning: this application will outlive skyloft run if that is killed: " + failed);
+        } else if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != pid) {
+            System.err.println("skyloft: skyloft run (pid " + pid + ") ended before the application started; not starting it");
+            System.exit(1);
+        }
+    }
+
     public static void main(String[] args) throws Throwable {
         boolean moduleMode = args.length > 0 && args[0].equals(MODULE_FLAG);
         if (args.length == 0 || moduleMode && (args.length < 2 || args[1].indexOf('/') <= 0)) {
@@ -247,6 +273,8 @@ public final class AppLauncher {
                     + " MODULE/MAINCLASS [ARGS...] (configured by -Dskyloft.* properties)");
             System.exit(2);
         }
+        String parent = System.getProperty(PARENT_PID);
+        if (parent != null) terminateWithParent(parent);
         Config config;
         try {
             config = Config.from(System.getProperties());
