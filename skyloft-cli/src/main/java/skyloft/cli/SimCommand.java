@@ -170,20 +170,91 @@ final class SimCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--compare entry '" + labels.get(i) + "': " + hinted.getMessage(), e);
             }
         }
-        List<SimResult> results = new ArrayList<>();
-        long startNs = System.nanoTime();
-        for (int i = 0; i < specs.size(); i++) {
-            double elapsedS = (System.nanoTime() - startNs) / 1e9;
-            if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
-            results.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF));
+        Comparison done = new Comparison(sc.name(), labels);
+        Thread hook = new Thread(() -> {
+            try {
+                done.report("stopped part-way (interrupted or killed)", null);
+            } catch (IOException unreachable) {
+                // a partial report says why it could not write, and throws nothing
+            }
+        }, "skyloft-keep-sim");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                double elapsedS = (System.nanoTime() - done.startNs) / 1e9;
+                if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
+                done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF));
+            }
+        } catch (RuntimeException | Error e) {
+            removeHook(hook); // a run failed: report the runs before it, then the failure
+            done.report("failed part-way", e.getMessage() != null ? e.getMessage() : e.toString());
+            throw e;
         }
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        SimResult.printComparison(sc.name(), labels, results, out);
-        if (json != null) {
-            AtomicFiles.writeString(json, SimResult.comparisonJson(sc.name(), labels, results));
-            out.println("results: " + json);
-        }
+        removeHook(hook);
+        done.report(null, null);
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs, or has run; it reports only if nothing was reported
+        }
+    }
+
+    /**
+     * The runs of a comparison so far, reported once: whole when every policy ran, or, when the
+     * JVM stops or a run fails part-way, the policies that finished (a partial table, and JSON
+     * marked {@code "complete": false}), so that minutes of simulation are not lost.
+     */
+    private final class Comparison {
+        final String scenario;
+        final List<String> labels;
+        final long startNs = System.nanoTime();
+        private final List<SimResult> results = new ArrayList<>();
+        private boolean reported;
+
+        Comparison(String scenario, List<String> labels) {
+            this.scenario = scenario;
+            this.labels = labels;
+        }
+
+        synchronized void add(SimResult r) {
+            results.add(r);
+        }
+
+        /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
+         *  {@code error}, or null when the JVM is stopping), or null when they are. */
+        synchronized void report(String why, String error) throws IOException {
+            if (reported) return;
+            reported = true;
+            String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
+                    (System.nanoTime() - startNs) / 1e9, error == null ? "" : ": " + error);
+            if (stopped != null && results.isEmpty()) {
+                // a failure's message follows from the command line; a stop says why nothing was kept
+                if (error == null) System.err.println("skyloft: sim " + stopped + "; no policy's run had finished, nothing to keep");
+                return;
+            }
+            List<String> ran = labels.subList(0, results.size());
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            SimResult.printComparison(scenario, ran, results, out);
+            if (json != null) {
+                try {
+                    AtomicFiles.writeString(json, SimResult.comparisonJson(scenario, ran, results, stopped));
+                    if (stopped == null) out.println("results: " + json);
+                } catch (IOException e) {
+                    if (stopped == null) throw e;
+                    System.err.println("skyloft: " + AtomicFiles.describe(e));
+                }
+            }
+            out.flush();
+            if (stopped != null) {
+                System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; the " + results.size() + " of " + labels.size() + " policies that finished are above"
+                        + (json == null ? "" : " and in " + json + " (marked \"complete\": false)")
+                        + "; not finished: " + String.join(", ", labels.subList(results.size(), labels.size())));
+            }
+        }
     }
 
     /** A parameter's value in one spelling: 50us and 50000ns alike, 0.95 and 0.950 alike. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import skyloft.bench.BenchResult;
 
-/** A benchmark stopped part-way (Ctrl-C, kill) or failing part-way keeps what it measured. */
+/** A benchmark stopped part-way (Ctrl-C, kill) or failing part-way keeps what it measured; so does
+ *  {@code sim --compare} with the policies it simulated. */
 class BenchInterruptTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -65,6 +66,26 @@ class BenchInterruptTest {
         try (var files = Files.list(json.getParent())) {
             assertEquals(List.of(json), files.toList(), "no temporary file left beside it");
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ctrlCInSimCompareKeepsThePoliciesAlreadySimulated(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("cmp.json");
+        Path scenario = Path.of("..", "examples", "lc-bimodal-50.yaml").toAbsolutePath().normalize();
+        // seconds of simulation per policy on a machine of this kind: the progress line comes when the second starts
+        String[] r = interrupted(dir, "sim: 1 of 3 policies done", 1,
+                "sim", scenario.toString(), "--duration", "120s", "--compare", "eevdf,rr,cfs", "--json", json.toString());
+        String stdout = r[1], stderr = r[2];
+        assertEquals("130", r[0], "stopped by SIGINT; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+        assertTrue(stdout.startsWith("lc-bimodal-50: 1 policy, 2 CPUs, 120s simulated") || stdout.startsWith("lc-bimodal-50: 2 policies, 2 CPUs, 120s simulated"),
+                "the table of the policies that finished; " + stdout);
+        assertTrue(stdout.contains("req              eevdf ") && !stdout.contains(" cfs "), stdout);
+        assertTrue(stderr.contains("skyloft: sim stopped part-way (interrupted or killed) after ") && stderr.contains("not finished: ")
+                && stderr.contains("cfs") && stderr.contains(json.toString()), stderr);
+        var doc = (java.util.Map<?, ?>) skyloft.util.JsonReader.parse(Files.readString(json));
+        assertEquals(false, doc.get("complete"), doc.toString());
+        assertEquals("eevdf", ((java.util.Map<?, ?>) ((List<?>) doc.get("runs")).get(0)).get("label"), doc.toString());
     }
 
     @Test

@@ -199,10 +199,17 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
      * {@code label} (the policy as the user wrote it, e.g. {@code rr[slice=20us]}) first.
      */
     public static String comparisonJson(String scenario, List<String> labels, List<SimResult> results) {
+        return comparisonJson(scenario, labels, results, null);
+    }
+
+    /** As {@link #comparisonJson(String, List, List)}; with {@code stopped} not null, the runs of a
+     *  comparison cut short, marked {@code "complete": false} with why in {@code "stopped"}. */
+    public static String comparisonJson(String scenario, List<String> labels, List<SimResult> results, String stopped) {
         checkSameLength(labels, results);
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"scenario\": ").append(quote(scenario)).append(",\n");
         sb.append("  \"simulated\": true,\n");
+        if (stopped != null) sb.append("  \"complete\": false,\n  \"stopped\": ").append(quote(stopped)).append(",\n");
         sb.append("  \"runs\": [");
         for (int i = 0; i < results.size(); i++) {
             sb.append(i == 0 ? "\n    " : ",\n    ");
