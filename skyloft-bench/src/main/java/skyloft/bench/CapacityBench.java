@@ -77,11 +77,29 @@ public final class CapacityBench {
      *  over {@link #SLOW_LINE_NS}: the two states this VM's host was seen to switch between. */
     static final double FAST_LINE_NS = 150, SLOW_LINE_NS = 250;
 
+    /**
+     * True once the JVM began to stop (Ctrl-C, kill): the hogs end then. Among a thousand platform
+     * hogs the shutdown hooks that keep the rows measured so far would get a thousandth of the
+     * CPUs each, and the JVM took two minutes to exit. Written by a shutdown hook, read by the hogs.
+     */
+    private static volatile boolean jvmStopping;
+    private static final java.util.concurrent.atomic.AtomicBoolean STOP_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void stopHogsWhenTheJvmStops() {
+        if (!STOP_HOOK.compareAndSet(false, true)) return;
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> jvmStopping = true, "skyloft-stop-hogs"));
+        } catch (IllegalStateException alreadyStopping) {
+            jvmStopping = true;
+        }
+    }
+
     static final long WARMUP_ROUND_NS = 250_000_000L;
     static final int WARMUP_MAX_ROUNDS = 12;
     static final long WARMUP_QUIET_MS = 5;
 
     public static BenchResult run(Options o) {
+        stopHogsWhenTheJvmStops();
         Work.itersPerUs();
         int jdkPar = Baselines.configureJdkDefault(o.cores());
         int hogs = o.hogsPerCore() * o.cores();
@@ -119,15 +137,25 @@ public final class CapacityBench {
                 volatile boolean stop;
             };
             List<Thread> ts = new ArrayList<>();
+            // Every hog waits at the gate until all are started: a platform thread's start waits for
+            // the new thread to run, which among a thousand spinning hogs took the kernel about half
+            // a second each.
+            var gate = new java.util.concurrent.CountDownLatch(1);
             for (int i = 0; i < hogs; i++) {
                 int me = i;
                 ts.add(sut.start("hog-" + i, () -> {
-                    while (!st.stop) {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    while (!st.stop && !jvmStopping) {
                         Work.spinNs(PIECE_NS);
                         if (st.measuring) pieces[me * PAD]++;
                     }
                 }));
             }
+            gate.countDown();
             Schbench.sleepNs(warmupNs);
             RuntimeStats s0 = sut.stats();
             long jit0 = Harness.jitMs();

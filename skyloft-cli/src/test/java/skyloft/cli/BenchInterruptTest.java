@@ -89,6 +89,34 @@ class BenchInterruptTest {
     }
 
     @Test
+    @Timeout(value = 200, unit = TimeUnit.SECONDS)
+    void ctrlCAmongAThousandPlatformHogsPerCoreEndsTheJvmInSeconds(@TempDir Path dir) throws Exception {
+        List<String> cmd = List.of(JAVA, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "bench", "capacity", "--systems", "platform", "--hogs", "1000", "--duration", "5s");
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile()).redirectErrorStream(false).start();
+        long signalled = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("[capacity] platform") && signalled == 0) {
+                    // the warm-up's rounds of 250 ms are under way, thousands of hogs spinning most of the time
+                    Thread.sleep(4000);
+                    assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(), "kill -INT");
+                    signalled = System.nanoTime();
+                }
+            }
+            assertTrue(p.waitFor(150, TimeUnit.SECONDS), "the JVM ended");
+        } finally {
+            p.destroyForcibly();
+        }
+        double seconds = (System.nanoTime() - signalled) / 1e9;
+        assertTrue(signalled != 0, "the progress line came");
+        assertEquals(130, p.exitValue());
+        // before the hogs waited at a gate and stopped with the JVM it took 2 to 8 minutes; now about 2 s
+        assertTrue(seconds < 60, "the JVM took " + seconds + " s to end after SIGINT");
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void ctrlCInBenchAllKeepsThePartOfTheBenchmarkInProgress(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report");
