@@ -30,7 +30,8 @@ import skyloft.trace.TraceRecorder;
  * its timestamp is taken once it runs. Under a non-preemptive scheduler the message thread runs
  * only when a carrier is free, so its wakeups look fast while the workers wait for it; the
  * {@code post_to_run} percentiles (a worker's post to its next first instruction, the message
- * thread's delay included) show that part.
+ * thread's delay included) show that part. (jdk-default avoids that wait: a thread unparked by a
+ * running virtual thread goes to that carrier's own queue, run before the shared one.)
  *
  * <p>The matrix loop calls {@link Skyloft#preemptionPoint()} once per row (a few microseconds of
  * work): explicit polls standing in for the ones the agent inserts. They cost one load on the
