@@ -45,16 +45,15 @@ public final class PollTransformer implements ClassFileTransformer {
                 return null;
             }
             startNs = System.nanoTime();
-            ThreadRedirect.Result t = config.redirect() ? ThreadRedirect.rewrite(classfileBuffer, loader)
-                    : new ThreadRedirect.Result(classfileBuffer, 0);
-            PollInserter.Result r = PollInserter.instrument(t.bytes(), loader, config.options());
-            stats.record(r, t.calls());
+            Rewritten w = rewrite(classfileBuffer, loader, config.redirect(), config.options());
+            PollInserter.Result r = w.polls();
+            stats.record(r, w.redirectedCalls());
             for (String m : r.methodsLeft()) {
                 String name = className.replace('/', '.') + "." + m;
                 if (reportedFailures.add(name)) System.err.println("skyloft-agent: left method " + name + " uninstrumented");
             }
             stats.rewriteNanos.add(System.nanoTime() - startNs);
-            return r.changed() || t.changed() ? r.bytes() : null;
+            return w.changed() ? r.bytes() : null;
         } catch (Throwable t) {
             if (startNs != 0) stats.rewriteNanos.add(System.nanoTime() - startNs);
             stats.failed.increment();
@@ -64,6 +63,26 @@ public final class PollTransformer implements ClassFileTransformer {
             }
             return null;
         }
+    }
+
+    /** A class file as the agent rewrote it: the poll insertion's result (its bytes are the final
+     *  ones) and how many thread-factory calls were redirected first. */
+    public record Rewritten(PollInserter.Result polls, int redirectedCalls) {
+        public boolean changed() {
+            return polls.changed() || redirectedCalls > 0;
+        }
+    }
+
+    /**
+     * What the agent does to one class file that its filters accept: {@link ThreadRedirect} (if
+     * {@code redirect}), then {@link PollInserter} with {@code options}, resolving class
+     * hierarchies through {@code loader}. {@code bench rewrite} times this same call.
+     *
+     * @throws RuntimeException if the class cannot be rewritten (the agent then loads it unchanged)
+     */
+    public static Rewritten rewrite(byte[] classBytes, ClassLoader loader, boolean redirect, PollInserter.Options options) {
+        ThreadRedirect.Result t = redirect ? ThreadRedirect.rewrite(classBytes, loader) : new ThreadRedirect.Result(classBytes, 0);
+        return new Rewritten(PollInserter.instrument(t.bytes(), loader, options), t.calls());
     }
 
     /** Why this class is not instrumented, or null. */

@@ -15,13 +15,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import skyloft.agent.AgentConfig;
 import skyloft.agent.PollInserter;
+import skyloft.agent.PollTransformer;
 
 /**
  * {@code bench rewrite}: what the Java agent's rewriting costs per class, beside what the JVM
  * takes to load the same class. The classes of the given jars (libraries an application might
- * load) are read into memory; then, in passes, each is rewritten by {@link PollInserter} with the
- * agent's default options, resolving class hierarchies from a loader over the same jars as the
+ * load) are read into memory; then, in passes, each is rewritten as the agent rewrites it with
+ * its default options ({@link PollTransformer#rewrite}: the thread-factory redirect, then
+ * {@link PollInserter}), resolving class hierarchies from a loader over the same jars as the
  * agent does from the defining loader. The first pass runs the ClassFile API cold, as at an
  * application's start; the later ones show the steady state. The baseline, in the same run:
  * each pass also loads every class through a new loader over the jars
@@ -31,7 +34,7 @@ import skyloft.agent.PollInserter;
  *
  * <p>Rows: system {@code skyloft:agent}, {@code rewrite_first_us_per_class} and
  * {@code rewrite_us_per_class} (median of the later passes), params {@code classes},
- * {@code changed} and {@code failed}; system {@code jvm}, {@code load_first_us_per_class} and
+ * {@code changed}, {@code redirected} (classes with a thread-factory call redirected) and {@code failed}; system {@code jvm}, {@code load_first_us_per_class} and
  * {@code load_us_per_class}, params {@code loaded} and {@code not_loaded} (classes whose
  * dependencies are not in the jars); {@code rewrite_vs_load}, the ratio of the steady-state
  * figures (per class of each column's own count).
@@ -63,15 +66,18 @@ public final class RewriteBench {
         for (int i = 0; i < urls.length; i++) urls[i] = cfg.jars().get(i).toUri().toURL();
         progress.printf(Locale.ROOT, "rewrite: %d classes from %d jar(s), %d passes (the first cold)%n", classes.size(), urls.length, cfg.passes());
 
+        AgentConfig agent = AgentConfig.parse(null); // the agent's defaults
         double[] rewriteUs = new double[cfg.passes()], loadUs = new double[cfg.passes()];
-        int changed = 0, failed = 0, loaded = 0;
+        int changed = 0, redirected = 0, failed = 0, loaded = 0;
         try (URLClassLoader resources = new URLClassLoader("rewrite-resources", urls, ClassLoader.getPlatformClassLoader())) {
             for (int pass = 0; pass < cfg.passes(); pass++) {
-                changed = failed = 0;
+                changed = redirected = failed = 0;
                 long t0 = System.nanoTime();
                 for (ClassBytes c : classes) {
                     try {
-                        if (PollInserter.instrument(c.bytes(), resources, PollInserter.Options.DEFAULT).changed()) changed++;
+                        PollTransformer.Rewritten w = PollTransformer.rewrite(c.bytes(), resources, agent.redirect(), agent.options());
+                        if (w.changed()) changed++;
+                        if (w.redirectedCalls() > 0) redirected++;
                     } catch (RuntimeException e) { // left uninstrumented, as the agent leaves any class it fails on
                         failed++;
                     }
@@ -100,7 +106,11 @@ public final class RewriteBench {
         BenchResult r = new BenchResult("rewrite")
                 .param("jars", cfg.jars().stream().map(p -> p.getFileName().toString()).toList())
                 .param("passes", cfg.passes());
-        Map<String, Object> counts = new LinkedHashMap<>(Map.of("classes", classes.size(), "changed", changed, "failed", failed));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("classes", classes.size());
+        counts.put("changed", changed);
+        counts.put("redirected", redirected);
+        counts.put("failed", failed);
         r.add(new BenchResult.Row("skyloft:agent", "rewrite_first_us_per_class", rewriteUs[0], "us", counts));
         r.add(new BenchResult.Row("skyloft:agent", "rewrite_us_per_class", rewriteWarm, "us", counts));
         Map<String, Object> loads = new LinkedHashMap<>(Map.of("loaded", loaded, "not_loaded", classes.size() - loaded));

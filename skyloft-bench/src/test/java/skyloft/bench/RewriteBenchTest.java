@@ -35,6 +35,29 @@ class RewriteBenchTest {
         assertEquals(3, progress.toString().lines().count(), "a line at the start and one per pass: " + progress);
     }
 
+    /** A class that makes a virtual thread as an application would: the agent redirects the call. */
+    static final class StartsVirtual {
+        static Thread make() {
+            return Thread.ofVirtual().unstarted(() -> {});
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void timesTheThreadFactoryRedirectAsTheAgentRunsIt(@TempDir Path dir) throws Exception {
+        String entry = StartsVirtual.class.getName().replace('.', '/') + ".class";
+        Path jar = dir.resolve("app.jar");
+        try (var in = StartsVirtual.class.getClassLoader().getResourceAsStream(entry);
+             var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        BenchResult r = RewriteBench.run(new RewriteBench.Config(List.of(jar), 2), new PrintStream(new ByteArrayOutputStream(), true));
+        Map<String, Object> counts = r.rows().stream().filter(x -> x.metric().equals("rewrite_us_per_class")).findFirst().orElseThrow().params();
+        assertEquals(Map.of("classes", 1, "changed", 1, "redirected", 1, "failed", 0), counts);
+    }
+
     @Test
     void badInputIsRefusedNamingTheValue(@TempDir Path dir) throws Exception {
         Path notJar = Files.writeString(dir.resolve("x.txt"), "x");
