@@ -126,6 +126,14 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             }
             out.add(new Headline("schbench wakeup p99, " + w + " workers", b.system, b.value, jdk, plat, "us", true,
                     judged ? "skyloft:cfs/eevdf <= 200 us, >= 20x lower than platform, >= 2x lower than jdk-default" : "", met));
+            // the same wakeups with the message thread's own delay in (no target): the caveat of
+            // schbench's wakeup figure, which flatters a scheduler whose message thread waits
+            double post = b.system == null ? Double.NaN : value(r, b.system, "post_to_run_p99_us", p);
+            if (!Double.isNaN(post)) {
+                out.add(new Headline("schbench post-to-run p99, " + w + " workers", b.system, post,
+                        value(r, Baselines.JDK_DEFAULT, "post_to_run_p99_us", p), value(r, Baselines.PLATFORM, "post_to_run_p99_us", p),
+                        "us", true, "", null));
+            }
             // what that system paid for its wakeups in throughput (no target; shown so a loss shows)
             double rps = b.system == null ? Double.NaN : value(r, b.system, "rps", p);
             if (!Double.isNaN(rps)) {

@@ -101,6 +101,29 @@ class ReportTest {
     }
 
     @Test
+    void schbenchPostToRunIsShownForTheSystemWithTheBestWakeupsBesideTheBaselines() {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 50, "us", "workers", 8));
+        sch.add(row("skyloft:cfs", "wakeup_p99_us", 70, "us", "workers", 8));
+        sch.add(row("jdk-default", "wakeup_p99_us", 30, "us", "workers", 8));
+        sch.add(row("skyloft:eevdf", "post_to_run_p99_us", 60, "us", "workers", 8));
+        sch.add(row("skyloft:cfs", "post_to_run_p99_us", 20, "us", "workers", 8));
+        sch.add(row("jdk-default", "post_to_run_p99_us", 40, "us", "workers", 8));
+        sch.add(row("platform", "post_to_run_p99_us", 6000, "us", "workers", 8));
+        List<Headline> hs = Headline.compute(List.of(sch));
+        assertEquals(2, hs.size(), hs.toString());
+        Headline t = hs.get(1);
+        assertEquals("schbench post-to-run p99, 8 workers", t.figure());
+        assertEquals("skyloft:eevdf", t.skySystem(), "the wakeup winner's, not the best post-to-run");
+        assertEquals(60, t.sky(), 1e-9);
+        assertEquals("1.5x worse", Headline.describe(t.vsJdk()));
+        assertEquals(100, t.vsPlatform(), 1e-9);
+        assertNull(t.met(), "no target");
+        String html = Report.html("t", Map.of(), List.of(sch), null);
+        assertTrue(html.contains("post_to_run_p99_us") && html.contains("the message thread's own wait is in it"), html);
+    }
+
+    @Test
     void headlineRatiosAndTargets() {
         List<Headline> hs = Headline.compute(synthetic());
         Map<String, Headline> by = new LinkedHashMap<>();
