@@ -224,7 +224,9 @@ final class RunCommand implements Callable<Integer> {
             // the runtime's events alone: a JDK event that a task commits during its run (the
             // default settings' sleeps, parks and monitor waits of 20 ms or more) costs that run its
             // TaskRun event (JfrRecorder), and the summary would miss the run
-            cmd.add("-XX:StartFlightRecording:filename=" + jfr.toAbsolutePath() + ",settings=" + bundled);
+            // started by the launcher, not -XX:StartFlightRecording, whose lines go to the application's stdout
+            cmd.add("-D" + AppLauncher.JFR_FILE + "=" + jfr.toAbsolutePath());
+            cmd.add("-D" + AppLauncher.JFR_SETTINGS + "=" + bundled);
         }
         cmd.addAll(bundled == null ? app.jvmOptions() : withBundledJfc(app.jvmOptions(), Path.of(""), bundled));
         if (app.module() != null) {

@@ -297,8 +297,11 @@ class RunCommandTest {
         assertTrue(r.err().contains("skyloft: the recording " + rec) && r.err().contains("task runs, by why they stopped")
                 && r.err().contains("queue waits, from an enqueue to the task's next run"), r.toString());
         List<String> cmd = command("--jfr", rec.toString(), "--", "-cp", "app.jar", "Main");
-        assertTrue(cmd.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording:filename=" + rec.toAbsolutePath() + ",settings=/")
-                && o.endsWith("skyloft.jfc")), "the runtime's events alone; " + cmd);
+        assertTrue(cmd.contains("-D" + skyloft.runtime.AppLauncher.JFR_FILE + "=" + rec.toAbsolutePath())
+                && cmd.stream().anyMatch(o -> o.startsWith("-D" + skyloft.runtime.AppLauncher.JFR_SETTINGS + "=/") && o.endsWith("skyloft.jfc"))
+                && cmd.stream().noneMatch(o -> o.startsWith("-XX:StartFlightRecording")), "the runtime's events alone, started by the launcher; " + cmd);
+        assertTrue(r.out().lines().noneMatch(l -> l.contains("jfr,startup") || l.contains("Started recording")),
+                "the application's stdout is its own; " + r);
     }
 
     @Test

@@ -83,6 +83,13 @@ public final class AppLauncher {
      */
     public static final String PARENT_PID = "skyloft.launcher.parentPid";
 
+    /**
+     * {@code skyloft run --jfr}: the file to record to and the settings file ({@code skyloft.jfc}),
+     * for a recording this launcher starts before the runtime and the JVM writes at its exit. Not
+     * {@code -XX:StartFlightRecording}, whose start-up lines go to the application's stdout.
+     */
+    public static final String JFR_FILE = "skyloft.launcher.jfr", JFR_SETTINGS = "skyloft.launcher.jfrSettings";
+
     /** The default policy: preemptive and simple, with nothing to tune. */
     public static final String DEFAULT_POLICY = "rr";
 
@@ -266,6 +273,22 @@ public final class AppLauncher {
         }
     }
 
+    /** Starts a JFR recording to {@code file} with the settings file {@code settings}, written when
+     *  the JVM exits (a SIGTERM included); null on success, otherwise why not. */
+    private static String startRecording(String file, String settings) {
+        if (settings == null) return JFR_SETTINGS + " is not set";
+        try {
+            var recording = new jdk.jfr.Recording(jdk.jfr.Configuration.create(java.nio.file.Path.of(settings)));
+            recording.setName("skyloft");
+            recording.setDestination(java.nio.file.Path.of(file));
+            recording.setDumpOnExit(true);
+            recording.start();
+            return null;
+        } catch (Exception | LinkageError e) { // java.text.ParseException, IOException, no jdk.jfr module
+            return "cannot record to " + file + " with the settings " + settings + ": " + e;
+        }
+    }
+
     public static void main(String[] args) throws Throwable {
         boolean moduleMode = args.length > 0 && args[0].equals(MODULE_FLAG);
         if (args.length == 0 || moduleMode && (args.length < 2 || args[1].indexOf('/') <= 0)) {
@@ -282,6 +305,15 @@ public final class AppLauncher {
             System.err.println("skyloft: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        String jfrFile = System.getProperty(JFR_FILE);
+        if (jfrFile != null) {
+            String failed = startRecording(jfrFile, System.getProperty(JFR_SETTINGS));
+            if (failed != null) {
+                System.err.println("skyloft: --jfr: " + failed);
+                System.exit(1);
+                return;
+            }
         }
         Poll.primeProfile(PRIME_WINDOW_NS); // before any application code runs, so before it is compiled
         SkyloftRuntime rt;
