@@ -77,7 +77,9 @@ final class BenchRun {
         }
     }
 
-    private static void removeHook(Thread hook) {
+    /** Removes a shutdown hook that reports what was measured; if the JVM is stopping already, the
+     *  hook runs (or ran), and it reports only if nothing was reported. */
+    static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

@@ -186,21 +186,13 @@ final class SimCommand implements Callable<Integer> {
                 done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF));
             }
         } catch (RuntimeException | Error e) {
-            removeHook(hook); // a run failed: report the runs before it, then the failure
+            BenchRun.removeHook(hook); // a run failed: report the runs before it, then the failure
             done.report("failed part-way", e.getMessage() != null ? e.getMessage() : e.toString());
             throw e;
         }
-        removeHook(hook);
+        BenchRun.removeHook(hook);
         done.report(null, null);
         return 0;
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs, or has run; it reports only if nothing was reported
-        }
     }
 
     /**
