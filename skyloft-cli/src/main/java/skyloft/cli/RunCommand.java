@@ -210,6 +210,11 @@ final class RunCommand implements Callable<Integer> {
         cmd.add("-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors());
         // The poll's slow path stays a call: compiled into the application's methods, each of its
         // branches first taken under load would deoptimize them (docs/PREEMPTION.md).
+        // At exit the JVM waits up to 300 ms for threads in native code to block: here the JDK's I/O
+        // poller, which a runtime starts (VThreads.initJdkPollers) and which sits in epoll_wait. A
+        // thread back from native code blocks at the exit's safepoint anyway, so the wait buys
+        // nothing but time. (A later -XX option, the application's own, wins.)
+        cmd.add("-XX:UserThreadWaitAttemptsAtExit=0");
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=dontinline," + SLOW_PATH);
         if (!noAgent) {

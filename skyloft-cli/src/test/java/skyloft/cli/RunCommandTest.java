@@ -48,6 +48,9 @@ class RunCommandTest {
             assertTrue(cmd.contains("-Xmx64m") && cmd.contains("--enable-native-access=ALL-UNNAMED"), cmd.toString());
             int quiet = cmd.indexOf("-XX:CompileCommand=quiet"), dontInline = cmd.indexOf("-XX:CompileCommand=dontinline,skyloft.runtime.Poll::slowPath");
             assertTrue(quiet > 0 && dontInline > quiet, "the slow path stays a call, and the JVM does not echo it on the application's stdout: " + cmd);
+            int noExitWait = cmd.indexOf("-XX:UserThreadWaitAttemptsAtExit=0");
+            assertTrue(noExitWait > 0 && noExitWait < cmd.indexOf("-Xmx64m"),
+                    "no 300-ms wait at exit for the JDK's poller in epoll_wait, unless the application's own option says otherwise: " + cmd);
             assertTrue(cmd.get(0).endsWith(File.separator + "java"), cmd.get(0));
             String cp = cmd.get(cmd.indexOf("-cp") + 1);
             assertTrue(cp.startsWith("app.jar" + File.pathSeparator), "the application's classes come first: " + cp);
