@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * beside the target, which is then renamed over it, so a failure (a full disk, an exception
  * while writing) leaves an existing file as it was and no half-written one. Missing parent
  * directories are created. A failure is an {@link IOException} whose message names the file
- * and the reason.
+ * and the reason. The temporary file that a writer killed mid-write (SIGKILL) leaves is deleted
+ * by the next successful write of the same file.
  */
 public final class AtomicFiles {
     private static final AtomicLong TEMP_SEQ = new AtomicLong();
@@ -63,6 +64,35 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // the write's own failure, if any, is the one to report
             }
+        }
+        deleteStaleTemporaries(abs);
+    }
+
+    /**
+     * Deletes the temporary files that writes of {@code file} by processes no longer running left
+     * beside it (a JVM killed with SIGKILL mid-write runs no cleanup). A temporary file's name
+     * carries its writer's pid; those of running processes, this one's included, are left alone.
+     */
+    static void deleteStaleTemporaries(Path file) {
+        String prefix = "." + file.getFileName() + ".";
+        try (var entries = Files.newDirectoryStream(file.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path t : entries) {
+                String[] parts = t.getFileName().toString().substring(prefix.length()).split("\\.");
+                if (parts.length != 3) continue; // not one of ours: PID.SEQ.tmp
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                    Long.parseLong(parts[1]);
+                } catch (NumberFormatException notOurs) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(t);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: the file itself was written
         }
     }
 

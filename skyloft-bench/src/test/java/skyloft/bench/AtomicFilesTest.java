@@ -31,6 +31,22 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriteClearsTheTemporariesThatKilledWritersLeftBesideItsFile() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path dead = Files.writeString(tmp.resolve(".out.json." + gone.pid() + ".7.tmp"), "{\"half\": ");
+        Path live = Files.writeString(tmp.resolve(".out.json." + ProcessHandle.current().pid() + ".999.tmp"), "a write in progress");
+        Path foreign = Files.writeString(tmp.resolve(".out.json.notes.tmp"), "someone else's");
+        Path other = Files.writeString(tmp.resolve(".other.json." + gone.pid() + ".1.tmp"), "another file's");
+        Path f = tmp.resolve("out.json");
+        AtomicFiles.writeString(f, "new");
+        assertEquals("new", Files.readString(f));
+        assertTrue(!Files.exists(dead), "the dead writer's temporary is gone");
+        assertTrue(Files.exists(live) && Files.exists(foreign) && Files.exists(other),
+                "a running writer's, a file not named as ours and another output's stay: " + list());
+    }
+
+    @Test
     void aWriteReplacesTheFileAndCreatesMissingDirectories() throws Exception {
         Path f = Files.writeString(tmp.resolve("out.json"), "a longer old text");
         AtomicFiles.writeString(f, "new");
