@@ -10,19 +10,37 @@ import skyloft.spi.Task;
  * arrival order and never slices; a CPU that runs dry steals the older half of a random
  * victim's queue.
  *
- * <p>Parameters: none. Ignores nice, slice and deadline attributes.
+ * <p>Parameters: {@code handoff} ({@code false}, the default, or {@code true}). With it, a task
+ * woken by a task running on a CPU goes to that CPU ({@link skyloft.spi.SchedContext#wakerCpu})
+ * at the front of its queue, unless another CPU is idle with nothing queued: it runs as soon as
+ * its waker blocks, as
+ * in a message handoff, ahead of tasks woken from outside (the JDK's default scheduler does
+ * this: a carrier runs the threads its own thread unparked before the shared queue; Go's
+ * runnext slot too). Ignores nice, slice and deadline attributes.
  *
  * <p>Good at: throughput and the cheapest possible switch (one deque operation per pick), and
  * light-tailed work where FCFS is tail-optimal. Bad at: anything with long tasks: with no
  * preemption a long task holds its CPU and every short task queued behind it waits
- * (head-of-line blocking); no priorities or fairness.
+ * (head-of-line blocking); no priorities or fairness. With {@code handoff}, two tasks that
+ * wake each other on a CPU keep it while the rest of its queue waits (others may steal them).
  */
 public final class Fifo extends SchedPolicy {
+    private final boolean handoff;
     private PerCpuQueues queues;
+    /** Wakeups queued at a waker's front, for dump(). */
+    private long handoffs;
 
-    public Fifo() {}
+    public Fifo() {
+        this(false);
+    }
 
-    Fifo(PolicyParams ignored) {}
+    public Fifo(boolean handoff) {
+        this.handoff = handoff;
+    }
+
+    Fifo(PolicyParams p) {
+        this(p.choice("handoff", "false", "false", "true").equals("true"));
+    }
 
     @Override
     public String name() {
@@ -32,11 +50,30 @@ public final class Fifo extends SchedPolicy {
     @Override
     protected void init(int cpus) {
         queues = new PerCpuQueues(cpus);
+        handoffs = 0;
+    }
+
+    @Override
+    public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) {
+        int waker = handoff && reason == EnqueueReason.WAKEUP ? ctx.wakerCpu() : -1;
+        if (waker < 0) return super.selectCpu(task, prevCpu, reason, nowNs);
+        // another CPU that is idle with nothing queued runs it at once; else its waker's, next
+        // (the waker may have stopped already: a wakeup is often placed from the waker's carrier
+        // as the waker blocks)
+        if (!ctx.isIdle(waker)) {
+            for (int c = 0; c < ctx.cpuCount(); c++) if (ctx.isIdle(c) && queues.size(c) == 0) return c;
+        }
+        return waker;
     }
 
     @Override
     public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
-        queues.addLast(cpu, task);
+        if (handoff && reason == EnqueueReason.WAKEUP && cpu == ctx.wakerCpu()) {
+            queues.addFirst(cpu, task);
+            handoffs++;
+        } else {
+            queues.addLast(cpu, task);
+        }
     }
 
     @Override
@@ -61,6 +98,7 @@ public final class Fifo extends SchedPolicy {
 
     @Override
     public void dump(PrintWriter out) {
+        if (handoff) out.println("fifo handoff=true: " + handoffs + " wakeups queued at their waker's front");
         queues.dump(name(), out);
     }
 }

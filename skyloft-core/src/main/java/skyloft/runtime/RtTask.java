@@ -37,6 +37,9 @@ final class RtTask extends Task implements Executor {
     EnqueueReason pendingReason;
     /** CPU of the spawner's carrier, or -1: written at start, read at the first enqueue. */
     int spawnCpu = -1;
+    /** CPU of the carrier whose task woke this one, or -1 (a wakeup from outside the runtime):
+     *  written by the waking thread before its inbox push, read by the drainer under the lock. */
+    int wakerCpu = -1;
     /** First execute seen (the JDK's start). Written by the starting thread only. */
     boolean started;
 

@@ -712,6 +712,8 @@ public final class SkyloftRuntime implements AutoCloseable {
             t.spawnCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
         } else {
             t.pendingReason = EnqueueReason.WAKEUP;
+            Thread c = VThreads.currentCarrier();
+            t.wakerCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
         }
         if (carriersExit) {
             lateSubmission(t);
@@ -800,19 +802,27 @@ public final class SkyloftRuntime implements AutoCloseable {
             hint = by.cpu;
         }
         int cpu = Math.max(hint, 0);
-        if (policyFailure == null) {
-            try {
-                cpu = policy.selectCpu(t, hint, reason, now);
-            } catch (RuntimeException | Error e) {
-                policyFailedLocked("selectCpu", e);
+        opWakerCpu = reason == EnqueueReason.WAKEUP ? t.wakerCpu : -1;
+        try {
+            if (policyFailure == null) {
+                try {
+                    cpu = policy.selectCpu(t, hint, reason, now);
+                } catch (RuntimeException | Error e) {
+                    policyFailedLocked("selectCpu", e);
+                }
             }
+            if (cpu < 0 || cpu >= carriers.length) {
+                badCpus++;
+                cpu = 0;
+            }
+            enqueueLocked(t, cpu, reason, now);
+        } finally {
+            opWakerCpu = -1;
         }
-        if (cpu < 0 || cpu >= carriers.length) {
-            badCpus++;
-            cpu = 0;
-        }
-        enqueueLocked(t, cpu, reason, now);
     }
+
+    /** {@link SchedContext#wakerCpu} of the wakeup being placed, -1 outside one. Under the lock. */
+    private int opWakerCpu = -1;
 
     private void enqueueLocked(RtTask t, int cpu, EnqueueReason reason, long now) {
         t.queued = true;
@@ -1364,6 +1374,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
         }
         @Override public int randomInt(int bound) { return random.nextInt(bound); }
+        @Override public int wakerCpu() { return opWakerCpu; }
 
         /** A policy op's CPU number, checked: a bad one breaks the contract of the op that passed it. */
         private Carrier carrier(int cpu) {

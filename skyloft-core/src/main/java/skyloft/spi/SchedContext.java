@@ -36,4 +36,16 @@ public interface SchedContext {
      * simulator's sequence is fixed by its seed, so policies stay deterministic there.
      */
     int randomInt(int bound);
+
+    /**
+     * During {@link SchedPolicy#selectCpu} and {@link SchedPolicy#enqueue} of a task woken
+     * ({@link EnqueueReason#WAKEUP}) by a task running on one of this host's CPUs (an unpark, a
+     * lock's release), that CPU; otherwise -1: a wakeup from outside (a timer, I/O, a platform
+     * thread), any other op, or a host that does not track wakers. Lets a policy queue a wakee
+     * beside its waker, which is about to block in a message handoff (Linux's wake-affine
+     * placement, Go's runnext). The simulator's tasks wake by themselves, so there it is -1.
+     */
+    default int wakerCpu() {
+        return -1;
+    }
 }

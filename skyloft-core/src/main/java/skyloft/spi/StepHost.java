@@ -61,6 +61,10 @@ public class StepHost implements SchedContext {
     @Override public void requestPreempt(int cpu) { if (current[cpu] != null) pendingPreempt.put(cpu, nowNs); }
     @Override public int randomInt(int bound) { return random.nextInt(bound); }
     @Override public void kickAt(int cpu, long atNs) { kicks.add(new long[] {cpu, atNs}); }
+    @Override public int wakerCpu() { return wakerCpu; }
+
+    /** The waker's CPU during a {@link #wakeBy}'s selectCpu and enqueue, else -1. */
+    private int wakerCpu = -1;
 
     /** Every kickAt request so far, as {cpu, atNs}; tests decide when to honour them. */
     public List<long[]> kicks() { return kicks; }
@@ -206,6 +210,18 @@ public class StepHost implements SchedContext {
     public void wake(StepTask t) {
         if (t.state != State.BLOCKED) throw new AssertionError("host bug: wake of " + t + " in state " + t.state);
         makeRunnable(t, t.lastCpu(), EnqueueReason.WAKEUP);
+    }
+
+    /** Wakes a blocked task as the task running on {@code wakerCpu} would (an unpark): the
+     *  policy sees {@code wakerCpu} from {@link #wakerCpu()} while it places the task. */
+    public void wakeBy(StepTask t, int wakerCpu) {
+        if (current[wakerCpu] == null) throw new AssertionError("host bug: CPU " + wakerCpu + " runs no task to wake " + t);
+        this.wakerCpu = wakerCpu;
+        try {
+            wake(t);
+        } finally {
+            this.wakerCpu = -1;
+        }
     }
 
     /** CPU {@code stalled} shows no progress: asks the policy to move what is queued for it to

@@ -41,6 +41,67 @@ class FifoAndRrTest {
         assertEquals(1, stolen.steals());
     }
 
+    /** Two busy CPUs; on CPU 0 the waker runs, CPU 1 runs another, and two tasks wait on CPU 0's
+     *  queue. The wakee last ran on CPU 1. */
+    private static StepTask[] handoffSetUp(StepHost h) {
+        StepTask wakee = h.spawn("wakee", SchedAttr.DEFAULT, 1);
+        assertEquals(wakee, h.schedule(1));
+        h.stop(1, StopReason.BLOCK);
+        StepTask waker = h.spawn("waker", SchedAttr.DEFAULT, 0);
+        assertEquals(waker, h.schedule(0));
+        h.spawn("other", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        StepTask q0 = h.spawn("q0", SchedAttr.DEFAULT, 0), q1 = h.spawn("q1", SchedAttr.DEFAULT, 0);
+        return new StepTask[] {wakee, waker, q0, q1};
+    }
+
+    @Test
+    void fifoWithHandoffRunsAWakeeNextOnItsWakersCpu() {
+        StepHost h = new StepHost(new Fifo(true), 2, 1);
+        StepTask[] t = handoffSetUp(h);
+        h.wakeBy(t[0], 0);
+        h.stop(0, StopReason.BLOCK); // the waker blocks, as in a message handoff
+        assertEquals(t[0], h.schedule(0), "the wakee runs next where its waker ran, ahead of the queue");
+        h.stop(0, StopReason.EXIT);
+        assertEquals(t[2], h.schedule(0), "then the queue in its order");
+
+        // a wakeup from outside (a timer) is queued as without handoff: behind, on its last CPU
+        h = new StepHost(new Fifo(true), 2, 1);
+        t = handoffSetUp(h);
+        h.wake(t[0]);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(t[2], h.schedule(0));
+
+        // and without the parameter the waker's CPU changes nothing
+        h = new StepHost(PolicyRegistry.create("fifo", java.util.Map.of()), 2, 1);
+        t = handoffSetUp(h);
+        h.wakeBy(t[0], 0);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(t[2], h.schedule(0));
+
+        // the registry's fifo[handoff=true] is the same policy; a bad value is named
+        h = new StepHost(PolicyRegistry.create("fifo", java.util.Map.of("handoff", "true")), 2, 1);
+        t = handoffSetUp(h);
+        h.wakeBy(t[0], 0);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(t[0], h.schedule(0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PolicyRegistry.create("fifo", java.util.Map.of("handoff", "yes")));
+        assertTrue(e.getMessage().contains("yes") && e.getMessage().contains("true"), e.getMessage());
+    }
+
+    @Test
+    void fifoWithHandoffStillPrefersAnIdleCpu() {
+        StepHost h = new StepHost(new Fifo(true), 2, 1);
+        StepTask wakee = h.spawn("wakee", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        h.stop(1, StopReason.BLOCK); // CPU 1 is idle from here on
+        StepTask waker = h.spawn("waker", SchedAttr.DEFAULT, 0);
+        assertEquals(waker, h.schedule(0));
+        h.wakeBy(wakee, 0);
+        assertEquals(wakee, h.schedule(1), "an idle CPU runs it at once, rather than after its waker");
+    }
+
     @Test
     void rrPreemptsAfterItsSliceOnlyWhenSomeoneWaits() {
         StepHost h = new StepHost(new RoundRobin(50_000), 1, 1);
