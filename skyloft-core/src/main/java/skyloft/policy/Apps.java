@@ -411,6 +411,8 @@ public final class Apps extends SchedPolicy {
 
         @Override public int randomInt(int bound) { return host.randomInt(bound); }
 
+        @Override public int wakerCpu() { return host.wakerCpu(); }
+
         private boolean isLc(Task t) {
             return t != null && !isBe(t);
         }

@@ -115,7 +115,7 @@ public final class PolicyRegistry {
 
     static {
         register(new Info("fifo", "per-CPU FIFO queues, no slices; an idle CPU steals half of a random victim's queue (Skyloft fifo)",
-                List.of(new Param("handoff", "false", "true: a task woken by a busy CPU's task goes to the front of that CPU's queue (jdk-default's and Go's handoff)")),
+                List.of(new Param("handoff", "false", "true: a task woken by a CPU's running task goes to the front of that CPU's queue, unless another CPU is idle with nothing queued (jdk-default's and Go's handoff)")),
                 Fifo::new));
         register(new Info("rr", "per-CPU round robin with a time slice; idle CPUs steal half a random victim's queue",
                 List.of(new Param("slice", "50us", "time slice, 5us..1s; a task's own slice attribute wins")),

@@ -39,6 +39,22 @@ class AppsTest {
     }
 
     @Test
+    void theInnerPoliciesSeeTheWakersCpu() {
+        StepHost h = host(2, Map.of("lc", "fifo", "lc.handoff", "true"));
+        StepTask wakee = h.spawn("wakee", LC, 1);
+        assertEquals(wakee, h.schedule(1));
+        h.stop(1, StopReason.BLOCK);
+        StepTask waker = h.spawn("waker", LC, 0);
+        assertEquals(waker, h.schedule(0));
+        h.spawn("other", LC, 1);
+        h.schedule(1);
+        StepTask queued = h.spawn("queued", LC, 0);
+        h.wakeBy(wakee, 0);
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(wakee, h.schedule(0), "lc=fifo's handoff put it ahead of " + queued + " on its waker's CPU");
+    }
+
+    @Test
     void anLcWakeupPreemptsBestEffortAtOnceAndNeverTheOtherWayRound() {
         StepHost h = host(2, Map.of());
         StepTask web = h.spawn("web", LC, 0);
