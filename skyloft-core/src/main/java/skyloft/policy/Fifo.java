@@ -13,10 +13,9 @@ import skyloft.spi.Task;
  * <p>Parameters: {@code handoff} ({@code false}, the default, or {@code true}). With it, a task
  * woken by a task running on a CPU goes to that CPU ({@link skyloft.spi.SchedContext#wakerCpu})
  * at the front of its queue, unless another CPU is idle with nothing queued: it runs as soon as
- * its waker blocks, as
- * in a message handoff, ahead of tasks woken from outside (the JDK's default scheduler does
- * this: a carrier runs the threads its own thread unparked before the shared queue; Go's
- * runnext slot too). Ignores nice, slice and deadline attributes.
+ * its waker blocks, as in a message handoff, ahead of tasks woken from outside. The JDK's
+ * default scheduler does this (a carrier runs the threads its own thread unparked before the
+ * shared queue), and so does Go's runnext slot. Ignores nice, slice and deadline attributes.
  *
  * <p>Good at: throughput and the cheapest possible switch (one deque operation per pick), and
  * light-tailed work where FCFS is tail-optimal. Bad at: anything with long tasks: with no
