@@ -688,6 +688,12 @@ public final class SkyloftRuntime implements AutoCloseable {
         return a;
     }
 
+    /** The CPU of the carrier of this runtime that runs the calling thread's task, or -1 (a
+     *  platform thread, or another runtime's task). */
+    private int callerCpu() {
+        return VThreads.currentCarrier() instanceof Carrier car && car.rt == this ? car.cpu : -1;
+    }
+
     /** RtTask.execute from any thread but the task's own carrier. */
     void submit(RtTask t) {
         if (!t.started) {
@@ -708,12 +714,10 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
             t.started = true;
             t.pendingReason = EnqueueReason.NEW;
-            Thread c = VThreads.currentCarrier();
-            t.spawnCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
+            t.spawnCpu = callerCpu();
         } else {
             t.pendingReason = EnqueueReason.WAKEUP;
-            Thread c = VThreads.currentCarrier();
-            t.wakerCpu = c instanceof Carrier car && car.rt == this ? car.cpu : -1;
+            t.wakerCpu = callerCpu();
         }
         if (carriersExit) {
             lateSubmission(t);
