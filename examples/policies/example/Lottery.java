@@ -26,13 +26,14 @@ import skyloft.spi.Task;
  * queue, and a draw walks it: O(n) per pick); latency (a woken task waits for a draw like any
  * other, with no preemption on wakeup).
  *
- * <p>Check and use it (docs/POLICIES.md, "Writing a policy"; the command compiles the file):
+ * <p>Check and use it (docs/POLICIES.md, "Writing a policy"; the command compiles the file), by
+ * its full name or by the short name {@code @PolicyInfo} gives it:
  * <pre>
  * ./skyloft policies --policy-path examples/policies/example/Lottery.java --check example.Lottery
- * ./skyloft sim --policy-path examples/policies/example/Lottery.java --policy example.Lottery examples/cfs-nice.yaml
+ * ./skyloft sim --policy-path examples/policies/example/Lottery.java --policy lottery examples/cfs-nice.yaml
  * </pre>
  */
-@PolicyInfo(description = "lottery scheduling: tickets by nice weight, one global draw per pick, a slice while others wait",
+@PolicyInfo(name = "lottery", description = "lottery scheduling: tickets by nice weight, one global draw per pick, a slice while others wait",
         params = @PolicyInfo.Param(name = "slice", defaultValue = "100us", description = "time slice while others wait, 5us..1s"))
 public final class Lottery extends SchedPolicy {
     private final long sliceNs;

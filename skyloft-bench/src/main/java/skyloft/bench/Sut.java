@@ -154,7 +154,7 @@ public abstract class Sut implements AutoCloseable {
                 Policy p = Policy.of(s);
                 if (!PolicyRegistry.isPolicyName(p.name())) {
                     throw new IllegalArgumentException("system '" + s + "': no policy named '" + p.name() + "'; registered: " + PolicyRegistry.names()
-                            + ", or a policy class's full name");
+                            + ", or a policy class's full or short name");
                 }
                 try {
                     PolicyRegistry.create(p.name(), p.params()); // parameters checked now, not mid-run
@@ -176,7 +176,7 @@ public abstract class Sut implements AutoCloseable {
 
     private static String allowed() {
         return "skyloft:<policy> or skyloft:<policy>[name=value,...] (" + String.join(", ", PolicyRegistry.names())
-                + ", or a policy class's full name), jdk-default, platform";
+                + ", or a policy class's full or short name), jdk-default, platform";
     }
 
     /**

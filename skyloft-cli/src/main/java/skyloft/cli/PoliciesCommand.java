@@ -1,7 +1,9 @@
 package skyloft.cli;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +16,7 @@ import skyloft.policy.PolicyRegistry;
 @Command(name = "policies", mixinStandardHelpOptions = true,
         description = {"List the scheduling policies and their parameters, or check that policies keep the contract of the policy SPI.",
                 "Without POLICY, every registered policy, and every policy class on --policy-path. A POLICY is a registered name "
-                + "or a policy class's full name (with --policy-path), with parameters in brackets if wanted: rr[slice=20us], "
+                + "or a policy class's full or short name (with --policy-path), with parameters in brackets if wanted: rr[slice=20us], "
                 + "com.acme.Lottery.",
                 "Example: skyloft policies --policy-path lottery.jar --check com.acme.Lottery"},
         exitCodeListHeading = "Exit codes:%n",
@@ -56,7 +58,14 @@ final class PoliciesCommand implements Callable<Integer> {
             }
         }
         if (!check) {
-            for (PolicyRegistry.Spec spec : given) print(PolicyRegistry.info(spec.name()));
+            Map<String, String> shortNames = new HashMap<>();
+            PolicyRegistry.namedClasses().forEach((n, classes) -> classes.forEach(c -> shortNames.put(c, n)));
+            for (PolicyRegistry.Spec spec : given) {
+                PolicyRegistry.Info info = PolicyRegistry.info(spec.name());
+                String className = PolicyRegistry.className(spec.name()), shortName = shortNames.get(className);
+                String label = className == null ? info.name() : shortName == null ? className : shortName + " (" + className + ")";
+                print(label, info);
+            }
             return 0;
         }
         int failed = 0;
@@ -64,8 +73,8 @@ final class PoliciesCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private static void print(PolicyRegistry.Info info) {
-        System.out.printf("%-10s %s%n", info.name(), info.description());
+    private static void print(String label, PolicyRegistry.Info info) {
+        System.out.printf("%-10s %s%n", label, info.description());
         for (PolicyRegistry.Param p : info.params()) {
             String dflt = p.defaultValue().isEmpty() ? "" : " (default " + p.defaultValue() + ")";
             System.out.printf("%-10s   %s%s: %s%n", "", p.name(), dflt, p.description());

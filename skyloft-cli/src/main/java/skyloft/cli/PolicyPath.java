@@ -13,6 +13,7 @@ import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
+import skyloft.policy.PolicyRegistry;
 
 /**
  * {@code --policy-path}: the jars, class directories and Java source files that hold policy
@@ -21,7 +22,9 @@ import picocli.CommandLine.ParseResult;
  * are compiled together, once per command, against skyloft-core and the path's other entries,
  * into a temporary directory that is deleted when the command's JVM exits. The command runs with
  * a class loader over the result as its thread's context class loader, which the policy
- * registry loads classes through, and which the threads the command starts inherit.
+ * registry loads classes through, and which the threads the command starts inherit. The path's
+ * classes with a short name ({@code @PolicyInfo(name = "lottery")}) are listed in a services
+ * file there, through which the registry finds them by that name ({@link #classPath}).
  */
 final class PolicyPath {
     static final String OPTION = "--policy-path";
@@ -68,39 +71,100 @@ final class PolicyPath {
     /**
      * The class path for {@code text}: its jars and directories as given, with its {@code .java}
      * files compiled into a directory put first. Compiler errors go to stderr, and end in an
-     * IllegalArgumentException naming the files.
+     * IllegalArgumentException naming the files. If a class of the path has a short name
+     * ({@code @PolicyInfo(name = ...)}), that first directory also holds a
+     * {@value PolicyRegistry#SERVICES} file listing every such class, through which the registry
+     * finds them by their short names, here and in {@code run}'s application.
      */
     static synchronized List<Path> classPath(String text) {
         List<Path> cached = COMPILED.get(text);
         if (cached != null) return cached;
         List<Path> given = entries(text);
         List<Path> sources = given.stream().filter(PolicyPath::isSource).toList();
-        if (sources.isEmpty()) return given;
-        List<Path> others = given.stream().filter(e -> !isSource(e)).toList();
-        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        if (javac == null) throw new IllegalStateException(OPTION + ": this JDK has no Java compiler (jdk.compiler) for " + sources);
+        List<Path> result = new ArrayList<>(given.stream().filter(e -> !isSource(e)).toList());
+        if (!sources.isEmpty()) {
+            javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+            if (javac == null) throw new IllegalStateException(OPTION + ": this JDK has no Java compiler (jdk.compiler) for " + sources);
+            Path out = newDirectory();
+            StringBuilder cp = new StringBuilder(RunCommand.codeSource(skyloft.spi.SchedPolicy.class).toString());
+            for (Path e : result) cp.append(File.pathSeparator).append(e.toAbsolutePath());
+            List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:class",
+                    "-Xlint:none", "-XDsuppressNotes"));
+            for (Path src : sources) args.add(src.toString());
+            if (javac.run(null, System.err, System.err, args.toArray(String[]::new)) != 0) {
+                throw new IllegalArgumentException(OPTION + ": compiling " + sources.stream().map(Path::toString).toList()
+                        + " failed (the compiler's messages are above)");
+            }
+            result.addFirst(out);
+        }
+        try {
+            List<String> named = shortNamedClasses(result);
+            if (!named.isEmpty()) {
+                if (sources.isEmpty()) result.addFirst(newDirectory());
+                Path services = result.getFirst().resolve(PolicyRegistry.SERVICES);
+                Files.createDirectories(services.getParent());
+                Files.write(services, named);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(OPTION + ": listing the policy classes with short names: " + e.getMessage(), e);
+        }
+        COMPILED.put(text, List.copyOf(result));
+        return COMPILED.get(text);
+    }
+
+    /** A new temporary directory, deleted when this JVM exits unless kept. */
+    private static Path newDirectory() {
         Path out;
         try {
             out = Files.createTempDirectory("skyloft-policies-");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(OPTION + ": cannot create a temporary directory: " + e.getMessage(), e);
         }
         if (TO_DELETE.isEmpty()) Runtime.getRuntime().addShutdownHook(new Thread(PolicyPath::deleteCompiled, "skyloft-policy-path-cleanup"));
         TO_DELETE.add(out);
-        StringBuilder cp = new StringBuilder(RunCommand.codeSource(skyloft.spi.SchedPolicy.class).toString());
-        for (Path e : others) cp.append(File.pathSeparator).append(e.toAbsolutePath());
-        List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-cp", cp.toString(), "-proc:none", "-implicit:class",
-                "-Xlint:none", "-XDsuppressNotes"));
-        for (Path src : sources) args.add(src.toString());
-        if (javac.run(null, System.err, System.err, args.toArray(String[]::new)) != 0) {
-            throw new IllegalArgumentException(OPTION + ": compiling " + sources.stream().map(Path::toString).toList()
-                    + " failed (the compiler's messages are above)");
+        return out;
+    }
+
+    /**
+     * The full names of the classes in {@code entries} (class directories and jars) whose
+     * {@code @PolicyInfo} gives a short name, read from their class files without loading them.
+     */
+    static List<String> shortNamedClasses(List<Path> entries) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path e : entries) {
+            if (Files.isDirectory(e)) {
+                try (var files = Files.walk(e)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                        if (hasShortName(Files.readAllBytes(f))) out.add(className(e.relativize(f).toString().replace(File.separatorChar, '/')));
+                    }
+                }
+            } else if (!isSource(e)) {
+                try (var jar = new java.util.jar.JarFile(e.toFile())) {
+                    for (var entry : jar.stream().filter(j -> j.getName().endsWith(".class") && !j.getName().startsWith("META-INF/"))
+                            .sorted(java.util.Comparator.comparing(java.util.jar.JarEntry::getName)).toList()) {
+                        try (var in = jar.getInputStream(entry)) {
+                            if (hasShortName(in.readAllBytes())) out.add(className(entry.getName()));
+                        }
+                    }
+                }
+            }
         }
-        List<Path> result = new ArrayList<>();
-        result.add(out);
-        result.addAll(others);
-        COMPILED.put(text, List.copyOf(result));
-        return COMPILED.get(text);
+        return out;
+    }
+
+    private static final String POLICY_INFO = "L" + skyloft.spi.PolicyInfo.class.getName().replace('.', '/') + ";";
+
+    /** True if the class file {@code bytes} carries a {@code @PolicyInfo} with a {@code name}. */
+    private static boolean hasShortName(byte[] bytes) {
+        try {
+            return java.lang.classfile.ClassFile.of().parse(bytes)
+                    .findAttribute(java.lang.classfile.Attributes.runtimeVisibleAnnotations()).stream()
+                    .flatMap(a -> a.annotations().stream())
+                    .filter(a -> a.classSymbol().descriptorString().equals(POLICY_INFO))
+                    .anyMatch(a -> a.elements().stream().anyMatch(el -> el.name().equalsString("name")));
+        } catch (IllegalArgumentException notAClassFile) {
+            return false; // a damaged or foreign file with a .class name: no policy of ours
+        }
     }
 
     /**

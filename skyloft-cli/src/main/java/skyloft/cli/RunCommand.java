@@ -111,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(String.join(" ", cmd.stream().map(RunCommand::quoted).toList()));
             if (compiled != null) System.err.println("skyloft: the source was compiled into " + compiled + ", kept for this command");
             for (Path dir : policyPath.path() == null ? List.<Path>of() : PolicyPath.keepCompiled()) {
-                System.err.println("skyloft: --policy-path's sources were compiled into " + dir + ", kept for this command");
+                System.err.println("skyloft: --policy-path's compiled sources or list of short-named policy classes are in " + dir
+                        + ", kept for this command");
             }
             return 0;
         }
@@ -218,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
         cmd.add("-XX:CompileCommand=quiet");
         cmd.add("-XX:CompileCommand=dontinline," + SLOW_PATH);
         if (!noAgent) {
-            cmd.add("-javaagent:" + agentJar() + agentOptions(config));
+            cmd.add("-javaagent:" + agentJar() + withClassPath(policyEntries, app.classPath(), () -> agentOptions(config)));
             // the agent makes main's platform threads non-daemon, as under java (AppLauncher)
             cmd.add("-D" + AppLauncher.THREAD_RULES_REQUEST + "=true");
         }
@@ -287,16 +288,20 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * The agent's options: the user's, and an exclude of each policy class the configuration names
-     * (the policy, or apps' lc and be), so that the agent leaves them as it leaves Skyloft's own
-     * code: a policy's ops run inside the runtime's scheduling, not in a task.
+     * (the policy, or apps' lc and be, by full or short name), so that the agent leaves them as it
+     * leaves Skyloft's own code: a policy's ops run inside the runtime's scheduling, not in a task.
+     * Runs with the application's class path as the context class loader (a short name is looked
+     * up there).
      */
-    String agentOptions(AppLauncher.Config config) {
+    private String agentOptions(AppLauncher.Config config) {
         List<String> classes = new ArrayList<>();
-        if (!skyloft.policy.PolicyRegistry.names().contains(config.policy())) classes.add(config.policy());
+        String outer = skyloft.policy.PolicyRegistry.className(config.policy());
+        if (outer != null) classes.add(outer);
         if (config.policy().equals("apps")) {
             for (String side : List.of("lc", "be")) {
                 String inner = config.params().get(side);
-                if (inner != null && !skyloft.policy.PolicyRegistry.names().contains(inner)) classes.add(inner);
+                String c = inner == null ? null : skyloft.policy.PolicyRegistry.className(inner);
+                if (c != null) classes.add(c);
             }
         }
         List<String> parts = new ArrayList<>();

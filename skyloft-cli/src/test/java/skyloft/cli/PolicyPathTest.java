@@ -84,13 +84,50 @@ class PolicyPathTest {
         assertTrue(check.out().contains("8 checks: 8 passed, 0 failed, 0 did not apply"), check.out());
         Run list = cli("policies", "--policy-path", classes.toString(), "example.Lottery", "rr");
         assertEquals(0, list.exit(), list.toString());
-        assertTrue(list.out().contains("example.Lottery lottery scheduling") && list.out().contains("slice (default 100us)"), list.out());
+        assertTrue(list.out().contains("lottery (example.Lottery) lottery scheduling") && list.out().contains("slice (default 100us)"),
+                "a class with a short name is listed by both names: " + list.out());
         assertTrue(list.out().contains("rr         per-CPU round robin"), "registered names mix with classes: " + list.out());
         // no names: the registered ones, then the path's policy classes (its other classes are not policies)
         Run all = cli("policies", "--policy-path", classes.toString());
         assertEquals(0, all.exit(), all.toString());
-        assertTrue(all.out().indexOf("apps ") < all.out().indexOf("example.Lottery lottery scheduling"), all.out());
-        assertEquals(1, all.out().lines().filter(l -> l.startsWith("example.")).count(), all.out());
+        assertTrue(all.out().indexOf("apps ") < all.out().indexOf("lottery (example.Lottery) lottery scheduling"), all.out());
+        assertEquals(1, all.out().lines().filter(l -> l.contains("(example.")).count(), all.out());
+    }
+
+    @Test
+    void aClassWithAShortNameOnThePathIsNamedByItAsARegisteredPolicyIs(@TempDir Path dir) throws Exception {
+        Path classes = lottery(dir);
+        String scenario = repoRoot().resolve("examples/cfs-nice.yaml").toString();
+        // a class directory, a jar, and the source file: each finds the class by @PolicyInfo's name
+        Path jar = dir.resolve("lottery.jar");
+        var jarTool = java.util.spi.ToolProvider.findFirst("jar").orElseThrow();
+        assertEquals(0, jarTool.run(System.out, System.err, "--create", "--file", jar.toString(), "-C", classes.toString(), "."), "jar");
+        for (Path path : List.of(classes, jar, lotterySource())) {
+            Run sim = cli("sim", "--policy-path", path.toString(), "--policy", "lottery", "--param", "slice=50us", scenario);
+            assertEquals(0, sim.exit(), path + ": " + sim);
+            assertTrue(sim.out().startsWith("cfs-nice: policy lottery[slice=50us], 1 CPU"), path + ": " + sim.out());
+        }
+        Run check = cli("policies", "--policy-path", classes.toString(), "--check", "lottery[slice=20us]");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("8 checks: 8 passed"), check.out());
+        Path json = dir.resolve("pick.json");
+        Run pick = cli("bench", "pick", "--policy-path", jar.toString(), "--policies", "lottery,apps[lc=lottery]", "--runnable", "10",
+                "--json", json.toString());
+        assertEquals(0, pick.exit(), pick.toString());
+        assertTrue(Files.readString(json).contains("\"system\": \"skyloft:lottery\"") && Files.readString(json).contains("\"system\": \"skyloft:apps[lc=lottery]\""), Files.readString(json));
+        // without the path the name is unknown, and the message says where short names come from
+        Run r = cli("sim", "--policy", "lottery", scenario);
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("unknown policy 'lottery'") && r.err().contains("META-INF/services/skyloft.spi.SchedPolicy"), r.err());
+        // a short name a registered policy has is refused, naming the class
+        Path src = dir.resolve("src/mine/Mine.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, Files.readString(lotterySource()).replace("package example;", "package mine;")
+                .replace("class Lottery ", "class Mine ").replace("public Lottery(", "public Mine(").replace("name = \"lottery\"", "name = \"cfs\""));
+        Run clash = cli("policies", "--policy-path", src.toString());
+        assertEquals(2, clash.exit(), clash.toString());
+        assertTrue(clash.err().contains("policy class 'mine.Mine' has the short name 'cfs'") && clash.err().contains("which a registered policy has"),
+                clash.err());
     }
 
     @Test

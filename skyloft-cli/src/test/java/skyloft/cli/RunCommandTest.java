@@ -193,6 +193,14 @@ class RunCommandTest {
         agent = command("--policy-path", lottery.toString(), "--policy", "apps", "--param", "lc=example.Lottery,be=fifo", "Main").stream()
                 .filter(w -> w.startsWith("-javaagent:")).findFirst().orElseThrow();
         assertTrue(agent.endsWith("skyloft-agent.jar=exclude=example.Lottery"), agent);
+        // by its short name: the class's full name all the same
+        for (List<String> policy : List.of(List.of("--policy", "lottery"), List.of("--policy", "apps", "--param", "lc=lottery"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--policy-path", lottery.toString()));
+            args.addAll(policy);
+            args.add("Main");
+            agent = command(args.toArray(String[]::new)).stream().filter(w -> w.startsWith("-javaagent:")).findFirst().orElseThrow();
+            assertTrue(agent.endsWith("skyloft-agent.jar=exclude=example.Lottery"), policy + ": " + agent);
+        }
         // the source file itself: compiled by the command, on the application's class path while it runs
         Result r = run(dir, List.of("--cores", "1", "--policy-path", PolicyPathTest.lotterySource().toString(), "--policy", "example.Lottery",
                 "--param", "slice=1ms", "--stats"), 3, 20_000);

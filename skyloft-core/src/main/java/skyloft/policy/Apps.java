@@ -135,7 +135,7 @@ public final class Apps extends SchedPolicy {
 
     /** The registered policies that may run a class, in registry order, and policy classes. */
     private static String allowed() {
-        return String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()) + ", or a policy class's full name";
+        return String.join(", ", PolicyRegistry.names().stream().filter(n -> !NOT_NESTABLE.contains(n)).toList()) + ", or a policy class's full or short name";
     }
 
     private static Set<String> beApps(PolicyParams p) {

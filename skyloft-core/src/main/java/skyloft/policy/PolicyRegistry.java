@@ -25,6 +25,9 @@ import skyloft.spi.SchedPolicy;
  * A name without one that is not registered is tried as a class of the unnamed package, and
  * taken if it is a policy class.
  * Its {@link PolicyInfo}, if it has one, gives its description and parameters.
+ *
+ * <p>A name that is none of these is looked up among the short names ({@link PolicyInfo#name()})
+ * of the policy classes listed in the context class loader's {@value #SERVICES} files.
  */
 public final class PolicyRegistry {
 
@@ -113,6 +116,13 @@ public final class PolicyRegistry {
 
     private static final Map<String, Info> POLICIES = new LinkedHashMap<>();
 
+    /** The resource that lists policy classes by their full names, one per line ({@code #} starts
+     *  a comment), as {@link java.util.ServiceLoader}'s files do; their short names resolve here. */
+    public static final String SERVICES = "META-INF/services/" + SchedPolicy.class.getName();
+
+    /** What a short name of a policy class may be. */
+    private static final java.util.regex.Pattern SHORT_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
     static {
         register(new Info("fifo", "per-CPU FIFO queues, no slices; an idle CPU steals half of a random victim's queue (Skyloft fifo)",
                 List.of(new Param("handoff", "false", "true: a task woken by a CPU's running task goes to the front of that CPU's queue, unless another CPU is idle with nothing queued (jdk-default's and Go's handoff)")),
@@ -182,16 +192,105 @@ public final class PolicyRegistry {
         if (name != null && isClassName(name.trim())) return classInfo(name.trim());
         // a policy class in the unnamed package (a quick Stride.java with no package line)
         if (name != null && isClassName("x." + name.trim()) && isPolicyClass(name.trim())) return classInfo(name.trim());
+        Map<String, List<String>> named = name == null ? Map.of() : namedClasses();
+        List<String> classes = name == null ? null : named.get(name.trim());
+        if (classes != null && classes.size() > 1) {
+            throw new IllegalArgumentException("policy name '" + name.trim() + "' is the short name of " + classes.size()
+                    + " policy classes (" + String.join(", ", classes) + "); name one by its full name");
+        }
+        if (classes != null) {
+            Info c = classInfo(classes.getFirst());
+            return new Info(name.trim(), c.description(), c.params(), c.factory(), c.declared());
+        }
         throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet())
-                + ", or a policy class's full name (com.acme.MyPolicy)");
+                + (named.isEmpty() ? "" : ", " + String.join(", ", named.keySet()) + " (policy classes)")
+                + ", or a policy class's full name (com.acme.MyPolicy), or its short name (@PolicyInfo(name = ...), "
+                + "the class listed in " + SERVICES + "; --policy-path lists its classes)");
     }
 
-    /** True if {@code name} names a registered policy, has the form of a class's full name, or
-     *  is a policy class in the unnamed package. */
+    /**
+     * The full name of the policy class {@code name} stands for (its full name, or its short
+     * name), or null for a registered policy; throws as {@link #info} does for a name that is
+     * neither.
+     */
+    public static String className(String name) {
+        String n = name == null ? null : name.trim();
+        if (n != null && POLICIES.containsKey(n)) return null;
+        if (n != null && (isClassName(n) || isClassName("x." + n) && isPolicyClass(n))) return n;
+        info(name); // an unknown name fails here, naming the known ones
+        return namedClasses().get(n).getFirst();
+    }
+
+    /**
+     * The short names of the policy classes listed in the context class loader's
+     * {@value #SERVICES} files, each with the classes that take it (more than one is an
+     * ambiguity, refused when the name is used), in the order of the files. A listed class that
+     * does not load, is no policy, or has no short name is passed over; a listed class
+     * whose short name is not allowed fails, naming it.
+     */
+    public static Map<String, List<String>> namedClasses() {
+        ClassLoader loader = contextLoader();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String className : listedClasses(loader)) {
+            if (!seen.add(className)) continue; // listed by two files (a jar's own, and the one --policy-path wrote)
+            Class<?> c;
+            try {
+                c = Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                continue;
+            }
+            if (!SchedPolicy.class.isAssignableFrom(c)) continue;
+            String shortName = shortName(c);
+            if (shortName != null) out.computeIfAbsent(shortName, k -> new ArrayList<>()).add(className);
+        }
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The class names in {@code loader}'s {@value #SERVICES} files, in order, duplicates kept. */
+    private static List<String> listedClasses(ClassLoader loader) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (java.net.URL url : Collections.list(loader.getResources(SERVICES))) {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(url.openStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        int hash = line.indexOf('#');
+                        String n = (hash >= 0 ? line.substring(0, hash) : line).strip();
+                        if (!n.isEmpty()) names.add(n);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + SERVICES + " from the class path: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /** The short name {@code c}'s {@link PolicyInfo} gives, or null if none; throws if it is not allowed. */
+    private static String shortName(Class<?> c) {
+        PolicyInfo doc = c.getAnnotation(PolicyInfo.class);
+        if (doc == null || doc.name().isEmpty()) return null;
+        String n = doc.name();
+        if (!SHORT_NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException("policy class '" + c.getName() + "' has the short name '" + n
+                    + "' (@" + PolicyInfo.class.getSimpleName() + "); allowed: a letter, then letters, digits, '_' or '-'");
+        }
+        if (POLICIES.containsKey(n)) {
+            throw new IllegalArgumentException("policy class '" + c.getName() + "' has the short name '" + n
+                    + "' (@" + PolicyInfo.class.getSimpleName() + "), which a registered policy has; registered: "
+                    + String.join(", ", POLICIES.keySet()));
+        }
+        return n;
+    }
+
+    /** True if {@code name} names a registered policy, has the form of a class's full name, is a
+     *  policy class in the unnamed package, or is a listed policy class's short name. */
     public static boolean isPolicyName(String name) {
         if (name == null) return false;
         String n = name.trim();
-        return POLICIES.containsKey(n) || isClassName(n) || isClassName("x." + n) && isPolicyClass(n);
+        return POLICIES.containsKey(n) || isClassName(n) || isClassName("x." + n) && isPolicyClass(n)
+                || SHORT_NAME.matcher(n).matches() && namedClasses().containsKey(n);
     }
 
     /** A dotted Java name, {@code com.acme.Lottery} or {@code com.acme.Policies$Lottery}. */
@@ -241,6 +340,7 @@ public final class PolicyRegistry {
             throw new IllegalArgumentException("policy class '" + className + "' needs a public constructor taking "
                     + PolicyParams.class.getName() + ", or one taking nothing");
         }
+        shortName(c); // a short name not allowed fails, however the class is named
         PolicyInfo doc = c.getAnnotation(PolicyInfo.class);
         List<Param> params = doc == null ? List.of()
                 : Arrays.stream(doc.params()).map(p -> new Param(p.name(), p.defaultValue(), p.description())).toList();

@@ -82,6 +82,123 @@ class ClassPoliciesTest {
         @Override public Task pickNext(int cpu, long nowNs) { return null; }
     }
 
+    /** {@link Declared} under a short name. */
+    @PolicyInfo(name = "short-fifo", description = "global FIFO with a slice, by a short name",
+            params = @PolicyInfo.Param(name = "slice", defaultValue = "1ms", description = "time slice"))
+    public static final class ShortNamed extends SchedPolicy {
+        final long sliceNs;
+        private ArrayDeque<Task> queue;
+
+        public ShortNamed(PolicyParams p) {
+            sliceNs = p.durationNs("slice", 1_000_000, 1_000, 1_000_000_000);
+        }
+
+        @Override public String name() { return "short-fifo"; }
+        @Override protected void init(int cpus) { queue = new ArrayDeque<>(); }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) { queue.addLast(task); }
+        @Override public Task pickNext(int cpu, long nowNs) { return queue.pollFirst(); }
+        @Override public boolean tick(int cpu, Task task, long ranNs, long nowNs) { return ranNs >= sliceNs && !queue.isEmpty(); }
+        @Override public void dump(java.io.PrintWriter out) { out.println(name() + " queued=" + queue.size()); }
+    }
+
+    /** Another class that takes the same short name. */
+    @PolicyInfo(name = "short-fifo", description = "a second claim on short-fifo")
+    public static final class SameShortName extends SchedPolicy {
+        @Override public String name() { return "same"; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {}
+        @Override public Task pickNext(int cpu, long nowNs) { return null; }
+    }
+
+    /** A short name a registered policy has. */
+    @PolicyInfo(name = "rr", description = "claims rr")
+    public static final class TakesRr extends SchedPolicy {
+        @Override public String name() { return "rr-claim"; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {}
+        @Override public Task pickNext(int cpu, long nowNs) { return null; }
+    }
+
+    /** A short name with a dot: it would read as a class's name. */
+    @PolicyInfo(name = "my.policy", description = "a dotted short name")
+    public static final class DottedName extends SchedPolicy {
+        @Override public String name() { return "dotted"; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {}
+        @Override public Task pickNext(int cpu, long nowNs) { return null; }
+    }
+
+    /** Runs {@code body} with a context class loader whose {@value PolicyRegistry#SERVICES} lists {@code lines}. */
+    private static void withServices(List<String> lines, Runnable body) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("class-policies-test");
+        java.nio.file.Path file = dir.resolve(PolicyRegistry.SERVICES);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, lines);
+        Thread me = Thread.currentThread();
+        ClassLoader before = me.getContextClassLoader();
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, ClassPoliciesTest.class.getClassLoader())) {
+            me.setContextClassLoader(loader);
+            body.run();
+        } finally {
+            me.setContextClassLoader(before);
+            java.nio.file.Files.delete(file);
+            java.nio.file.Files.delete(file.getParent());
+            java.nio.file.Files.delete(file.getParent().getParent());
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
+    void aListedClassIsFoundByItsShortNameLikeARegisteredPolicy() throws Exception {
+        assertFalse(PolicyRegistry.isPolicyName("short-fifo"), "not listed: not found");
+        var unknown = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.info("short-fifo"));
+        assertTrue(unknown.getMessage().contains("short name") && unknown.getMessage().contains(PolicyRegistry.SERVICES), unknown.getMessage());
+        withServices(List.of("# policies of this test", name(ShortNamed.class) + "  # by its short name", "", name(Declared.class),
+                "com.acme.NotThere", "java.lang.String", name(ShortNamed.class)), () -> {
+            assertEquals(Map.of("short-fifo", List.of(name(ShortNamed.class))), PolicyRegistry.namedClasses(),
+                    "a class without a short name, one that does not load, one that is no policy and a repeat are passed over");
+            PolicyRegistry.Info info = PolicyRegistry.info("short-fifo");
+            assertEquals("short-fifo", info.name());
+            assertEquals("global FIFO with a slice, by a short name", info.description());
+            assertTrue(PolicyRegistry.isPolicyName(" short-fifo "));
+            assertEquals(name(ShortNamed.class), PolicyRegistry.className("short-fifo"));
+            assertEquals(name(ShortNamed.class), PolicyRegistry.className(name(ShortNamed.class)));
+            assertEquals(null, PolicyRegistry.className("rr"));
+            assertEquals(20_000, ((ShortNamed) PolicyRegistry.create("short-fifo", Map.of("slice", "20us"))).sliceNs);
+            var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("short-fifo", Map.of("quantum", "5us")));
+            assertTrue(e.getMessage().contains("policy short-fifo has no parameter 'quantum'"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.info("long-fifo"));
+            assertTrue(e.getMessage().contains("short-fifo (policy classes)"), "the unknown-name message lists the short names: " + e.getMessage());
+            for (PolicyContract.Outcome o : PolicyContract.run(PolicyContract.Subject.of("short-fifo[slice=50us]"))) {
+                assertTrue(o.result() != PolicyContract.Result.FAILED, o.toString());
+            }
+            SchedPolicy apps = PolicyRegistry.create("apps", Map.of("lc", "short-fifo", "lc.slice", "30us"));
+            java.io.StringWriter sw = new java.io.StringWriter();
+            new skyloft.spi.StepHost(apps, 1, 1).spawn("x");
+            apps.dump(new java.io.PrintWriter(sw, true));
+            assertTrue(sw.toString().contains("short-fifo queued="), sw.toString());
+        });
+    }
+
+    @Test
+    void aShortNameTakenTwiceOrByARegisteredPolicyOrWithADotIsRefusedNamingTheClasses() throws Exception {
+        withServices(List.of(name(ShortNamed.class), name(SameShortName.class)), () -> {
+            var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("short-fifo"));
+            assertTrue(e.getMessage().contains("'short-fifo' is the short name of 2 policy classes (" + name(ShortNamed.class) + ", "
+                    + name(SameShortName.class) + ")") && e.getMessage().contains("full name"), e.getMessage());
+            assertEquals(name(SameShortName.class), PolicyRegistry.info(name(SameShortName.class)).name(), "the full name still works");
+        });
+        withServices(List.of(name(TakesRr.class)), () -> {
+            assertEquals("rr", PolicyRegistry.create("rr").name(), "the registered policy keeps its name");
+            var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.namedClasses());
+            assertTrue(e.getMessage().contains(name(TakesRr.class)) && e.getMessage().contains("short name 'rr'")
+                    && e.getMessage().contains("which a registered policy has"), e.getMessage());
+        });
+        for (Class<?> c : List.of(TakesRr.class, DottedName.class)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.info(name(c)), "by its full name too");
+            assertTrue(e.getMessage().contains(name(c)), e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.info(name(DottedName.class)));
+        assertTrue(e.getMessage().contains("'my.policy'") && e.getMessage().contains("allowed: a letter, then letters, digits, '_' or '-'"), e.getMessage());
+    }
+
     private static String name(Class<?> c) {
         return c.getName();
     }
