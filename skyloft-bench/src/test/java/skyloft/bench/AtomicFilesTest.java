@@ -33,7 +33,7 @@ class AtomicFilesTest {
     @Test
     void aWriteClearsTheTemporariesThatKilledWritersLeftBesideItsFile() throws Exception {
         Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
+        assertTrue(gone.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "true ended");
         Path dead = Files.writeString(tmp.resolve(".out.json." + gone.pid() + ".7.tmp"), "{\"half\": ");
         Path live = Files.writeString(tmp.resolve(".out.json." + ProcessHandle.current().pid() + ".999.tmp"), "a write in progress");
         Path foreign = Files.writeString(tmp.resolve(".out.json.notes.tmp"), "someone else's");

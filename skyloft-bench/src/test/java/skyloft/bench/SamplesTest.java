@@ -45,8 +45,10 @@ class SamplesTest {
         String classes = Path.of(sample.HttpLoad.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classes,
                 "sample.HttpLoad", "80", "2", "-5").redirectErrorStream(true).start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        boolean done = p.waitFor(30, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
         String text = new String(p.getInputStream().readAllBytes());
+        assertTrue(done, "did not end in 30 s: " + text);
         assertEquals(2, p.exitValue(), text);
         assertTrue(text.contains("usage: HttpLoad PORT") && text.contains("got 80 2 -5"), text);
     }
@@ -62,8 +64,10 @@ class SamplesTest {
                 "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp", bench + sep + core + sep + hdr,
                 "sample.StartCost", "nojfr");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
         String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(done, "did not end in 60 s: " + out);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.matches("(?s)jfr events off: first FFM call \\d+ ms, build \\d+ ms, first task \\d+ ms, close \\d+ ms\\R"), out);
         run(dir, "sample.VirtualIoExit", "io");

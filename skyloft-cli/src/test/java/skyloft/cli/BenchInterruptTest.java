@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,15 +33,16 @@ class BenchInterruptTest {
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).start();
         List<String> err = new ArrayList<>();
         int seen = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
+        try {
+            ChildLines lines = new ChildLines(p.getErrorStream(), 90);
+            for (String line; (line = lines.next()) != null; ) {
                 err.add(line);
                 if (line.startsWith(progress) && ++seen == signalAt) {
                     assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(), "kill -INT");
                 }
             }
         } finally {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
         }
         return new String[] {Integer.toString(p.exitValue()), Files.readString(out), String.join("\n", err)};
     }
@@ -96,8 +95,9 @@ class BenchInterruptTest {
                 "bench", "capacity", "--systems", "platform", "--hogs", "1000", "--duration", "5s");
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile()).redirectErrorStream(false).start();
         long signalled = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
+        try {
+            ChildLines lines = new ChildLines(p.getErrorStream(), 180);
+            for (String line; (line = lines.next()) != null; ) {
                 if (line.startsWith("[capacity] platform") && signalled == 0) {
                     // the warm-up's rounds of 250 ms are under way, thousands of hogs spinning most of the time
                     Thread.sleep(4000);

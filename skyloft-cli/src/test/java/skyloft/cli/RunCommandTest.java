@@ -324,8 +324,9 @@ class RunCommandTest {
                 "run", "--cores", "1", "--jfr", rec.toString(), "--", "-cp", classes, "runtest.Sleeper"));
         Path err = dir.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-            for (String line; (line = out.readLine()) != null; ) {
+        try {
+            ChildLines out = new ChildLines(p.getInputStream(), 150);
+            for (String line; (line = out.next()) != null; ) {
                 if (line.equals("ready")) { // SIGTERM to skyloft run's JVM alone; it stops the application's
                     assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(), "kill -TERM");
                 }
@@ -348,8 +349,9 @@ class RunCommandTest {
                 "run", "--cores", "1", "--", "-cp", classes, "runtest.Sleeper", "150");
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("err.txt").toFile()).start();
         ProcessHandle app = null;
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-            for (String line; (line = out.readLine()) != null; ) {
+        try {
+            ChildLines out = new ChildLines(p.getInputStream(), 90);
+            for (String line; (line = out.next()) != null; ) {
                 if (line.equals("ready")) {
                     app = p.children().findFirst().orElseThrow();
                     p.destroyForcibly(); // SIGKILL: no shutdown hook of skyloft run's JVM runs

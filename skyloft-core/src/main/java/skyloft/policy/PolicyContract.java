@@ -162,7 +162,14 @@ public final class PolicyContract {
                         case 1, 2 -> h.runFor(cpu, rnd.nextLong(1_000, MAX_STEP_NS), 4_000);
                         case 3 -> { if (h.running(cpu) != null) h.stop(cpu, StopReason.YIELD); }
                         case 4 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
-                        case 5 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
+                        case 5 -> {
+                            if (!blocked.isEmpty()) {
+                                StepTask t = blocked.remove(rnd.nextInt(blocked.size()));
+                                // half of them unparked by the task running on a CPU (SchedContext.wakerCpu)
+                                if (h.running(cpu) != null && rnd.nextBoolean()) h.wakeBy(t, cpu);
+                                else h.wake(t);
+                            }
+                        }
                         case 6 -> { if (h.running(cpu) != null && rnd.nextInt(4) == 0) h.stop(cpu, StopReason.EXIT); }
                         case 7 -> {
                             if (!h.tasks().isEmpty()) {
