@@ -37,8 +37,9 @@ final class Carrier extends Thread {
     private final Inbox inbox;
 
     /** Task running here, or null: written by this carrier under the lock; read under the lock
-     *  by others, and without it only on this carrier's own OS thread (the poll slow path and
-     *  RtTask.execute), where program order makes it exact. Plain: no fence per switch. */
+     *  by others, and without it on this carrier's own OS thread (the poll slow path and
+     *  RtTask.execute), where program order makes it exact, and racily by submit from any thread
+     *  in POLL mode, to arm busy carriers. Plain: no fence per switch. */
     RtTask current;
     /** True between a pick that found nothing and this carrier's next pass: under the lock. */
     boolean idle;
@@ -63,10 +64,12 @@ final class Carrier extends Thread {
     volatile int osCpu = -1;
 
     // POLL timer mode: the carrier's own clock. clockArmed is set by CAS under the lock (this
-    // carrier's pick, an enqueue or kick that gives the policy something to tick for) or
-    // without it (a wakeup pushed to the inbox while no carrier is parked), cleared by CAS under
-    // the lock, and read by the poll slow path on this carrier; while set it holds one unit of
-    // Poll.pending, so every poll takes the slow path. The other fields are touched only on this
+    // carrier's pick, an enqueue, kick, move between CPUs or attribute change that gives the
+    // policy something to tick for) or without it (submit, after pushing a wakeup that is still
+    // in the inbox, arms every carrier it sees busy, whether or not it unparked one, unless the
+    // policy neither ticks nor balances periodically), cleared by CAS under the lock (and by
+    // close, off it), and read by the poll slow path on this carrier; while set it holds one
+    // unit of Poll.pending, so every poll takes the slow path. The other fields are touched only on this
     // carrier's OS thread (its pick, and the poll slow path of the task it runs), so program
     // order makes them exact without fences.
     volatile boolean clockArmed;
@@ -89,14 +92,16 @@ final class Carrier extends Thread {
     long clockReads;
     /** POLL mode: when this carrier last showed progress: its picks and clock reads (written by
      *  this carrier), and its clock's arming (by the armer), all opaque; read opaque by peers'
-     *  ticks to find a stalled CPU (SkyloftRuntime.rescueLocked). A stale read only delays or
+     *  ticks to find a stalled CPU (SkyloftRuntime.stalledLocked). A stale read only delays or
      *  hastens one rescue. */
     @SuppressWarnings("unused")
     private long progressNs;
 
-    // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals)
-    // or by whoever ticks it, the timer or (POLL mode) its own task's poll (ticks, preemption
-    // requests); read in snapshots under the lock.
+    // Statistics, written under the scheduler lock by this carrier (busy/idle/switches/steals,
+    // delivered preemptions), by whoever ticks it, the timer or (POLL mode) its own task's poll
+    // (ticks), or by whoever requests its preemption (preemption requests); read in snapshots
+    // under the lock. idleParks alone is written off the lock, by this carrier as it parks, and
+    // read racily.
     long busyNs;
     long idleNs;
     long switches;

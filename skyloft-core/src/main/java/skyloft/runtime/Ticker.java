@@ -25,15 +25,17 @@ final class Ticker extends Thread {
     volatile int pinnedTo = -1;
     /** CPU time this thread has used, sampled now and then; written here, read by stats. */
     volatile long cpuNs;
-    /** True while there is nothing to watch (no busy CPU, no kick): set by the timer and cleared
-     *  (with an unpark) by a carrier's pick or a kick, both under the scheduler lock; the timer
-     *  reads it after its tick to decide whether to park. */
+    /** True while there is nothing to watch (no busy CPU, no kick): set by the timer under the
+     *  scheduler lock; cleared (with an unpark) under it by a pick, an enqueue or a kick, and
+     *  without it by submit (a wakeup that unparked no carrier). The timer reads it after its
+     *  tick to decide whether to park; submit, wakeTimerIfNeededLocked and kickAt read it too. */
     volatile boolean dormant;
     /** Ticks taken and ticks skipped because the lock was busy; written here, read by stats. */
     volatile long ticks;
     volatile long skipped;
     /** POLL mode: when the earliest kick is due (Long.MAX_VALUE for none); written under the
-     *  scheduler lock by this thread (after serving kicks) and by kickAt; read here before parking. */
+     *  scheduler lock by this thread (after serving kicks) and by kickAt, and without it by this
+     *  thread (0: look now); read here before parking, and by kickAt. */
     volatile long wakeAtNs = Long.MAX_VALUE;
     /** POLL mode: whether a carrier ran a task at this timer's last look (kickTimerTick, under
      *  the lock); written and read by this timer's thread only. While one does, the timer keeps

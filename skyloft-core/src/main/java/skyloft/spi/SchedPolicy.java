@@ -187,10 +187,12 @@ public abstract class SchedPolicy {
 
     /**
      * Moves work to {@code cpu}, which is idle ({@code idle == true}: it found nothing to pick)
-     * or reached a periodic balance point. Returns the number of tasks moved; the host counts
-     * them as steals of that CPU, and after an idle balance asks {@link #pickNext} again only if
-     * this is more than 0 (so a policy must not move a task and return 0). Stealing policies
-     * take from other CPUs' queues here; policies with a single global queue need nothing.
+     * or reached a periodic balance point. Returns the number of tasks moved (the simulator
+     * counts them as {@code balance_moved}; steals are counted at the pick, when a CPU other than
+     * the one a task was enqueued on picks it); after an idle balance the host asks {@link
+     * #pickNext} again only if this is more than 0 (so a policy must not move a task and return
+     * 0). Stealing policies take from other CPUs' queues here; policies with a single global
+     * queue need nothing.
      */
     public int balance(int cpu, boolean idle, long nowNs) {
         return 0;
