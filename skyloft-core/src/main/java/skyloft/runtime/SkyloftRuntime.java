@@ -896,6 +896,13 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         if (pollClock) {
             c.armClock(clockNeededLocked(), now); // a pick never makes ticks needed on other CPUs
+            if (!c.clockArmed && (usesTick || balanceIntervalNs > 0)) {
+                // Dekker with submit (push, then read current): a wakeup pushed after this pick's
+                // drain by a pusher that read current before the store above armed nothing; it is
+                // seen here, and the clock armed for it (PickRaceTest).
+                java.lang.invoke.VarHandle.fullFence();
+                if (!inbox.isEmpty()) c.armClock(true, now);
+            }
             c.restartClock(now);
             if (c.clockArmed) followHint(c, r, 0, now); // else it is not ticked at all
         }
