@@ -232,11 +232,17 @@ class PollInserterTest {
     @Test
     void instrumentedCodeStillRunsWhenPollsAreDelivered() throws Exception {
         // A handler that yields, as the runtime's will; on a platform thread Thread.yield is a hint.
-        skyloft.runtime.Poll.install(Thread::yield);
+        // The count is pending throughout, so every poll on this thread reaches the handler.
+        java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+        skyloft.runtime.Poll.install(() -> {
+            delivered.incrementAndGet();
+            Thread.yield();
+        });
         PollCounter.setPending(1);
         try {
             Class<?> c = Class.forName("agenttest.samples.Samples", true, loader(PollInserter.Options.DEFAULT));
             assertEquals(Samples.all(), call(c, "all", new Class<?>[0]));
+            assertTrue(delivered.get() > 0, "no poll reached the handler");
         } finally {
             PollCounter.setPending(0);
             skyloft.runtime.Poll.install(null);

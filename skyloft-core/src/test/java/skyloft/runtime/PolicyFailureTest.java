@@ -176,16 +176,17 @@ class PolicyFailureTest {
         Faulty p = new Faulty(Faulty.Fault.DRAIN);
         SkyloftRuntime rt = oneCarrier(p, TimerMode.OFF);
         AtomicBoolean release = new AtomicBoolean();
-        hog(rt, release);
-        rt.start("q1", SchedAttr.DEFAULT, () -> { });
-        rt.start("q2", SchedAttr.DEFAULT, () -> { });
-        // close() gives up on the hog, reports, and waits a bounded time for its carrier; only
-        // then is the hog let go (a timed release could come before the report on a slow machine)
         ShutdownReport report;
         try {
+            hog(rt, release);
+            rt.start("q1", SchedAttr.DEFAULT, () -> { });
+            rt.start("q2", SchedAttr.DEFAULT, () -> { });
+            // close() gives up on the hog, reports, and waits a bounded time for its carrier; only
+            // then is the hog let go (a timed release could come before the report on a slow machine)
             report = rt.close(Duration.ofMillis(50));
         } finally {
             release.set(true);
+            rt.close(Duration.ZERO); // a no-op once closed; after a failure, no runtime outlives the test
         }
         String all = String.join(", ", report.abandoned());
         assertTrue(all.contains("hog") && all.contains("running on cpu 0"), all);

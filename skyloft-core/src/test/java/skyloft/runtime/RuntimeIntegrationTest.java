@@ -104,6 +104,7 @@ class RuntimeIntegrationTest {
             stop.set(true);
             joinAll(spinners);
             assertTrue(done, policy + ": the task that yields and sleeps got " + rounds.get() + " of its 20 rounds beside the spinners");
+            assertEquals(20, rounds.get(), policy + ": the task that yields and sleeps ended early");
         }
     }
 
@@ -373,37 +374,44 @@ class RuntimeIntegrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
     void closeReportsWhatItAbandons(String policy) throws Exception {
-        SkyloftRuntime rt = runtime(policy);
-        CountDownLatch never = new CountDownLatch(1);
-        rt.start("stuck-blocked", SchedAttr.DEFAULT, () -> await(never));
-        Thread quick = rt.start(() -> { });
-        assertTrue(quick.join(Duration.ofSeconds(30)));
-        ShutdownReport r = rt.close(Duration.ofMillis(200));
-        assertFalse(r.clean());
-        assertEquals(1, r.abandoned().size(), r.toString());
-        assertTrue(r.abandoned().get(0).contains("stuck-blocked") && r.abandoned().get(0).contains("blocked"), r.toString());
-        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> rt.start(() -> { }));
-        assertEquals(r, rt.close(Duration.ZERO), "close is idempotent");
+        try (SkyloftRuntime rt = runtime(policy)) {
+            CountDownLatch never = new CountDownLatch(1);
+            Thread stuck = rt.start("stuck-blocked", SchedAttr.DEFAULT, () -> await(never));
+            Thread quick = rt.start(() -> { });
+            assertTrue(quick.join(Duration.ofSeconds(30)));
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (stuck.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < end, "the task never blocked: " + stuck.getState());
+                Thread.sleep(1);
+            }
+            ShutdownReport r = rt.close(Duration.ofMillis(200));
+            assertFalse(r.clean());
+            assertEquals(1, r.abandoned().size(), r.toString());
+            assertTrue(r.abandoned().get(0).matches("stuck-blocked#\\d+ \\(blocked\\)"), r.toString());
+            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> rt.start(() -> { }));
+            assertEquals(r, rt.close(Duration.ZERO), "close is idempotent");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("policies")
     void cleanCloseWaitsForRunningTasks(String policy) throws Exception {
-        SkyloftRuntime rt = runtime(policy);
-        AtomicInteger finished = new AtomicInteger();
-        for (int i = 0; i < 20; i++) {
-            rt.start(() -> {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-                finished.incrementAndGet();
-            });
+        try (SkyloftRuntime rt = runtime(policy)) {
+            AtomicInteger finished = new AtomicInteger();
+            for (int i = 0; i < 20; i++) {
+                rt.start(() -> {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                    finished.incrementAndGet();
+                });
+            }
+            ShutdownReport r = rt.close(Duration.ofSeconds(30));
+            assertTrue(r.clean(), r.toString());
+            assertEquals(20, finished.get());
         }
-        ShutdownReport r = rt.close(Duration.ofSeconds(30));
-        assertTrue(r.clean(), r.toString());
-        assertEquals(20, finished.get());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -50,8 +53,12 @@ class RuntimeJfrTest {
     private Seen record(Recording rec, SkyloftRuntime.Builder b, Body body) throws Exception {
         rec.start();
         SkyloftRuntime rt = b.build();
-        body.run(rt);
-        assertTrue(rt.close(Duration.ofSeconds(10)).clean());
+        try {
+            body.run(rt);
+            assertTrue(rt.close(Duration.ofSeconds(10)).clean());
+        } finally {
+            rt.close(Duration.ZERO); // a no-op once closed; after a failure, no runtime outlives the test
+        }
         rec.stop();
         Path file = Files.createTempFile(dir, "rec", ".jfr");
         rec.dump(file);
@@ -62,6 +69,23 @@ class RuntimeJfrTest {
     /** Starts one task per name, each running {@code body}, and waits for them all. */
     private static void runTasks(SkyloftRuntime rt, Runnable body, String... names) throws InterruptedException {
         List<Thread> ts = Arrays.stream(names).map(n -> rt.start(n, SchedAttr.DEFAULT, body)).toList();
+        for (Thread t : ts) assertTrue(t.join(Duration.ofSeconds(30)), t + " finished");
+    }
+
+    /** As {@link #runTasks}, but the bodies start together, once every task is started: a stall
+     *  of the test thread between two starts cannot leave the first task to run alone. */
+    private static void runTogether(SkyloftRuntime rt, Runnable body, String... names) throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        Runnable gated = () -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+            body.run();
+        };
+        List<Thread> ts = Arrays.stream(names).map(n -> rt.start(n, SchedAttr.DEFAULT, gated)).toList();
+        go.countDown();
         for (Thread t : ts) assertTrue(t.join(Duration.ofSeconds(30)), t + " finished");
     }
 
@@ -77,7 +101,7 @@ class RuntimeJfrTest {
             rec.enable("skyloft.Preemption").withThreshold(Duration.ZERO);
             rec.enable("skyloft.Enqueue");
             seen = record(rec, oneCarrier("rr").param("slice", "200us"),
-                    rt -> runTasks(rt, () -> spin(20_000_000), "jfr-spinner-a", "jfr-spinner-b"));
+                    rt -> runTogether(rt, () -> spin(20_000_000), "jfr-spinner-a", "jfr-spinner-b"));
         }
         List<RecordedEvent> events = seen.events();
         long switches = seen.switches();
@@ -113,7 +137,7 @@ class RuntimeJfrTest {
         Seen seen;
         try (Recording rec = new Recording(Configuration.create(Path.of("..", "skyloft.jfc")))) {
             seen = record(rec, oneCarrier("rr").param("slice", "200us"),
-                    rt -> runTasks(rt, () -> spin(10_000_000), "jfc-spinner-a", "jfc-spinner-b"));
+                    rt -> runTogether(rt, () -> spin(10_000_000), "jfc-spinner-a", "jfc-spinner-b"));
         }
         List<RecordedEvent> events = seen.events();
         long switches = seen.switches();
@@ -176,9 +200,24 @@ class RuntimeJfrTest {
         oneCarrier("fifo").build().close(); // registers the event class, if no earlier test did
         try (Recording rec = new Recording()) {
             rec.enable("skyloft.CarrierStats").withPeriod(Duration.ofMillis(50));
+            // the hogs spin 300 ms and until they have taken turns 400 times (20 s at most): a
+            // loaded machine stretches the slices, and a fixed time alone may hold too few
+            AtomicInteger turns = new AtomicInteger();
+            AtomicReference<Thread> last = new AtomicReference<>();
             seen = record(rec, oneCarrier("rr").param("slice", "1ms"), rt -> {
                 name[0] = rt.name();
-                runTasks(rt, () -> spin(300_000_000), "stats-hog-a", "stats-hog-b");
+                runTogether(rt, () -> {
+                    Thread me = Thread.currentThread();
+                    long start = System.nanoTime();
+                    for (long now = start; now - start < 300_000_000 || turns.get() < 400 && now - start < 20_000_000_000L;
+                            now = System.nanoTime()) {
+                        Skyloft.preemptionPoint();
+                        if (last.get() != me) {
+                            last.set(me);
+                            turns.incrementAndGet();
+                        }
+                    }
+                }, "stats-hog-a", "stats-hog-b");
             });
         }
         List<RecordedEvent> stats = seen.events().stream()

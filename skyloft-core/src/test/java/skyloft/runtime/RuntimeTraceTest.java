@@ -27,14 +27,17 @@ class RuntimeTraceTest {
     @Test
     void aRealRunIsTracedAndDrawnLikeASimulatedOne() throws Exception {
         TraceBuffer buf = new TraceBuffer();
-        SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("rr").trace(buf).build();
-        Thread a = rt.start("pinger", SchedAttr.DEFAULT, () -> { for (int i = 0; i < 50; i++) Thread.yield(); });
-        Thread b = rt.start("ponger", SchedAttr.DEFAULT, () -> { for (int i = 0; i < 50; i++) Thread.yield(); });
-        assertTrue(a.join(Duration.ofSeconds(30)) && b.join(Duration.ofSeconds(30)));
-        assertTrue(rt.close(Duration.ofSeconds(10)).clean());
-        Trace trace = buf.toTrace("runtime rr", 1, rt.startNs(), System.nanoTime());
+        Trace trace;
+        RuntimeStats st;
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("rr").trace(buf).build()) {
+            Thread a = rt.start("pinger", SchedAttr.DEFAULT, () -> { for (int i = 0; i < 50; i++) Thread.yield(); });
+            Thread b = rt.start("ponger", SchedAttr.DEFAULT, () -> { for (int i = 0; i < 50; i++) Thread.yield(); });
+            assertTrue(a.join(Duration.ofSeconds(30)) && b.join(Duration.ofSeconds(30)));
+            assertTrue(rt.close(Duration.ofSeconds(10)).clean());
+            trace = buf.toTrace("runtime rr", 1, rt.startNs(), System.nanoTime());
+            st = rt.stats();
+        }
 
-        RuntimeStats st = rt.stats();
         long switches = st.cpus().get(0).switches();
         assertEquals(switches, trace.ofKind(TraceKind.RUN_START).size(), "one RUN_START per switch");
         assertEquals(switches, trace.ofKind(TraceKind.RUN_STOP).size(), "every run stops");

@@ -47,7 +47,7 @@ class WakerCpuTest {
         try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(p).timer(TimerMode.OFF).pin(false).jfr(false).build()) {
             Thread byTask = rt.start("by-task", skyloft.spi.SchedAttr.DEFAULT, () -> LockSupport.park());
             Thread byPlatform = rt.start("by-platform", skyloft.spi.SchedAttr.DEFAULT, () -> LockSupport.park());
-            while (byTask.getState() != Thread.State.WAITING || byPlatform.getState() != Thread.State.WAITING) Thread.onSpinWait();
+            await(() -> byTask.getState() == Thread.State.WAITING && byPlatform.getState() == Thread.State.WAITING, "both tasks park");
             rt.start(() -> LockSupport.unpark(byTask)).join(); // a task on carrier 0 wakes it
             LockSupport.unpark(byPlatform);                   // this platform thread wakes it
             byTask.join();
@@ -57,5 +57,13 @@ class WakerCpuTest {
         assertEquals("select -1, enqueue -1", p.seen.get("by-platform"), p.seen.toString());
         assertEquals(-1, p.outside, "-1 in every other op");
         assertTrue(p.seen.size() == 2, p.seen.toString());
+    }
+
+    private static void await(java.util.function.BooleanSupplier c, String what) {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting until " + what);
+            LockSupport.parkNanos(200_000);
+        }
     }
 }
