@@ -18,8 +18,11 @@ import picocli.CommandLine.ParseResult;
  * {@code --trace}, {@code --gantt}, run's {@code --jfr}) must not name a directory, and their nearest existing
  * ancestor must be a directory we may write in; the writers create missing directories later.
  * No path, input or output, may be empty (it would stand for the current directory).
- * No output may be an input of the command (sim's scenario file) or another output. A report
- * directory ({@code --out}) is created at once.
+ * No output may be an input of the command (sim's scenario file, an entry of
+ * {@code --policy-path}, a file that run's application is given: its source file, jar, argument
+ * files, class path entries and arguments that name files) or another output, nor an existing
+ * Java file ({@code .java}, {@code .class}, {@code .jar}): a recording or a table written there
+ * would replace code. A report directory ({@code --out}) is created at once.
  */
 final class OutputPaths {
     static final String[] FILE_OPTIONS = {"--json", "--trace", "--gantt", "--jfr"};
@@ -44,25 +47,43 @@ final class OutputPaths {
                 outputs.put(name, p);
             }
         }
-        Map<String, Path> inputs = new LinkedHashMap<>();
+        List<Map.Entry<String, Path>> inputs = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.getValue() instanceof Path in) {
                 if (in.toString().isEmpty()) throw new IllegalArgumentException(p.paramLabel() + " '': the path is empty; expected a file to read");
-                inputs.put(p.paramLabel(), in);
+                inputs.add(Map.entry("the input " + p.paramLabel(), in));
             }
         }
+        OptionSpec policyPath = spec.findOption(PolicyPath.OPTION);
+        if (policyPath != null && policyPath.getValue() instanceof List<?> parts) {
+            for (Object part : parts) {
+                for (String e : part.toString().split(java.io.File.pathSeparator)) {
+                    if (!e.isBlank()) inputs.add(Map.entry("an entry of " + PolicyPath.OPTION, Path.of(e.strip())));
+                }
+            }
+        }
+        if (spec.userObject() instanceof RunCommand run) {
+            for (Path in : run.inputFiles()) inputs.add(Map.entry("a file the application's command line names", in));
+        }
         checkDistinct(outputs, inputs);
+        for (var out : outputs.entrySet()) {
+            String name = out.getValue().getFileName() == null ? "" : out.getValue().getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (Files.isRegularFile(out.getValue()) && (name.endsWith(".java") || name.endsWith(".class") || name.endsWith(".jar"))) {
+                throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " is Java code (a .java, .class or .jar file); "
+                        + "writing it would replace it, so give another path");
+            }
+        }
         OptionSpec out = spec.findOption(DIR_OPTION);
         if (out != null && out.getValue() instanceof Path p) checkDir(DIR_OPTION, p);
     }
 
-    /** Throws if an output would overwrite an input ({@code FILE} to its path) or another output. */
-    static void checkDistinct(Map<String, Path> outputs, Map<String, Path> inputs) {
+    /** Throws if an output would overwrite an input (each what it is, e.g. {@code the input FILE}, to its path) or another output. */
+    static void checkDistinct(Map<String, Path> outputs, List<Map.Entry<String, Path>> inputs) {
         List<Map.Entry<String, Path>> seen = new ArrayList<>();
         for (var out : outputs.entrySet()) {
-            for (var in : inputs.entrySet()) {
+            for (var in : inputs) {
                 if (same(out.getValue(), in.getValue())) {
-                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " is the input " + in.getKey()
+                    throw new IllegalArgumentException(out.getKey() + " " + out.getValue() + " is " + in.getKey()
                             + "; writing it would overwrite it, so give another path");
                 }
             }
@@ -122,5 +143,16 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + given + ": " + a + " is a file, so nothing can be written under it");
         }
         if (!Files.isWritable(a)) throw new IllegalArgumentException(option + " " + given + ": the directory " + a + " is not writable");
+        // What permissions cannot tell (a file system such as /proc, read-only or full, where
+        // root may write by the bits): create a file there, and delete it.
+        try {
+            Files.delete(Files.createTempFile(a, ".skyloft-probe-", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.AccessDeniedException || e instanceof SecurityException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "its file system takes no new files" // /proc
+                    : e.getClass().getSimpleName();
+            throw new IllegalArgumentException(option + " " + given + ": nothing can be created in the directory " + a + " (" + why + ")");
+        }
     }
 }

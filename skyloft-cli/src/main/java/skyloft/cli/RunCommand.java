@@ -88,6 +88,40 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JAVA-ARGS", arity = "1..*", description = "What follows `java` on the application's command line.")
     List<String> javaArgs;
 
+    /**
+     * The files the application's command line names, which no output of this command may
+     * replace: argument files, and every word (or part of one between ':' or after '=') that is
+     * an existing file: its source file, jar, class path jars, and arguments that name files.
+     */
+    List<Path> inputFiles() {
+        if (javaArgs == null) return List.of();
+        List<String> words = new ArrayList<>();
+        for (String w : javaArgs) {
+            if (w.startsWith("@") && !w.startsWith("@@")) words.add(w.substring(1));
+        }
+        try {
+            words.addAll(ArgFiles.expand(javaArgs));
+        } catch (RuntimeException unreadable) {
+            words.addAll(javaArgs); // the command itself says what is wrong with an argument file
+        }
+        List<Path> files = new ArrayList<>();
+        for (String w : words) {
+            for (String part : w.substring(w.indexOf('=') + 1).split(File.pathSeparator)) {
+                try {
+                    if (!part.isEmpty() && Files.isRegularFile(Path.of(part))) files.add(Path.of(part));
+                } catch (java.nio.file.InvalidPathException notAPath) {
+                    // an argument that is no path
+                }
+            }
+            try {
+                if (w.contains("=") && !w.isEmpty() && Files.isRegularFile(Path.of(w))) files.add(Path.of(w)); // a file name with '=' in it
+            } catch (java.nio.file.InvalidPathException notAPath) {
+                // the same
+            }
+        }
+        return files;
+    }
+
     @Override
     public Integer call() throws Exception {
         JavaCommand app = JavaCommand.parse(ArgFiles.expand(javaArgs), System.getenv("CLASSPATH"));

@@ -90,6 +90,52 @@ class OutputPathsTest {
     }
 
     @Test
+    void noOutputReplacesAFileTheApplicationOrThePolicyPathNamesOrJavaCode() throws Exception {
+        Path src = Files.writeString(tmp.resolve("Hello.java"), "class Hello { public static void main(String[] a) {} }\n");
+        Path args = Files.writeString(tmp.resolve("args.txt"), "-cp " + tmp + " Hello\n");
+        Path jar = Files.writeString(tmp.resolve("app.jar"), "not really a jar");
+        Path data = Files.writeString(tmp.resolve("data.csv"), "1,2\n");
+        Path cls = Files.writeString(tmp.resolve("Old.class"), "bytes");
+        Path lottery = PolicyPathTest.lotterySource();
+        String sc = PolicyPathTest.repoRoot().resolve("examples/cfs-nice.yaml").toString();
+        String[][] cases = {
+                {"--jfr " + src + " is a file the application's command line names", "run", "--jfr", src.toString(), src.toString()},
+                {"--jfr " + args + " is a file the application's command line names", "run", "--jfr", args.toString(), "@" + args},
+                {"--jfr " + jar + " is a file the application's command line names", "run", "--jfr", jar.toString(), "--", "-cp", tmp + ":" + jar, "Hello"},
+                {"--jfr " + data + " is a file the application's command line names", "run", "--jfr", data.toString(), "--", "-cp", tmp.toString(), "Hello", "--in=" + data},
+                {"--jfr " + cls + " is Java code", "run", "--jfr", cls.toString(), "--", "-cp", tmp.toString(), "Hello"},
+                {"--json " + lottery + " is an entry of --policy-path", "sim", sc, "--policy-path", lottery.toString(), "--policy", "lottery", "--json", lottery.toString()},
+        };
+        for (String[] c : cases) {
+            CommandLine cl = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(2, cl.execute(java.util.Arrays.copyOfRange(c, 1, c.length)), String.join(" ", c));
+            assertTrue(err.toString().startsWith("skyloft: " + c[0]) && err.toString().contains("give another path"), err.toString());
+        }
+        assertEquals("-cp " + tmp + " Hello\n", Files.readString(args));
+        assertEquals("bytes", Files.readString(cls));
+        assertTrue(Files.readString(lottery).contains("class Lottery"), "the example policy is still its source");
+    }
+
+    @Test
+    void aDirectoryWhereNothingCanBeCreatedIsRefusedBeforeAnyOutputIsWritten() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux's /proc");
+        // root may write in /proc by its permission bits; creating a file there fails all the same
+        Path ok = tmp.resolve("ok.json");
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        String sc = PolicyPathTest.repoRoot().resolve("examples/cfs-nice.yaml").toString();
+        assertEquals(2, cl.execute("sim", sc, "--json", ok.toString(), "--gantt", "/proc/x.svg"));
+        assertTrue(err.toString().startsWith("skyloft: --gantt /proc/x.svg: nothing can be created in the directory /proc ("), err.toString());
+        assertFalse(Files.exists(ok), "refused before the simulation ran and wrote --json");
+        try (var left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "the checks' probe files are gone");
+        }
+    }
+
+    @Test
     void anEmptyPathIsRefusedAsEmptyNotTakenForTheCurrentDirectory() throws Exception {
         // '' would be the current directory: a report written into it, or "--json  is a directory"
         IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkDir("--out", Path.of("")));
