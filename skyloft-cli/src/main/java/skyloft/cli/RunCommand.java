@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The poll's slow path, kept out of the application's compiled code (see command). */
     static final String SLOW_PATH = "skyloft.runtime.Poll::slowPath";
-    @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
+    @Option(names = "--policy", paramLabel = "P", defaultValue = AppLauncher.DEFAULT_POLICY, description = "Policy (default ${DEFAULT-VALUE}), its parameters in brackets if wanted: rr[slice=20us]; see `skyloft policies`.")
     String policy;
 
     @Option(names = "--param", paramLabel = "K=V,...", description = "Policy parameters, e.g. slice=50us.")
@@ -382,7 +382,7 @@ final class RunCommand implements Callable<Integer> {
         for (var e : OPTION_OF.entrySet()) {
             if (message.startsWith(e.getKey() + " ") || message.startsWith(e.getKey() + ":")) return e.getValue() + message.substring(e.getKey().length());
         }
-        return message;
+        return message.replace("in skyloft.params (", "in --param ("); // a parameter given in --policy's brackets and --param
     }
 
     /** The agent's jar: where this JVM loaded {@code skyloft.agent.PollAgent} from. */

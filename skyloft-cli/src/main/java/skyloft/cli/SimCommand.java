@@ -46,7 +46,7 @@ final class SimCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "scenario file (YAML)")
     Path file;
 
-    @Option(names = "--policy", paramLabel = "P", description = "policy to use instead of the file's (see `skyloft policies`)")
+    @Option(names = "--policy", paramLabel = "P", description = "policy to use instead of the file's, its parameters in brackets if wanted: rr[slice=20us] (see `skyloft policies`)")
     String policy;
 
     @Option(names = "--param", paramLabel = "k=v,...", description = "policy parameters, laid over the file's, e.g. slice=20us,admission=off")
@@ -88,12 +88,16 @@ final class SimCommand implements Callable<Integer> {
         if (compare != null) return compare(sc, durNs);
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
+        // --policy rr[slice=20us]: the parameters in brackets join --param's
+        PolicyRegistry.Spec override = policy == null ? null : PolicyRegistry.Spec.parse(policy).with(PolicyRegistry.parseParams(params), "--param");
+        String policyName = override == null ? null : override.name();
+        Map<String, String> extra = override == null ? PolicyRegistry.parseParams(params) : override.params();
         SimResult r;
         try {
-            r = sc.run(policy, PolicyRegistry.parseParams(params), seed, durNs, rec,
+            r = sc.run(policyName, extra, seed, durNs, rec,
                     new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err));
         } catch (IllegalArgumentException e) {
-            throw admissionHint(e, sc.policyFor(policy), "--param admission=off");
+            throw admissionHint(e, sc.policyFor(policyName), "--param admission=off");
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         r.printTable(sc.name(), out);

@@ -28,7 +28,7 @@ final class TraceCommand implements Callable<Integer> {
     @Mixin
     PolicyPath policyPath;
 
-    @Option(names = "--policy", defaultValue = "rr", description = "Policy (default ${DEFAULT-VALUE}); see `skyloft policies`.")
+    @Option(names = "--policy", defaultValue = "rr", description = "Policy (default ${DEFAULT-VALUE}), its parameters in brackets if wanted: eevdf[slice=20us]; see `skyloft policies`.")
     String policy;
 
     @Option(names = "--param", paramLabel = "K=V,...", description = "Policy parameters, e.g. slice=20us.")
@@ -56,7 +56,8 @@ final class TraceCommand implements Callable<Integer> {
         if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
         Work.itersPerUs();
         TraceBuffer buf = new TraceBuffer();
-        SkyloftRuntime rt = SkyloftRuntime.builder().cores(n).policy(policy, PolicyRegistry.parseParams(params)).trace(buf).build();
+        PolicyRegistry.Spec spec = PolicyRegistry.Spec.parse(policy).with(PolicyRegistry.parseParams(params), "--param"); // rr[slice=20us] too
+        SkyloftRuntime rt = SkyloftRuntime.builder().cores(n).policy(spec.name(), spec.params()).trace(buf).build();
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < n; i++) ts.add(rt.start("hog-" + i, SchedAttr.DEFAULT, () -> Work.spinUs(3_000)));
         ts.add(rt.start("sleeper", SchedAttr.DEFAULT, () -> {

@@ -35,6 +35,14 @@ class RunCommandTest {
     }
 
     @Test
+    void minusMinusPolicyTakesParametersInBracketsWhichJoinMinusMinusParam() {
+        List<String> cmd = command("--policy", "eevdf[slice=20us]", "--param", "sleeplag=decay", "-cp", "app.jar", "Main");
+        assertTrue(cmd.contains("-Dskyloft.policy=eevdf") && cmd.contains("-Dskyloft.params=slice=20us,sleeplag=decay"), cmd.toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> command("--policy", "rr[slice=20us]", "--param", "slice=30us", "Main"));
+        assertEquals("policy parameter 'slice' is given in rr[slice=20us] and in --param (slice=30us); allowed each parameter once", e.getMessage());
+    }
+
+    @Test
     void theApplicationsCommandLineFollowsOurOptionsWithOrWithoutDoubleDash() {
         for (List<String> cmd : List.of(
                 command("--policy", "eevdf", "--param", "slice=20us", "--cores", "1", "-Xmx64m", "-cp", "app.jar", "com.acme.Main", "--stats"),

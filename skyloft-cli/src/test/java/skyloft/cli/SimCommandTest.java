@@ -79,6 +79,16 @@ class SimCommandTest {
     }
 
     @Test
+    void minusMinusPolicyTakesParametersInBracketsAsCompareDoes(@TempDir Path dir) throws Exception {
+        SimOutputsTest.Run r = SimOutputsTest.run("sim", scenario(dir).toString(), "--policy", "rr[slice=20us]", "--param", "");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("policy rr[slice=20us]"), r.out());
+        r = SimOutputsTest.run("sim", scenario(dir).toString(), "--policy", "rr[slice=20us]", "--param", "slice=30us");
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("skyloft: policy parameter 'slice' is given in rr[slice=20us] and in --param (slice=30us); allowed each parameter once\n", r.err());
+    }
+
+    @Test
     void aDurationPastOneHourIsRefusedAsInAFile(@TempDir Path dir) throws Exception {
         SimCommand c = parsed(scenario(dir).toString(), "--duration", "4000000000s");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);

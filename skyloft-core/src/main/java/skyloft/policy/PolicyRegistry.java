@@ -92,6 +92,29 @@ public final class PolicyRegistry {
             return List.copyOf(out);
         }
 
+        /**
+         * This spec with the parameters {@code more} added, which {@code source} gave (e.g.
+         * {@code --param}); a parameter both give is refused, naming it and both values.
+         */
+        public Spec with(Map<String, String> more, String source) {
+            Map<String, String> all = new LinkedHashMap<>(params);
+            for (var e : more.entrySet()) {
+                String before = all.putIfAbsent(e.getKey(), e.getValue());
+                if (before != null) {
+                    throw new IllegalArgumentException("policy parameter '" + e.getKey() + "' is given in " + this + " and in " + source
+                            + " (" + e.getKey() + "=" + e.getValue() + "); allowed each parameter once");
+                }
+            }
+            return new Spec(name, all);
+        }
+
+        /** The parameters as {@link PolicyRegistry#parseParams} reads them: {@code slice=20us,admission=off}. */
+        public String paramsText() {
+            StringJoiner j = new StringJoiner(",");
+            params.forEach((k, v) -> j.add(k + "=" + v));
+            return j.toString();
+        }
+
         /** The spec as written canonically: {@code rr} or {@code rr[slice=20us]}. */
         @Override
         public String toString() {

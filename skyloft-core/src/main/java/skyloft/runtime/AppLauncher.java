@@ -99,8 +99,11 @@ public final class AppLauncher {
 
         /** Reads the {@code skyloft.*} properties; throws IllegalArgumentException naming a bad one. */
         public static Config from(Properties p) {
-            String policy = p.getProperty("skyloft.policy", DEFAULT_POLICY).trim();
-            Map<String, String> params = PolicyRegistry.parseParams(p.getProperty("skyloft.params"));
+            // rr, or rr[slice=20us]: parameters in brackets join skyloft.params
+            PolicyRegistry.Spec spec = PolicyRegistry.Spec.parse(p.getProperty("skyloft.policy", DEFAULT_POLICY))
+                    .with(PolicyRegistry.parseParams(p.getProperty("skyloft.params")), "skyloft.params");
+            String policy = spec.name();
+            Map<String, String> params = spec.params();
             PolicyRegistry.create(policy, params); // unknown policy, parameter or value: fail here, naming it
             int max = Runtime.getRuntime().availableProcessors();
             int cores = max;

@@ -51,6 +51,16 @@ class AppLauncherTest {
     }
 
     @Test
+    void aPolicyWithItsParametersInBracketsJoinsTheParamsProperty() {
+        AppLauncher.Config c = AppLauncher.Config.from(props("skyloft.policy", "eevdf[slice=20us]", "skyloft.params", "sleeplag=decay"));
+        assertEquals("eevdf", c.policy());
+        assertEquals(Map.of("slice", "20us", "sleeplag", "decay"), c.params());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AppLauncher.Config.from(props("skyloft.policy", "rr[slice=20us]", "skyloft.params", "slice=30us")));
+        assertEquals("policy parameter 'slice' is given in rr[slice=20us] and in skyloft.params (slice=30us); allowed each parameter once", e.getMessage());
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheValueAndWhatIsAllowed() {
         var e = assertThrows(IllegalArgumentException.class, () -> AppLauncher.Config.from(props("skyloft.policy", "nope")));
         assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("rr"), e.getMessage());

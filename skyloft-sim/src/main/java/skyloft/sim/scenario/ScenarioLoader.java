@@ -29,6 +29,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import skyloft.policy.PolicyRegistry;
 import skyloft.sim.CostModel;
 import skyloft.sim.Dist;
 import skyloft.sim.HogWorkload;
@@ -133,11 +134,20 @@ public final class ScenarioLoader {
         if (tickNs != 0 && (tickNs < MIN_TICK_NS || tickNs > MAX_TICK_NS)) {
             throw error("tick", top.get("tick"), "is out of range; allowed 0 (no ticks) or 1us to 100ms, as the runtime's --tick");
         }
-        String policy = top.containsKey("policy") ? text("policy", top.get("policy"), topText.get("policy")) : "fifo";
-        Map<String, String> params = new LinkedHashMap<>();
+        String policyText = top.containsKey("policy") ? text("policy", top.get("policy"), topText.get("policy")) : "fifo";
+        Map<String, String> fileParams = new LinkedHashMap<>();
         if (top.containsKey("params") && top.get("params") != null) {
-            for (var e : map("params", top.get("params")).entrySet()) params.put(e.getKey(), scalar("params." + e.getKey(), e.getValue()));
+            for (var e : map("params", top.get("params")).entrySet()) fileParams.put(e.getKey(), scalar("params." + e.getKey(), e.getValue()));
         }
+        // policy: rr, or rr[slice=20us] with its parameters in brackets, which join params:
+        PolicyRegistry.Spec spec;
+        try {
+            spec = PolicyRegistry.Spec.parse(policyText).with(fileParams, "params:");
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(file + ": policy: " + e.getMessage());
+        }
+        String policy = spec.name();
+        Map<String, String> params = new LinkedHashMap<>(spec.params());
         CostModel costs = CostModel.ZERO;
         if (top.containsKey("costs") && top.get("costs") != null) {
             Map<String, Object> c = map("costs", top.get("costs"));

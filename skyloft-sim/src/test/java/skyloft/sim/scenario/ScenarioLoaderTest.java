@@ -66,6 +66,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aPolicyMayCarryItsParametersInBracketsButNotAlsoInParams() {
+        Scenario s = parse("duration: 1ms\npolicy: rr[slice=20us]\nparams: {}\ntasks: [{name: a, type: hog}]\n");
+        assertEquals("rr", s.policy());
+        assertEquals(java.util.Map.of("slice", "20us"), s.params());
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> parse("duration: 1ms\npolicy: rr[slice=20us]\nparams: {slice: 30us}\ntasks: [{name: a, type: hog}]\n"));
+        assertTrue(e.getMessage().endsWith(": policy: policy parameter 'slice' is given in rr[slice=20us] and in params: (slice=30us); "
+                + "allowed each parameter once"), e.getMessage());
+        e = assertThrows(ScenarioException.class, () -> parse("duration: 1ms\npolicy: rr[slice\ntasks: [{name: a, type: hog}]\n"));
+        assertTrue(e.getMessage().contains("policy: 'rr[slice' is not of the form NAME or NAME[name=value,...]"), e.getMessage());
+    }
+
+    @Test
     void ratesAndLoadsAreConverted() {
         Scenario s = parse("""
                 duration: 1s
