@@ -14,8 +14,10 @@ final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a benchmark: which there are, and exit 2 (bad input), not a run that did nothing. */
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw new CommandLine.ParameterException(spec.commandLine(), "bench needs a benchmark; allowed: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

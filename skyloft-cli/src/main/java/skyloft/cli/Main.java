@@ -33,12 +33,23 @@ public final class Main implements Runnable {
         // run expands the java command line's @argfiles as java does (ArgFiles), and nothing else
         // takes them
         cl.setExpandAtFiles(false);
+        // -V on a subcommand: the same version as the top command's (picocli would print its own, empty)
+        versionEverywhere(cl, cl.getCommandSpec().version());
         // run: everything from the first word that is not one of its options is the application's java command line
         cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         // a bad option value: its one-line error and where the usage is, not the whole usage
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("skyloft: " + ex.getMessage());
+            CommandLine.Model.CommandSpec where = ex.getCommandLine().getCommandSpec();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !where.subcommands().isEmpty()
+                    && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")) {
+                // a word where a command goes: not a stray argument, an unknown command
+                String parent = where.parent() == null ? "" : where.qualifiedName().substring(where.root().name().length() + 1) + ": ";
+                err.println("skyloft: " + parent + "unknown command '" + u.getUnmatched().getFirst() + "'; allowed: "
+                        + String.join(", ", where.subcommands().keySet()));
+            } else {
+                err.println("skyloft: " + ex.getMessage());
+            }
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return 2;
@@ -67,6 +78,13 @@ public final class Main implements Runnable {
             }
         });
         return cl;
+    }
+
+    private static void versionEverywhere(CommandLine cl, String[] version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().version(version);
+            versionEverywhere(sub, version);
+        }
     }
 
     /** How to give the launcher's JVM more heap. */
