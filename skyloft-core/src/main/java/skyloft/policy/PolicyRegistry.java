@@ -108,13 +108,6 @@ public final class PolicyRegistry {
             return new Spec(name, all);
         }
 
-        /** The parameters as {@link PolicyRegistry#parseParams} reads them: {@code slice=20us,admission=off}. */
-        public String paramsText() {
-            StringJoiner j = new StringJoiner(",");
-            params.forEach((k, v) -> j.add(k + "=" + v));
-            return j.toString();
-        }
-
         /** The spec as written canonically: {@code rr} or {@code rr[slice=20us]}. */
         @Override
         public String toString() {
