@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * directories are created. A failure is an {@link IOException} whose message names the file
  * and the reason. The temporary file that a writer killed mid-write (SIGKILL) leaves is deleted
  * by the next successful write of the same file.
+ *
+ * <p>A symbolic link is written through: the file it names is replaced, not the link. A target
+ * that exists and is no regular file ({@code /dev/null}, {@code /dev/full}, a FIFO), or is
+ * under /dev or /proc ({@code /dev/stdout}), cannot be replaced, as renaming over it would put a
+ * file in its place (where /dev is writable, as for root): it is written into directly, and its
+ * errors fail the write as any other's.
  */
 public final class AtomicFiles {
     private static final AtomicLong TEMP_SEQ = new AtomicLong();
@@ -40,6 +46,11 @@ public final class AtomicFiles {
     /** Writes {@code file} (UTF-8) with what {@code body} writes, replacing it only once all is written. */
     public static void write(Path file, Body body) throws IOException {
         Path abs = file.toAbsolutePath();
+        if (inPlace(abs)) {
+            writeInPlace(file, abs, body);
+            return;
+        }
+        if (Files.isSymbolicLink(abs) && Files.exists(abs)) abs = abs.toRealPath(); // the file the link names is replaced, the link kept
         Path dir = abs.getParent();
         // not createTempFile: its owner-only permissions would carry over to the output
         Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "." + TEMP_SEQ.incrementAndGet() + ".tmp");
@@ -55,9 +66,7 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             // a failure on a parent directory names it; one on the file or its temporary needs not
-            boolean elsewhere = e instanceof FileSystemException f && f.getFile() != null
-                    && !Path.of(f.getFile()).toAbsolutePath().equals(abs) && !Path.of(f.getFile()).toAbsolutePath().equals(tmp);
-            throw new IOException("cannot write " + file + ": " + (elsewhere ? describe(e) : reason(e)), e);
+            throw new IOException("cannot write " + file + ": " + (about(e, tmp) ? reason(e) : describe(e, abs)), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -66,6 +75,23 @@ public final class AtomicFiles {
             }
         }
         deleteStaleTemporaries(abs);
+    }
+
+    /** Whether {@code abs} is a device, FIFO or the like, or a file that stands for one
+     *  ({@code /dev/stdout} redirected to a file, whose descriptor the shell holds): it exists and
+     *  is no regular file, or it is under /dev or /proc. */
+    private static boolean inPlace(Path abs) {
+        Path p = abs.normalize();
+        return Files.exists(p) && (!Files.isRegularFile(p) || p.startsWith("/dev") || p.startsWith("/proc"));
+    }
+
+    /** Writes straight into {@code abs}, which no rename may replace. */
+    private static void writeInPlace(Path file, Path abs, Body body) throws IOException {
+        try (Writer w = new java.io.OutputStreamWriter(Files.newOutputStream(abs, StandardOpenOption.WRITE), StandardCharsets.UTF_8)) {
+            body.to(w);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + describe(e, abs), e);
+        }
     }
 
     /**
@@ -100,6 +126,18 @@ public final class AtomicFiles {
     public static String describe(IOException e) {
         if (e instanceof FileSystemException f && f.getFile() != null) return f.getFile() + ": " + reason(e);
         return reason(e);
+    }
+
+    /** As {@link #describe(IOException)}, leaving the file out when it is {@code path}, which the
+     *  sentence around it names already. */
+    public static String describe(IOException e, Path path) {
+        return about(e, path) ? reason(e) : describe(e);
+    }
+
+    /** Whether {@code e} concerns {@code path}, or names no file. */
+    private static boolean about(IOException e, Path path) {
+        if (!(e instanceof FileSystemException f) || f.getFile() == null) return true;
+        return Path.of(f.getFile()).toAbsolutePath().equals(path.toAbsolutePath());
     }
 
     private static String reason(IOException e) {

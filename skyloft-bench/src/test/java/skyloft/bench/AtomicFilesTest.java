@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,46 @@ class AtomicFilesTest {
         new BenchResult("b").writeJson(deep);
         assertTrue(Files.readString(deep).startsWith("{\"benchmark\": \"b\""));
         assertEquals(List.of(tmp.resolve("new"), f), list(), "no temporaries left beside them");
+    }
+
+    @Test
+    void aFifoIsWrittenIntoNotReplacedByAFile() throws Exception {
+        // as /dev/stdout on a pipe: a rename over it would put a regular file in its place
+        Path fifo = tmp.resolve("out.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(mkfifo.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+        var read = new java.util.concurrent.CompletableFuture<String>();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                read.complete(Files.readString(fifo));
+            } catch (IOException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        AtomicFiles.writeString(fifo, "{}");
+        assertEquals("{}", read.get(60, java.util.concurrent.TimeUnit.SECONDS), "the reader got the text through the FIFO");
+        reader.join(java.time.Duration.ofSeconds(10));
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still a FIFO");
+        assertEquals(List.of(fifo), list(), "no temporaries");
+    }
+
+    @Test
+    void aDeviceWhoseWritesFailFailsTheWriteAndStaysADevice() throws Exception {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.exists(full) && !Files.isRegularFile(full), "a /dev/full device, whose writes fail with ENOSPC");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(full, "{}"));
+        assertEquals("cannot write /dev/full: No space left on device", e.getMessage());
+        assertTrue(!Files.isRegularFile(full), "/dev/full is still a device");
+    }
+
+    @Test
+    void aSymbolicLinkIsWrittenThroughAndKept() throws Exception {
+        Path target = Files.writeString(tmp.resolve("target.json"), "old");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.json"), target);
+        AtomicFiles.writeString(link, "new");
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertEquals("new", Files.readString(target));
+        assertEquals(List.of(link, target), list(), "no temporaries left");
     }
 
     @Test

@@ -50,7 +50,11 @@ final class OutputPaths {
         List<Map.Entry<String, Path>> inputs = new ArrayList<>();
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.getValue() instanceof Path in) {
-                if (in.toString().isEmpty()) throw new IllegalArgumentException(p.paramLabel() + " '': the path is empty; expected a file to read");
+                if (in.toString().isEmpty()) {
+                    // report's DIR is a directory; the other commands' inputs are files
+                    throw new IllegalArgumentException(p.paramLabel() + " '': the path is empty; expected "
+                            + (p.paramLabel().equals("DIR") ? "a directory" : "a file") + " to read");
+                }
                 inputs.add(Map.entry("the input " + p.paramLabel(), in));
             }
         }
@@ -129,8 +133,10 @@ final class OutputPaths {
         writableAncestor(option, dir, abs);
         try {
             Files.createDirectories(abs);
-        } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException(option + " " + dir + ": cannot create the directory (" + e + ")");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + dir + ": cannot create the directory: " + skyloft.bench.AtomicFiles.describe(e, abs));
+        } catch (SecurityException e) {
+            throw new IllegalArgumentException(option + " " + dir + ": cannot create the directory: " + e.getMessage());
         }
         if (!Files.isWritable(abs)) throw new IllegalArgumentException(option + " " + dir + " is not writable");
     }

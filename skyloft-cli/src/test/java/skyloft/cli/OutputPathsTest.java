@@ -48,6 +48,14 @@ class OutputPathsTest {
     }
 
     @Test
+    void aReportDirectoryThatCannotBeCreatedIsASentenceWithTheReason() {
+        // the parent may be written in, but no file system takes such a name
+        Path out = tmp.resolve("r".repeat(300));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputPaths.checkDir("--out", out));
+        assertEquals("--out " + out + ": cannot create the directory: File name too long", e.getMessage());
+    }
+
+    @Test
     void theCommandLineRefusesBeforeRunning() throws Exception {
         // Were the check missing, this would run a 10 s benchmark per configuration and fail at its end.
         Path file = Files.writeString(tmp.resolve("taken"), "x");

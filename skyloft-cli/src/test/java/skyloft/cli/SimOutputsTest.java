@@ -68,6 +68,17 @@ class SimOutputsTest {
     }
 
     @Test
+    void aDeviceThatRefusesTheWriteFailsTheCommandAndStaysADevice() throws Exception {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full) && !Files.isRegularFile(full), "a /dev/full device");
+        Run r = run("sim", scenario().toString(), "--json", full.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("skyloft: cannot write /dev/full: No space left on device\n", r.err());
+        assertFalse(r.out().contains("results:"), r.out());
+        assertTrue(!Files.isRegularFile(full), "not replaced by a file");
+    }
+
+    @Test
     void aWriteThatFailsAfterTheRunIsOneLineNamingThePath() throws Exception {
         // passes the checks before the run (the directory is writable), fails at the write: no file system takes such a name
         Path json = tmp.resolve("x".repeat(300) + ".json");
