@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import skyloft.policy.PolicyRegistry;
 import skyloft.runtime.Affinity;
 import skyloft.runtime.Poll;
 import skyloft.runtime.RuntimeStats;
@@ -54,10 +55,21 @@ public final class OpsBench {
     public record Options(String policy, String preemptPolicy, int cores, long durationNs, int runs, Sut.RuntimeConfig runtime, boolean stats) {
         public Options {
             Sut.checkSystems(List.of(Baselines.skyloft(policy), Baselines.skyloft(preemptPolicy)));
+            if (!preempts(preemptPolicy)) {
+                throw new IllegalArgumentException("--preempt-policy " + preemptPolicy + " never preempts (its tick asks for no preemption), "
+                        + "so it has no preemption figures; allowed: " + String.join(", ", PolicyRegistry.names().stream().filter(OpsBench::preempts).toList())
+                        + ", or a policy class that preempts");
+            }
             Checks.cores(cores);
             Checks.duration(durationNs, 100_000_000L);
             if (runs < 1 || runs > 100) throw new IllegalArgumentException("--runs " + runs + " is out of range; allowed 1..100");
         }
+    }
+
+    /** Whether {@code policy} ({@code NAME} or {@code NAME[params]}) may preempt a task: its tick asks for it. */
+    static boolean preempts(String policy) {
+        Sut.Policy p = Sut.Policy.of(Baselines.skyloft(policy));
+        return PolicyRegistry.create(p.name(), p.params()).usesTick();
     }
 
     public static BenchResult run(Options o) {

@@ -32,7 +32,8 @@ public final class ServiceDist {
         this.modeNs = modeNs;
     }
 
-    private static final String FORMS = "expected fixed-<d>, exponential-<d>, bimodal-<digits>-<d>-<d> (e.g. bimodal-995-4us-10ms)"
+    private static final String FORMS = "expected fixed-<d>, exponential-<d>, bimodal-<digits>-<d1>-<d2> (d1's share is 0.<digits>: "
+            + "bimodal-995-4us-10ms is 99.5% 4us, 0.5% 10ms)"
             + " or an inline mixture like 99.5%:4us,0.5%:10ms; durations take a unit ns, us, ms or s";
 
     /** Parses a distribution name; throws naming the bad spec and the accepted forms. */

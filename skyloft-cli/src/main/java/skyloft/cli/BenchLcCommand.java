@@ -17,10 +17,12 @@ final class BenchLcCommand implements Callable<Integer> {
     EvalOptions.WithSystems opts;
 
     @Option(names = "--dist", defaultValue = "bimodal-995-4us-10ms", paramLabel = "DIST",
-            description = "Service times: fixed-10us, exponential-10us, bimodal-995-4us-10ms, or 99.5%%:4us,0.5%%:10ms (default ${DEFAULT-VALUE}).")
+            description = "Service times: fixed-10us, exponential-10us, bimodal-DIGITS-D1-D2, or a mixture 99.5%%:4us,0.5%%:10ms "
+                    + "(default ${DEFAULT-VALUE}). A bimodal's DIGITS are the decimals of D1's share, the rest is D2's: "
+                    + "bimodal-995-4us-10ms is 99.5%% 4us and 0.5%% 10ms, bimodal-9-4us-10ms 90%% 4us, bimodal-1000-4us-10ms 10%% 4us.")
     String dist;
 
-    @Option(names = "--loads", split = ",", paramLabel = "L,...", description = "Loads as fractions of capacity (default 0.1,0.2,...,1.1).")
+    @Option(names = "--loads", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "L,...", description = "Loads as fractions of capacity (default 0.1,0.2,...,1.1).")
     List<Double> loads;
 
     @Option(names = "--slo", defaultValue = "500us", paramLabel = "SLO", description = "p99 latency (500us) or p99 slowdown (10x) (default ${DEFAULT-VALUE}).")

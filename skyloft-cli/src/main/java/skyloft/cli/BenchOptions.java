@@ -23,7 +23,7 @@ final class BenchOptions {
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured warm-up runs per system (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "P,...",
             description = "Policies to measure, each NAME or NAME[name=value,...], e.g. fifo,rr[slice=30us] (default: all registered).")
     List<String> policies;
 
@@ -44,6 +44,12 @@ final class BenchOptions {
      */
     static List<String> checkPolicies(List<String> entries) {
         List<String> out = distinct("--policies", entries.stream().map(String::strip).toList());
+        for (String p : out) {
+            if (p.startsWith("skyloft:")) {
+                throw new IllegalArgumentException("--policies: '" + p + "' names a system; give the policy name without 'skyloft:', e.g. "
+                        + p.substring("skyloft:".length()));
+            }
+        }
         try {
             Sut.checkSystems(out.stream().map(Baselines::skyloft).toList());
         } catch (IllegalArgumentException e) {
@@ -54,9 +60,9 @@ final class BenchOptions {
 
     /** {@code entries} if none is given twice; each is a run of its own, and a second would only
      *  repeat the first, with rows of the same name. */
-    static List<String> distinct(String option, List<String> entries) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (String e : entries) {
+    static <T> List<T> distinct(String option, List<T> entries) {
+        java.util.Set<T> seen = new java.util.HashSet<>();
+        for (T e : entries) {
             if (!seen.add(e)) throw new IllegalArgumentException(option + ": '" + e + "' is given twice; allowed each once");
         }
         return entries;

@@ -18,10 +18,10 @@ final class BenchPickCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result rows as JSON to FILE.")
     Path json;
 
-    @Option(names = "--runnable", split = ",", paramLabel = "LIST", description = "Runnable task counts (default 10,1000,100000,1000000).")
+    @Option(names = "--runnable", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "LIST", description = "Runnable task counts (default 10,1000,100000,1000000).")
     List<Integer> runnable;
 
-    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "P,...",
             description = "Policies to measure, each NAME or NAME[name=value,...] (default: all registered).")
     List<String> policies;
 

@@ -31,7 +31,7 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
     @Option(names = "--no-strip-mining", description = "Poll on every back-edge instead of strip-mining counted loops.")
     boolean noStripMining;
 
-    @Option(names = "--kernels", paramLabel = "LIST", split = ",",
+    @Option(names = "--kernels", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class,
             description = "Kernels to run, by class name (default all: MatMul, Sieve, HashChurn, QuickSort, StringBuild, Fib, Mandelbrot, Crc32).")
     java.util.List<String> kernels;
 

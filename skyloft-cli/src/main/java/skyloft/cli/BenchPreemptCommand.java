@@ -19,11 +19,11 @@ final class BenchPreemptCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    @Option(names = "--slices", paramLabel = "LIST", split = ",",
+    @Option(names = "--slices", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class,
             description = "RR slices, e.g. 10us,20us,50us,100us (default).")
     List<String> slices;
 
-    @Option(names = "--modes", paramLabel = "LIST", split = ",", description = "Timer modes: poll, sleep, spin (default all three).")
+    @Option(names = "--modes", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class, description = "Timer modes: poll, sleep, spin (default all three).")
     List<String> modes;
 
     @Option(names = "--cores", paramLabel = "N", description = "Carriers (default ${DEFAULT-VALUE}; the spin timer needs a core of its own).")
@@ -50,6 +50,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
             if (ns % 1_000 != 0) throw new IllegalArgumentException("--slices: " + s + " is not a whole number of microseconds");
             slicesUs.add(ns / 1_000);
         }
+        BenchOptions.distinct("--slices", slicesUs.stream().map(us -> Durations.format(us * 1_000)).toList()); // 20us and 20000ns alike
         List<TimerMode> ms = new ArrayList<>();
         if (modes == null) ms.addAll(PreemptBench.Config.defaults().modes());
         else for (String m : modes) {
@@ -62,9 +63,20 @@ final class BenchPreemptCommand implements Callable<Integer> {
         // as every benchmark's --duration: at least what one measurement needs, at most an hour
         long durationNs = Durations.parseNs("--duration", duration, 10_000_000L, 3_600_000_000_000L);
         var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(durationNs), !noPin, stats);
+        String crowded = spinCrowded(cfg.modes(), cfg.cores(), Runtime.getRuntime().availableProcessors());
+        if (crowded != null) System.err.println("skyloft: warning: " + crowded);
         System.out.println("preempt: " + cfg.cores() + " carrier(s) x " + cfg.hogsPerCore() + " instrumented hogs, RR, "
                 + Durations.format(durationNs) + " per point; the machine may be shared, so tails include its noise");
         BenchRun.run(json, () -> PreemptBench.run(cfg, System.out));
         return 0;
+    }
+
+    /** Why the spin mode's figures would not be its own on {@code cpus} CPUs, or null: its timer
+     *  thread spins on a CPU of its own, which {@code cores} carriers leave it only below {@code cpus}. */
+    static String spinCrowded(List<TimerMode> modes, int cores, int cpus) {
+        if (!modes.contains(TimerMode.SPIN) || cores + 1 <= cpus) return null;
+        return "--modes spin with --cores " + cores + " on " + cpus + " CPU" + (cpus == 1 ? "" : "s") + ": the spin timer needs a CPU of its "
+                + "own beside the carriers, so it shares one with a carrier and its figures show that contention; allowed without it: --cores "
+                + (cpus > 2 ? "1.." + (cpus - 1) : cpus == 2 ? "1" : "(none: this machine has one CPU)");
     }
 }

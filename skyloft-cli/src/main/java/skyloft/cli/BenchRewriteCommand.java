@@ -16,7 +16,7 @@ final class BenchRewriteCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    @Option(names = "--jars", paramLabel = "JAR", split = ",",
+    @Option(names = "--jars", paramLabel = "JAR", split = ",", preprocessor = ListOptions.Entries.class,
             description = "Jars whose classes to rewrite (default: the libraries this command line ships with: picocli, "
                     + "SnakeYAML and HdrHistogram).")
     List<Path> jars;
@@ -29,6 +29,7 @@ final class BenchRewriteCommand implements Callable<Integer> {
         List<Path> given = jars != null ? jars : List.of(RunCommand.codeSource(picocli.CommandLine.class),
                 RunCommand.codeSource(org.yaml.snakeyaml.Yaml.class), RunCommand.codeSource(org.HdrHistogram.Histogram.class));
         RewriteBench.Config cfg = new RewriteBench.Config(given, passes);
+        for (Path jar : cfg.jars()) PolicyPath.checkJar("--jars", jar, "allowed existing .jar files");
         BenchRun.run(json, () -> RewriteBench.run(cfg, System.out));
         return 0;
     }

@@ -16,7 +16,7 @@ final class BenchSchbenchCommand implements Callable<Integer> {
     @Mixin
     EvalOptions.WithSystems opts;
 
-    @Option(names = "--workers", split = ",", paramLabel = "N,...", description = "Worker counts (default: cores, 2x and 4x cores).")
+    @Option(names = "--workers", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "N,...", description = "Worker counts (default: cores, 2x and 4x cores).")
     List<Integer> workers;
 
     @Option(names = "--sleep", defaultValue = "100us", paramLabel = "D", description = "Sleep at the start of each request (default ${DEFAULT-VALUE}).")

@@ -23,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "skyloft-report", paramLabel = "DIR", description = "Report directory (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "P,...",
+    @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "P,...",
             description = "Skyloft policies to put beside the baselines in every part, each perhaps with parameters: "
                     + "rr[slice=30us],cfs[latency=6ms,min_granularity=750us] (default: each benchmark's own list).")
     java.util.List<String> policies;
@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         int n = cores != null ? cores : Math.min(2, max);
         if (n < 1 || n > max) throw new IllegalArgumentException("--cores " + n + " is out of range; this machine allows 1.." + max);
         Demo.Plan plan = Demo.demo(n, Sut.RuntimeConfig.DEFAULT, stats);
-        if (policies != null && !policies.isEmpty()) plan = Demo.withPolicies(plan, BenchOptions.distinct("--policies", policies.stream().map(String::strip).toList()));
+        if (policies != null && !policies.isEmpty()) plan = Demo.withPolicies(plan, BenchOptions.checkPolicies(policies));
         Demo.Plan p = plan;
         BenchRun.runAll(out, () -> Demo.run(p, out, "Skyloft-J demo: headline figures", System.out));
         return 0;

@@ -71,7 +71,7 @@ class EvalOptions {
 
     /** And {@code --systems}. */
     static final class WithSystems extends WithJson {
-        @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", paramLabel = "S,...",
+        @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "S,...",
                 description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform (default: per benchmark).")
         List<String> systems;
 

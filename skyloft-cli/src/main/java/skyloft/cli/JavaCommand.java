@@ -96,6 +96,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
             } else {
                 // java takes a word ending in .java, or any word after --source, for a source file
                 if (sourceVersion != null || w.endsWith(".java")) return source(jvm, cp, envClassPath, words, i, sourceVersion);
+                if (w.isBlank()) throw new IllegalArgumentException("the main class '" + w + "' is empty; " + FORMS);
                 String classPath = cp != null ? cp : envClassPath != null && !envClassPath.isBlank() ? envClassPath : ".";
                 return new JavaCommand(jvm, classPath, null, w, List.copyOf(words.subList(i + 1, words.size())));
             }
@@ -184,6 +185,7 @@ record JavaCommand(List<String> jvmOptions, String classPath, String module, Str
     }
 
     private static String jarMainClass(Path jar) {
+        if (Files.isDirectory(jar)) throw new IllegalArgumentException("-jar " + jar + " is a directory; expected a jar file");
         if (!Files.isRegularFile(jar)) throw new IllegalArgumentException("-jar " + jar + ": no such file");
         try (JarFile f = new JarFile(jar.toFile())) {
             var mf = f.getManifest();

@@ -42,9 +42,10 @@ final class JfrCommand implements Callable<Integer> {
         }
         JfrSummary.Summary s = JfrSummary.summarize(events);
         if (s.runsByStop().isEmpty() && s.enqueues() == 0 && s.preemptions() == 0) {
-            System.out.println(file + ": no Skyloft scheduling events; record with "
-                    + "-XX:StartFlightRecording:filename=app.jfr,settings=default,settings=skyloft.jfc");
-            return 0;
+            // nothing to summarize is an error, as report's directory without results is
+            throw new IllegalArgumentException("jfr: " + file + " has no Skyloft scheduling events, so there is nothing to summarize"
+                    + (json == null ? "" : " and " + json + " is not written") + "; record with "
+                    + "-XX:StartFlightRecording:filename=app.jfr,settings=default,settings=skyloft.jfc (or skyloft run --jfr FILE)");
         }
         System.out.print(s.format());
         if (json != null) {

@@ -63,6 +63,7 @@ public final class Main implements Runnable {
         cl.setExecutionStrategy(parsed -> {
             try {
                 OutputPaths.check(parsed);
+                ListOptions.checkDistinct(parsed);
                 String policyPath = PolicyPath.given(parsed);
                 if (policyPath != null) PolicyPath.classPath(policyPath); // .java files compile here
             } catch (IllegalArgumentException e) {

@@ -50,22 +50,39 @@ final class PolicyPath {
     private static final List<Path> TO_DELETE = new ArrayList<>();
     private static boolean keep;
 
-    /** The entries of {@code text}, each an existing directory or file; throws naming the first
-     *  that is not, and what is allowed. */
+    static final String ALLOWED = "allowed: jars, class directories and .java files";
+
+    /** The entries of {@code text}, each a directory, a {@code .java} file or a jar; throws naming
+     *  the first that is not, and what is allowed. */
     static List<Path> entries(String text) {
         List<Path> out = new ArrayList<>();
         for (String e : text.split(File.pathSeparator, -1)) {
             if (e.isBlank()) {
-                throw new IllegalArgumentException(OPTION + " '" + text + "' has an empty entry; allowed: jars, class directories and .java files separated by '"
+                throw new IllegalArgumentException(OPTION + " '" + text + "' has an empty entry; " + ALLOWED + " separated by '"
                         + File.pathSeparator + "'");
             }
             Path p = Path.of(e.strip());
             if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(OPTION + ": '" + e + "' is neither a directory nor a file; allowed: jars, class directories and .java files");
+                throw new IllegalArgumentException(OPTION + ": '" + e + "' is neither a directory nor a file; " + ALLOWED);
             }
+            if (Files.isRegularFile(p) && !isSource(p)) checkJar(OPTION, p, ALLOWED);
             out.add(p);
         }
         return out;
+    }
+
+    /** Throws, naming {@code option}, the file and why, unless {@code file} opens as a jar (a zip
+     *  archive); {@code allowed} says what the option takes. */
+    static void checkJar(String option, Path file, String allowed) {
+        String why;
+        try (var jar = new java.util.jar.JarFile(file.toFile())) {
+            return;
+        } catch (java.util.zip.ZipException e) {
+            why = e.getMessage();
+        } catch (IOException e) {
+            why = skyloft.bench.AtomicFiles.describe(e, file);
+        }
+        throw new IllegalArgumentException(option + ": '" + file + "' is not a jar (" + why + "); " + allowed);
     }
 
     /**

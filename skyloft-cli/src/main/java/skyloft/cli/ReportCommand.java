@@ -34,6 +34,9 @@ import skyloft.util.JsonReader;
 final class ReportCommand implements Callable<Integer> {
     /** The order the demo runs its benchmarks in; others follow by name. */
     private static final List<String> ORDER = List.of("schbench", "lc", Demo.COLOCATION, "pipe", "ops", "pick", "capacity");
+    /** Every benchmark whose --json a report takes: the demo's, then the other bench commands' and jfr's. */
+    static final List<String> KNOWN = Stream.concat(ORDER.stream(),
+            Stream.of("yield", "spawn", "poll-overhead", "rewrite", "preempt", "jfr")).toList();
 
     @Parameters(paramLabel = "DIR", description = "The directory with the JSON files; index.html is written there.")
     Path dir;
@@ -50,13 +53,28 @@ final class ReportCommand implements Callable<Integer> {
                     .sorted().toList();
         }
         List<BenchResult> results = new ArrayList<>();
+        Map<String, Path> fileOf = new LinkedHashMap<>();
         for (Path f : files) {
             String text = Files.readString(f, StandardCharsets.UTF_8);
+            BenchResult r;
             try {
-                results.add(BenchResult.fromJson(text));
+                r = BenchResult.fromJson(text);
             } catch (IllegalArgumentException e) {
                 System.err.println("skyloft: report: skipping " + f + ": " + e.getMessage());
+                continue;
             }
+            if (!KNOWN.contains(r.benchmark())) {
+                System.err.println("skyloft: report: skipping " + f + ": benchmark '" + r.benchmark() + "' is not one of Skyloft's; allowed: "
+                        + String.join(", ", KNOWN));
+                continue;
+            }
+            // the headline takes one result per benchmark; two would be mixed into it
+            Path other = fileOf.putIfAbsent(r.benchmark(), f);
+            if (other != null) {
+                throw new IllegalArgumentException("report: " + other + " and " + f + " both hold results of " + r.benchmark()
+                        + "; a report takes one result per benchmark, so move one of them out of " + dir);
+            }
+            results.add(r);
         }
         if (results.isEmpty()) throw new IllegalArgumentException("report: no benchmark results (*.json) in " + dir);
         results.sort(Comparator.comparingInt((BenchResult r) -> ORDER.contains(r.benchmark()) ? ORDER.indexOf(r.benchmark()) : ORDER.size())

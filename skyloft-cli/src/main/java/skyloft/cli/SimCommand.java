@@ -86,6 +86,14 @@ final class SimCommand implements Callable<Integer> {
         if (costs != null) sc = sc.withCosts(costs);
         Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, ScenarioLoader.MAX_DURATION_NS);
         if (compare != null) return compare(sc, durNs);
+        if (policy != null) {
+            try {
+                PolicyRegistry.info(policy); // the command line's name, not the file's: said so
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--policy: " + e.getMessage(), e);
+            }
+        }
+        warn(sc.warnings(policy, PolicyRegistry.parseParams(params), durNs));
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
         // --policy rr[slice=20us]: the parameters in brackets join --param's
@@ -162,6 +170,7 @@ final class SimCommand implements Callable<Integer> {
                         + (labels.get(j).equals(labels.get(i)) ? "" : " (entries '" + labels.get(j) + "' and '" + labels.get(i) + "')"));
             }
         }
+        warn(specs.stream().flatMap(s -> sc.warnings(s.name(), s.params(), durNs).stream()).distinct().toList());
         // a 1-ns run admits every task that exists from the start, so a refusal comes before the first real run
         for (int i = 0; i < specs.size(); i++) {
             PolicyRegistry.Spec s = specs.get(i);
@@ -251,6 +260,11 @@ final class SimCommand implements Callable<Integer> {
                         + "; not finished: " + String.join(", ", labels.subList(results.size(), labels.size())));
             }
         }
+    }
+
+    /** The scenario's warnings ({@link Scenario#warnings}), on stderr. */
+    private void warn(List<String> warnings) {
+        for (String w : warnings) System.err.println("skyloft: warning: " + file + ": " + w);
     }
 
     /** A parameter's value in one spelling: 50us and 50000ns alike, 0.95 and 0.950 alike. */

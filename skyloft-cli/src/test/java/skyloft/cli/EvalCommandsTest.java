@@ -63,6 +63,62 @@ class EvalCommandsTest {
     }
 
     @Test
+    void everyListOptionRefusesAnEmptyEntryAndAValueGivenTwice() {
+        String empty = "has an empty entry; allowed: values separated by single commas, with no comma at either end";
+        String[][] emptyEntries = {{"schbench", "--workers", "2,,4"}, {"schbench", "--workers", "2,"}, {"schbench", "--workers", ",2"},
+                {"lc", "--systems", "jdk-default,"}, {"lc", "--loads", "0.5,"}, {"pick", "--runnable", "10,"}, {"yield", "--policies", "fifo,"},
+                {"preempt", "--slices", "20us,,50us"}, {"poll-overhead", "--kernels", "Fib,"}, {"rewrite", "--jars", ","}};
+        for (String[] c : emptyEntries) {
+            SimOutputsTest.Run r = SimOutputsTest.run("bench", c[0], c[1], c[2]);
+            assertEquals(2, r.code(), List.of(c).toString());
+            assertTrue(r.err().startsWith("skyloft: " + c[1] + " '" + c[2] + "' " + empty + "\n"), r.err());
+        }
+        String[][] twice = {{"schbench", "--workers", "2,2", "'2'"}, {"pick", "--runnable", "10,10", "'10'"}, {"lc", "--loads", "0.5,0.50", "'0.5'"},
+                {"poll-overhead", "--kernels", "Fib,Fib", "'Fib'"}, {"lc", "--systems", "platform, platform", "'platform'"}};
+        for (String[] c : twice) {
+            SimOutputsTest.Run r = SimOutputsTest.run("bench", c[0], c[1], c[2]);
+            assertEquals(2, r.code(), List.of(c).toString());
+            assertEquals("skyloft: " + c[1] + ": " + c[3] + " is given twice; allowed each once\n", r.err());
+        }
+        SimOutputsTest.Run r = SimOutputsTest.run("bench", "schbench", "--workers", "2", "--workers", "2");
+        assertEquals("skyloft: --workers: '2' is given twice; allowed each once\n", r.err(), "over repeats of the option too");
+        rejects(BenchPreemptCommand::new, "--slices: '20us' is given twice", "--slices", "20us,20000ns");
+    }
+
+    @Test
+    void opsRefusesAPreemptPolicyThatNeverPreempts() {
+        rejects(BenchOpsCommand::new, "--preempt-policy fifo never preempts (its tick asks for no preemption), so it has no preemption figures; "
+                + "allowed: rr, cfs", "--preempt-policy", "fifo");
+    }
+
+    @Test
+    void aPolicyGivenAsASystemIsToldToDropTheSkyloftPrefix() {
+        rejects(BenchPickCommand::new, "--policies: 'skyloft:rr' names a system; give the policy name without 'skyloft:', e.g. rr",
+                "--policies", "skyloft:rr");
+    }
+
+    @Test
+    void preemptWarnsWhenTheSpinTimerHasNoCpuOfItsOwn() {
+        assertEquals("--modes spin with --cores 2 on 2 CPUs: the spin timer needs a CPU of its own beside the carriers, so it shares one with "
+                + "a carrier and its figures show that contention; allowed without it: --cores 1",
+                BenchPreemptCommand.spinCrowded(List.of(skyloft.runtime.TimerMode.SPIN), 2, 2));
+        assertEquals(null, BenchPreemptCommand.spinCrowded(List.of(skyloft.runtime.TimerMode.SPIN), 1, 2), "one carrier leaves the timer a CPU");
+        assertEquals(null, BenchPreemptCommand.spinCrowded(List.of(skyloft.runtime.TimerMode.POLL), 2, 2), "no spin timer");
+        assertTrue(BenchPreemptCommand.spinCrowded(List.of(skyloft.runtime.TimerMode.SPIN), 4, 4).endsWith("--cores 1..3"));
+    }
+
+    @Test
+    void lcsHelpSaysWhatABimodalsDigitsMean() {
+        String usage = new CommandLine(new BenchLcCommand()).getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(usage.contains("A bimodal's DIGITS are the decimals of D1's share, the rest is D2's: bimodal-995-4us-10ms is 99.5% 4us "
+                + "and 0.5% 10ms, bimodal-9-4us-10ms 90% 4us, bimodal-1000-4us-10ms 10% 4us."), usage);
+        // as the parser reads them
+        for (String[] c : new String[][] {{"995", "0.995"}, {"9", "0.9"}, {"1000", "0.1"}}) {
+            assertEquals(Double.parseDouble(c[1]), skyloft.bench.ServiceDist.parse("bimodal-" + c[0] + "-4us-10ms").classShare(0), 1e-12, c[0]);
+        }
+    }
+
+    @Test
     void pollOverheadNamesItsOwnOptions() {
         rejects(BenchPollOverheadCommand::new, "--stride 0 is out of range; allowed 1..65536", "--stride", "0");
         rejects(BenchPollOverheadCommand::new, "--stride 70000 is out of range; allowed 1..65536", "--stride", "70000");

@@ -69,6 +69,17 @@ class JavaCommandTest {
     }
 
     @Test
+    void anEmptyMainClassOrAJarThatIsADirectoryIsRefusedSayingSo(@TempDir Path dir) {
+        var e = assertThrows(IllegalArgumentException.class, () -> JavaCommand.parse(List.of("-Xmx1g", ""), null));
+        assertTrue(e.getMessage().startsWith("the main class '' is empty; expected [JVM-OPTIONS] MAINCLASS"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parse("-jar " + dir, null));
+        assertEquals("-jar " + dir + " is a directory; expected a jar file", e.getMessage());
+        PolicyPathTest.Run r = PolicyPathTest.cli("run", "");
+        assertEquals(2, r.exit(), "bad input, refused before any JVM starts: " + r);
+        assertTrue(r.err().startsWith("skyloft: the main class '' is empty"), r.err());
+    }
+
+    @Test
     void withoutMinusCpTheClassPathIsClasspathFromTheEnvironmentOrTheCurrentDirectory() {
         assertEquals("env/cp", parse("Main", "env/cp").classPath());
         assertEquals(".", parse("Main", null).classPath());

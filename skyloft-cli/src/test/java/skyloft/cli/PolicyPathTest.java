@@ -229,6 +229,28 @@ class PolicyPathTest {
     }
 
     @Test
+    void aFileThatIsNotAJarIsRefusedByEveryCommandBeforeItRuns(@TempDir Path dir) throws Exception {
+        Path yaml = repoRoot().resolve("examples/cfs-nice.yaml");
+        Path empty = Files.createFile(dir.resolve("empty.jar"));
+        String allowed = "; allowed: jars, class directories and .java files";
+        // PATH stands for the path given
+        for (String[] args : new String[][] {{"policies", "--policy-path", "PATH"}, {"sim", "--policy-path", "PATH", yaml.toString()},
+                {"bench", "pipe", "--policy-path", "PATH", "--duration", "100ms"}, {"run", "--policy-path", "PATH", "--dry-run", "Main"},
+                {"trace", "--policy-path", "PATH", "--gantt", dir.resolve("g.svg").toString()}}) {
+            for (String[] bad : new String[][] {{yaml.toString(), "zip END header not found"}, {empty.toString(), "zip file is empty"}}) {
+                List<String> line = java.util.Arrays.stream(args).map(a -> a.equals("PATH") ? bad[0] : a).toList();
+                Run r = cli(line.toArray(String[]::new));
+                assertEquals(2, r.exit(), line + ": " + r);
+                assertEquals("skyloft: --policy-path: '" + bad[0] + "' is not a jar (" + bad[1] + ")" + allowed + "\n", r.err(), line.toString());
+                assertEquals("", r.out(), line + ": nothing ran");
+            }
+        }
+        Run r = cli("bench", "rewrite", "--jars", empty.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("skyloft: --jars: '" + empty + "' is not a jar (zip file is empty); allowed existing .jar files\n", r.err());
+    }
+
+    @Test
     void benchmarkSystemsTakeAClassPolicy(@TempDir Path dir) throws Exception {
         Path classes = lottery(dir);
         Path json = dir.resolve("pick.json");

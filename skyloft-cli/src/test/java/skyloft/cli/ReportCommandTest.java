@@ -61,6 +61,43 @@ class ReportCommandTest {
     }
 
     @Test
+    void twoFilesOfOneBenchmarkAreRefusedNamingBoth(@TempDir Path dir) throws Exception {
+        results(dir);
+        Files.copy(dir.resolve("pipe.json"), dir.resolve("pipe-again.json"));
+        PolicyPathTest.Run r = PolicyPathTest.cli("report", dir.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("skyloft: report: " + dir.resolve("pipe-again.json") + " and " + dir.resolve("pipe.json") + " both hold results of pipe; "
+                + "a report takes one result per benchmark, so move one of them out of " + dir + "\n", r.err());
+        assertTrue(!Files.exists(dir.resolve("index.html")), "no report written");
+    }
+
+    @Test
+    void aResultOfAnUnknownBenchmarkIsSkippedNamingTheKnownOnes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("z.json"), "{\"benchmark\": \"zzz\", \"rows\": []}");
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        PolicyPathTest.Run r;
+        try {
+            r = PolicyPathTest.cli("report", dir.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("skyloft: report: skipping " + dir.resolve("z.json") + ": benchmark 'zzz' is not one of Skyloft's; "
+                + "allowed: schbench, lc, colocation, pipe, ops, pick, capacity, yield"), said);
+        assertEquals(2, r.exit(), "nothing left to report: " + r);
+        assertTrue(r.err().contains("no benchmark results (*.json) in " + dir), r.err());
+    }
+
+    @Test
+    void anEmptyDirectoryArgumentIsCalledADirectory() {
+        PolicyPathTest.Run r = PolicyPathTest.cli("report", "");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("skyloft: DIR '': the path is empty; expected a directory to read\n", r.err());
+    }
+
+    @Test
     void aDirectoryWithoutResultsIsRefused(@TempDir Path dir) {
         PolicyPathTest.Run r = PolicyPathTest.cli("report", dir.resolve("none").toString());
         assertEquals(2, r.exit(), r.toString());

@@ -95,6 +95,13 @@ class SimCommandTest {
         assertEquals("--duration: 4000000000s is out of range; allowed 1ns to 3600s", e.getMessage());
     }
 
+    @Test
+    void anUnknownPolicyOnTheCommandLineIsBlamedOnPolicyNotOnTheFile(@TempDir Path dir) throws Exception {
+        SimCommand c = parsed(scenario(dir).toString(), "--policy", "foo");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
+        assertTrue(e.getMessage().startsWith("--policy: unknown policy 'foo'; known policies: fifo, rr"), e.getMessage());
+    }
+
     /** Real-time case B: U = 0.971, over deadline's 0.95 cap; the file turns rm's admission off. */
     private static Path caseB(Path dir) throws Exception {
         return Files.writeString(dir.resolve("rtb.yaml"), """

@@ -62,6 +62,42 @@ class SourceFilesTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsReadAsJavaReadsItAndTheWarningSaysWhatToDo(@TempDir Path dir) throws Exception {
+        // "caf\u00e9" in Latin-1: the 0xE9 is no UTF-8
+        Files.write(dir.resolve("Lat.java"), "class Lat { static String s() { return \"caf\u00e9\"; } public static void main(String[] a) {} }\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        StringWriter messages = new StringWriter();
+        JavaCommand c = SourceFiles.compile(parse(dir.resolve("Lat.java").toString()), dir.resolve("w"), new PrintWriter(messages, true));
+        assertEquals("caf\uFFFD", constant(c), "as java Lat.java reads it: the default charset, UTF-8, with U+FFFD for the bad byte");
+        assertTrue(messages.toString().startsWith("skyloft: warning: source file " + dir.resolve("Lat.java") + " is not UTF-8 text (line 1)")
+                && messages.toString().contains("-Dfile.encoding=ISO-8859-1"), messages.toString());
+
+        StringWriter none = new StringWriter();
+        c = SourceFiles.compile(parse("-Dfile.encoding=ISO-8859-1", dir.resolve("Lat.java").toString()), dir.resolve("w2"), new PrintWriter(none, true));
+        assertEquals("caf\u00e9", constant(c), "the JVM's -Dfile.encoding is the charset, as under java");
+        assertEquals("", none.toString());
+    }
+
+    /** {@code Lat.s()} of the compiled classes of {@code c}. */
+    private static String constant(JavaCommand c) throws Exception {
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {Path.of(c.classPath()).toUri().toURL()}, null)) {
+            var s = loader.loadClass("Lat").getDeclaredMethod("s");
+            s.setAccessible(true);
+            return (String) s.invoke(null);
+        }
+    }
+
+    @Test
+    void aBinaryFileOrADirectoryIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        Path bin = Files.write(dir.resolve("bin.java"), new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 69});
+        var e = assertThrows(IllegalArgumentException.class, () -> compile(parse(bin.toString()), dir.resolve("w")));
+        assertEquals("source file " + bin + " is not text (it has NUL bytes: a class file or another binary?); expected Java source in UTF-8", e.getMessage());
+        Path d = Files.createDirectories(dir.resolve("d.java"));
+        e = assertThrows(IllegalArgumentException.class, () -> compile(parse(d.toString()), dir.resolve("w2")));
+        assertEquals("source file " + d + " is a directory; expected a Java source file", e.getMessage());
+    }
+
+    @Test
     void warningsAndNotesAreNotPrintedAsJavasSourceLauncherPrintsNone(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("Dep.java"), "void main() { java.util.List l = new java.util.ArrayList(); l.add(new Integer(5)); }\n");
         StringWriter messages = new StringWriter();

@@ -13,6 +13,19 @@ public final class Durations {
      * @throws IllegalArgumentException naming the value and the accepted form
      */
     public static long parseNs(String what, String text) {
+        double ns = parseDoubleNs(what, text);
+        if (ns < 0) throw new IllegalArgumentException(what + ": '" + text + "' is negative; allowed a duration of 0 or more");
+        if (ns > MAX_NS) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is too large; allowed at most " + MAX_NS / 1_000_000_000L + "s (about 146 years)");
+        }
+        return Math.round(ns);
+    }
+
+    /** The most any duration may be: half of what a long holds, so sums of two do not overflow. */
+    private static final long MAX_NS = Long.MAX_VALUE / 2;
+
+    /** {@code text} in nanoseconds, unchecked but for its form. */
+    private static double parseDoubleNs(String what, String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(what + ": empty duration; expected a number with a unit, e.g. 50us, 2ms, 1s");
         }
@@ -38,21 +51,16 @@ public final class Durations {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; expected a number with a unit ns, us, ms or s, e.g. 50us");
         }
-        if (v < 0) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is negative; expected a positive duration");
-        }
-        double ns = v * scale;
-        if (ns > Long.MAX_VALUE / 2.0) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is too large");
-        }
-        return Math.round(ns);
+        return v * scale;
     }
 
-    /** Parses and checks {@code min <= value <= max}. */
+    /** Parses and checks {@code min <= value <= max}: a value outside, negative or too large for a
+     *  long included, is refused naming the range. */
     public static long parseNs(String what, String text, long minNs, long maxNs) {
-        long v = parseNs(what, text);
+        long v = Math.round(parseDoubleNs(what, text)); // what a long cannot hold becomes its largest value, also out of range
         if (v < minNs || v > maxNs) {
-            throw new IllegalArgumentException(what + ": " + text.trim() + " is out of range; allowed " + format(minNs) + " to " + format(maxNs));
+            throw new IllegalArgumentException(what + ": " + text.trim() + (v < 0 ? " is negative" : " is out of range") + "; allowed "
+                    + format(minNs) + " to " + format(maxNs));
         }
         return v;
     }

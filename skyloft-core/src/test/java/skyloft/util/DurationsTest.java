@@ -23,6 +23,19 @@ class DurationsTest {
     }
 
     @Test
+    void aNegativeOrHugeDurationIsRefusedNamingWhatIsAllowed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--costs lock", "-1ns", 0, 1_000_000_000L));
+        assertEquals("--costs lock: -1ns is negative; allowed 0 to 1s", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--duration", "99999999999999999999s", 1, 3_600_000_000_000L));
+        assertEquals("--duration: 99999999999999999999s is out of range; allowed 1ns to 3600s", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--slices", "-1us"));
+        assertEquals("--slices: '-1us' is negative; allowed a duration of 0 or more", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Durations.parseNs("--slices", "99999999999999999999s"));
+        assertEquals("--slices: '99999999999999999999s' is too large; allowed at most 4611686018s (about 146 years)", e.getMessage());
+        assertEquals(0, Durations.parseNs("x", "-0us", 0, 10), "minus zero is zero");
+    }
+
+    @Test
     void aRangeIsOneDurationOrMinDotDotMax() {
         assertArrayEquals(new long[] {50_000, 50_000}, Durations.parseRangeNs("--idle-spin", "50us", 0, 10_000_000));
         assertArrayEquals(new long[] {20_000, 5_000_000}, Durations.parseRangeNs("--idle-spin", "20us..5ms", 0, 10_000_000));

@@ -1,9 +1,12 @@
 package skyloft.sim.scenario;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import skyloft.policy.PolicyRegistry;
@@ -34,11 +37,12 @@ import skyloft.util.Durations;
 public record Scenario(String source, String name, int cpus, long durationNs, long seed, long tickNs,
                        String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
 
-    /** One workload entry: its name, type and a factory of fresh instances for a given number of
-     *  CPUs; {@code rateCpus}, for a stream given as a rate, the CPUs it keeps busy (0 for others). */
-    public record TaskSpec(String name, String type, IntFunction<Workload> factory, double rateCpus) {
-        public TaskSpec(String name, String type, IntFunction<Workload> factory) {
-            this(name, type, factory, 0);
+    /** One workload entry: its name, type, application and start offset, and a factory of fresh
+     *  instances for a given number of CPUs; {@code rateCpus}, for a stream given as a rate, the
+     *  CPUs it keeps busy (0 for others). */
+    public record TaskSpec(String name, String type, String app, long offsetNs, IntFunction<Workload> factory, double rateCpus) {
+        public TaskSpec(String name, String type, String app, long offsetNs, IntFunction<Workload> factory) {
+            this(name, type, app, offsetNs, factory, 0);
         }
     }
 
@@ -111,6 +115,35 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         return out;
     }
 
+    /**
+     * What a run under {@code policyName} (null: the file's) with {@code extraParams}, for
+     * {@code durationOverrideNs} (null: the file's duration), would do that the file most likely
+     * does not mean, one sentence each: a task whose offset is at or past the run's end never
+     * runs; apps' {@code be_apps}, where given, naming an application that no task has makes no
+     * task best-effort.
+     */
+    public List<String> warnings(String policyName, Map<String, String> extraParams, Long durationOverrideNs) {
+        long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
+        List<String> out = new ArrayList<>();
+        for (TaskSpec t : tasks) {
+            if (t.offsetNs() >= dur) {
+                out.add("task " + t.name() + " starts at its offset " + Durations.format(t.offsetNs()) + ", at or after the run's end at "
+                        + Durations.format(dur) + ", so it never runs");
+            }
+        }
+        String beApps = policyFor(policyName).equals("apps") ? paramsFor(policyName, extraParams).get("be_apps") : null;
+        if (beApps != null) {
+            Set<String> apps = new TreeSet<>(tasks.stream().map(TaskSpec::app).toList());
+            for (String a : beApps.split("\\+")) {
+                if (!apps.contains(a.strip())) {
+                    out.add("apps: be_apps names '" + a.strip() + "', an application no task has (the tasks' apps: " + String.join(", ", apps)
+                            + "), so it makes no task best-effort");
+                }
+            }
+        }
+        return out;
+    }
+
     /** The same scenario on {@code n} CPUs (streams given as a load keep their load, so their rate scales). */
     public Scenario withCpus(int n) {
         if (n < 1 || n > ScenarioLoader.MAX_CPUS) {
@@ -135,7 +168,10 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
      *  (the names and rules of {@link #layCosts}). */
     public Scenario withCosts(String spec) {
         Map<String, String> given = new LinkedHashMap<>();
-        for (String part : spec.split(",")) {
+        for (String part : spec.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new ScenarioException("--costs '" + spec + "' has an empty entry; allowed name=duration entries separated by single commas, e.g. lock=280ns,switch=110ns");
+            }
             int eq = part.indexOf('=');
             if (eq <= 0) throw new ScenarioException("--costs: '" + part.trim() + "' is not of the form name=duration, e.g. lock=280ns");
             String key = part.substring(0, eq).trim();

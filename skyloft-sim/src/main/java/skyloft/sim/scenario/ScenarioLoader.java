@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -206,8 +207,8 @@ public final class ScenarioLoader {
         long periodNs = m.containsKey("period") ? duration(f + ".period", m.get("period")) : 0;
         int count = (int) integer(f + ".count", m.getOrDefault("count", 1), 1, MAX_COUNT);
         if ("periodic".equals(type)) {
-            if (runtimeNs == 0) throw error(f + ".runtime", m.get("runtime"), "is required for a periodic task; allowed a positive duration, e.g. 2ms");
-            if (periodNs == 0) throw error(f + ".period", m.get("period"), "is required for a periodic task; allowed a positive duration, e.g. 5ms");
+            if (runtimeNs == 0) throw error(f + ".runtime", m.get("runtime"), required(m, "runtime") + "; allowed a positive duration, e.g. 2ms");
+            if (periodNs == 0) throw error(f + ".period", m.get("period"), required(m, "period") + "; allowed a positive duration, e.g. 5ms");
         }
         SchedAttr attr;
         try {
@@ -221,15 +222,15 @@ public final class ScenarioLoader {
                 if (m.containsKey("exec") && execNs <= 0) {
                     throw error(f + ".exec", m.get("exec"), "must be positive; allowed the CPU each job needs, e.g. 500us (default: the runtime)");
                 }
-                yield new Scenario.TaskSpec(name, type, n -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
+                yield new Scenario.TaskSpec(name, type, app, offsetNs, n -> new PeriodicWorkload(name, attr, offsetNs, execNs, count));
             }
-            case "hog" -> new Scenario.TaskSpec(name, type, n -> new HogWorkload(name, attr, offsetNs, count));
+            case "hog" -> new Scenario.TaskSpec(name, type, app, offsetNs, n -> new HogWorkload(name, attr, offsetNs, count));
             case "phases" -> {
                 if (!m.containsKey("run")) throw error(f + ".run", null, "is required for a phases task; allowed a duration or a distribution");
                 if (!m.containsKey("sleep")) throw error(f + ".sleep", null, "is required for a phases task; allowed a duration or a distribution");
                 Dist run = dist(f + ".run", m.get("run"));
                 Dist sleep = dist(f + ".sleep", m.get("sleep"));
-                yield new Scenario.TaskSpec(name, type, n -> new PhasesWorkload(name, attr, run, sleep, offsetNs, count));
+                yield new Scenario.TaskSpec(name, type, app, offsetNs, n -> new PhasesWorkload(name, attr, run, sleep, offsetNs, count));
             }
             case "poisson" -> {
                 if (!m.containsKey("service")) throw error(f + ".service", null, "is required for a poisson stream; allowed a duration or a distribution");
@@ -246,11 +247,16 @@ public final class ScenarioLoader {
                 }
                 int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
                 // a load is a share of however many CPUs the run has (the file's, or --cpus)
-                yield new Scenario.TaskSpec(name, type, n -> new PoissonWorkload(name, attr,
+                yield new Scenario.TaskSpec(name, type, app, offsetNs, n -> new PoissonWorkload(name, attr,
                         hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers), rateCpus);
             }
             default -> throw new IllegalStateException(type);
         };
+    }
+
+    /** Why a periodic task's {@code key} of 0 is refused: missing, or given as 0. */
+    private static String required(Map<String, Object> task, String key) {
+        return task.containsKey(key) ? "must be positive for a periodic task" : "is required for a periodic task";
     }
 
     // ------------------------------------------------------------ typed values
@@ -339,6 +345,8 @@ public final class ScenarioLoader {
         long x;
         if (v instanceof Integer || v instanceof Long) {
             x = ((Number) v).longValue();
+        } else if (v instanceof BigInteger) { // YAML's integers beyond 64 bits
+            throw error(field, v, "is out of range; allowed " + range(min, max));
         } else {
             throw error(field, v, "is not an integer; allowed " + range(min, max));
         }
@@ -352,7 +360,7 @@ public final class ScenarioLoader {
     }
 
     private static String range(long min, long max) {
-        if (min == Long.MIN_VALUE) return "any integer";
+        if (min == Long.MIN_VALUE) return "a 64-bit integer, " + min + ".." + max;
         return "an integer " + min + ".." + max;
     }
 
@@ -372,8 +380,6 @@ public final class ScenarioLoader {
         try {
             return Durations.parseNs(file + ": " + field, s, 0, MAX_DURATION_NS);
         } catch (IllegalArgumentException e) {
-            // Durations refuses what a long cannot hold without naming a range; ours has one
-            if (e.getMessage().endsWith("is too large")) throw error(field, v, "is out of range; allowed 0 to " + Durations.format(MAX_DURATION_NS));
             throw new ScenarioException(e.getMessage(), e);
         }
     }

@@ -140,6 +140,15 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aCostListWithAnEmptyEntryIsRefusedAsEveryListIs() {
+        for (String spec : List.of("lock=280ns,", ",lock=280ns", "lock=280ns,,switch=1us")) {
+            ScenarioException e = assertThrows(ScenarioException.class, () -> parse(GOOD).withCosts(spec));
+            assertEquals("--costs '" + spec + "' has an empty entry; allowed name=duration entries separated by single commas, e.g. lock=280ns,switch=110ns",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aCostGivenTwiceOnTheCommandLineIsRefusedAsInAFile() {
         // a file with two lock keys is refused (duplicate key); --costs must not quietly keep the last
         refused("duration: 1ms\ncosts: {lock: 1ns, lock: 2ns}\ntasks: [{name: a, type: hog}]", "duplicate key lock");
@@ -184,7 +193,7 @@ class ScenarioLoaderTest {
     void durationsTicksAndRatesHaveSaneMaxima() {
         refused("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {exp: 4000000000s}}]",
                 "bad.yaml: tasks[0] (a).service.exp: 4000000000s is out of range; allowed 0 to 3600s");
-        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: '99999999999999999999s' is out of range; allowed 0 to 3600s");
+        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 99999999999999999999s is out of range; allowed 0 to 3600s");
         refused("duration: 7200s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 7200s is out of range; allowed 0 to 3600s");
         refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 3601s}]", "tasks[0] (a).period: 3601s is out of range");
         refused("duration: 10ms\ntasks: [{name: a, type: hog, offset: 4000000000s}]", "tasks[0] (a).offset");
@@ -284,6 +293,38 @@ class ScenarioLoaderTest {
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: 0}]", "tasks[0] (a).workers", "0", "1..100000");
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: many}]", "tasks[0] (a).workers", "many", "integer");
         refused("duration: 20ms\ntasks: [{name: a, type: hog, workers: 2}]", "tasks[0] (a).workers", "not a known field");
+    }
+
+    @Test
+    void anIntegerBeyondSixtyFourBitsIsOutOfRangeNotNoInteger() {
+        refused("seed: 99999999999999999999999\nduration: 1ms\ntasks: [{name: a, type: hog}]",
+                "bad.yaml: seed: 99999999999999999999999 is out of range; allowed a 64-bit integer, -9223372036854775808..9223372036854775807");
+        refused("cpus: 99999999999999999999\nduration: 1ms\ntasks: [{name: a, type: hog}]",
+                "bad.yaml: cpus: 99999999999999999999 is out of range; allowed an integer 1..1024");
+    }
+
+    @Test
+    void aPeriodicTaskWithARuntimeOrPeriodOfZeroIsToldItMustBePositive() {
+        refused("duration: 1ms\ntasks: [{name: a, type: periodic, runtime: 0, period: 1ms}]",
+                "bad.yaml: tasks[0] (a).runtime: 0 must be positive for a periodic task; allowed a positive duration, e.g. 2ms");
+        refused("duration: 1ms\ntasks: [{name: a, type: periodic, runtime: 100us, period: 0ns}]",
+                "bad.yaml: tasks[0] (a).period: '0ns' must be positive for a periodic task; allowed a positive duration, e.g. 5ms");
+        refused("duration: 1ms\ntasks: [{name: a, type: periodic, period: 1ms}]",
+                "bad.yaml: tasks[0] (a).runtime: (missing) is required for a periodic task");
+    }
+
+    @Test
+    void aTaskThatWouldNeverStartAndBeAppsNamingNoTasksAppAreWarnedOf() {
+        Scenario s = parse("duration: 1ms\ntasks:\n  - {name: late, type: hog, offset: 3600s}\n  - {name: edge, type: hog, offset: 1ms}\n"
+                + "  - {name: ok, type: hog, app: batch}\n");
+        assertEquals(List.of("task late starts at its offset 3600s, at or after the run's end at 1ms, so it never runs",
+                "task edge starts at its offset 1ms, at or after the run's end at 1ms, so it never runs"), s.warnings(null, java.util.Map.of(), null));
+        assertEquals(List.of("task late starts at its offset 3600s, at or after the run's end at 2ms, so it never runs"),
+                s.warnings(null, java.util.Map.of(), 2_000_000L), "--duration decides");
+        assertEquals(List.of("apps: be_apps names 'nonexistent', an application no task has (the tasks' apps: batch, default), so it makes no task best-effort"),
+                s.warnings("apps", java.util.Map.of("be_apps", "batch+nonexistent"), 3_600_000_000_001L));
+        assertEquals(List.of(), s.warnings("apps", java.util.Map.of(), 3_600_000_000_001L), "the default be_apps is not warned of");
+        assertEquals(List.of(), s.warnings("fifo", java.util.Map.of("be_apps", "x"), 3_600_000_000_001L), "only apps reads be_apps");
     }
 
     @Test
