@@ -119,7 +119,8 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + file + " exists and is not writable");
         }
         Path parent = abs.getParent();
-        if (parent != null) writableAncestor(option, file, parent);
+        // a device or FIFO is written into, not replaced: nothing is created beside it
+        if (parent != null && (!Files.exists(abs) || Files.isRegularFile(abs))) writableAncestor(option, file, parent);
     }
 
     /** Creates {@code dir} if needed; throws, naming the path, if it is a file or cannot be created or written. */

@@ -86,20 +86,22 @@ final class SimCommand implements Callable<Integer> {
         if (costs != null) sc = sc.withCosts(costs);
         Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, ScenarioLoader.MAX_DURATION_NS);
         if (compare != null) return compare(sc, durNs);
+        // --policy rr[slice=20us]: the parameters in brackets join --param's
+        PolicyRegistry.Spec override = null;
         if (policy != null) {
             try {
-                PolicyRegistry.info(policy); // the command line's name, not the file's: said so
+                override = PolicyRegistry.Spec.parse(policy);
+                PolicyRegistry.info(override.name()); // the command line's name, not the file's: said so
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--policy: " + e.getMessage(), e);
             }
+            override = override.with(PolicyRegistry.parseParams(params), "--param");
         }
-        warn(sc.warnings(policy, PolicyRegistry.parseParams(params), durNs));
-        TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
-        TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
-        // --policy rr[slice=20us]: the parameters in brackets join --param's
-        PolicyRegistry.Spec override = policy == null ? null : PolicyRegistry.Spec.parse(policy).with(PolicyRegistry.parseParams(params), "--param");
         String policyName = override == null ? null : override.name();
         Map<String, String> extra = override == null ? PolicyRegistry.parseParams(params) : override.params();
+        warn(sc.warnings(policyName, extra, durNs));
+        TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
+        TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
         SimResult r;
         try {
             r = sc.run(policyName, extra, seed, durNs, rec,
