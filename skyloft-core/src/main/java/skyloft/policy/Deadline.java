@@ -14,13 +14,19 @@ import skyloft.spi.Task;
  * <ul>
  *   <li><b>Accounting and throttling:</b> running time is charged to the server at every tick
  *       and stop; a {@code kickAt} at the moment the runtime would run out makes the host tick
- *       then. At zero runtime the task is throttled (parked, not runnable) until its deadline,
- *       when deadline += P and runtime += Q, repeated while runtime &lt;= 0. Replenishment runs
- *       from {@code kickAt(cpu, deadline)} since policies have no timers. So a hog gets
- *       exactly Q per P.</li>
- *   <li><b>Wakeup rule</b> (a job release arrives as a WAKEUP): if the deadline has passed, or
- *       runtime / (deadline - now) &gt; Q / D, the server is reset to deadline = now + D,
- *       runtime = Q; otherwise both are kept. A new task starts with now + D and Q.</li>
+ *       then. At zero runtime the task is throttled (parked, not runnable) until its next
+ *       period starts, deadline - D + P (the deadline itself when D = P), when deadline += P
+ *       and runtime += Q, repeated while runtime &lt;= 0 (Linux's {@code dl_next_period} and
+ *       {@code replenish_dl_entity}). Replenishment runs from a {@code kickAt} then, since
+ *       policies have no timers. So a hog gets exactly Q per P.</li>
+ *   <li><b>Wakeup rule</b> (a job release arrives as a WAKEUP), as Linux's: woken after its
+ *       deadline but before its next period (D &lt; P), the server is throttled until that
+ *       period ({@code dl_check_constrained_dl}: its job had its Q in this period). Otherwise,
+ *       if the deadline has passed, or runtime / (deadline - now) &gt; Q / D, then with D = P
+ *       (or the deadline passed) the server is reset to deadline = now + D, runtime = Q; with
+ *       D &lt; P and the deadline ahead it keeps the deadline and gets runtime = (deadline - now)
+ *       x Q / D, the revised CBS rule ({@code update_dl_revised_wakeup}); else both are kept.
+ *       A new task starts with now + D and Q.</li>
  *   <li><b>Yield</b> gives up the rest of the runtime until the next replenishment (Linux).</li>
  *   <li><b>Attribute changes</b> that keep Q, D and P (nice, slice) leave the server as it is,
  *       throttled or not, as sched_setattr does; new parameters start a new server.</li>
@@ -121,14 +127,27 @@ public final class Deadline extends RealtimeBase {
 
     @Override
     void release(Rt s, EnqueueReason reason, long nowNs) {
-        if (reason == EnqueueReason.NEW || s.deadlineAbsNs <= nowNs
+        s.accountedAtNs = nowNs;
+        if (reason == EnqueueReason.WAKEUP && s.deadlineAbsNs < nowNs && nowNs < nextPeriodNs(s)) {
+            // woken between its deadline and its next period: its Q for this period is had; parkIfThrottled waits
+            s.runtimeLeftNs = Math.min(s.runtimeLeftNs, 0);
+        } else if (reason == EnqueueReason.NEW || s.deadlineAbsNs <= nowNs
                 || productExceeds(s.runtimeLeftNs, s.dNs, s.cNs, s.deadlineAbsNs - nowNs)) {
             if (reason == EnqueueReason.WAKEUP) wakeupResets++;
-            s.deadlineAbsNs = nowNs + s.dNs;
-            s.runtimeLeftNs = s.cNs;
+            if (reason == EnqueueReason.WAKEUP && s.dNs < s.tNs && s.deadlineAbsNs > nowNs) {
+                // revised CBS: the runtime the density Q/D allows up to the deadline kept
+                s.runtimeLeftNs = (long) ((double) (s.deadlineAbsNs - nowNs) * s.cNs / s.dNs);
+            } else {
+                s.deadlineAbsNs = nowNs + s.dNs;
+                s.runtimeLeftNs = s.cNs;
+            }
         }
-        s.accountedAtNs = nowNs;
         s.key = s.deadlineAbsNs;
+    }
+
+    /** When {@code s}'s next period starts: its deadline - D + P. */
+    private static long nextPeriodNs(Rt s) {
+        return s.deadlineAbsNs - s.dNs + s.tNs;
     }
 
     /** a x b &gt; c x d, compared as 128-bit products: runtime x deadline in ns passes 64 bits at
@@ -142,10 +161,10 @@ public final class Deadline extends RealtimeBase {
     boolean parkIfThrottled(Rt s, int cpu, long nowNs) {
         if (s.runtimeLeftNs > 0) return false;
         throttles++;
-        s.key = s.deadlineAbsNs;
+        s.key = nextPeriodNs(s); // its replenishment; catchUp puts the deadline back as the key
         s.in = throttled;
         throttled.add(s);
-        ctx.kickAt(homeOf(s, cpu), s.deadlineAbsNs);
+        ctx.kickAt(homeOf(s, cpu), s.key);
         return true;
     }
 

@@ -90,6 +90,80 @@ class DeadlineTest {
         assertTrue(bg.runNs() >= 880 * MS, "the background task gets the rest: " + bg.runNs());
     }
 
+    /** A hog with a deadline shorter than its period (Q=1, D=2, P=10): throttled until its next
+     *  period, not its deadline, so it gets Q per P from the first period on (refilled at the
+     *  deadline, it got 2 units in the first 10). */
+    @Test
+    void aConstrainedDeadlineHogGetsQPerPAndWaitsForItsNextPeriod() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        h.spawn("background", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", dl(1, 2, 10), 0);
+        long[] perPeriod = new long[5];
+        for (long us = 0; us < 50_000; us += 100) {
+            StepTask ran = h.runFor(0, 100_000, 100_000);
+            if (ran == hog) perPeriod[(int) (us / 10_000)] += 100_000;
+            if (us == 1_000) {
+                assertTrue(p.isThrottled(hog));
+                assertTrue(h.kicks().stream().anyMatch(k -> k[0] == 0 && k[1] == 10 * MS), "a look at its next period, not at its deadline (2)");
+            }
+            if (us == 10_000) assertEquals(12 * MS, Deadline.deadlineNs(hog), "refilled as its next period began: deadline 10 + 2");
+        }
+        for (int i = 0; i < 5; i++) assertEquals(MS, perPeriod[i], "period " + i);
+    }
+
+    /** Linux's dl_check_constrained_dl: a task (Q=1, D=2, P=10) that runs 0.9, blocks and wakes
+     *  just after its deadline is throttled until its next period; reset at that wakeup as an
+     *  implicit-deadline server would be, it got 0.9 of every 2 units, 45% against 10% admitted. */
+    @Test
+    void aConstrainedDeadlineTaskWokenAfterItsDeadlineWaitsForItsNextPeriod() {
+        Deadline p = new Deadline();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask bg = h.spawn("background", SchedAttr.DEFAULT, 0);
+        StepTask t = h.spawn("sleeper", dl(1, 2, 10), 0);
+        long ran = 0;
+        for (int round = 0; round < 8; round++) {
+            while (h.running(0) != t) { // the background task runs until the sleeper is ready and preempts it
+                if (h.running(0) == null) {
+                    h.schedule(0);
+                    continue;
+                }
+                h.advance(100_000);
+                h.honourDueKicks(); // a due replenishment preempts the background task here
+                if (h.running(0) == bg && (h.tick(0) || h.preemptPending(0))) h.stop(0, StopReason.PREEMPT);
+            }
+            h.advance(900_000);
+            ran += 900_000;
+            h.stop(0, StopReason.BLOCK);
+            long deadline = Deadline.deadlineNs(t);
+            h.schedule(0);
+            h.advance(deadline + 1 - h.now());
+            h.wake(t);
+            if (round == 0) {
+                assertTrue(p.isThrottled(t), "woken between its deadline (2) and its next period (10): throttled");
+                assertEquals(0, Deadline.runtimeLeftNs(t));
+            }
+        }
+        assertTrue(ran <= 9 * MS && h.now() >= 70 * MS, "at most Q per P: " + ran + " ns in " + h.now() + " ns");
+        assertTrue(bg.runNs() > 0);
+    }
+
+    /** The revised wakeup rule for D &lt; P (Linux's update_dl_revised_wakeup): woken before its
+     *  deadline with more runtime than the density Q/D allows until then, the server keeps its
+     *  deadline and gets (deadline - now) x Q / D. */
+    @Test
+    void aConstrainedDeadlineTaskWokenBeforeItsDeadlineKeepsItWithTheRuntimeTheDensityAllows() {
+        StepHost h = new StepHost(new Deadline(), 1, 1);
+        StepTask t = h.spawn("t", dl(4, 8, 20), 0); // density 0.5
+        assertEquals(t, h.schedule(0));
+        h.advance(MS);
+        h.stop(0, StopReason.BLOCK); // 3 left, deadline 8
+        h.advance(3 * MS);
+        h.wake(t); // at 4: 3 left for 4 to the deadline, over 0.5
+        assertEquals(8 * MS, Deadline.deadlineNs(t), "the deadline is kept");
+        assertEquals(2 * MS, Deadline.runtimeLeftNs(t), "(8 - 4) x 4 / 8");
+    }
+
     /** The hog of the test above, its nice toggled every time it is throttled: a change that
      *  leaves Q, D and P alone (sched_setattr with the same deadline parameters) must not hand
      *  the server a fresh runtime and deadline, so the hog still gets exactly Q per P. */
