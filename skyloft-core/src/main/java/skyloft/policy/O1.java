@@ -19,8 +19,9 @@ import skyloft.spi.Task;
  * Interactivity: a sleep average (up to 1000us, credited by sleeping, debited by running)
  * gives a bonus -5..+5 to the dynamic priority; an interactive task (bonus at least nice/4 + 2)
  * goes back to the active array when its slice ends, unless the expired array has been
- * starved for longer than 1000us per runnable task. A woken task that outranks the running one
- * preempts it. Yield moves the task to the expired array, as 2.6 did.
+ * starved for longer than 1000us per runnable task. A woken task goes to the active array (with
+ * a fresh slice if it blocked with none left, as activate_task has it), and preempts the running
+ * one if it outranks it. Yield moves the task to the expired array, as 2.6 did.
  *
  * <p>Parameters: none (the constants above are Linux's, scaled by 1/1000).
  *
@@ -44,7 +45,7 @@ public final class O1 extends SchedPolicy {
         Prio array;            // the array it is queued in, or null
         int prio;              // dynamic priority 100..139
         long sliceLeftNs, sleepAvgNs, blockedAtNs, lastTickNs;
-        boolean sliceDone;     // the slice ran out; goes to the expired array at its re-enqueue
+        boolean sliceDone;     // the slice ran out; goes to the expired array at its re-enqueue, unless woken
         int cpu = -1;
         Entity(Task t) { task = t; }
     }
@@ -152,6 +153,12 @@ public final class O1 extends SchedPolicy {
         }
         if (reason == EnqueueReason.YIELD) {
             addExpired(rq, e, nowNs);
+        } else if (e.sliceDone && reason == EnqueueReason.WAKEUP) {
+            // it blocked with its slice used up: Linux refilled that slice at the tick that ended
+            // it, and activate_task puts a woken task in the active array, whatever its slice
+            e.sliceDone = false;
+            e.sliceLeftNs = timesliceNs(staticPrio(task));
+            rq.active.add(e, false);
         } else if (e.sliceDone) {
             e.sliceDone = false;
             recalcPrio(e);

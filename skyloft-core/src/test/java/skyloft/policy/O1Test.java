@@ -78,4 +78,27 @@ class O1Test {
         assertEquals(1, sleeper.preemptions());
         assertFalse(p.isExpired(0, sleeper), "an interactive task goes back to the active array");
     }
+
+    /** A nice -10 task that ran past its slice alone (no ticks: nothing waited), blocked, and is
+     *  woken beside nice-0 tasks goes to the active array with a fresh slice and preempts them, as
+     *  Linux's activate_task has it; it used to go to the expired array and wait for the swap. */
+    @Test
+    void aTaskWokenAfterItsSliceRanOutIsActiveAndPreemptsLowerPriorities() {
+        O1 p = new O1();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT.withNice(-10), 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(700 * US);
+        h.stop(0, StopReason.BLOCK);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        h.spawn("c", SchedAttr.DEFAULT, 0);
+        assertEquals(b, h.schedule(0));
+        h.advance(50 * US);
+        h.wake(a);
+        assertTrue(O1.prio(a) < O1.prio(b), "a " + O1.prio(a) + " against b " + O1.prio(b));
+        assertFalse(p.isExpired(0, a), "woken into the active array");
+        assertTrue(h.preemptPending(0), "and it preempts b at once");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(a, h.schedule(0));
+    }
 }
