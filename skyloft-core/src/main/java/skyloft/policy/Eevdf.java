@@ -23,7 +23,8 @@ import skyloft.spi.Task;
  * had it stayed on the CPU it slept from, if still negative, else 0; woken there while still
  * owing, it goes back to the vruntime it stopped at. A new task
  * starts at lag 0 with a first deadline half a slice away. A woken task preempts only if it
- * would be the pick. Yield pushes the task's deadline one slice later.
+ * would be the pick. Yield pushes the task's deadline one slice later. A nice change keeps the
+ * task's lag and scales its relative virtual deadline by old weight / new (Linux's reweight).
  *
  * <p>Parameters: {@code slice} (base slice, default 12.5us as Skyloft's); {@code sleeplag}
  * ({@code keep}, the default, as Linux 6.6; or {@code decay}, as 6.12). A task's own
@@ -276,20 +277,33 @@ public final class Eevdf extends SchedPolicy {
         }
     }
 
+    /**
+     * A new weight (nice): as Linux's reweight, the task keeps its lag w x (V - v), so its
+     * vruntime moves to V - (V - v) x w_old / w_new (6.7's fix of 6.6), and its relative
+     * virtual deadline scales by w_old / w_new (6.6): renicing a queued nice-19 task to 0 leaves
+     * it a nice-0 deadline, not one 68 times further off. A sleeper's saved lag scales the same way.
+     */
     @Override
     public void attrChanged(Task task, SchedAttr old, long nowNs) {
         Entity e = e(task);
+        int oldW = e.weight, newW = task.attr().weight();
         if (e.counted) {
             Rq rq = rqs[e.cpu];
             if (rq.curr == e) updateCurr(rq, nowNs);
             boolean queued = e.queued();
             if (queued) unlink(rq, e);
+            long v = avg(rq), relDeadline = e.deadline - e.vruntime;
             uncount(rq, e);
-            e.weight = task.attr().weight();
+            e.weight = newW;
+            if (newW != oldW) {
+                e.vruntime = v - Math.floorDiv((v - e.vruntime) * oldW, newW);
+                e.deadline = e.vruntime + Math.floorDiv(relDeadline * oldW, newW);
+            }
             count(rq, e);
             if (queued) insert(rq, e);
         } else {
-            e.weight = task.attr().weight();
+            e.weight = newW;
+            e.vlag = Math.floorDiv(e.vlag * oldW, newW);
         }
     }
 

@@ -261,4 +261,28 @@ class EevdfTest {
         }
         return checked;
     }
+
+    /** Linux's reweight: renicing a queued nice-19 task to 0 scales its relative virtual
+     *  deadline by 15/1024 and keeps its lag, so it then runs about a nice-0 slice, not the 427us
+     *  its nice-19 deadline allowed against a 12.5us base slice. */
+    @Test
+    void aRenicedQueuedTaskGetsTheDeadlineAndKeepsTheLagOfItsNewWeight() {
+        Eevdf p = new Eevdf();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask b = h.spawn("b", SchedAttr.DEFAULT, 0);
+        StepTask a = h.spawn("a", SchedAttr.DEFAULT.withNice(19), 0);
+        assertEquals(b, h.schedule(0), "equal lags: b's deadline is the nearer");
+        long relBefore = Eevdf.deadlineNs(a) - Eevdf.vruntimeNs(a);
+        h.setAttr(a, a.attr().withNice(0));
+        long relAfter = Eevdf.deadlineNs(a) - Eevdf.vruntimeNs(a);
+        assertEquals(Math.floorDiv(relBefore * 15, 1024), relAfter, "scaled by the old weight over the new (nice 19: 15, nice 0: 1024)");
+        while (h.running(0) == b) {
+            h.advance(1_000);
+            if (h.tick(0)) h.stop(0, StopReason.PREEMPT);
+        }
+        assertEquals(a, h.schedule(0));
+        long start = h.now();
+        do h.advance(1_000); while (!h.tick(0));
+        assertTrue(h.now() - start <= 50_000, "a ran " + (h.now() - start) + " ns in one go, about a nice-0 slice (12.5us), b waiting");
+    }
 }
