@@ -388,15 +388,21 @@ public final class SkyloftRuntime implements AutoCloseable {
         return startNs;
     }
 
-    /** Writes the policy's dump (queues, counters) under the lock. */
+    /** Writes the policy's dump (queues, counters): taken under the lock into a buffer, written to
+     *  {@code out} after it is released (a task whose write to {@code out} blocks would park
+     *  holding the scheduler lock, and with it the whole runtime). */
     public void dumpPolicy(PrintWriter out) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        PrintWriter buf = new PrintWriter(text);
         lock.lock();
         try {
-            if (policyFailure == null) policy.dump(out);
-            else out.println(policy.name() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
+            if (policyFailure == null) policy.dump(buf);
+            else buf.println(policy.name() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
         } finally {
             unlockAndWake();
         }
+        buf.flush();
+        out.print(text);
         out.flush();
     }
 
