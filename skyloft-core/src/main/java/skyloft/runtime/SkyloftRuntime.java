@@ -882,6 +882,17 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         r.queued = false;
         queuedCount--;
+        // Work is left queued and a carrier sleeps: wake it to steal (wakeups that came in a
+        // burst were all drained and queued by the carrier that woke first, which unparked no
+        // peer since it was free itself: BurstWakeupTest).
+        if (queuedCount > 0 && idleCarriers > 0 && unparkMask == 0) {
+            for (Carrier p : carriers) {
+                if (p != c && p.parked) {
+                    unparkMask |= 1L << (p.cpu & 63);
+                    break;
+                }
+            }
+        }
         r.onCpu = true;
         int prevCpu = r.lastCpu();
         boolean stolen = r.hostPicked(c.cpu, now);
