@@ -73,8 +73,9 @@ final class Carrier extends Thread {
     // carrier's OS thread (its pick, and the poll slow path of the task it runs), so program
     // order makes them exact without fences.
     volatile boolean clockArmed;
-    /** Polls between clock reads, adapted so reads come about every rt.clockGapNs. */
-    int pollStride = 64;
+    /** Polls between clock reads, adapted so reads come about every rt.clockGapNs; per task (set
+     *  from RtTask.pollStride at each pick, saved there at each stop). */
+    int pollStride = 1;
     /** Polls left before the poll slow path of the task running here consults the runtime:
      *  counted down by that task's polls, set at pick and at clock reads (all on this carrier's
      *  OS thread), and zeroed (plain, racy: a lost zeroing only delays a delivery by one budget)
@@ -221,11 +222,13 @@ final class Carrier extends Thread {
         return (long) PROGRESS.getOpaque(this);
     }
 
-    /** On this carrier, when it starts running a task: the first tick is one period away. */
-    void restartClock(long nowNs) {
+    /** On this carrier, when it starts running a task whose polls the stride {@code stride} suited
+     *  (RtTask.pollStride): the first tick is one period away. */
+    void restartClock(long nowNs, int stride) {
         lastClockNs = nowNs;
         markProgress(nowNs);
-        pollBudget = pollStride;
+        pollStride = stride;
+        pollBudget = stride;
         nextTickNs = nowNs + rt.tickNs;
     }
 
@@ -274,6 +277,7 @@ final class Carrier extends Thread {
             try {
                 long now = System.nanoTime();
                 if (prev != null) {
+                    prev.pollStride = pollStride; // what its polls taught the stride, for its next run
                     rt.finishLocked(this, prev, why, now);
                     prev = null;
                     idleSinceNs = now;

@@ -42,6 +42,11 @@ final class RtTask extends Task implements Executor {
     int wakerCpu = -1;
     /** First execute seen (the JDK's start). Written by the starting thread only. */
     boolean started;
+    /** POLL mode: the poll stride its carrier had adapted to this task's polls when it last
+     *  stopped, put back at its next pick (1 for a new task), so that a task that polls seldom
+     *  does not inherit the long stride of one that polls in a tight loop. Written by the carrier
+     *  that stops it, read by the one that picks it, both under the lock. */
+    int pollStride = 1;
 
     /** Under lock: neighbours in the runtime's list of live tasks (created, not yet exited). */
     RtTask livePrev, liveNext;

@@ -920,7 +920,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 java.lang.invoke.VarHandle.fullFence();
                 if (!inbox.isEmpty()) c.armClock(true, now);
             }
-            c.restartClock(now);
+            c.restartClock(now, r.pollStride);
             if (c.clockArmed) followHint(c, r, 0, now); // else it is not ticked at all
         }
         return r;
