@@ -68,7 +68,9 @@ final class Carrier extends Thread {
     // policy something to tick for) or without it (submit, after pushing a wakeup that is still
     // in the inbox, arms every carrier it sees busy, whether or not it unparked one, unless the
     // policy neither ticks nor balances periodically), cleared by CAS under the lock (and by
-    // close, off it), and read by the poll slow path on this carrier; while set it holds one
+    // close, off it), and read by the poll slow path on this carrier and by its idle wait, which
+    // ends while it is set (a submitter that read a stale non-null current arms an idle carrier
+    // late) so that the pass after it disarms; while set it holds one
     // unit of Poll.pending, so every poll takes the slow path. The other fields are touched only on this
     // carrier's OS thread (its pick, and the poll slow path of the task it runs), so program
     // order makes them exact without fences.
@@ -189,7 +191,9 @@ final class Carrier extends Thread {
 
     /** Makes this carrier's polls read the clock (any thread), or stop doing so (under the lock).
      *  {@code nowNs} is the caller's clock reading, or -1 to read the clock only if this call
-     *  arms (callers off the lock, which have none). */
+     *  arms (callers off the lock, which have none). An arm that finds this carrier parked (a
+     *  submitter that saw it busy, arming late) unparks it: its idle wait ends while it is armed,
+     *  and its next pass, with nothing to pick, disarms (Dekker on {@link #parked}). */
     void armClock(boolean on, long nowNs) {
         if (on) {
             if (!clockArmed && ARMED.compareAndSet(this, false, true)) {
@@ -197,6 +201,7 @@ final class Carrier extends Thread {
                 Poll.adjustPending(1);
                 pollBudget = 0; // racy off this carrier: at worst a later task checks once early
                 if (rt.carriersExit) disarmClock(); // lost a race with close(), which disarms after setting it
+                else if (parked) LockSupport.unpark(this); // idle: a late arm; its next pass disarms (workMayExist)
             }
         } else if (clockArmed && ARMED.compareAndSet(this, true, false)) {
             countRequest(); // before the clock's unit goes, so the count never drops to 0 under a request
@@ -283,7 +288,7 @@ final class Carrier extends Thread {
                     idleSinceNs = now;
                 }
                 if (rt.halted) {
-                    next = null; // close() has drained the policy: what is pushed now is reported, not queued
+                    next = null; // close() drains the policy: what is pushed now is reported, not queued
                 } else {
                     rt.drainInboxLocked(this, now);
                     next = rt.pickLocked(this, now);
@@ -328,8 +333,8 @@ final class Carrier extends Thread {
     }
 
     /**
-     * Spin, then park, until new work may exist (the work sequence moved, the inbox filled, or
-     * with no timer a policy kick fell due).
+     * Spin, then park, until new work may exist (the work sequence moved, the inbox filled, with
+     * no timer a policy kick fell due), or its clock was armed late (POLL: the pass disarms it).
      * The spin window adapts by {@link IdleSpin}'s rule, as Linux's haltpoll governor adapts a
      * guest's poll. An idle period runs from this carrier's last task to its next pick, through
      * any looks that found nothing (another carrier took the work). One that parked yet ended
@@ -377,9 +382,17 @@ final class Carrier extends Thread {
         return SkyloftRuntime.openRuntimes() > 1 ? rt.idleSpinNs : spinNs;
     }
 
+    /** Whether this idle carrier should make a pass. Its clock armed (POLL mode only) counts: a
+     *  submitter that read this carrier's {@link #current} before it went idle may arm it after
+     *  its last pass, and an armed idle carrier would hold a unit of {@link Poll#pending} (every
+     *  poll in the process on the slow path) until some later work woke it; the pass finds nothing
+     *  to pick and disarms. Last in the chain: one load of a field of this carrier while unarmed.
+     *  Not once close() has halted the runtime, whose passes pick nothing and so never disarm
+     *  (close() disarms every carrier). */
     private boolean workMayExist(long seenSeq) {
         long kickDue = rt.offKickDueNs;
         return rt.workSeq != seenSeq || !rt.inbox.isEmpty() || rt.carriersExit
-                || kickDue != Long.MAX_VALUE && kickDue <= System.nanoTime();
+                || kickDue != Long.MAX_VALUE && kickDue <= System.nanoTime()
+                || clockArmed && !rt.halted;
     }
 }

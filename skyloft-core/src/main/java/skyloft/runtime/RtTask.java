@@ -23,6 +23,8 @@ import skyloft.spi.Task;
  *   BLOCKED  --unpark/timeout (execute, any thread; push to inbox)-----> INBOX
  *   RUNNING  --a wakeup drained before its stop was processed---------> wakePending, enqueued at stop
  * </pre>
+ * Once close() has halted the runtime (its policy drained), a stop reaches no policy op: a task
+ * that stops runnable is kept for close()'s report, and the inbox is no longer drained.
  */
 final class RtTask extends Task implements Executor {
     final SkyloftRuntime rt;

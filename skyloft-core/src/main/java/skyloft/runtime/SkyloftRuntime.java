@@ -119,7 +119,10 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     /** Bumped (under the lock) whenever work may have appeared for some CPU. */
     volatile long workSeq;
-    /** close() gave up waiting: carriers pick nothing more. */
+    /** close() gave up waiting and drains the policy: from then on no policy op runs. Lock holders
+     *  read it under the lock (close sets it before taking the lock for the drain, so an op that
+     *  reads it false there comes before the drain): a carrier only accounts its task's stop
+     *  ({@link #finishLocked}), nothing drains the inbox or ticks, and nothing is picked. */
     volatile boolean halted;
     /** Carriers and the timer leave their loops. */
     volatile boolean carriersExit;
@@ -153,6 +156,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     private boolean reportPolicyFailure;
     /** Once the policy is retired: the runnable tasks, first come first served, on any CPU. */
     private final ArrayDeque<RtTask> fallback = new ArrayDeque<>();
+    /** Tasks that stopped runnable (a yield, a preemption, a block whose wakeup was already
+     *  drained) once close() had halted the runtime: no policy takes them, close() reports them. */
+    private final List<RtTask> stoppedAfterHalt = new ArrayList<>();
+    private static final String STOPPED_AFTER_HALT = "runnable, stopped after close began";
     /** TimerMode.OFF only: when the earliest policy kick is due (Long.MAX_VALUE for none).
      *  Written under the lock by kickAt and as kicks are served; read without it by idle
      *  carriers, which then park no longer than that (nothing else serves kicks in OFF mode). */
@@ -260,6 +267,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         task.runContinuation = VThreads.runContinuation(vt);
         lock.lock();
         try {
+            // checked again under the lock: close() may have begun, and drained the policy, since
+            if (closing) throw new RejectedExecutionException("the runtime " + this.name + " is closed");
             long now = System.nanoTime();
             initLocked(task, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, task, 0);
@@ -285,7 +294,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /** Changes the attributes of a thread of this runtime; the policy may refuse ({@link
-     *  AdmissionException}). */
+     *  AdmissionException}). Once close() has given up waiting and drained the policy, throws
+     *  {@link IllegalStateException}. */
     public void setAttr(Thread thread, SchedAttr attr) {
         Objects.requireNonNull(attr, "attr");
         RtTask t = task(thread);
@@ -294,6 +304,8 @@ public final class SkyloftRuntime implements AutoCloseable {
             // checked again under the lock: the task may have exited since, and a policy must not
             // hear of a task after its taskExit (a reservation admitted now would never be released)
             if (!t.live) throw new IllegalArgumentException("thread " + thread + " is not a live thread of runtime " + name);
+            // the policy is drained (or being drained): it hears of no task again
+            if (halted) throw new IllegalStateException("the runtime " + name + " is closed; attributes can no longer change");
             admitLocked(t, attr); // a refusal reaches the caller; nothing changed
             SchedAttr old = t.attr();
             t.hostSetAttr(attr);
@@ -415,7 +427,9 @@ public final class SkyloftRuntime implements AutoCloseable {
     /**
      * Stops accepting tasks, waits up to {@code timeout} for every started task to finish, then
      * stops the carriers and the timer. Tasks still alive then are abandoned and listed in the
-     * report (also printed to stderr): nothing runnable disappears silently. Must not be called
+     * report (also printed to stderr), each once with its last known state: nothing runnable
+     * disappears silently. The policy's drain is its last op: from then on ({@link #halted}) the
+     * runtime accounts the stops of abandoned tasks itself and no longer drains the inbox. Must not be called
      * from a thread of this runtime.
      */
     public ShutdownReport close(Duration timeout) {
@@ -469,11 +483,13 @@ public final class SkyloftRuntime implements AutoCloseable {
                         queuedCount--;
                         abandoned.put(t, "runnable, queued");
                     }
+                    for (RtTask t : stoppedAfterHalt) abandoned.put(t, STOPPED_AFTER_HALT);
                     for (Carrier c : carriers) {
                         if (c.current != null) abandoned.put(c.current, "running on cpu " + c.cpu);
                     }
                     for (RtTask t = liveHead; t != null; t = t.liveNext) {
-                        abandoned.putIfAbsent(t, t.started ? "blocked" : "never started");
+                        abandoned.putIfAbsent(t, t.queued ? "runnable, queued (the policy's drain did not return it)"
+                                : t.started ? "blocked" : "never started");
                     }
                 } finally {
                     unlockAndWake();
@@ -502,8 +518,16 @@ public final class SkyloftRuntime implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
-                // Made runnable between the drain above and carriersExit: pushed, never queued.
-                for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.putIfAbsent(t, "runnable, not yet queued");
+                // Since the sweep above (which listed them running or blocked): stopped runnable,
+                // which the carriers' stops keep for this report, or woken before carriersExit,
+                // pushed and never drained. Their state now replaces the one listed.
+                lock.lock();
+                try {
+                    for (RtTask t : stoppedAfterHalt) abandoned.put(t, STOPPED_AFTER_HALT);
+                } finally {
+                    unlockAndWake();
+                }
+                for (RtTask t = inbox.takeAll(); t != null; t = t.inboxNext) abandoned.put(t, "runnable, not yet queued");
                 List<String> names = new ArrayList<>();
                 abandoned.forEach((t, st) -> names.add(t + " (" + st + ")"));
                 closedReport = new ShutdownReport(List.copyOf(names), waited);
@@ -661,6 +685,8 @@ public final class SkyloftRuntime implements AutoCloseable {
         nt.adopted = true;
         lock.lock();
         try {
+            // as a start is refused once close() has begun (under the lock: it may drain the policy next)
+            if (closing) throw new RejectedExecutionException("the runtime " + name + " is closed");
             long now = System.nanoTime();
             initLocked(nt, now);
             if (trace.enabled()) trace.record(now, TraceKind.TASK_NEW, -1, nt, 0);
@@ -709,7 +735,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             if (closing) { // created before close() began, started after: it never existed
                 lock.lock();
                 try {
-                    taskExitLocked(t, System.nanoTime());
+                    if (!halted) taskExitLocked(t, System.nanoTime()); // else the policy is drained: it hears nothing more
                     unlinkLive(t);
                     if (active.decrementAndGet() == 0) notifyClose = true;
                 } finally {
@@ -778,9 +804,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     /**
      * Moves the inbox's tasks to the policy. {@code by} is the carrier draining it from its
      * scheduling loop, or null: a free one is offered to the policy in place of a parked hint.
+     * Once {@link #halted}, it leaves the inbox alone: close() reports what is there.
      */
     void drainInboxLocked(Carrier by, long now) {
-        if (inbox.isEmpty()) return;
+        if (halted || inbox.isEmpty()) return;
         RtTask t = inbox.takeAll();
         while (t != null) {
             RtTask next = t.inboxNext;
@@ -951,13 +978,20 @@ public final class SkyloftRuntime implements AutoCloseable {
         return fallback.poll();
     }
 
+    /**
+     * Under the lock: the stop of task {@code t} on carrier {@code c}. Once close() has halted the
+     * runtime (its policy is drained, or is about to be under this lock), only the runtime's own
+     * bookkeeping runs: no policy op, and a task that stopped runnable is kept for close()'s
+     * report ({@link #stoppedAfterHalt}) instead of being enqueued.
+     */
     void finishLocked(Carrier c, RtTask t, StopReason why, long now) {
+        boolean halted = this.halted; // once: close() sets it without the lock, a stop is all or nothing
         c.current = null;
         c.clearPreempt();
         long ran = t.hostStopped(why, now);
         c.busyNs += ran;
         if (trace.enabled()) trace.record(now, TraceKind.RUN_STOP, c.cpu, t, why.ordinal());
-        if (policyFailure == null) {
+        if (policyFailure == null && !halted) {
             try {
                 policy.stopping(c.cpu, t, why, ran, now);
             } catch (RuntimeException | Error e) {
@@ -966,25 +1000,31 @@ public final class SkyloftRuntime implements AutoCloseable {
         }
         t.onCpu = false;
         switch (why) {
-            case YIELD -> enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
+            case YIELD -> {
+                if (halted) stoppedAfterHalt.add(t);
+                else enqueueLocked(t, c.cpu, EnqueueReason.YIELD, now);
+            }
             case PREEMPT -> {
                 c.preemptDelivered++;
                 Carrier.record(c.preemptDelayNs, now - c.preemptRequestNs);
                 Carrier.record(c.preemptedRunNs, ran);
-                enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
+                if (halted) stoppedAfterHalt.add(t);
+                else enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
             }
             case BLOCK -> {
                 if (t.wakePending) {
                     t.wakePending = false;
-                    wakeLocked(t, EnqueueReason.WAKEUP, now, null);
+                    if (halted) stoppedAfterHalt.add(t);
+                    else wakeLocked(t, EnqueueReason.WAKEUP, now, null);
                 }
             }
-            case EXIT -> exitLocked(t, now);
+            case EXIT -> exitLocked(t, now, halted);
         }
     }
 
-    private void exitLocked(RtTask t, long now) {
-        taskExitLocked(t, now);
+    /** Under the lock: a task's exit; the policy's taskExit only while {@code !halted}. */
+    private void exitLocked(RtTask t, long now, boolean halted) {
+        if (!halted) taskExitLocked(t, now);
         if (trace.enabled()) trace.record(now, TraceKind.TASK_EXIT, -1, t, 0);
         unlinkLive(t);
         if (t.adopted) adopted.remove(t.runContinuation);
@@ -1055,6 +1095,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     boolean timerTick(long now) {
         if (!lock.tryLock()) return false;
         try {
+            if (halted) return true; // the policy is drained: no op; close() reports the inbox
             drainInboxLocked(null, now);
             processKicksLocked(now);
             for (Carrier c : carriers) {
@@ -1147,6 +1188,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     boolean carrierTick(Carrier c, RtTask t, long now) {
         if (!lock.tryLock()) return false;
         try {
+            if (halted) return true; // the policy is drained: no op; close() disarms the clock
             drainInboxLocked(c, now);
             processKicksLocked(now);
             c.nextTickNs = now + tickNs;
@@ -1235,6 +1277,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     long kickTimerTick(long now) {
         if (!lock.tryLock()) return 0;
         try {
+            if (halted) { // the policy is drained: no op; close() reports the inbox and stops this timer
+                ticker.wakeAtNs = Long.MAX_VALUE;
+                return Long.MAX_VALUE;
+            }
             drainInboxLocked(null, now);
             processKicksLocked(now);
             long[] k = kicks.peek();
