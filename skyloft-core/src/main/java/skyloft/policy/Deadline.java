@@ -48,8 +48,12 @@ import skyloft.spi.Task;
  * effect (a heavy task can miss next to light ones at low total load); partitioning wastes
  * up to half the capacity in the worst case; no fairness among background tasks beyond RR.
  *
+ * <p>Global placement: a task that becomes ready goes to a free CPU, else preempts the CPU
+ * running the least urgent task, counting the tasks already sent to CPUs that have not switched
+ * yet, so jobs released together each get a CPU of their own ({@link RealtimeBase}).
+ *
  * <p>Complexity: pick, enqueue and replenish are O(log n) heap operations; the global
- * preemption check is O(CPUs). Concurrency: serialized by the host; one global heap or one
+ * placement and the global tick's check are O(CPUs). Concurrency: serialized by the host; one global heap or one
  * heap per CPU in plain fields, and one global heap of throttled servers.
  */
 public final class Deadline extends RealtimeBase {
@@ -191,6 +195,7 @@ public final class Deadline extends RealtimeBase {
 
     @Override
     public void running(int cpu, Task task, long nowNs) {
+        super.running(cpu, task, nowNs);
         Rt s = state(task);
         if (!s.rt) return;
         s.accountedAtNs = nowNs;

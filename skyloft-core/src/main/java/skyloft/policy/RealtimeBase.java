@@ -18,6 +18,26 @@ import skyloft.spi.Task;
  * slice among themselves; admission bookkeeping; first-fit-decreasing partitioning; and
  * preemption of the CPU running the least urgent task when a more urgent one becomes ready.
  *
+ * <p>Global placement counts the tasks already sent to a CPU that has not switched yet. Each
+ * CPU has a <em>claim</em>: the queued task {@link #makeReady} last sent it (by a
+ * {@code requestPreempt} of its task, or a kick of it, or an enqueue on it, while idle). A claim
+ * ends when the CPU starts a task ({@link #running}: it takes the heap's top, which is at least
+ * as urgent) and is void once the claimed task is no longer queued. A CPU counts as running the
+ * more urgent of its task and its claim; an idle CPU without a claim is free. A ready task goes
+ * to the first free CPU (kicked unless it is the CPU the host is waking for this enqueue), else
+ * to the CPU counted as running the least urgent task if it is more urgent than that, so tasks
+ * released together each get their own CPU. Before 2026-11-23 each enqueue looked only at the
+ * CPUs' current tasks: two releases at once both preempted the same CPU (the second waited for a
+ * tick or a completion), or both went to one idle CPU while another stayed asleep. A claim that a
+ * more urgent task takes over is left queued without one: it was the least urgent task any CPU
+ * was about to run, so no CPU is left for it. A CPU that starts a task another CPU had claimed
+ * hands its own claim to that CPU, which will take the next top instead. The global tick gives
+ * way only for a queued task no pending switch will take: it counts the claims and at most that
+ * many + 1 queued tasks more urgent than its own (a pruned heap walk), skips CPUs with a claim,
+ * and, as before, gives way only if no CPU is free and every other CPU runs a more urgent task.
+ * All of this is O(CPUs) per op. Partitioned placement has no claims: a task can only run on its
+ * own CPU, which takes the most urgent of its queue when it switches.
+ *
  * <p>Partitioned placement is recomputed at each admission: all admitted tasks, in decreasing
  * bandwidth order, go to the first CPU where {@link #fits} holds; a task that fits nowhere
  * (only possible with admission off) goes to the least loaded CPU. Queued tasks whose CPU
@@ -39,6 +59,7 @@ abstract class RealtimeBase extends SchedPolicy {
         TaskHeap in;           // the heap it is queued in, or null
         boolean inBackground;  // queued in the background FIFO
         long runtimeLeftNs, deadlineAbsNs, accountedAtNs; // CBS server state (deadline only)
+        int claimedBy = -1;    // global: the CPU whose claim this queued task is, or -1
 
         Rt(Task t) { super(t); }
     }
@@ -50,6 +71,8 @@ abstract class RealtimeBase extends SchedPolicy {
     protected ArrayDeque<Task> background;
     protected List<Rt> admittedList;
     protected long preemptRequests, repartitions;
+    /** Global placement: per CPU, its claim (see the class comment), or null; void once stale. */
+    private Rt[] claim;
 
     RealtimeBase(boolean partitioned, boolean admission) {
         this.partitioned = partitioned;
@@ -63,6 +86,7 @@ abstract class RealtimeBase extends SchedPolicy {
         for (int i = 0; i < ready.length; i++) ready[i] = new TaskHeap();
         background = new ArrayDeque<>();
         admittedList = new ArrayList<>();
+        claim = new Rt[cpus];
         preemptRequests = repartitions = 0;
     }
 
@@ -198,22 +222,74 @@ abstract class RealtimeBase extends SchedPolicy {
     /** Subclass hook: queue a server with no runtime left until its replenishment; true if it did. */
     boolean parkIfThrottled(Rt s, int cpu, long nowNs) { return false; }
 
-    /** Puts a real-time task in its ready heap and preempts the least urgent CPU if it is more urgent. */
+    /** Puts a real-time task in its ready heap and sends it to a CPU: partitioned, its own CPU;
+     *  global, the first free CPU, else the CPU counted as running the least urgent task (its
+     *  task or its claim) if {@code s} is more urgent (see the class comment). */
     void makeReady(Rt s, int cpu, long nowNs) {
         int target = homeOf(s, cpu);
         TaskHeap h = heapFor(target);
         s.in = h;
+        s.claimedBy = -1;
         h.add(s);
         if (partitioned) {
             if (target != cpu || !ctx.isIdle(target)) nudge(s, target, nowNs); // the host wakes an idle enqueuing CPU itself
             return;
         }
         int worst = -1;
+        Task worstTask = null;
         for (int c = 0; c < cpus; c++) {
-            if (ctx.isIdle(c)) { if (c != cpu) ctx.kickAt(c, nowNs); return; }
-            if (worst < 0 || moreUrgent(ctx.current(worst), ctx.current(c))) worst = c;
+            Task e = effective(c);
+            if (e == null) { // free: the host wakes an idle enqueuing CPU itself
+                setClaim(c, s);
+                if (c != cpu) ctx.kickAt(c, nowNs);
+                return;
+            }
+            if (worst < 0 || moreUrgent(worstTask, e)) { worst = c; worstTask = e; }
         }
-        if (worst >= 0 && moreUrgent(s, ctx.current(worst))) { preemptRequests++; ctx.requestPreempt(worst); }
+        if (worst < 0 || !moreUrgent(s, worstTask)) return;
+        Rt displaced = validClaim(worst);
+        if (displaced == null) { preemptRequests++; ctx.requestPreempt(worst); } // busy: an idle CPU without a claim is free
+        else displaced.claimedBy = -1; // the CPU already switches; see the class comment for why no CPU is left for it
+        setClaim(worst, s);
+    }
+
+    private void setClaim(int c, Rt s) {
+        claim[c] = s;
+        s.claimedBy = c;
+    }
+
+    /** Global: {@code c}'s claim if it still holds (the task is queued and claimed by {@code c}), else null. */
+    private Rt validClaim(int c) {
+        Rt x = claim[c];
+        if (x != null && (x.claimedBy != c || x.in != ready[0])) { claim[c] = null; x = null; }
+        return x;
+    }
+
+    /** Global: the task CPU {@code c} counts as running: the more urgent of its task and its
+     *  claim; null if it is idle without a claim (free). */
+    private Task effective(int c) {
+        Task cur = ctx.current(c);
+        Rt x = validClaim(c);
+        return x != null && moreUrgent(x, cur) ? x.task : cur;
+    }
+
+    /** Global: {@code cpu} starts {@code task}, so its claim ends. If another CPU had claimed
+     *  {@code task}, that CPU will take the heap's next top when it switches: it gets this
+     *  CPU's claim (or none). */
+    @Override
+    public void running(int cpu, Task task, long nowNs) {
+        if (partitioned) return;
+        Rt mine = validClaim(cpu);
+        claim[cpu] = null;
+        Rt picked = state(task);
+        int other = picked.claimedBy;
+        picked.claimedBy = -1;
+        if (other >= 0 && other != cpu && claim[other] == picked) {
+            claim[other] = mine;
+            if (mine != null) mine.claimedBy = other;
+        } else if (mine != null) {
+            mine.claimedBy = -1;
+        }
     }
 
     /** {@code s} is now ready in {@code cpu}'s heap: kicks that CPU at {@code atNs} if it is idle,
@@ -241,7 +317,7 @@ abstract class RealtimeBase extends SchedPolicy {
     public Task pickNext(int cpu, long nowNs) {
         catchUp(nowNs);
         TaskHeap.Node n = heapFor(cpu).poll();
-        if (n != null) { ((Rt) n).in = null; return n.task; }
+        if (n != null) { ((Rt) n).in = null; return n.task; } // a claim on it is void from here; running ends it
         Task t = background.pollFirst();
         if (t != null) state(t).inBackground = false;
         return t;
@@ -255,8 +331,15 @@ abstract class RealtimeBase extends SchedPolicy {
         if (!s.rt) return top != null || (ranNs >= BACKGROUND_SLICE_NS && !background.isEmpty());
         if (top == null || !moreUrgent((Rt) top, task)) return false;
         if (partitioned) return true;
-        for (int c = 0; c < cpus; c++) { // global: only the CPU running the least urgent task gives way
-            if (c != cpu && (ctx.isIdle(c) || moreUrgent(s, ctx.current(c)))) return false;
+        // Global: the CPUs with a claim switch soon and take the most urgent queued tasks; give
+        // way only for one they leave, and only if this CPU runs the least urgent task of those
+        // that do not switch and no CPU is free.
+        int claims = 0;
+        for (int c = 0; c < cpus; c++) if (validClaim(c) != null) claims++;
+        if (claims > 0 && ready[0].countBefore(s.key, s.tie, claims + 1) <= claims) return false;
+        for (int c = 0; c < cpus; c++) {
+            if (c == cpu || validClaim(c) != null) continue;
+            if (ctx.isIdle(c) || moreUrgent(s, ctx.current(c))) return false;
         }
         return true;
     }
@@ -270,7 +353,7 @@ abstract class RealtimeBase extends SchedPolicy {
         // task where it is; above all, a throttled server must not get a fresh runtime from it.
         if (s.rt == s.admitted && (!s.rt || sameParams)) return;
         boolean queued = s.in != null || s.inBackground;
-        if (s.in != null) { s.in.remove(s); s.in = null; }
+        if (s.in != null) { s.in.remove(s); s.in = null; s.claimedBy = -1; }
         if (s.inBackground) { background.remove(task); s.inBackground = false; }
         s.rt = s.admitted;
         if (s.rt) release(s, EnqueueReason.NEW, nowNs);

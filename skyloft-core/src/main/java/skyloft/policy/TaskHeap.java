@@ -39,6 +39,30 @@ final class TaskHeap {
     /** Slot {@code i} in heap order (0 = min); for scans and drains only. */
     Node at(int i) { return nodes[i]; }
 
+    private int[] walk = new int[8];
+
+    /** How many queued nodes order before {@code (key, tie)}, counting at most {@code limit}: a
+     *  walk from the root that stops below nodes that do not, so it visits at most
+     *  2 x limit + 1 nodes whatever the size. Allocates only to grow its stack past the largest
+     *  limit seen so far. */
+    int countBefore(long key, long tie, int limit) {
+        if (size == 0 || limit <= 0) return 0;
+        int count = 0, top = 0;
+        walk[top++] = 0;
+        while (top > 0 && count < limit) {
+            int i = walk[--top];
+            Node n = nodes[i];
+            if (!(n.key < key || (n.key == key && n.tie < tie))) continue;
+            count++;
+            int l = 2 * i + 1;
+            if (l >= size) continue;
+            if (top + 2 > walk.length) walk = Arrays.copyOf(walk, walk.length * 2);
+            walk[top++] = l;
+            if (l + 1 < size) walk[top++] = l + 1;
+        }
+        return count;
+    }
+
     void add(Node n) {
         if (n.heapIndex >= 0) throw new IllegalStateException("host or policy bug: " + n.task + " is already queued");
         if (size == nodes.length) nodes = Arrays.copyOf(nodes, size * 2);

@@ -1,12 +1,15 @@
 package skyloft.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import skyloft.spi.AdmissionException;
 import skyloft.spi.SchedAttr;
@@ -17,6 +20,7 @@ import skyloft.spi.StopReason;
 /** SCHED_DEADLINE: CBS worked example H and admission example I of realtime-cases.md (1 unit = 1 ms). */
 class DeadlineTest {
     static final long MS = 1_000_000;
+    static final long US = 1_000;
 
     static SchedAttr dl(long c, long d, long t) {
         return SchedAttr.DEFAULT.withDeadline(c * MS, d * MS, t * MS);
@@ -229,6 +233,188 @@ class DeadlineTest {
         h.advance(MS);
         h.stop(0, StopReason.BLOCK);
         assertEquals(t1, h.schedule(0), "task 1 cannot start before t=1, so it misses at t=10");
+    }
+
+    /** An urgent job: 600us of work, deadline 1ms, period 20ms. */
+    static final SchedAttr URGENT = SchedAttr.DEFAULT.withDeadline(600 * US, MS, 20 * MS);
+
+    /**
+     * A host's loop over the stepping host in 10us steps until {@code untilNs}: it delivers the
+     * preemptions the policy asked for and the kicks due, ticks every busy CPU on the
+     * {@code tickNs} grid, and blocks each task of {@code work} once it has run that long; a CPU
+     * whose task stopped picks again at once. An idle CPU looks only when kicked (or when the
+     * caller schedules it, as a host wakes the CPU an enqueue targets). Returns when each task
+     * of {@code work} finished (absent: not by {@code untilNs}).
+     */
+    static Map<StepTask, Long> drive(StepHost h, int cpus, Map<StepTask, Long> work, long untilNs, long tickNs) {
+        Map<StepTask, Long> left = new HashMap<>(work), done = new HashMap<>();
+        while (h.now() < untilNs) {
+            for (int c = 0; c < cpus; c++) {
+                if (h.running(c) != null && h.preemptPending(c)) { h.stop(c, StopReason.PREEMPT); h.schedule(c); }
+            }
+            boolean[] busy = new boolean[cpus];
+            for (int c = 0; c < cpus; c++) busy[c] = h.running(c) != null;
+            h.honourDueKicks();
+            for (int c = 0; c < cpus; c++) if (busy[c] && h.running(c) == null) h.schedule(c); // preempted by its tick
+            if (h.now() % tickNs == 0) {
+                for (int c = 0; c < cpus; c++) if (h.running(c) != null && h.tick(c)) { h.stop(c, StopReason.PREEMPT); h.schedule(c); }
+            }
+            h.advance(10 * US);
+            for (int c = 0; c < cpus; c++) {
+                StepTask t = h.running(c);
+                if (t == null || !left.containsKey(t)) continue;
+                long rest = left.get(t) - 10 * US;
+                left.put(t, rest);
+                if (rest <= 0) { h.stop(c, StopReason.BLOCK); done.put(t, h.now()); h.schedule(c); }
+            }
+        }
+        return done;
+    }
+
+    /** Global EDF, both CPUs busy with long jobs (deadlines 20 and 19ms); two urgent jobs are
+     *  released together between two ticks: each preempts a CPU of its own and both finish 600us
+     *  later. Before 2026-11-23 both preempted CPU 0 (the one running the least urgent task),
+     *  and u2 ran only when u1 finished: done 1.2ms after its release, 200us past its deadline. */
+    @Test
+    void twoReleasesTogetherEachPreemptABusyCpuOfTheirOwn() {
+        StepHost h = new StepHost(new Deadline(false, 1.0, false), 2, 1);
+        StepTask a = h.spawn("longA", dl(9, 20, 20), 0);
+        assertEquals(a, h.schedule(0));
+        StepTask b = h.spawn("longB", dl(9, 19, 20), 1);
+        assertEquals(b, h.schedule(1));
+        h.advance(1_300 * US);
+        long release = h.now();
+        StepTask u1 = h.spawn("u1", URGENT, -1);
+        StepTask u2 = h.spawn("u2", URGENT, -1);
+        assertTrue(h.preemptPending(0) && h.preemptPending(1),
+                "each release preempts its own CPU: cpu0=" + h.preemptPending(0) + " cpu1=" + h.preemptPending(1));
+        Map<StepTask, Long> done = drive(h, 2, Map.of(u1, 600 * US, u2, 600 * US), 5 * MS, MS);
+        assertEquals(release + 600 * US, done.get(u1));
+        assertEquals(release + 600 * US, done.get(u2), "u2 runs at once and meets its deadline " + Deadline.deadlineNs(u2));
+        assertEquals(0, u2.waitNs());
+        h.drainAndCheck();
+    }
+
+    /** Global EDF, 3 CPUs, one busy: two urgent jobs released together both target idle CPU 1
+     *  (the host wakes it); the second must get CPU 2 kicked. Until they switch, CPU 0's tick must
+     *  not give way: the two pending switches take both. Before 2026-11-23 CPU 2 was never kicked
+     *  and CPU 0's ticks never gave way (another CPU was idle): u2 waited out its whole 1ms
+     *  deadline behind u1. */
+    @Test
+    void twoReleasesTogetherOnIdleCpusKickOneEach() {
+        StepHost h = new StepHost(new Deadline(false, 1.0, false), 3, 1);
+        StepTask a = h.spawn("longA", dl(9, 20, 20), 0);
+        assertEquals(a, h.schedule(0));
+        h.advance(1_300 * US);
+        long release = h.now();
+        int k0 = h.kicks().size();
+        StepTask u1 = h.spawn("u1", URGENT, -1);
+        StepTask u2 = h.spawn("u2", URGENT, -1);
+        // selectCpu sends both to the first idle CPU, 1, which the host wakes for the enqueue
+        var kicks = h.kicks().subList(k0, h.kicks().size());
+        assertTrue(kicks.stream().anyMatch(k -> k[0] == 2 && k[1] <= release),
+                "the second release kicks CPU 2: " + kicks.stream().map(k -> "cpu" + k[0] + "@" + k[1]).toList());
+        assertFalse(h.preemptPending(0), "longA keeps CPU 0");
+        assertFalse(h.tick(0), "both urgent jobs have a CPU about to take them: CPU 0 does not give way");
+        assertEquals(u1, h.schedule(1)); // the host wakes the enqueue target
+        Map<StepTask, Long> done = drive(h, 3, Map.of(u1, 600 * US, u2, 600 * US), 5 * MS, MS);
+        assertEquals(release + 600 * US, done.get(u1));
+        assertEquals(release + 600 * US, done.get(u2), "u2 runs at once on CPU 2 and meets its deadline");
+        assertEquals(2, u2.lastCpu());
+        assertEquals(0, u2.waitNs());
+        assertEquals(0, a.preemptions(), "longA was never preempted");
+        h.drainAndCheck();
+    }
+
+    /** A third release more urgent than the two already sent to the busy CPUs takes over the
+     *  claim of the less urgent one, with no further preemption: the two most urgent run. */
+    @Test
+    void aMoreUrgentReleaseTakesOverTheLeastUrgentPendingSwitch() {
+        StepHost h = new StepHost(new Deadline(false, 1.0, false), 2, 1);
+        StepTask a = h.spawn("longA", dl(9, 20, 20), 0);
+        assertEquals(a, h.schedule(0));
+        StepTask b = h.spawn("longB", dl(9, 19, 20), 1);
+        assertEquals(b, h.schedule(1));
+        h.advance(MS);
+        StepTask u5 = h.spawn("u5", dl(1, 5, 20), -1);
+        StepTask u4 = h.spawn("u4", dl(1, 4, 20), -1);
+        assertTrue(h.preemptPending(0) && h.preemptPending(1));
+        h.spawn("u3", dl(1, 3, 20), -1);
+        for (int c = 1; c >= 0; c--) { h.stop(c, StopReason.PREEMPT); h.schedule(c); } // CPU 1 first: it takes u3, claimed by CPU 0
+        assertEquals(Set.of("u3", "u4"), Set.of(h.running(0).name(), h.running(1).name()));
+        assertEquals(StepHost.State.QUEUED, u5.state());
+        assertFalse(h.tick(0) || h.tick(1), "u5, longA and longB wait: the running ones are more urgent");
+        h.drainAndCheck();
+    }
+
+    /** Global EDF's invariant under bursts of releases: random deadline jobs released in batches
+     *  onto CPUs running a random mix; after the host delivers only what the policy asked for
+     *  (preemptions, kicks, and a wakeup of each idle enqueue target), the CPUs run exactly the
+     *  most urgent ready jobs. Before 2026-11-23 a batch could leave a CPU running a less urgent
+     *  task than a queued one. */
+    @Test
+    void globalEdfRunsTheMostUrgentJobsAfterEachBurstOfReleases() {
+        var rnd = new java.util.SplittableRandom(7);
+        for (int round = 0; round < 300; round++) {
+            int cpus = 2 + rnd.nextInt(4);
+            StepHost h = new StepHost(new Deadline(false, 1.0, false), cpus, round);
+            for (int c = 0; c < cpus; c++) {
+                if (rnd.nextInt(3) == 0) continue; // idle
+                StepTask t = h.spawn("run" + c, dl(1 + rnd.nextInt(5), 10 + rnd.nextInt(90), 100), c);
+                assertEquals(t, h.schedule(c));
+            }
+            int target = -1; // selectCpu's choice for a task with no previous CPU: the first idle one
+            for (int c = cpus - 1; c >= 0; c--) if (h.running(c) == null) target = c;
+            int jobs = 1 + rnd.nextInt(cpus + 2);
+            for (int i = 0; i < jobs; i++) h.spawn("job" + i, dl(1 + rnd.nextInt(5), 10 + rnd.nextInt(90), 100), -1);
+            if (target >= 0) h.schedule(target); // the host wakes an idle enqueue target
+            for (boolean moved = true; moved; ) { // preemptions re-enqueue tasks, which may ask for more
+                moved = false;
+                for (int c = 0; c < cpus; c++) {
+                    if (h.running(c) != null && h.preemptPending(c)) { h.stop(c, StopReason.PREEMPT); h.schedule(c); moved = true; }
+                }
+                var due = h.kicks().stream().filter(k -> k[1] <= h.now()).toList(); // kicks of busy CPUs: ticks, below
+                h.kicks().removeAll(due);
+                for (long[] k : due) if (h.running((int) k[0]) == null && h.schedule((int) k[0]) != null) moved = true;
+            }
+            long worstRunning = Long.MIN_VALUE;
+            int idle = 0;
+            for (int c = 0; c < cpus; c++) {
+                if (h.running(c) == null) idle++;
+                else worstRunning = Math.max(worstRunning, Deadline.deadlineNs(h.running(c)));
+            }
+            for (StepTask t : h.tasks()) {
+                if (t.state() != StepHost.State.QUEUED) continue;
+                assertEquals(0, idle, "round " + round + ": " + t + " waits while a CPU is idle");
+                assertTrue(Deadline.deadlineNs(t) >= worstRunning,
+                        "round " + round + ": " + t + " (deadline " + Deadline.deadlineNs(t) + ") waits behind a running deadline " + worstRunning);
+            }
+            for (int c = 0; c < cpus; c++) {
+                assertFalse(h.running(c) != null && h.tick(c), "round " + round + ": CPU " + c + " asked to give way with nothing more urgent left");
+            }
+            h.drainAndCheck();
+        }
+    }
+
+    /** The tick's pruned count of queued tasks more urgent than its own, against a full count. */
+    @Test
+    void heapCountBeforeMatchesAFullCount() {
+        var rnd = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 200; round++) {
+            TaskHeap heap = new TaskHeap();
+            int n = rnd.nextInt(40);
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                TaskHeap.Node node = new TaskHeap.Node(new StepTask("n" + i, SchedAttr.DEFAULT));
+                node.key = keys[i] = rnd.nextInt(20);
+                heap.add(node);
+            }
+            long key = rnd.nextInt(22);
+            long tie = rnd.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE; // after, or before, every equal key
+            int limit = rnd.nextInt(8);
+            long full = java.util.Arrays.stream(keys).filter(k -> k < key || (k == key && tie == Long.MAX_VALUE)).count();
+            assertEquals(Math.min(full, limit), heap.countBefore(key, tie, limit), "round " + round);
+        }
     }
 
     @Test
