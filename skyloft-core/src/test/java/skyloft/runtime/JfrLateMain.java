@@ -27,6 +27,9 @@ public final class JfrLateMain {
                     for (int i = 0; i < 10; i++) Thread.yield();
                 });
                 t.join(Duration.ofSeconds(10));
+                // join returns once the thread has ended, which can be before its carrier commits
+                // the last run's event: a task on the same (only) carrier runs after that commit
+                rt.start("fence", SchedAttr.DEFAULT, () -> { }).join(Duration.ofSeconds(10));
                 rec.stop();
                 Path f = Files.createTempFile("late", ".jfr");
                 rec.dump(f);
