@@ -32,7 +32,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
     @Option(names = "--hogs", paramLabel = "N", description = "CPU-bound threads per carrier (default ${DEFAULT-VALUE}).")
     int hogs = PreemptBench.Config.defaults().hogsPerCore();
 
-    @Option(names = "--duration", paramLabel = "TIME", description = "Run time per (mode, slice), e.g. 500ms (default).")
+    @Option(names = "--duration", paramLabel = "TIME", description = "Run time per (mode, slice), 50ms to 60s, e.g. 500ms (default).")
     String duration = "500ms";
 
     @Option(names = "--no-pin", description = "Do not pin carriers to CPUs (pinning is the runtime's default).")
@@ -60,8 +60,8 @@ final class BenchPreemptCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--modes: " + e.getMessage());
             }
         }
-        // as every benchmark's --duration: at least what one measurement needs, at most an hour
-        long durationNs = Durations.parseNs("--duration", duration, 10_000_000L, 3_600_000_000_000L);
+        // what PreemptBench takes: enough for a measurement's warm-up and its samples, at most a minute per point
+        long durationNs = Durations.parseNs("--duration", duration, 50_000_000L, 60_000_000_000L);
         var cfg = new PreemptBench.Config(ms, slicesUs, cores, hogs, Duration.ofNanos(durationNs), !noPin, stats);
         String crowded = spinCrowded(cfg.modes(), cfg.cores(), Runtime.getRuntime().availableProcessors());
         if (crowded != null) System.err.println("skyloft: warning: " + crowded);

@@ -125,9 +125,10 @@ class EvalCommandsTest {
     }
 
     @Test
-    void preemptBoundsItsDurationAsTheOtherBenchmarksDo() {
-        rejects(BenchPreemptCommand::new, "--duration: 99999s is out of range", "--duration", "99999s");
-        rejects(BenchPreemptCommand::new, "--duration: 1ms is out of range", "--duration", "1ms");
+    void preemptBoundsItsDurationByWhatTheBenchmarkTakesBeforeItRuns() {
+        rejects(BenchPreemptCommand::new, "--duration: 99999s is out of range; allowed 50ms to 60s", "--duration", "99999s");
+        rejects(BenchPreemptCommand::new, "--duration: 10ms is out of range; allowed 50ms to 60s", "--duration", "10ms");
+        rejects(BenchPreemptCommand::new, "--duration: 61s is out of range; allowed 50ms to 60s", "--duration", "61s");
     }
 
     @Test
