@@ -72,4 +72,28 @@ class SamplesTest {
         assertTrue(out.matches("(?s)jfr events off: first FFM call \\d+ ms, build \\d+ ms, first task \\d+ ms, close \\d+ ms\\R"), out);
         run(dir, "sample.VirtualIoExit", "io");
     }
+
+    @Test
+    @Timeout(120)
+    void pollMixPrintsTheSparseTasksSlicesBesideBothNeighbours() throws Exception {
+        String core = Path.of(skyloft.runtime.SkyloftRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String hdr = Path.of(org.HdrHistogram.Histogram.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String bench = Path.of(sample.PollMix.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String sep = java.io.File.pathSeparator;
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED", "-cp", bench + sep + core + sep + hdr,
+                "sample.PollMix").redirectErrorStream(true).start();
+        boolean done = p.waitFor(90, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(done, "did not end in 90 s: " + out);
+        assertEquals(0, p.exitValue(), out);
+        var m = java.util.regex.Pattern.compile("(?m)^sparse beside (dense|sparse \\(control\\)): (\\d+) slices, mean \\d+ us, max \\d+ us \\(slice 100 us\\)$").matcher(out);
+        int lines = 0;
+        while (m.find()) {
+            lines++;
+            assertTrue(Integer.parseInt(m.group(2)) > 10, "rr preempted the sparse task beside " + m.group(1) + ": " + out);
+        }
+        assertEquals(2, lines, out);
+    }
 }
