@@ -19,7 +19,8 @@ import skyloft.spi.Task;
  * Interactivity: a sleep average (up to 1000us, credited by sleeping, debited by running)
  * gives a bonus -5..+5 to the dynamic priority; an interactive task (bonus at least nice/4 + 2)
  * goes back to the active array when its slice ends, unless the expired array has been
- * starved for longer than 1000us per runnable task. A woken task goes to the active array (with
+ * starved for longer than 1000us per runnable task, or holds a task of better static priority
+ * (Linux's best_expired_prio). A woken task goes to the active array (with
  * a fresh slice if it blocked with none left, as activate_task has it), and preempts the running
  * one if it outranks it. Yield moves the task to the expired array, as 2.6 did.
  *
@@ -85,6 +86,10 @@ public final class O1 extends SchedPolicy {
     static final class Rq {
         Prio active = new Prio(), expired = new Prio();
         long expiredSinceNs = -1;
+        /** The best (lowest) static priority whose slice expired into the expired array since the
+         *  last swap (MAX_PRIO: none), as Linux's best_expired_prio: an interactive task of a worse
+         *  static priority does not go back ahead of it. */
+        int bestExpiredPrio = MAX_PRIO;
         Entity curr;
         int nr() { return active.count + expired.count + (curr != null ? 1 : 0); }
     }
@@ -163,9 +168,15 @@ public final class O1 extends SchedPolicy {
             e.sliceDone = false;
             recalcPrio(e);
             e.sliceLeftNs = timesliceNs(staticPrio(task));
-            boolean starving = rq.expiredSinceNs >= 0 && nowNs - rq.expiredSinceNs > STARVATION_LIMIT_NS * rq.nr();
+            // Linux's EXPIRED_STARVING: the expired array has waited over the limit per runnable task
+            // (this one counted, as nr_running counts it), or holds a task of better static priority
+            boolean starving = rq.expiredSinceNs >= 0 && nowNs - rq.expiredSinceNs > STARVATION_LIMIT_NS * (rq.nr() + 1)
+                    || staticPrio(task) > rq.bestExpiredPrio;
             if (interactive(e) && !starving) { interactiveReinserts++; rq.active.add(e, false); }
-            else addExpired(rq, e, nowNs);
+            else {
+                rq.bestExpiredPrio = Math.min(rq.bestExpiredPrio, staticPrio(task)); // as scheduler_tick: expiries only
+                addExpired(rq, e, nowNs);
+            }
         } else {
             rq.active.add(e, reason == EnqueueReason.PREEMPTED); // preempted with slice left: back to the head
         }
@@ -187,6 +198,7 @@ public final class O1 extends SchedPolicy {
         if (rq.active.count == 0 && rq.expired.count > 0) {
             Prio t = rq.active; rq.active = rq.expired; rq.expired = t;
             rq.expiredSinceNs = -1;
+            rq.bestExpiredPrio = MAX_PRIO;
             swaps++;
         }
         int p = rq.active.first();

@@ -101,4 +101,34 @@ class O1Test {
         h.stop(0, StopReason.PREEMPT);
         assertEquals(a, h.schedule(0));
     }
+
+    /** Linux's EXPIRED_STARVING has a second clause: an interactive task whose slice ends goes to
+     *  the expired array too if a task of better static priority expired before it (it would
+     *  otherwise keep that task waiting for the swap). */
+    @Test
+    void anInteractiveTaskDoesNotJumpAnExpiredTaskOfBetterStaticPriority() {
+        O1 p = new O1();
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
+        assertEquals(sleeper, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        h.runFor(0, 900 * US, US); // the hog runs alone while the sleeper sleeps: it earns its bonus
+        StepTask strong = h.spawn("strong", SchedAttr.DEFAULT.withNice(-5), 0);
+        h.wake(sleeper);
+        for (int i = 0; i < 100 && !p.isExpired(0, strong); i++) {
+            if (h.running(0) != null && h.running(0) != strong) h.stop(0, StopReason.PREEMPT);
+            h.runFor(0, 100 * US, US);
+        }
+        assertTrue(p.isExpired(0, strong), "the nice -5 task used up its slice and expired");
+        for (int i = 0; i < 10 && h.running(0) != sleeper; i++) {
+            if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
+            h.schedule(0);
+        }
+        assertEquals(sleeper, h.running(0), "the woken sleeper, with its bonus, runs before the hog");
+        h.runFor(0, 200 * US, US); // uses up its 100us slice
+        assertEquals(1, sleeper.preemptions());
+        assertTrue(p.isExpired(0, sleeper), "interactive, but a better static priority waits in the expired array");
+        assertFalse(p.isExpired(0, hog));
+    }
 }
