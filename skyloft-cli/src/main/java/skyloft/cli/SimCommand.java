@@ -99,6 +99,9 @@ final class SimCommand implements Callable<Integer> {
         }
         String policyName = override == null ? null : override.name();
         Map<String, String> extra = override == null ? PolicyRegistry.parseParams(params) : override.params();
+        if (policy != null || params != null) {
+            checkPolicy(sc, policyName, extra, policy != null && params != null ? "--policy and --param" : params != null ? "--param" : "--policy");
+        }
         warn(sc.warnings(policyName, extra, durNs));
         TraceBuffer buf = gantt != null || trace != null ? new TraceBuffer() : null;
         TraceRecorder rec = buf != null ? buf : TraceRecorder.OFF;
@@ -133,6 +136,27 @@ final class SimCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Builds the policy {@code name} (null: the file's) with {@code params} as a run of {@code sc}
+     * would. A refusal names {@code given}, the option that gave them, rather than the file,
+     * unless the file's own policy and parameters are refused on their own.
+     */
+    private static void checkPolicy(Scenario sc, String name, Map<String, String> params, String given) {
+        try {
+            sc.policy(name, params);
+        } catch (IllegalArgumentException e) {
+            if (name == null || name.equals(sc.policy())) {
+                try {
+                    sc.policy(null, Map.of());
+                } catch (IllegalArgumentException fileItself) {
+                    throw fileItself; // the file's own parameters: its message names the file
+                }
+            }
+            String prefix = sc.source() + ": policy: ", msg = e.getMessage();
+            throw new IllegalArgumentException(given + ": " + (msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg), e);
+        }
+    }
+
     /** --compare: every policy checked before the first run, then one run each, side by side. */
     private int compare(Scenario sc, Long durNs) throws IOException {
         List<String> clash = new ArrayList<>();
@@ -156,11 +180,7 @@ final class SimCommand implements Callable<Integer> {
         List<Map<String, String>> runs = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             PolicyRegistry.Spec s = specs.get(i);
-            try {
-                sc.policy(s.name(), s.params());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--compare entry '" + s + "': " + e.getMessage());
-            }
+            checkPolicy(sc, s.name(), s.params(), "--compare entry '" + s + "'");
             Map<String, String> run = new LinkedHashMap<>();
             run.put("", s.name());
             sc.effectiveParams(s.name(), s.params()).forEach((k, v) -> run.put(k, canonical(v)));

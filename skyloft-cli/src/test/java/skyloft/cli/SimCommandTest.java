@@ -89,6 +89,22 @@ class SimCommandTest {
     }
 
     @Test
+    void aRefusedPolicyOrParameterIsBlamedOnTheOptionThatGaveItNotOnTheFile(@TempDir Path dir) throws Exception {
+        String f = scenario(dir).toString();
+        String[][] cases = {
+                {"skyloft: --param: policy ", "sim", f, "--param", "bogus=1"},
+                {"skyloft: --policy: policy rr parameter slice: 1ns is out of range", "sim", f, "--policy", "rr[slice=1ns]"},
+                {"skyloft: --compare entry 'nosuch': unknown policy 'nosuch'", "sim", f, "--compare", "rr,nosuch"},
+                {"skyloft: --compare entry 'cfs[bogus=2]': policy cfs has no parameter 'bogus'", "sim", f, "--compare", "rr,cfs[bogus=2]"},
+        };
+        for (String[] c : cases) {
+            SimOutputsTest.Run r = SimOutputsTest.run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().startsWith(c[0]) && !r.err().contains(f + ": policy:"), r.err());
+        }
+    }
+
+    @Test
     void aDurationPastOneHourIsRefusedAsInAFile(@TempDir Path dir) throws Exception {
         SimCommand c = parsed(scenario(dir).toString(), "--duration", "4000000000s");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::call);
@@ -180,8 +196,8 @@ class SimCommandTest {
         List<List<String>> cases = List.of(
                 List.of("--compare", "fifo,rr[slice=20us", "--compare: 'rr[slice=20us' is not of the form NAME or NAME[name=value,...]"),
                 List.of("--compare", "fifo,,rr", "--compare: empty entry in the policy list 'fifo,,rr'"),
-                List.of("--compare", "fifo,nosuch", "--compare entry 'nosuch': " + f + ": policy: unknown policy 'nosuch'; known policies: fifo, rr"),
-                List.of("--compare", "fifo,rr[quantum=5us]", "--compare entry 'rr[quantum=5us]': " + f + ": policy: policy rr has no parameter 'quantum'; known: slice"),
+                List.of("--compare", "fifo,nosuch", "--compare entry 'nosuch': unknown policy 'nosuch'; known policies: fifo, rr"),
+                List.of("--compare", "fifo,rr[quantum=5us]", "--compare entry 'rr[quantum=5us]': policy rr has no parameter 'quantum'; known: slice"),
                 List.of("--compare", "rr[slice=1ns]", "slice: 1ns is out of range; allowed 5us to 1s"),
                 // rr alone gets the file's 50 us, so it is the same run as rr[slice=50us]
                 List.of("--compare", "rr,rr[slice=50us]", "--compare runs rr[slice=50us] twice"));
