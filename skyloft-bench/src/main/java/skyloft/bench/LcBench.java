@@ -396,6 +396,13 @@ public final class LcBench {
             Map<String, Object> pp = new LinkedHashMap<>();
             pp.put("slo", o.slo().toString());
             pp.put("rps", best[1]);
+            // what the figure cannot say by itself: the highest load measured (a system that met
+            // the SLO there has a limit of at least that), and a load above a miss that met it
+            // after all (a noisy window: the limit is not known to lie below the miss)
+            double highest = curve.stream().mapToDouble(c -> c[0]).max().orElse(0);
+            pp.put("highest_load", highest);
+            double metAbove = curve.stream().filter(c -> c[0] > best[0] && o.slo().met(c[1], c[2])).mapToDouble(c -> c[0]).max().orElse(0);
+            if (metAbove > 0) pp.put("met_above_a_miss", metAbove);
             r.add(new BenchResult.Row(points.get(0).system(), "max_load_at_slo", best[0], "load", pp));
         }
     }

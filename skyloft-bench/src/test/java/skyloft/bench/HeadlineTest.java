@@ -101,7 +101,7 @@ class HeadlineTest {
         BenchResult pipe = new BenchResult("pipe");
         pipe.add(row("skyloft:fifo", "us_per_roundtrip", 0.5, "us", "carriers", 1));
         pipe.add(row("jdk-default", "us_per_roundtrip", 0.7, "us", "carriers", 2));
-        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1));
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1, "pinned", "both to CPU 0"));
         Headline h = only(pipe, "pipe");
         assertTrue(Double.isNaN(h.jdk()), "jdk-default's two-carrier figure is not a one-carrier one: " + h.jdk());
         assertEquals(true, h.met());
@@ -132,6 +132,7 @@ class HeadlineTest {
         BenchResult sch = new BenchResult("schbench");
         for (int w : new int[] {2, 4, 8}) {
             sch.add(row("skyloft:cfs", "wakeup_p99_us", 100, "us", "workers", w));
+            sch.add(row("skyloft:eevdf", "wakeup_p99_us", 120, "us", "workers", w));
             sch.add(row("jdk-default", "wakeup_p99_us", 9000, "us", "workers", w));
             sch.add(row("platform", "wakeup_p99_us", 9000, "us", "workers", w));
         }
@@ -142,5 +143,70 @@ class HeadlineTest {
         assertEquals("", two.target());
         assertEquals(true, by.get("schbench wakeup p99, 4 workers").met());
         assertEquals(true, by.get("schbench wakeup p99, 8 workers").met());
+    }
+
+    /** The schbench target is for cfs and eevdf each: the better of the two passing is not enough,
+     *  and one of them missing leaves it unjudged. */
+    @Test
+    void schbenchJudgesCfsAndEevdfEachNotTheBetterOfThem() {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:cfs", "wakeup_p99_us", 100, "us", "workers", 4));
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 5000, "us", "workers", 4));
+        sch.add(row("jdk-default", "wakeup_p99_us", 500, "us", "workers", 4));
+        sch.add(row("platform", "wakeup_p99_us", 8000, "us", "workers", 4));
+        Headline h = only(sch, "schbench wakeup p99, 4");
+        assertEquals("skyloft:cfs", h.skySystem(), "the row shows the better");
+        assertEquals(false, h.met(), "eevdf misses every clause");
+        assertTrue(h.note().contains("missed by skyloft:eevdf 5000.0 us"), h.note());
+        BenchResult cfsOnly = new BenchResult("schbench");
+        cfsOnly.add(row("skyloft:cfs", "wakeup_p99_us", 100, "us", "workers", 4));
+        cfsOnly.add(row("jdk-default", "wakeup_p99_us", 500, "us", "workers", 4));
+        cfsOnly.add(row("platform", "wakeup_p99_us", 8000, "us", "workers", 4));
+        assertNull(only(cfsOnly, "schbench wakeup p99, 4").met(), "eevdf did not run: not judged");
+        BenchResult zero = new BenchResult("schbench");
+        zero.add(row("skyloft:cfs", "wakeup_p99_us", 0, "us", "workers", 4));
+        zero.add(row("skyloft:eevdf", "wakeup_p99_us", 0, "us", "workers", 4));
+        zero.add(row("jdk-default", "wakeup_p99_us", 500, "us", "workers", 4));
+        zero.add(row("platform", "wakeup_p99_us", 8000, "us", "workers", 4));
+        assertNull(only(zero, "schbench wakeup p99, 4").met(), "a figure of 0 is no measurement to judge");
+    }
+
+    /** The pipe target compares with platform pinned to one core: unpinned, it is not judged. */
+    @Test
+    void pipeIsNotJudgedAgainstAnUnpinnedPlatform() {
+        BenchResult pipe = new BenchResult("pipe");
+        pipe.add(row("skyloft:fifo", "us_per_roundtrip", 0.5, "us", "carriers", 1));
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1, "pinned", "no: sched_setaffinity refused"));
+        Headline h = only(pipe, "pipe");
+        assertNull(h.met());
+        assertTrue(h.note().contains("platform was not pinned to one core (no: sched_setaffinity refused)"), h.note());
+    }
+
+    /** A max load at SLO that is a bound (met at the highest load measured), or that a noisy low
+     *  load cut short (met above a miss), is not judged as if exact. */
+    @Test
+    void maxLoadBoundsAndNoisySweepsAreNotJudgedAsExact() {
+        BenchResult capped = new BenchResult("lc").param("slo", "p99 <= 500us").param("loads", List.of(0.1, 0.5, 0.7));
+        capped.add(row("skyloft:rr", "max_load_at_slo", 0.7, "load", "highest_load", 0.7));
+        capped.add(row("jdk-default", "max_load_at_slo", 0.7, "load", "highest_load", 0.7));
+        Headline h = only(capped, "lc max load");
+        assertNull(h.met(), "both met at every load: neither limit is known");
+        assertTrue(h.note().contains("jdk-default met the SLO at every load measured: its limit is at least 70%"), h.note());
+
+        BenchResult noisy = new BenchResult("lc").param("slo", "p99 <= 500us").param("loads", List.of(0.1, 0.3, 0.5));
+        noisy.add(row("skyloft:rr", "max_load_at_slo", 0.5, "load", "highest_load", 0.5));
+        noisy.add(row("jdk-default", "max_load_at_slo", 0, "load", "highest_load", 0.5, "met_above_a_miss", 0.5));
+        Headline n = only(noisy, "lc max load");
+        assertNull(n.met(), "jdk-default missed at 10% but met at 50%: not known to be below 10%");
+        assertTrue(Double.isNaN(n.jdk()), "not compared");
+        assertTrue(n.note().contains("jdk-default missed the SLO at 10% or below, yet met it at 50%"), n.note());
+        assertTrue(!printed(List.of(n)).contains("below 10%"), printed(List.of(n)));
+
+        BenchResult short1 = new BenchResult("lc").param("slo", "p99 <= 500us").param("loads", List.of(0.1, 0.3, 0.5));
+        short1.add(row("skyloft:rr", "max_load_at_slo", 0.1, "load", "highest_load", 0.5, "met_above_a_miss", 0.5));
+        short1.add(row("jdk-default", "max_load_at_slo", 0.3, "load", "highest_load", 0.5));
+        Headline s1 = only(short1, "lc max load");
+        assertNull(s1.met(), "skyloft's figure is a lower bound that falls short: it says nothing");
+        assertTrue(s1.note().contains("skyloft:rr's limit is at least 10%"), s1.note());
     }
 }

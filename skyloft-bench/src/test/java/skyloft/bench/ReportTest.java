@@ -32,6 +32,7 @@ class ReportTest {
         BenchResult sch = new BenchResult("schbench").param("cores", 2);
         for (int w : new int[] {4, 8}) {
             sch.add(row("skyloft:cfs", "wakeup_p99_us", 150, "us", "workers", w));
+            sch.add(row("skyloft:eevdf", "wakeup_p99_us", 160, "us", "workers", w));
             sch.add(row("skyloft:fifo", "wakeup_p99_us", 9000, "us", "workers", w));
             sch.add(row("jdk-default", "wakeup_p99_us", 20000, "us", "workers", w));
             sch.add(row("platform", "wakeup_p99_us", w == 4 ? 6000 : 2000, "us", "workers", w));
@@ -51,7 +52,7 @@ class ReportTest {
         BenchResult pipe = new BenchResult("pipe");
         pipe.add(row("skyloft:fifo", "us_per_roundtrip", 0.5, "us", "carriers", 1));
         pipe.add(row("jdk-default", "us_per_roundtrip", 0.7, "us", "carriers", 2));
-        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1));
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1, "pinned", "both to CPU 0"));
         pipe.add(row("platform", "us_per_roundtrip", 60, "us", "carriers", 2));
         BenchResult ops = new BenchResult("ops");
         ops.add(row("skyloft:fifo", "yield_ns", 300, "ns"));
@@ -63,10 +64,11 @@ class ReportTest {
         return List.of(sch, lc, pipe, ops, pick);
     }
 
-    /** The schbench headline of one worker count: eevdf, jdk-default and platform wakeup p99s (us). */
+    /** The schbench headline of one worker count: eevdf (cfs the same), jdk-default and platform wakeup p99s (us). */
     private static Headline schbench(double eevdf, double jdk, double platform) {
         BenchResult sch = new BenchResult("schbench");
         sch.add(row("skyloft:eevdf", "wakeup_p99_us", eevdf, "us", "workers", 8));
+        sch.add(row("skyloft:cfs", "wakeup_p99_us", eevdf, "us", "workers", 8));
         sch.add(row("jdk-default", "wakeup_p99_us", jdk, "us", "workers", 8));
         sch.add(row("platform", "wakeup_p99_us", platform, "us", "workers", 8));
         return Headline.compute(List.of(sch)).get(0);
@@ -167,8 +169,8 @@ class ReportTest {
         assertEquals(2, svgs.get(1).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
         // short requests: rr, jdk-default and platform
         assertEquals(3, svgs.get(2).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
-        // schbench bars: 2 groups x 4 systems
-        assertEquals(8, svgs.get(0).getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() - 1 - 4); // minus frame, legend
+        // schbench bars: 2 groups x 5 systems
+        assertEquals(10, svgs.get(0).getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect").getLength() - 1 - 5); // minus frame, legend
         // the body as a whole is balanced for the tags we emit
         for (String tag : new String[] {"table", "tr", "svg", "details", "h2"}) {
             assertEquals(count(html, "<" + tag + ">") + count(html, "<" + tag + " "), count(html, "</" + tag + ">"), tag);
@@ -192,7 +194,7 @@ class ReportTest {
         Demo.printHeadline(Headline.compute(synthetic()), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("schbench wakeup p99, 8 workers"));
-        assertTrue(out.contains("NO: skyloft:cfs/eevdf <= 200 us"));
+        assertTrue(out.contains("NO: skyloft:cfs and skyloft:eevdf each <= 200 us"), out);
         assertTrue(out.contains("13.3x better"));
         assertTrue(out.contains("pipe round trip, one carrier"));
     }
