@@ -258,9 +258,14 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             if (b.system == null) continue;
             Object carriers = b.params.get("carriers");
             Map<String, Object> like = carriers == null ? Map.of() : Map.of("carriers", carriers);
+            String note = carriers == null ? "" : notLike(r, m, ((Number) carriers).intValue());
+            double parked = m.equals("wakeup_p99_us") ? value(r, b.system, "wakeup_parked_p99_us", like) : Double.NaN;
+            if (!Double.isNaN(parked)) { // a wakeup that found a carrier still spinning: say what a parked one costs
+                note = (note.isEmpty() ? "" : note + "; ") + String.format(Locale.ROOT,
+                        "skyloft's idle carrier was still spinning; parked: %.1f us (jdk-default's and platform's threads park)", parked);
+            }
             out.add(new Headline("ops " + m.replace('_', ' '), b.system, b.value, value(r, Baselines.JDK_DEFAULT, m, like),
-                    value(r, Baselines.PLATFORM, m, like), m.endsWith("_us") ? "us" : "ns", true, "", null, Double.NaN,
-                    carriers == null ? "" : notLike(r, m, ((Number) carriers).intValue())));
+                    value(r, Baselines.PLATFORM, m, like), m.endsWith("_us") ? "us" : "ns", true, "", null, Double.NaN, note));
         }
     }
 

@@ -209,4 +209,17 @@ class HeadlineTest {
         assertNull(s1.met(), "skyloft's figure is a lower bound that falls short: it says nothing");
         assertTrue(s1.note().contains("skyloft:rr's limit is at least 10%"), s1.note());
     }
+
+    /** The ops wakeup row compares a spinning carrier with parking baselines: its note says so,
+     *  with the parked figure beside. */
+    @Test
+    void theOpsWakeupRowSaysSkyloftsCarrierSpunAndGivesTheParkedFigure() {
+        BenchResult ops = new BenchResult("ops");
+        ops.add(row("skyloft:fifo", "wakeup_p99_us", 29, "us", "carriers", 2));
+        ops.add(row("skyloft:fifo", "wakeup_parked_p99_us", 39.9, "us", "carriers", 2));
+        ops.add(row("jdk-default", "wakeup_p99_us", 63, "us", "carriers", 2));
+        ops.add(row("platform", "wakeup_p99_us", 22, "us", "carriers", 2));
+        Headline h = only(ops, "ops wakeup p99");
+        assertTrue(h.note().contains("still spinning; parked: 39.9 us"), h.note());
+    }
 }
