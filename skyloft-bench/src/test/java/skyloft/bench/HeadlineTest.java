@@ -222,4 +222,17 @@ class HeadlineTest {
         Headline h = only(ops, "ops wakeup p99");
         assertTrue(h.note().contains("still spinning; parked: 39.9 us"), h.note());
     }
+
+    /** The targets are set for 2 cores: a row judged on another count says so. */
+    @Test
+    void aTargetJudgedOnAnotherCoreCountSaysSo() {
+        BenchResult pipe = new BenchResult("pipe").param("cores", 4);
+        pipe.add(row("skyloft:fifo", "us_per_roundtrip", 0.5, "us", "carriers", 1));
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1, "pinned", "both to CPU 0"));
+        Headline h = only(pipe, "pipe");
+        assertEquals(true, h.met());
+        assertTrue(h.note().contains("the targets are set for 2 cores; this run used 4"), h.note());
+        pipe.param("cores", 2);
+        assertFalse(only(pipe, "pipe").note().contains("cores"), "on 2 cores, no such note");
+    }
 }
