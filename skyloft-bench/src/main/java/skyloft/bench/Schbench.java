@@ -108,6 +108,10 @@ public final class Schbench {
                     // collections during the measured window: a pause there lands in the tails
                     p.put("gc_count", out.gcCount());
                     p.put("gc_ms", out.gcMs());
+                    // a worker that never woke in the window leaves no sample (as in C schbench):
+                    // its wait, the longest of all, is in no percentile, so say how many there were
+                    long neverWoke = out.workers().stream().filter(x -> x.epoch != MEASURED_EPOCH).count();
+                    if (neverWoke > 0) p.put("workers_never_woken", neverWoke);
                     addPercentiles(r, sys, "wakeup", out.wakeupNs, p);
                     addPercentiles(r, sys, "request", out.requestNs, p);
                     addPercentiles(r, sys, "post_to_run", out.postToRunNs, p);

@@ -235,4 +235,18 @@ class HeadlineTest {
         pipe.param("cores", 2);
         assertFalse(only(pipe, "pipe").note().contains("cores"), "on 2 cores, no such note");
     }
+
+    /** A worker that never woke in the window leaves no sample: a system with such workers is
+     *  named in the note, and a pass that rests on its figure is not claimed. */
+    @Test
+    void schbenchNamesSystemsWhoseWorkersNeverWokeAndClaimsNoPassOnThem() {
+        BenchResult sch = new BenchResult("schbench");
+        sch.add(row("skyloft:cfs", "wakeup_p99_us", 100, "us", "workers", 4));
+        sch.add(row("skyloft:eevdf", "wakeup_p99_us", 90, "us", "workers", 4, "workers_never_woken", 2));
+        sch.add(row("jdk-default", "wakeup_p99_us", 500, "us", "workers", 4));
+        sch.add(row("platform", "wakeup_p99_us", 8000, "us", "workers", 4));
+        Headline h = only(sch, "schbench wakeup p99, 4");
+        assertNull(h.met(), "eevdf's figure leaves two workers' waits out");
+        assertTrue(h.note().contains("workers that never woke in the window, their waits in no percentile: skyloft:eevdf 2"), h.note());
+    }
 }
