@@ -15,6 +15,17 @@ import skyloft.bench.Demo;
 class ReportCommandTest {
 
     /** A pipe result as the demo writes it, and an ops one stopped part-way. */
+    /** {@code skyloft report DIR} in this JVM, with what goes to System.err (the skipped files) in {@code err}. */
+    private static PolicyPathTest.Run report(Path dir, java.io.ByteArrayOutputStream err) {
+        java.io.PrintStream oldErr = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return PolicyPathTest.cli("report", dir.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
     private static void results(Path dir) throws Exception {
         BenchResult pipe = new BenchResult("pipe").param("cores", 2);
         pipe.add(new BenchResult.Row("skyloft:fifo", "us_per_roundtrip", 0.45, "us", Map.of("carriers", 1)));
@@ -29,15 +40,8 @@ class ReportCommandTest {
     void theReportComesBackFromTheJsonOfAStoppedRun(@TempDir Path dir) throws Exception {
         results(dir);
         Files.writeString(dir.resolve("notes.json"), "{\"mine\": true}"); // not a result: skipped, said so
-        java.io.PrintStream oldErr = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        PolicyPathTest.Run r;
-        try {
-            r = PolicyPathTest.cli("report", dir.toString());
-        } finally {
-            System.setErr(oldErr);
-        }
+        PolicyPathTest.Run r = report(dir, err);
         String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("pipe round trip, one carrier"), r.out());
@@ -74,15 +78,8 @@ class ReportCommandTest {
     @Test
     void aResultOfAnUnknownBenchmarkIsSkippedNamingTheKnownOnes(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("z.json"), "{\"benchmark\": \"zzz\", \"rows\": []}");
-        java.io.PrintStream oldErr = System.err;
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        PolicyPathTest.Run r;
-        try {
-            r = PolicyPathTest.cli("report", dir.toString());
-        } finally {
-            System.setErr(oldErr);
-        }
+        PolicyPathTest.Run r = report(dir, err);
         String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(said.startsWith("skyloft: report: skipping " + dir.resolve("z.json") + ": benchmark 'zzz' is not one of Skyloft's; "
                 + "allowed: schbench, lc, colocation, pipe, ops, pick, capacity, yield"), said);
