@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
@@ -218,10 +219,42 @@ public final class PolicyRegistry {
             Info c = classInfo(classes.getFirst());
             return new Info(name.trim(), c.description(), c.params(), c.factory(), c.declared());
         }
+        List<String> known = new ArrayList<>(POLICIES.keySet());
+        known.addAll(named.keySet());
+        String near = name == null ? null : nearest(name.trim(), known);
         throw new IllegalArgumentException("unknown policy '" + name + "'; known policies: " + String.join(", ", POLICIES.keySet())
                 + (named.isEmpty() ? "" : ", " + String.join(", ", named.keySet()) + " (policy classes)")
-                + ", or a policy class's full name (com.acme.MyPolicy), or its short name (@PolicyInfo(name = ...), "
-                + "the class listed in " + SERVICES + "; --policy-path lists its classes)");
+                + "; a policy class goes by its full name (com.acme.MyPolicy) or by the short name its @PolicyInfo gives it"
+                + " once " + SERVICES + " lists it (--policy-path writes that file)"
+                + (near == null ? "" : "; did you mean '" + near + "'?"));
+    }
+
+    /** The one name in {@code known} within two edits of {@code name} (letter case ignored), or
+     *  null if there is none or more than one at the smallest distance. */
+    static String nearest(String name, List<String> known) {
+        String best = null;
+        int bestD = 3;
+        boolean tie = false;
+        for (String k : known) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestD) { best = k; bestD = d; tie = false; }
+            else if (d == bestD) tie = true;
+        }
+        return tie || name.isEmpty() ? null : best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
     }
 
     /**

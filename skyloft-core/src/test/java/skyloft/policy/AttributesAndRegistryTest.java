@@ -1,6 +1,8 @@
 package skyloft.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +55,19 @@ class AttributesAndRegistryTest {
     void unknownPolicyListsTheKnownNames() {
         var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("nope"));
         assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("fifo") && e.getMessage().contains("rr"), e.getMessage());
+        assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
+    @Test
+    void aNameWithinTwoEditsOfOneKnownNameIsSuggested() {
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("eevd"));
+        assertTrue(e.getMessage().endsWith("did you mean 'eevdf'?"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("CFS"));
+        assertTrue(e.getMessage().endsWith("did you mean 'cfs'?"), e.getMessage());
+        // rx is one edit from both rr and rm: no guess
+        assertNull(PolicyRegistry.nearest("rx", PolicyRegistry.names()));
+        assertEquals("shinjuku", PolicyRegistry.nearest("shinjku", PolicyRegistry.names()));
+        assertNull(PolicyRegistry.nearest("lottery", PolicyRegistry.names()));
     }
 
     @Test
