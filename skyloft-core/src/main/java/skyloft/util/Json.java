@@ -9,7 +9,8 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
-    /** A JSON string literal; null gives {@code null}. */
+    /** A JSON string literal; null gives {@code null}. A surrogate that is not half of a pair
+     *  (a name cut in the middle of one) becomes U+FFFD: no UTF-8 encoder can write it. */
     public static String quote(String s) {
         if (s == null) return "null";
         var sb = new StringBuilder("\"");
@@ -23,6 +24,7 @@ public final class Json {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    else if (Character.isSurrogate(c) && !Xml.pairedAt(s, i)) sb.append('\ufffd');
                     else sb.append(c);
                 }
             }

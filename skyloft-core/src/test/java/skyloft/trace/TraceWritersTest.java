@@ -128,6 +128,49 @@ class TraceWritersTest {
         assertTrue(sw.toString().contains("sample &lt;&amp;&gt; run"));
     }
 
+
+    /** Task names are whatever a program called its threads: quotes, backslashes, markup, control
+     *  characters, non-ASCII, a surrogate pair cut in half (a name shortened by chars), and the
+     *  two characters XML forbids (U+FFFE, U+FFFF). Both outputs, written to a UTF-8 file as the
+     *  commands write them, parse, and keep every name that can be kept. */
+    @Test
+    void oddTaskNamesGiveFilesThatParseWithTheNamesKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String[] names = {"q\"uote", "back\\slash", "<b>&amp;'x'", "tab\tnl\ncr\rbell\u0007nul\u0000", "caf\u00e9 \u65e5\u672c \ud83d\ude80",
+                "half \ud83d", "low \ude80 alone", "non\ufffechar\uffff"};
+        TraceBuffer b = new TraceBuffer();
+        long t = 0;
+        for (String n : names) {
+            T task = new T(n);
+            b.record(t, TraceKind.ENQUEUE, 0, task, EnqueueReason.WAKEUP.ordinal());
+            b.record(t, TraceKind.RUN_START, 0, task, 0);
+            b.record(t + 500, TraceKind.DEADLINE_MISS, -1, task, 0);
+            b.record(t += 1000, TraceKind.RUN_STOP, 0, task, StopReason.BLOCK.ordinal());
+        }
+        Trace trace = b.toTrace("names \ud800 \u0001 run", 1, 0, t);
+        java.nio.file.Path json = dir.resolve("t.json"), svg = dir.resolve("t.svg");
+        try (var w = java.nio.file.Files.newBufferedWriter(json)) { PerfettoTraceWriter.write(trace, w); }
+        try (var w = java.nio.file.Files.newBufferedWriter(svg)) { SvgGanttWriter.write(trace, w); }
+
+        Map<String, Object> root = JsonReader.object(java.nio.file.Files.readString(json));
+        List<String> xNames = ((List<?>) root.get("traceEvents")).stream().map(e -> (Map<?, ?>) e)
+                .filter(e -> "X".equals(e.get("ph"))).map(e -> (String) e.get("name")).toList();
+        assertEquals(List.of("q\"uote", "back\\slash", "<b>&amp;'x'", "tab\tnl\ncr\rbell\u0007nul\u0000", "caf\u00e9 \u65e5\u672c \ud83d\ude80",
+                "half \ufffd", "low \ufffd alone", "non\ufffechar\uffff"), xNames, "JSON keeps every name; a lone surrogate becomes U+FFFD");
+
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document doc = f.newDocumentBuilder().parse(svg.toFile());
+        List<String> sliceTasks = new ArrayList<>();
+        NodeList rects = doc.getElementsByTagName("rect");
+        for (int i = 0; i < rects.getLength(); i++) {
+            Element r = (Element) rects.item(i);
+            if ("slice".equals(r.getAttribute("class"))) sliceTasks.add(r.getAttribute("data-task"));
+        }
+        // attribute values normalize tab and newline to spaces; XML has no place for the other controls, which are dropped
+        assertEquals(List.of("q\"uote", "back\\slash", "<b>&amp;'x'", "tab nl crbellnul", "caf\u00e9 \u65e5\u672c \ud83d\ude80",
+                "half \ufffd", "low \ufffd alone", "non\ufffdchar\ufffd"), sliceTasks);
+    }
+
     @Test
     void offRecorderRecordsNothingAndBufferCapsAndCounts() {
         assertFalse(TraceRecorder.OFF.enabled());
