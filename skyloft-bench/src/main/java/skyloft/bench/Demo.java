@@ -185,8 +185,7 @@ public final class Demo {
                 if (!row.system().equals("machine") || !row.metric().equals("line_round_trip_ns") || Double.isNaN(row.value())) continue;
                 if (!sb.isEmpty()) sb.append("; ");
                 sb.append(String.format(Locale.ROOT, "cache-line round trip between CPUs %s: median %.0f ns (%.0f to %.0f ns)",
-                        row.params().get("cpus"), row.value(), ((Number) row.params().get("min")).doubleValue(),
-                        ((Number) row.params().get("max")).doubleValue()));
+                        row.params().get("cpus"), row.value(), Headline.number(r, row, "min"), Headline.number(r, row, "max")));
             }
             return sb.isEmpty() ? null : sb.toString();
         }

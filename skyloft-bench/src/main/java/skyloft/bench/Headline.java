@@ -126,7 +126,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
 
     private static void schbench(BenchResult r, List<Headline> out) {
         List<Integer> counts = r.rows().stream().filter(x -> x.metric().equals("wakeup_p99_us"))
-                .map(x -> ((Number) x.params().get("workers")).intValue()).distinct().sorted().toList();
+                .map(x -> (int) number(r, x, "workers")).distinct().sorted().toList();
         for (int w : counts) {
             Map<String, Object> p = Map.of("workers", w);
             Best b = best(r, "wakeup_p99_us", p, s -> s.equals("skyloft:cfs") || s.equals("skyloft:eevdf"), true);
@@ -248,7 +248,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
         boolean classes = r.rows().stream().anyMatch(x -> x.metric().equals("short_p99_us"));
         String metric = classes ? "short_p99_us" : "p99_us";
         List<Double> loads = r.rows().stream().filter(x -> x.metric().equals(metric))
-                .map(x -> ((Number) x.params().get("load")).doubleValue()).distinct().sorted().toList();
+                .map(x -> number(r, x, "load")).distinct().sorted().toList();
         if (loads.isEmpty()) return;
         double load = loads.contains(0.3) ? 0.3 : loads.get(0); // Skyloft's case: a service at low load leaves most of the CPUs to batch work
         Map<String, Object> at = Map.of("load", load);
@@ -284,7 +284,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             if (b.system == null) continue;
             Object carriers = b.params.get("carriers");
             Map<String, Object> like = carriers == null ? Map.of() : Map.of("carriers", carriers);
-            String note = carriers == null ? "" : notLike(r, m, ((Number) carriers).intValue());
+            String note = carriers == null ? "" : notLike(r, m, (int) number(r, b.row, "carriers"));
             double parked = m.equals("wakeup_p99_us") ? value(r, b.system, "wakeup_parked_p99_us", like) : Double.NaN;
             if (!Double.isNaN(parked)) { // a wakeup that found a carrier still spinning: say what a parked one costs
                 note = (note.isEmpty() ? "" : note + "; ") + String.format(Locale.ROOT,
@@ -312,7 +312,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
     }
 
     /** The best row's system, value and params (null, NaN and empty if none). */
-    private record Best(String system, double value, Map<String, Object> params) {}
+    private record Best(String system, double value, Map<String, Object> params, BenchResult.Row row) {}
 
     private static Best best(BenchResult r, String metric, Map<String, Object> p, java.util.function.Predicate<String> which, boolean lower) {
         BenchResult.Row b = null;
@@ -320,7 +320,17 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             if (!x.metric().equals(metric) || !which.test(x.system()) || !matches(x, p) || Double.isNaN(x.value())) continue;
             if (b == null || (lower ? x.value() < b.value() : x.value() > b.value())) b = x;
         }
-        return b == null ? new Best(null, Double.NaN, Map.of()) : new Best(b.system(), b.value(), b.params());
+        return b == null ? new Best(null, Double.NaN, Map.of(), null) : new Best(b.system(), b.value(), b.params(), b);
+    }
+
+    /** The number in param {@code key} of row {@code x} of {@code r}; throws IllegalArgumentException
+     *  naming the benchmark, the row and the param if it holds none (a result from another
+     *  version, or edited by hand). */
+    static double number(BenchResult r, BenchResult.Row x, String key) {
+        Object v = x.params().get(key);
+        if (v instanceof Number n) return n.doubleValue();
+        throw new IllegalArgumentException("the " + r.benchmark() + " row of " + x.system() + " " + x.metric() + " needs a number in its param '"
+                + key + "', and has " + (v == null ? "none" : skyloft.util.Json.value(v)));
     }
 
     /** The params of {@code system}'s {@code metric} row (matching {@code p}), or an empty map. */

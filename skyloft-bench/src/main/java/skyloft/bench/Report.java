@@ -28,17 +28,38 @@ public final class Report {
     /** The key of the load average that {@link #machine} reads when called. */
     public static final String LOAD_AT_END = "system load average at the end";
 
+    /** The key of the fact that names one core count for every system. */
+    public static final String CORES_FACT = "cores used by every system";
+
     /** The machine and run facts the report states. */
     public static Map<String, String> machine(int cores) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("CPUs visible to the JVM", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        m.put("cores used by every system", Integer.toString(cores));
+        m.put(CORES_FACT, Integer.toString(cores));
         m.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")");
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (load >= 0) m.put(LOAD_AT_END, String.format(Locale.ROOT, "%.2f", load));
         return m;
+    }
+
+    /**
+     * Null if the report can show {@code r}, else why not: a row that lacks a param its tables or
+     * the headline read (a result from another version, or edited by hand), a system name that is
+     * no {@code skyloft:<policy>[k=v]}. For {@code skyloft report}, which leaves such a result out
+     * and says so rather than failing on it.
+     */
+    public static String check(BenchResult r) {
+        try {
+            html("check", new LinkedHashMap<>(), List.of(r), null);
+            Demo.machineNoise(List.of(r));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        } catch (RuntimeException e) { // not foreseen: still the file's, not the report's end
+            return "the report cannot show its rows (" + e + ")";
+        }
     }
 
     public static void write(Path file, String title, Map<String, String> machine, List<BenchResult> results, String note) throws IOException {

@@ -1,6 +1,7 @@
 package skyloft.cli;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import skyloft.bench.AtomicFiles;
 import skyloft.bench.BenchResult;
 import skyloft.bench.Demo;
 import skyloft.bench.Report;
@@ -30,7 +32,9 @@ import skyloft.util.JsonReader;
         description = {"Rebuild the headline table and DIR/index.html from the benchmark JSON files in DIR: what a demo or bench all "
                 + "left there (also when stopped part-way, which writes no report), or any benchmark's --json files.",
                 "The machine facts are the run's own (DIR/machine.json) when the run wrote them, else this machine's now, and the "
-                + "report says which. Results marked \"complete\": false were stopped part-way; their params say so."})
+                + "report says which. Results marked \"complete\": false were stopped part-way; their params say so.",
+                "A file it cannot use (not UTF-8, not JSON, another program's, rows without the params the report reads) is left "
+                + "out, named with the reason on stderr and in the page."})
 final class ReportCommand implements Callable<Integer> {
     /** The order the demo runs its benchmarks in; others follow by name. */
     private static final List<String> ORDER = List.of("schbench", "lc", Demo.COLOCATION, "pipe", "ops", "pick", "capacity");
@@ -54,18 +58,28 @@ final class ReportCommand implements Callable<Integer> {
         }
         List<BenchResult> results = new ArrayList<>();
         Map<String, Path> fileOf = new LinkedHashMap<>();
+        List<String> leftOut = new ArrayList<>();
         for (Path f : files) {
-            String text = Files.readString(f, StandardCharsets.UTF_8);
-            BenchResult r;
-            try {
-                r = BenchResult.fromJson(text);
-            } catch (IllegalArgumentException e) {
-                System.err.println("skyloft: report: skipping " + f + ": " + e.getMessage());
-                continue;
+            String why;
+            BenchResult r = null;
+            if (Files.isDirectory(f)) {
+                why = "it is a directory";
+            } else {
+                try {
+                    r = BenchResult.fromJson(Files.readString(f, StandardCharsets.UTF_8));
+                    why = KNOWN.contains(r.benchmark()) ? Report.check(r)
+                            : "benchmark '" + r.benchmark() + "' is not one of Skyloft's; allowed: " + String.join(", ", KNOWN);
+                } catch (CharacterCodingException e) {
+                    why = "it is not UTF-8 text, as a benchmark's JSON is";
+                } catch (IOException e) {
+                    why = "cannot read it: " + AtomicFiles.describe(e, f);
+                } catch (IllegalArgumentException e) {
+                    why = e.getMessage();
+                }
             }
-            if (!KNOWN.contains(r.benchmark())) {
-                System.err.println("skyloft: report: skipping " + f + ": benchmark '" + r.benchmark() + "' is not one of Skyloft's; allowed: "
-                        + String.join(", ", KNOWN));
+            if (why != null) {
+                System.err.println("skyloft: report: skipping " + f + ": " + why);
+                leftOut.add(f.getFileName() + ": " + why);
                 continue;
             }
             // the headline takes one result per benchmark; two would be mixed into it
@@ -87,10 +101,36 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             machine.put("report", rebuilt);
         }
+        String mixed = mixedCores(results);
+        if (mixed != null) {
+            System.err.println("skyloft: report: note: " + mixed);
+            machine.remove(Report.CORES_FACT);
+        }
         List<String> partial = results.stream().filter(r -> Boolean.FALSE.equals(r.params().get("complete"))).map(BenchResult::benchmark).toList();
-        String note = Demo.NOTE + (partial.isEmpty() ? "" : " Stopped part-way, with the rows measured until then: " + String.join(", ", partial) + ".");
+        String note = (mixed != null ? mixed : Demo.NOTE)
+                + (partial.isEmpty() ? "" : " Stopped part-way, with the rows measured until then: " + String.join(", ", partial) + ".")
+                + (leftOut.isEmpty() ? "" : " Left out of this report: " + leftOut.size() + " file(s) it cannot use: " + String.join("; ", leftOut) + ".");
         Demo.writeReport(results, machine, dir, title != null ? title : "Skyloft-J report, rebuilt from " + dir, note, System.out);
         return 0;
+    }
+
+    /** Null if the results that name their cores name one count, else a sentence saying which
+     *  ran on which: they cannot all be from one run then. */
+    static String mixedCores(List<BenchResult> results) {
+        Map<Object, List<String>> byCores = new LinkedHashMap<>();
+        for (BenchResult r : results) {
+            if (r.params().get("cores") instanceof Number n) byCores.computeIfAbsent(n.longValue(), k -> new ArrayList<>()).add(r.benchmark());
+        }
+        if (byCores.size() < 2) return null;
+        List<String> parts = new ArrayList<>();
+        byCores.forEach((cores, names) -> parts.add(and(names) + " on " + cores));
+        return "These results come from runs on different core counts (" + String.join("; ", parts)
+                + "), so from more than one run: compare figures across benchmarks with care.";
+    }
+
+    private static String and(List<String> names) {
+        if (names.size() == 1) return names.getFirst();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.getLast();
     }
 
     /** The facts the run wrote at its start, or null. */

@@ -87,6 +87,71 @@ class ReportCommandTest {
         assertTrue(r.err().contains("no benchmark results (*.json) in " + dir), r.err());
     }
 
+
+    /** Files the report cannot use, each for another reason, beside one it can: it shows what it
+     *  can, and says (on stderr and in the page) which files it left out and why, never failing
+     *  on one with a stack trace or a message that names no file. */
+    @Test
+    void filesItCannotUseAreLeftOutNamingEachAndWhy(@TempDir Path dir) throws Exception {
+        results(dir);
+        Files.delete(dir.resolve("ops.json"));
+        // ops: a machine row without the min and max its note reads
+        Files.writeString(dir.resolve("ops.json"), "{\"benchmark\": \"ops\", \"params\": {\"cores\": 2}, \"rows\": [\n"
+                + " {\"system\": \"machine\", \"metric\": \"line_round_trip_ns\", \"value\": 80, \"unit\": \"ns\", \"params\": {\"cpus\": \"0,1\"}}]}\n");
+        // schbench: a row without its worker count
+        Files.writeString(dir.resolve("schbench.json"), "{\"benchmark\": \"schbench\", \"rows\": [\n"
+                + " {\"system\": \"skyloft:cfs\", \"metric\": \"wakeup_p99_us\", \"value\": 80, \"unit\": \"us\"}]}\n");
+        // lc: not UTF-8 (a file saved in another encoding)
+        Files.write(dir.resolve("lc.json"), "{\"benchmark\": \"lc\", \"rows\": [], \"params\": {\"dist\": \"caf\u00e9\"}}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        // colocation: cut short
+        Files.writeString(dir.resolve("colocation.json"), "{\"benchmark\": \"colocation\", \"rows\": [{\"system\": \"skyl");
+        // pick: a system name that is no skyloft:<policy>[k=v]
+        Files.writeString(dir.resolve("pick.json"), "{\"benchmark\": \"pick\", \"rows\": [\n"
+                + " {\"system\": \"skyloft:fifo[\", \"metric\": \"ns_per_op\", \"value\": 80, \"unit\": \"ns\", \"params\": {\"runnable\": 10}}]}\n");
+        // a directory that looks like a result
+        Files.createDirectory(dir.resolve("capacity.json"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        PolicyPathTest.Run r = report(dir, err);
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, r.exit(), r + "\n" + said);
+        assertEquals("", r.err(), "no failure");
+        String html = Files.readString(dir.resolve("index.html"));
+        String[][] cases = {
+                {"ops.json", "the ops row of machine line_round_trip_ns needs a number in its param 'min', and has none"},
+                {"schbench.json", "the schbench row of skyloft:cfs wakeup_p99_us needs a number in its param 'workers', and has none"},
+                {"lc.json", "it is not UTF-8 text"},
+                {"colocation.json", "JSON: "},
+                {"pick.json", "system 'skyloft:fifo[': expected skyloft:<policy>"},
+                {"capacity.json", "it is a directory"},
+        };
+        for (String[] c : cases) {
+            assertTrue(said.contains("skyloft: report: skipping " + dir.resolve(c[0]) + ": " + c[1]), c[0] + ": " + said);
+            assertTrue(html.contains(skyloft.util.Xml.escape(c[0] + ": " + c[1])), c[0] + " named in the page");
+        }
+        assertEquals(cases.length, said.lines().count(), "one line per file left out: " + said);
+        assertTrue(html.contains("Left out of this report: 6 file(s)"), "the page says what it left out");
+        assertTrue(html.contains("<h2 id=\"pipe\">pipe</h2>") && r.out().contains("pipe round trip, one carrier"), "and shows what it could");
+    }
+
+    /** Results of runs on different core counts cannot have come from one run: the page says so
+     *  instead of stating one core count for every system. */
+    @Test
+    void resultsOfRunsOnDifferentCoreCountsAreSaidToBe(@TempDir Path dir) throws Exception {
+        results(dir);
+        BenchResult pick = new BenchResult("schbench").param("cores", 1);
+        pick.add(new BenchResult.Row("skyloft:cfs", "wakeup_p99_us", 80, "us", Map.of("workers", 2)));
+        pick.writeJson(dir.resolve("schbench.json"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        PolicyPathTest.Run r = report(dir, err);
+        assertEquals(0, r.exit(), r.toString());
+        String html = Files.readString(dir.resolve("index.html"));
+        String mixed = "These results come from runs on different core counts (schbench on 1; pipe and ops on 2), so from more than one run";
+        assertTrue(html.contains(mixed), html);
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains(mixed), "said on stderr too");
+        assertTrue(!html.contains("cores used by every system"), "no one core count claimed for every system");
+    }
+
     @Test
     void anEmptyDirectoryArgumentIsCalledADirectory() {
         PolicyPathTest.Run r = PolicyPathTest.cli("report", "");
