@@ -201,7 +201,7 @@ public final class Demo {
         for (Headline h : hs) {
             String met = h.met() == null ? "-" : (h.met() ? "yes: " : "NO: ") + h.target();
             out.printf(Locale.ROOT, fmt, h.figure().length() > 44 ? h.figure().substring(0, 43) + "~" : h.figure(),
-                    h.skySystem() == null ? "-" : h.skySystem(), Report.num(h.sky()) + " " + h.unit(), Report.num(h.jdk()),
+                    h.skySystem() == null ? "-" : h.skySystem(), Report.withUnit(h.sky(), h.unit()), Report.num(h.jdk()),
                     h.versusJdk().text(), Report.num(h.platform()), h.versusPlatform().text(),
                     h.note().isEmpty() ? met : met + " (" + h.note() + ")");
         }

@@ -193,7 +193,7 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             p99System = b.system;
             double jdk = value(r, Baselines.JDK_DEFAULT, metric, half);
             Boolean met = b.system == null || Double.isNaN(jdk) || !(b.value > 0) ? null : jdk / b.value >= 10;
-            out.add(new Headline("lc " + (classes ? "short-request " : "") + "p99 at 50% load (" + r.params().get("dist") + ")", b.system, b.value, jdk,
+            out.add(new Headline("lc " + (classes ? "short-request " : "") + "p99 at 50% load" + paren(r, "dist"), b.system, b.value, jdk,
                     value(r, Baselines.PLATFORM, metric, half), "us", true, ">= 10x lower than jdk-default, best preemptive policy", met));
         }
         Best b = best(r, "max_load_at_slo", Map.of(), Headline::preemptive, false);
@@ -230,8 +230,14 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
             if (Boolean.FALSE.equals(met) && skyAtLeast) met = null; // a bound that falls short says nothing
         }
         String note = String.join("; ", notes);
-        out.add(new Headline("lc max load at SLO (" + r.params().get("slo") + ")", b.system, b.value, jdk,
+        out.add(new Headline("lc max load at SLO" + paren(r, "slo"), b.system, b.value, jdk,
                 value(r, Baselines.PLATFORM, "max_load_at_slo", Map.of()), "load", false, target, met, floor, note));
+    }
+
+    /** " (the value of param {@code key})", or "" if the result has none (one of an older version). */
+    private static String paren(BenchResult r, String key) {
+        Object v = r.params().get(key);
+        return v == null ? "" : " (" + v + ")";
     }
 
     /** The lowest load an lc result measured (its {@code loads} param, else its rows' loads); NaN if unknown. */
@@ -255,7 +261,8 @@ public record Headline(String figure, String skySystem, double sky, double jdk, 
         String atLoad = String.format(Locale.ROOT, " at %.0f%%", load * 100);
         Best b = best(r, metric, at, s -> s.startsWith("skyloft:"), true);
         if (b.system == null) return;
-        out.add(new Headline("co-location: lc " + (classes ? "short " : "") + "p99" + atLoad + ", " + r.params().get("batch") + " hogs", b.system, b.value,
+        Object batch = r.params().get("batch");
+        out.add(new Headline("co-location: lc " + (classes ? "short " : "") + "p99" + atLoad + (batch == null ? ", beside hogs" : ", " + batch + " hogs"), b.system, b.value,
                 value(r, Baselines.JDK_DEFAULT, metric, at), value(r, Baselines.PLATFORM, metric, at), "us", true, "", null));
         out.add(new Headline("co-location: the hogs' CPUs" + atLoad + " load", b.system, value(r, b.system, "batch_cpus", at),
                 value(r, Baselines.JDK_DEFAULT, "batch_cpus", at), value(r, Baselines.PLATFORM, "batch_cpus", at), "CPUs", false, "", null));

@@ -104,8 +104,9 @@ public final class Report {
                       .append(pivot(r, "short_tail_dispatch_us", "load"));
                 }
                 case Demo.COLOCATION -> {
-                    sb.append("<p class=\"note\">lc with batch hogs beside the service on every system (");
-                    sb.append(esc(String.valueOf(r.params().get("batch_threads")))).append(").</p>\n");
+                    Object threads = r.params().get("batch_threads");
+                    sb.append("<p class=\"note\">lc with batch hogs beside the service on every system")
+                      .append(threads == null ? "" : " (" + esc(String.valueOf(threads)) + ")").append(".</p>\n");
                     if (r.rows().stream().filter(x -> x.metric().equals("p99_us")).map(x -> x.params().get("load")).distinct().count() > 1) {
                         sb.append(lineChart("co-location: p99 latency vs load (all requests)", r, "p99_us"));
                     }
@@ -142,7 +143,7 @@ public final class Report {
                 + "<th>platform</th><th>vs platform</th><th class=\"l\">target</th><th>met in this run</th></tr>\n");
         for (Headline h : hs) {
             sb.append("<tr><td class=\"l\">").append(esc(h.figure())).append("</td><td class=\"l\">").append(esc(h.skySystem() == null ? "-" : h.skySystem()))
-              .append("</td><td>").append(num(h.sky())).append(' ').append(esc(h.unit())).append("</td><td>").append(num(h.jdk()))
+              .append("</td><td>").append(esc(withUnit(h.sky(), h.unit()))).append("</td><td>").append(num(h.jdk()))
               .append("</td>").append(ratioCell(h.versusJdk())).append("<td>").append(num(h.platform())).append("</td>").append(ratioCell(h.versusPlatform()))
               .append("<td class=\"l\">").append(esc(h.target()));
             if (!h.note().isEmpty()) sb.append(h.target().isEmpty() ? "" : "<br>").append("<span class=\"note\">").append(esc(h.note())).append("</span>");
@@ -386,6 +387,11 @@ public final class Report {
         if (d >= 1e3) return Math.round(d / 1e3) + "k";
         if (d >= 1) return Long.toString(Math.round(d));
         return String.format(Locale.ROOT, "%.3g", d);
+    }
+
+    /** A value and its unit; "-" alone for a missing value. */
+    public static String withUnit(double v, String unit) {
+        return Double.isNaN(v) || unit == null || unit.isEmpty() ? num(v) : num(v) + " " + unit;
     }
 
     static String num(double v) {

@@ -199,6 +199,29 @@ class ReportTest {
         assertTrue(out.contains("pipe round trip, one carrier"));
     }
 
+
+    /** A benchmark where a system is missing (no Skyloft row of pipe, lc params of an older run
+     *  without dist and slo): its cells read "-" with no unit after them, and no figure names a
+     *  "null". */
+    @Test
+    void missingSystemsAndParamsReadAsADashNotANullOrADashWithAUnit() {
+        BenchResult pipe = new BenchResult("pipe");
+        pipe.add(row("platform", "us_per_roundtrip", 5, "us", "carriers", 1, "pinned", "both to CPU 0"));
+        BenchResult lc = new BenchResult("lc");
+        lc.add(row("skyloft:rr", "p99_us", 50, "us", "load", 0.5));
+        lc.add(row("jdk-default", "p99_us", 900, "us", "load", 0.5));
+        List<BenchResult> rs = List.of(lc, pipe);
+        String table = Report.headlineTable(Headline.compute(rs));
+        assertFalse(table.contains("null"), table);
+        assertFalse(table.contains("<td>- us</td>") || table.contains("<td>- load</td>"), table);
+        assertTrue(table.contains("<td class=\"l\">pipe round trip, one carrier</td><td class=\"l\">-</td><td>-</td><td>-</td><td>-</td><td>5.00</td>"), table);
+        assertTrue(table.contains("<td class=\"l\">lc p99 at 50% load</td>"), table);
+        var bytes = new ByteArrayOutputStream();
+        Demo.printHeadline(Headline.compute(rs), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(out.contains("null") || out.contains("- us") || out.contains("- load"), out);
+    }
+
     @Test
     void theMachineLineNamesTheStallsAndTheLineRoundTrip() {
         BenchResult ops = new BenchResult("ops");
