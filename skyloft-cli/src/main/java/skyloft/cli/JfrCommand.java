@@ -43,7 +43,8 @@ final class JfrCommand implements Callable<Integer> {
         JfrSummary.Summary s = JfrSummary.summarize(events);
         if (s.runsByStop().isEmpty() && s.enqueues() == 0 && s.preemptions() == 0) {
             // nothing to summarize is an error, as report's directory without results is
-            throw new IllegalArgumentException("jfr: " + file + " has no Skyloft scheduling events, so there is nothing to summarize"
+            String left = s.leftOut().isEmpty() ? "" : " (it left out " + s.leftOutText() + ": a recording of another version of Skyloft)";
+            throw new IllegalArgumentException("jfr: " + file + " has no Skyloft scheduling events" + left + ", so there is nothing to summarize"
                     + (json == null ? "" : " and " + json + " is not written") + "; record with "
                     + "-XX:StartFlightRecording:filename=app.jfr,settings=default,settings=skyloft.jfc (or skyloft run --jfr FILE)");
         }
@@ -59,6 +60,7 @@ final class JfrCommand implements Callable<Integer> {
      *  at p50, p90, p99 and max with its count; the preemption delays; the migrations. */
     static BenchResult rows(JfrSummary.Summary s) {
         BenchResult r = new BenchResult("jfr").param("span_s", s.spanNs() / 1e9).param("unmatched_enqueues", s.unmatched());
+        if (!s.leftOut().isEmpty()) r.param("left_out", s.leftOutText());
         s.runsByStop().forEach((stop, d) -> dist(r, "run_us", "stop", stop, d));
         s.waitsByReason().forEach((reason, d) -> dist(r, "wait_us", "reason", reason, d));
         if (s.preemptDelays().count() > 0) dist(r, "preempt_delay_us", "delivered", "true", s.preemptDelays());

@@ -102,6 +102,49 @@ class JfrCommandTest {
         assertTrue(!Files.exists(json), "no JSON written");
     }
 
+
+    /** skyloft.TaskRun as a recording of another version has it: no pickNs (it came with skyloft jfr). */
+    @jdk.jfr.Name("skyloft.TaskRun")
+    @jdk.jfr.StackTrace(false)
+    static final class OldTaskRun extends jdk.jfr.Event {
+        int cpu;
+        String task;
+        long taskId;
+        String stopReason;
+        @jdk.jfr.Timespan(jdk.jfr.Timespan.NANOSECONDS) long runTime;
+    }
+
+    /** A recording whose Skyloft events lack a field the summary reads is summarized without
+     *  them, saying how many it left out and why, not refused with a message that names no file. */
+    @Test
+    void eventsOfAnotherVersionWithoutAFieldAreLeftOutAndCounted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("old.jfr");
+        try (jdk.jfr.Recording rec = new jdk.jfr.Recording()) {
+            rec.enable(OldTaskRun.class).withoutThreshold();
+            rec.start();
+            for (int i = 0; i < 3; i++) {
+                OldTaskRun e = new OldTaskRun();
+                e.begin();
+                e.cpu = 0;
+                e.task = "t";
+                e.taskId = i;
+                e.stopReason = "exit";
+                e.runTime = 1_000;
+                e.commit();
+            }
+            rec.stop();
+            rec.dump(file);
+        }
+        skyloft.trace.JfrSummary.Summary s = skyloft.trace.JfrSummary.read(file);
+        assertEquals(java.util.Map.of("skyloft.TaskRun", 3L), s.leftOut());
+        assertTrue(s.format().contains("left out: 3 skyloft.TaskRun event(s) without the fields this version reads (pickNs)"), s.format());
+        PolicyPathTest.Run r = PolicyPathTest.cli("jfr", file.toString());
+        // nothing else in it: the one error that names the file, and says why there is nothing
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("skyloft: jfr: " + file + " has no Skyloft scheduling events")
+                && r.err().contains("3 skyloft.TaskRun event(s) without the fields this version reads (pickNs)"), r.err());
+    }
+
     @Test
     void theSummaryBecomesRowsWithTheirUnitsAndCounts() {
         var d = new skyloft.trace.JfrSummary.Dist(new long[] {1_000, 2_000, 3_000, 50_000});

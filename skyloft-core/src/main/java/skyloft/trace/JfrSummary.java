@@ -28,6 +28,11 @@ import jdk.jfr.consumer.RecordingFile;
  * events on, a run in which the task commits one of them loses its TaskRun; see
  * {@link JfrRecorder}). Task ids are unique within a JVM, so a recording of several runtimes
  * pairs as well.
+ *
+ * <p>An event that lacks a field the summary reads (or has it of another type), as one recorded
+ * by another version of Skyloft may, is left out and counted by type in {@link Summary#leftOut};
+ * the summary says so. Before, the first such event ended {@code skyloft jfr} with "Could not
+ * find field with name pickNs", naming no file.
  */
 public final class JfrSummary {
 
@@ -58,9 +63,27 @@ public final class JfrSummary {
      * @param migrations   migration events
      * @param busyByCpu    each CPU's mean busy share over the CarrierStats samples (0..1)
      * @param enqueues     Enqueue events, paired or not
+     * @param leftOut      by event type, the events left out for lack of a field this version reads
+     *                     (a recording of another version of Skyloft)
+     * @param missingFields by event type, the fields those events lacked (or had of another type)
      */
     public record Summary(long spanNs, Map<String, Dist> runsByStop, Map<String, Dist> waitsByReason, long unmatched,
-                          Dist preemptDelays, long preemptions, long migrations, Map<Integer, Double> busyByCpu, long enqueues) {
+                          Dist preemptDelays, long preemptions, long migrations, Map<Integer, Double> busyByCpu, long enqueues,
+                          Map<String, Long> leftOut, Map<String, List<String>> missingFields) {
+
+        public Summary(long spanNs, Map<String, Dist> runsByStop, Map<String, Dist> waitsByReason, long unmatched,
+                       Dist preemptDelays, long preemptions, long migrations, Map<Integer, Double> busyByCpu, long enqueues) {
+            this(spanNs, runsByStop, waitsByReason, unmatched, preemptDelays, preemptions, migrations, busyByCpu, enqueues, Map.of(), Map.of());
+        }
+
+        /** What was left out, in words ("3 skyloft.TaskRun event(s) without the fields this version
+         *  reads (pickNs)"), or "" if nothing. */
+        public String leftOutText() {
+            List<String> parts = new ArrayList<>();
+            leftOut.forEach((type, n) -> parts.add(n + " " + type + " event(s) without the fields this version reads ("
+                    + String.join(", ", missingFields.getOrDefault(type, List.of())) + ")"));
+            return String.join("; ", parts);
+        }
 
         /** The summary as text, one table per part; says what to record when a part has no events. */
         public String format() {
@@ -87,6 +110,7 @@ public final class JfrSummary {
                 busyByCpu.forEach((cpu, b) -> sb.append(String.format(Locale.ROOT, " cpu %d %.0f%%", cpu, b * 100)));
                 sb.append('\n');
             }
+            if (!leftOut.isEmpty()) sb.append("left out: ").append(leftOutText()).append(", a recording of another version of Skyloft\n");
             return sb.toString();
         }
 
@@ -118,9 +142,18 @@ public final class JfrSummary {
         List<Long> delays = new ArrayList<>();
         long preemptions = 0, migrations = 0, first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         Map<Integer, double[]> busy = new TreeMap<>(); // cpu -> {sum, n}
+        Map<String, Long> leftOut = new TreeMap<>();
+        Map<String, List<String>> missingFields = new TreeMap<>();
+        Map<jdk.jfr.EventType, List<String>> lacks = new HashMap<>(); // per type as recorded: the fields read that it lacks
         for (RecordedEvent e : events) {
             String type = e.getEventType().getName();
             if (!type.startsWith("skyloft.")) continue;
+            List<String> missing = lacks.computeIfAbsent(e.getEventType(), JfrSummary::missing);
+            if (!missing.isEmpty()) {
+                leftOut.merge(type, 1L, Long::sum);
+                missingFields.putIfAbsent(type, missing);
+                continue;
+            }
             long start = nanos(e.getStartTime()), end = nanos(e.getEndTime());
             if (!type.equals("skyloft.CarrierStats")) {
                 first = Math.min(first, start);
@@ -180,7 +213,25 @@ public final class JfrSummary {
         Map<Integer, Double> busyByCpu = new TreeMap<>();
         busy.forEach((cpu, b) -> busyByCpu.put(cpu, b[0] / b[1]));
         return new Summary(first == Long.MAX_VALUE ? 0 : last - first, runDists, waitDists, unmatched, Dist.of(delays),
-                preemptions, migrations, busyByCpu, enqueues.size());
+                preemptions, migrations, busyByCpu, enqueues.size(), leftOut, missingFields);
+    }
+
+    /** The fields (and their types) each event type's summary reads. */
+    private static final Map<String, Map<String, String>> READS = Map.of(
+            "skyloft.TaskRun", Map.of("stopReason", "java.lang.String", "runTime", "long", "taskId", "long", "pickNs", "long"),
+            "skyloft.Enqueue", Map.of("reason", "java.lang.String", "taskId", "long", "hostTimeNs", "long"),
+            "skyloft.Preemption", Map.of("delivered", "boolean"),
+            "skyloft.CarrierStats", Map.of("cpu", "int", "busy", "double"));
+
+    /** The fields {@code type} lacks, or has of another type, of those its summary reads; sorted. */
+    private static List<String> missing(jdk.jfr.EventType type) {
+        List<String> out = new ArrayList<>();
+        READS.getOrDefault(type.getName(), Map.of()).forEach((field, t) -> {
+            jdk.jfr.ValueDescriptor d = type.getField(field);
+            if (d == null || !d.getTypeName().equals(t)) out.add(field);
+        });
+        out.sort(null);
+        return out;
     }
 
     /** The first start in {@code sorted} at or after {@code at}, or -1. */
