@@ -107,12 +107,20 @@ final class ReportCommand implements Callable<Integer> {
             machine.remove(Report.CORES_FACT);
         }
         List<String> partial = results.stream().filter(r -> Boolean.FALSE.equals(r.params().get("complete"))).map(BenchResult::benchmark).toList();
-        String note = (mixed != null ? mixed : Demo.NOTE)
+        boolean ownRun = machine.containsKey("report"); // the run's machine.json was there
+        String note = (mixed != null ? mixed : ownRun ? Demo.NOTE : NOT_ONE_RUN)
                 + (partial.isEmpty() ? "" : " Stopped part-way, with the rows measured until then: " + String.join(", ", partial) + ".")
                 + (leftOut.isEmpty() ? "" : " Left out of this report: " + leftOut.size() + " file(s) it cannot use: " + String.join("; ", leftOut) + ".");
         Demo.writeReport(results, machine, dir, title != null ? title : "Skyloft-J report, rebuilt from " + dir, note, System.out);
         return 0;
     }
+
+    /** What the page says of its figures when DIR holds no machine.json: its files may be the --json
+     *  of separate bench commands, which the demo's note ("measured in the run described below, in
+     *  one JVM") would misdescribe. */
+    static final String NOT_ONE_RUN = "Every figure on this page is from the JSON files it was rebuilt from, each as the run that wrote it "
+            + "measured it (one system after another in one JVM, on the same cores). Without the run's machine.json the report cannot tell "
+            + "whether the files come from one run.";
 
     /** Null if the results that name their cores name one count, else a sentence saying which
      *  ran on which: they cannot all be from one run then. */

@@ -51,6 +51,8 @@ class ReportCommandTest {
         assertTrue(html.contains("Skyloft-J report, rebuilt from " + dir), "the title");
         assertTrue(html.contains("Stopped part-way, with the rows measured until then: ops."), "the stopped run is named");
         assertTrue(html.contains("not the run (it left no machine.json)"), "without the run's facts, says whose they are");
+        assertTrue(html.contains(skyloft.util.Xml.escape("Without the run's machine.json the report cannot tell whether the files come from one run."))
+                && !html.contains(skyloft.util.Xml.escape(Demo.NOTE)), "nor claims the figures were measured in one run");
     }
 
     @Test
@@ -62,6 +64,7 @@ class ReportCommandTest {
         String html = Files.readString(dir.resolve("index.html"));
         assertTrue(html.contains("the OS line of the run itself"), "the run's facts");
         assertTrue(html.contains("rebuilt by skyloft report at"), "and when it was rebuilt");
+        assertTrue(html.contains(skyloft.util.Xml.escape(Demo.NOTE)), "the run's own note: its files are the run's");
     }
 
     @Test
