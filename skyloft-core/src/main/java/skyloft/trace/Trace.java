@@ -15,7 +15,7 @@ import skyloft.spi.StopReason;
  * @param cpus     number of CPUs (lanes)
  * @param startNs  origin of the time axis; writers print times relative to it
  * @param endNs    end of the run; a slice still open then is cut there
- * @param events   events in time order (ties in recording order)
+ * @param events   the events; kept in time order (ties in the order given)
  * @param dropped  events the recorder refused because it was full
  */
 public record Trace(String title, int cpus, long startNs, long endNs, List<TraceEvent> events, long dropped) {
@@ -27,8 +27,14 @@ public record Trace(String title, int cpus, long startNs, long endNs, List<Trace
         }
     }
 
+    /** Sorts {@code events} by time, ties kept in the order given: the runtime records under its
+     *  lock, but some events carry a clock read before the lock was taken (a poll's tick and the
+     *  wakeups it drains), so its recording order is not always time order. One carrier's runs are
+     *  (it reads its clock under the lock), so the sort keeps each CPU's starts and stops paired. */
     public Trace {
-        events = List.copyOf(events);
+        List<TraceEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparingLong(TraceEvent::timeNs)); // stable; linear when already in order
+        events = List.copyOf(sorted);
     }
 
     /**
@@ -89,7 +95,7 @@ public record Trace(String title, int cpus, long startNs, long endNs, List<Trace
             all.addAll(t.events());
             dropped += t.dropped();
         }
-        all.sort(Comparator.comparingLong(TraceEvent::timeNs)); // stable: ties keep part order
+        // the constructor sorts by time, stably: ties keep part order
         return new Trace(title, cpus, startNs, endNs, all, dropped);
     }
 }

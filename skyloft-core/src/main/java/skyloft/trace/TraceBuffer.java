@@ -97,7 +97,7 @@ public final class TraceBuffer implements TraceRecorder {
         dropped = 0;
     }
 
-    /** The events recorded so far, in recording order. */
+    /** The events recorded so far, in recording order (not always time order: see {@link Trace}). */
     public List<TraceEvent> events() {
         List<TraceEvent> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
@@ -110,9 +110,12 @@ public final class TraceBuffer implements TraceRecorder {
     /** A {@link Trace} of what was recorded by a host with {@code cpus} CPUs that ran from
      *  {@code startNs} (the origin of the time axis) to {@code endNs}; if the buffer filled up,
      *  the trace ends at the first event it refused, since what came later is unknown (a slice
-     *  open then is cut there, not drawn as running to {@code endNs}). */
+     *  open then is cut there, not drawn as running to {@code endNs}), or at the last event it
+     *  kept if that is later (a refused event may carry a clock read before a kept one's). */
     public Trace toTrace(String title, int cpus, long startNs, long endNs) {
-        long end = dropped > 0 ? Math.clamp(firstDroppedNs, startNs, Math.max(startNs, endNs)) : endNs;
+        long lastKept = Long.MIN_VALUE;
+        for (int i = 0; i < size; i++) lastKept = Math.max(lastKept, timeNs[i]);
+        long end = dropped > 0 ? Math.clamp(Math.max(firstDroppedNs, lastKept), startNs, Math.max(startNs, endNs)) : endNs;
         return new Trace(title, cpus, startNs, end, events(), dropped);
     }
 }

@@ -185,6 +185,38 @@ class TraceWritersTest {
         assertThrows(IllegalArgumentException.class, () -> new TraceBuffer(0));
     }
 
+
+    /** The runtime records under its lock, but some events carry a clock read before it was taken
+     *  (a poll's tick and the wakeups it drains): a real rr run recorded ENQUEUEs up to 180 us
+     *  earlier than the TASK_NEW before them. A trace still reads back in time order, ties in
+     *  recording order (a RUN_STOP before the RUN_START of the same pass), and one whose buffer
+     *  filled ends no earlier than any event it kept. */
+    @Test
+    void eventsRecordedOutOfTimeOrderReadBackInTimeOrder() {
+        TraceBuffer b = new TraceBuffer();
+        T a = new T("a"), c = new T("c");
+        b.record(100, TraceKind.RUN_START, 0, a, 0);
+        b.record(300, TraceKind.TASK_NEW, -1, c, 0);
+        b.record(250, TraceKind.ENQUEUE, 0, c, EnqueueReason.WAKEUP.ordinal());
+        b.record(400, TraceKind.RUN_STOP, 0, a, StopReason.BLOCK.ordinal());
+        b.record(400, TraceKind.RUN_START, 0, c, 0);
+        Trace t = b.toTrace("t", 1, 0, 500);
+        assertEquals(List.of(100L, 250L, 300L, 400L, 400L), t.events().stream().map(TraceEvent::timeNs).toList());
+        assertEquals(List.of(TraceKind.RUN_START, TraceKind.ENQUEUE, TraceKind.TASK_NEW, TraceKind.RUN_STOP, TraceKind.RUN_START),
+                t.events().stream().map(TraceEvent::kind).toList());
+        assertEquals(List.of("a 100-400", "c 400-500"), t.slices().stream().map(s -> s.taskName() + " " + s.startNs() + "-" + s.endNs()).toList());
+
+        TraceBuffer full = new TraceBuffer(3);
+        full.record(100, TraceKind.RUN_START, 0, a, 0);
+        full.record(300, TraceKind.TASK_NEW, -1, c, 0);
+        full.record(250, TraceKind.ENQUEUE, 0, c, EnqueueReason.WAKEUP.ordinal());
+        full.record(200, TraceKind.ENQUEUE, 0, a, EnqueueReason.WAKEUP.ordinal()); // refused, with a clock read earlier
+        Trace cut = full.toTrace("cut", 1, 0, 1_000);
+        assertEquals(1, cut.dropped());
+        assertEquals(300, cut.endNs(), "ends at the last event it kept, not before it");
+        assertEquals(List.of("a 100-300"), cut.slices().stream().map(s -> s.taskName() + " " + s.startNs() + "-" + s.endNs()).toList());
+    }
+
     @Test
     void mergeOrdersByTime() {
         TraceBuffer x = new TraceBuffer(), y = new TraceBuffer();
