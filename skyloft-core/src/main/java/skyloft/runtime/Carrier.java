@@ -252,7 +252,7 @@ final class Carrier extends Thread {
         pollStride = s;
         pollBudget = s;
         clockReads++;
-        if (now >= nextTickNs || !inbox.isEmpty()) rt.carrierTick(this, t, now); // busy lock: retry at the next read
+        if (now >= nextTickNs || !inbox.isEmpty()) rt.carrierTick(this, t); // busy lock: retry at the next read
     }
 
     static final int MAX_STRIDE = 1 << 16;

@@ -1092,9 +1092,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /** The timer's work; returns false if the lock was busy and the tick was skipped. */
-    boolean timerTick(long now) {
+    boolean timerTick() {
         if (!lock.tryLock()) return false;
         try {
+            long now = System.nanoTime(); // under the lock, as every op's time is (LockedClockTest)
             if (halted) return true; // the policy is drained: no op; close() reports the inbox
             drainInboxLocked(null, now);
             processKicksLocked(now);
@@ -1185,9 +1186,13 @@ public final class SkyloftRuntime implements AutoCloseable {
      * if the lock was busy (the next clock read tries again); a preemption it decides is left
      * pending on {@code c} for the caller to deliver.
      */
-    boolean carrierTick(Carrier c, RtTask t, long now) {
+    boolean carrierTick(Carrier c, RtTask t) {
         if (!lock.tryLock()) return false;
         try {
+            // Read again under the lock: the caller's reading may be older than the times other
+            // CPUs have since given the policy under it (the OS may take this carrier between the
+            // two), and a policy must never see time go back (LockedClockTest).
+            long now = System.nanoTime();
             if (halted) return true; // the policy is drained: no op; close() disarms the clock
             drainInboxLocked(c, now);
             processKicksLocked(now);
@@ -1274,9 +1279,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** POLL mode: the kick timer's work, under the lock if free: drains wakeups, serves due kicks.
      *  Returns when the earliest remaining kick is due (Long.MAX_VALUE for none), or 0 if the
      *  lock was busy. */
-    long kickTimerTick(long now) {
+    long kickTimerTick() {
         if (!lock.tryLock()) return 0;
         try {
+            long now = System.nanoTime(); // under the lock, as every op's time is
             if (halted) { // the policy is drained: no op; close() reports the inbox and stops this timer
                 ticker.wakeAtNs = Long.MAX_VALUE;
                 return Long.MAX_VALUE;

@@ -96,7 +96,7 @@ final class Ticker extends Thread {
                     now = System.nanoTime();
                 }
             }
-            if (rt.timerTick(now)) n++; else skips++;
+            if (rt.timerTick()) n++; else skips++;
             // Dekker with submit (push, then read dormant): dormant was written, now look at the
             // inbox, so a wakeup pushed meanwhile is seen by one side or the other.
             if (dormant && !rt.carriersExit && rt.inbox.isEmpty()) {
@@ -119,7 +119,7 @@ final class Ticker extends Thread {
             long now = System.nanoTime();
             long due = wakeAtNs;
             if (due <= now) {
-                long next = rt.kickTimerTick(now);
+                long next = rt.kickTimerTick();
                 if (next == 0) {
                     // Lock busy: its holder is a carrier picking or ticking, which serves due
                     // kicks itself. Retry later, not at once: at real-time priority a tight retry

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
  * <ul>
  *   <li><b>No threads, no clocks.</b> A policy never starts a thread, never sleeps and never
  *       reads a clock. Every op that needs the time receives {@code nowNs} from the host (real
- *       {@code System.nanoTime()} in the runtime, virtual time in the simulator).</li>
+ *       {@code System.nanoTime()} in the runtime, read under its lock; virtual time in the
+ *       simulator). From one op to the next, {@code nowNs} never goes back.</li>
  *   <li><b>Serialized.</b> The host calls the ops of one policy instance one at a time (the
  *       runtime holds its scheduler lock around every call; the simulator is single-threaded).
  *       A policy therefore needs no locks of its own and may keep per-CPU and global state in

@@ -27,10 +27,9 @@ public record Trace(String title, int cpus, long startNs, long endNs, List<Trace
         }
     }
 
-    /** Sorts {@code events} by time, ties kept in the order given: the runtime records under its
-     *  lock, but some events carry a clock read before the lock was taken (a poll's tick and the
-     *  wakeups it drains), so its recording order is not always time order. One carrier's runs are
-     *  (it reads its clock under the lock), so the sort keeps each CPU's starts and stops paired. */
+    /** Sorts {@code events} by time, ties kept in the order given. The runtime and the simulator
+     *  record in time order already (the runtime reads every time under its lock); the sort is for
+     *  events from other sources, and is linear on events already in order. */
     public Trace {
         List<TraceEvent> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparingLong(TraceEvent::timeNs)); // stable; linear when already in order
