@@ -1,16 +1,20 @@
 package skyloft.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.CapacityBench;
+import skyloft.util.Durations;
 
 @Command(name = "capacity", mixinStandardHelpOptions = true,
         description = {"Many CPU-bound threads per core: how much of the CPUs reaches their work.",
                 "Reports CPUs of calibrated work per second, with each Skyloft system's ticks, switches and lock "
                 + "contention per second, beside jdk-default and platform."})
-final class BenchCapacityCommand implements Callable<Integer> {
+final class BenchCapacityCommand implements Callable<Integer>, EvalDefaults {
+    static final long DEFAULT_DURATION_NS = 1_000_000_000L;
+
     @Mixin
     EvalOptions.WithSystems opts;
 
@@ -22,8 +26,18 @@ final class BenchCapacityCommand implements Callable<Integer> {
     int runs;
 
     @Override
+    public String durationDefault() {
+        return Durations.format(DEFAULT_DURATION_NS);
+    }
+
+    @Override
+    public List<String> defaultPolicies() {
+        return CapacityBench.DEFAULT_POLICIES;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        var o = new CapacityBench.Options(opts.systems(CapacityBench.DEFAULT_POLICIES), opts.cores(), hogs, opts.durationNs(1_000_000_000L),
+        var o = new CapacityBench.Options(opts.systems(CapacityBench.DEFAULT_POLICIES), opts.cores(), hogs, opts.durationNs(DEFAULT_DURATION_NS),
                 runs, opts.runtime(), opts.stats);
         BenchRun.run(opts.json, () -> CapacityBench.run(o));
         return 0;

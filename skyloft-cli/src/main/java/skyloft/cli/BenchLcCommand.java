@@ -7,12 +7,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.LcBench;
 import skyloft.bench.ServiceDist;
+import skyloft.util.Durations;
 
 @Command(name = "lc", mixinStandardHelpOptions = true,
         description = {"The latency-critical workload: open-loop Poisson requests swept over loads, latency against an SLO.",
                 "Service times come from a distribution; loads run from 10%% to past saturation. Per system and load: the "
                 + "achieved rate, p50/p99/p99.9 latency and slowdown; per system, the highest load whose p99 meets the SLO."})
-final class BenchLcCommand implements Callable<Integer> {
+final class BenchLcCommand implements Callable<Integer>, EvalDefaults {
+    static final long DEFAULT_DURATION_NS = 2_000_000_000L;
+
     @Mixin
     EvalOptions.WithSystems opts;
 
@@ -57,9 +60,24 @@ final class BenchLcCommand implements Callable<Integer> {
     int batch;
 
     @Override
+    public String durationDefault() {
+        return Durations.format(DEFAULT_DURATION_NS);
+    }
+
+    @Override
+    public List<String> defaultPolicies() {
+        return LcBench.DEFAULT_POLICIES;
+    }
+
+    @Override
+    public String idleSpinDefault() {
+        return Durations.format(LcBench.LC_IDLE_SPIN_NS) + ", fixed";
+    }
+
+    @Override
     public Integer call() throws Exception {
         var o = new LcBench.Options(opts.systems(LcBench.DEFAULT_POLICIES), opts.cores(), ServiceDist.parse(dist),
-                loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(2_000_000_000L), workers,
+                loads == null || loads.isEmpty() ? LcBench.DEFAULT_LOADS : loads, opts.durationNs(DEFAULT_DURATION_NS), workers,
                 LcBench.Slo.parse(slo), seed, opts.runtime(), opts.stats, windows, dispatcherRt, dispatcherNice, batch);
         BenchRun.run(opts.json, () -> LcBench.run(o));
         return 0;

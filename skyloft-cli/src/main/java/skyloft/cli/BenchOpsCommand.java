@@ -5,12 +5,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.OpsBench;
+import skyloft.util.Durations;
 
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = {"The cost table of the mechanisms, beside jdk-default, platform and the continuation floor.",
                 "Yield switch, spawn, wakeup of a parked thread, preemption request-to-yield delay, timer tick cost, poll "
                 + "fast path, and what waking an idle CPU costs on this machine."})
-final class BenchOpsCommand implements Callable<Integer> {
+final class BenchOpsCommand implements Callable<Integer>, EvalDefaults {
+    static final long DEFAULT_DURATION_NS = 1_000_000_000L;
+
     @Mixin
     EvalOptions.WithJson opts;
 
@@ -24,8 +27,13 @@ final class BenchOpsCommand implements Callable<Integer> {
     int runs;
 
     @Override
+    public String durationDefault() {
+        return Durations.format(DEFAULT_DURATION_NS);
+    }
+
+    @Override
     public Integer call() throws Exception {
-        var o = new OpsBench.Options(policy, preemptPolicy, opts.cores(), opts.durationNs(1_000_000_000L), runs, opts.runtime(), opts.stats);
+        var o = new OpsBench.Options(policy, preemptPolicy, opts.cores(), opts.durationNs(DEFAULT_DURATION_NS), runs, opts.runtime(), opts.stats);
         BenchRun.run(opts.json, () -> OpsBench.run(o));
         return 0;
     }

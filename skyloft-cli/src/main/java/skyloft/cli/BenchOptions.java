@@ -17,10 +17,10 @@ final class BenchOptions {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
     Path json;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per system; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "Measured runs per system; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured warm-up runs per system (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N", description = "Unmeasured warm-up runs per system (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "P,...",

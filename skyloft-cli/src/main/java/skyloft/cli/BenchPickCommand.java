@@ -18,7 +18,7 @@ final class BenchPickCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result rows as JSON to FILE.")
     Path json;
 
-    @Option(names = "--runnable", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "LIST", description = "Runnable task counts (default 10,1000,100000,1000000).")
+    @Option(names = "--runnable", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "N", description = "Runnable task counts (default 10,1000,100000,1000000).")
     List<Integer> runnable;
 
     @Option(names = "--policies", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "P,...",

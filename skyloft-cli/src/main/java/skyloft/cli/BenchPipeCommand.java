@@ -1,16 +1,20 @@
 package skyloft.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import skyloft.bench.PipeBench;
+import skyloft.util.Durations;
 
 @Command(name = "pipe", mixinStandardHelpOptions = true,
         description = {"perf bench sched pipe, for threads: us per round trip of a token between two threads.",
                 "The threads bounce the token with blocking handoffs, on one carrier and across two, for skyloft, "
                 + "jdk-default and platform."})
-final class BenchPipeCommand implements Callable<Integer> {
+final class BenchPipeCommand implements Callable<Integer>, EvalDefaults {
+    static final long DEFAULT_DURATION_NS = 2_000_000_000L;
+
     @Mixin
     EvalOptions.WithSystems opts;
 
@@ -18,8 +22,18 @@ final class BenchPipeCommand implements Callable<Integer> {
     int runs;
 
     @Override
+    public String durationDefault() {
+        return Durations.format(DEFAULT_DURATION_NS);
+    }
+
+    @Override
+    public List<String> defaultPolicies() {
+        return PipeBench.DEFAULT_POLICIES;
+    }
+
+    @Override
     public Integer call() throws Exception {
-        var o = new PipeBench.Options(opts.systems(PipeBench.DEFAULT_POLICIES), opts.durationNs(2_000_000_000L), runs, opts.runtime(), opts.stats);
+        var o = new PipeBench.Options(opts.systems(PipeBench.DEFAULT_POLICIES), opts.durationNs(DEFAULT_DURATION_NS), runs, opts.runtime(), opts.stats);
         int cores = opts.cores();
         BenchRun.run(opts.json, () -> PipeBench.run(o, cores));
         return 0;

@@ -9,8 +9,9 @@ import skyloft.bench.PollOverheadBench;
 
 /** {@code skyloft bench poll-overhead}: CPU kernels plain vs agent-instrumented, in one JVM run. */
 @Command(name = "poll-overhead", mixinStandardHelpOptions = true,
-        description = "Cost of the agent's preemption polls when nothing is pending: CPU-bound kernels run plain "
-                + "and instrumented in the same JVM; reports per-kernel slowdown and poll_overhead_geomean (1.00 = none).")
+        description = "Cost of the agent's preemption polls: CPU-bound kernels run plain and instrumented in the same JVM, "
+                + "first with nothing pending (per-kernel slowdown and poll_overhead_geomean, 1.00 = none), then with the polls "
+                + "armed, in a task of a POLL-mode runtime that ticks them (slowdown_armed and poll_overhead_geomean_armed).")
 final class BenchPollOverheadCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
@@ -31,7 +32,7 @@ final class BenchPollOverheadCommand implements Callable<Integer> {
     @Option(names = "--no-strip-mining", description = "Poll on every back-edge instead of strip-mining counted loops.")
     boolean noStripMining;
 
-    @Option(names = "--kernels", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class,
+    @Option(names = "--kernels", paramLabel = "KERNEL", split = ",", preprocessor = ListOptions.Entries.class,
             description = "Kernels to run, by class name (default all: MatMul, Sieve, HashChurn, QuickSort, StringBuild, Fib, Mandelbrot, Crc32).")
     java.util.List<String> kernels;
 

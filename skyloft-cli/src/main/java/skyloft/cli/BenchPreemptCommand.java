@@ -19,11 +19,11 @@ final class BenchPreemptCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    @Option(names = "--slices", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class,
-            description = "RR slices, e.g. 10us,20us,50us,100us (default).")
+    @Option(names = "--slices", paramLabel = "D", split = ",", preprocessor = ListOptions.Entries.class,
+            description = "RR slices (default 10us,20us,50us,100us).")
     List<String> slices;
 
-    @Option(names = "--modes", paramLabel = "LIST", split = ",", preprocessor = ListOptions.Entries.class, description = "Timer modes: poll, sleep, spin (default all three).")
+    @Option(names = "--modes", paramLabel = "MODE", split = ",", preprocessor = ListOptions.Entries.class, description = "Timer modes: poll, sleep, spin (default all three).")
     List<String> modes;
 
     @Option(names = "--cores", paramLabel = "N", description = "Carriers (default ${DEFAULT-VALUE}; the spin timer needs a core of its own).")
@@ -32,7 +32,7 @@ final class BenchPreemptCommand implements Callable<Integer> {
     @Option(names = "--hogs", paramLabel = "N", description = "CPU-bound threads per carrier (default ${DEFAULT-VALUE}).")
     int hogs = PreemptBench.Config.defaults().hogsPerCore();
 
-    @Option(names = "--duration", paramLabel = "TIME", description = "Run time per (mode, slice), 50ms to 60s, e.g. 500ms (default).")
+    @Option(names = "--duration", paramLabel = "D", description = "Run time per (mode, slice), 50ms..60s (default 500ms).")
     String duration = "500ms";
 
     @Option(names = "--no-pin", description = "Do not pin carriers to CPUs (pinning is the runtime's default).")

@@ -12,7 +12,9 @@ import skyloft.util.Durations;
         description = {"A Java port of schbench (-m1): wakeup and request latency, and requests/s.",
                 "Percentiles p50/p90/p99/p99.9 for skyloft:cfs, eevdf, rr, fifo, jdk-default and platform at several "
                 + "worker counts."})
-final class BenchSchbenchCommand implements Callable<Integer> {
+final class BenchSchbenchCommand implements Callable<Integer>, EvalDefaults {
+    static final long DEFAULT_DURATION_NS = 5_000_000_000L;
+
     @Mixin
     EvalOptions.WithSystems opts;
 
@@ -33,9 +35,19 @@ final class BenchSchbenchCommand implements Callable<Integer> {
     boolean breakdown;
 
     @Override
+    public String durationDefault() {
+        return Durations.format(DEFAULT_DURATION_NS);
+    }
+
+    @Override
+    public List<String> defaultPolicies() {
+        return Schbench.DEFAULT_POLICIES;
+    }
+
+    @Override
     public Integer call() throws Exception {
         int cores = opts.cores();
-        long dur = opts.durationNs(5_000_000_000L);
+        long dur = opts.durationNs(DEFAULT_DURATION_NS);
         List<Integer> ws = workers == null || workers.isEmpty() ? List.of(cores, 2 * cores, 4 * cores) : workers;
         long sleepNs = Durations.parseNs("--sleep", sleep, 0, 1_000_000_000L);
         var o = new Schbench.Options(opts.systems(Schbench.DEFAULT_POLICIES), cores, ws, dur, Math.min(1_000_000_000L, dur / 4),

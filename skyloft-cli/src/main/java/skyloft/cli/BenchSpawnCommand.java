@@ -12,7 +12,7 @@ final class BenchSpawnCommand implements Callable<Integer> {
     @Mixin
     BenchOptions opts;
 
-    @Option(names = "--spawns", defaultValue = "100000", description = "Spawns per run (default ${DEFAULT-VALUE}; platform threads do 1/20 of it).")
+    @Option(names = "--spawns", paramLabel = "N", defaultValue = "100000", description = "Spawns per run (default ${DEFAULT-VALUE}; platform threads do 1/20 of it).")
     int spawns;
 
     @Override

@@ -12,7 +12,7 @@ final class BenchYieldCommand implements Callable<Integer> {
     @Mixin
     BenchOptions opts;
 
-    @Option(names = "--switches", defaultValue = "400000", description = "Switches per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--switches", paramLabel = "N", defaultValue = "400000", description = "Switches per run (default ${DEFAULT-VALUE}).")
     int switches;
 
     @Override

@@ -3,8 +3,13 @@ package skyloft.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import skyloft.bench.Baselines;
 import skyloft.bench.Sut;
 import skyloft.runtime.TimerMode;
 import skyloft.util.Durations;
@@ -16,23 +21,30 @@ import skyloft.util.Durations;
  * benchmarks that compare systems: schbench, lc, pipe, capacity).
  */
 class EvalOptions {
+    /** Where a description names a default that differs by command; {@link #showDefaults} puts the command's own there. */
+    static final String PER_COMMAND = "(default: per benchmark)";
+
+    /** The runtime's default tick, as the options' help gives it (SkyloftRuntime: 5 us when the carriers tick in
+     *  their polls, 50 us for a timer thread). */
+    static final String TICK_DEFAULT = "(default 5us with the poll timer, 50us with sleep or spin)";
+
     @Mixin
     PolicyPath policyPath;
 
     @Option(names = "--cores", paramLabel = "N", description = "CPUs for every system (default: every core, at most 2).")
     Integer cores;
 
-    @Option(names = "--duration", paramLabel = "D", description = "Measured time per configuration, e.g. 10s, 500ms (default: per benchmark).")
+    @Option(names = "--duration", paramLabel = "D", description = "Measured time per configuration, 100ms..3600s, e.g. 10s, 500ms " + PER_COMMAND + ".")
     String duration;
 
     @Option(names = "--timer", paramLabel = "MODE", description = "Skyloft timer: poll, sleep, spin or off (default: the runtime's, poll).")
     String timer;
 
-    @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms (default: the runtime's).")
+    @Option(names = "--tick", paramLabel = "D", description = "Skyloft timer tick, 1us..100ms " + TICK_DEFAULT + ".")
     String tick;
 
     @Option(names = "--idle-spin", paramLabel = "D|MIN..MAX", description = "How long an idle Skyloft carrier spins before it parks, 0..10ms: "
-            + "D for a fixed spin, MIN..MAX for one that adapts to the idle periods (default: 2ms in lc, the runtime's adaptive 20us..5ms elsewhere).")
+            + "D for a fixed spin, MIN..MAX for one that adapts to the idle periods " + PER_COMMAND + ".")
     String idleSpin;
 
     @Option(names = "--stats", description = "Print the runtime's stats after each Skyloft system.")
@@ -63,6 +75,31 @@ class EvalOptions {
         return new Sut.RuntimeConfig(m, tickNs, spin[0], spin[1]);
     }
 
+    /** Puts each benchmark command's own defaults ({@link EvalDefaults}) into the descriptions of its shared
+     *  options, in place of {@link #PER_COMMAND}, for {@code cl} and every command under it. */
+    static void showDefaults(CommandLine cl) {
+        if (cl.getCommand() instanceof EvalDefaults d) {
+            CommandSpec spec = cl.getCommandSpec();
+            describe(spec, "--duration", "(default " + d.durationDefault() + ")");
+            describe(spec, "--idle-spin", "(default " + d.idleSpinDefault() + ")");
+            if (d.defaultPolicies() != null) {
+                describe(spec, "--systems", "(default " + d.defaultPolicies().stream().map(Baselines::skyloft).collect(Collectors.joining(","))
+                        + "," + Baselines.JDK_DEFAULT + "," + Baselines.PLATFORM + ")");
+            }
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) showDefaults(sub);
+    }
+
+    /** Replaces {@link #PER_COMMAND} in the description of the option {@code name} of {@code spec}, if it has one. */
+    private static void describe(CommandSpec spec, String name, String what) {
+        OptionSpec o = spec.findOption(name);
+        if (o == null) return;
+        String[] desc = o.description().clone();
+        for (int i = 0; i < desc.length; i++) desc[i] = desc[i].replace(PER_COMMAND, what);
+        spec.remove(o);
+        spec.addOption(OptionSpec.builder(o).description(desc).build());
+    }
+
     /** And {@code --json}. */
     static class WithJson extends EvalOptions {
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON rows to FILE.")
@@ -72,7 +109,7 @@ class EvalOptions {
     /** And {@code --systems}. */
     static final class WithSystems extends WithJson {
         @Option(names = "--systems", split = ",(?![^\\[]*\\])", splitSynopsisLabel = ",", preprocessor = ListOptions.Entries.class, paramLabel = "S,...",
-                description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform (default: per benchmark).")
+                description = "Systems to run: skyloft:<policy> (with parameters: skyloft:rr[slice=200us], skyloft:cfs[latency=6ms,min_granularity=750us]), jdk-default, platform " + PER_COMMAND + ".")
         List<String> systems;
 
         /** The systems given, or the benchmark's defaults (unregistered default policies are skipped, with a note). */

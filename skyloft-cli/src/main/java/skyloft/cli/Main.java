@@ -35,6 +35,8 @@ public final class Main implements Runnable {
         cl.setExpandAtFiles(false);
         // -V on a subcommand: the same version as the top command's (picocli would print its own, empty)
         versionEverywhere(cl, cl.getCommandSpec().version());
+        // each benchmark's own defaults for the options they share, in their --help
+        EvalOptions.showDefaults(cl);
         // run: everything from the first word that is not one of its options is the application's java command line
         cl.getSubcommands().get("run").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         // a bad option value: its one-line error and where the usage is, not the whole usage

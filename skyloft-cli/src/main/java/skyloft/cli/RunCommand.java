@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--timer", paramLabel = "MODE", description = "Timer: poll, sleep, spin or off (default: the runtime's, poll).")
     String timer;
 
-    @Option(names = "--tick", paramLabel = "D", description = "Timer tick, 1us..100ms (default: the runtime's).")
+    @Option(names = "--tick", paramLabel = "D", description = "Timer tick, 1us..100ms " + EvalOptions.TICK_DEFAULT + ".")
     String tick;
 
     @Option(names = "--idle-spin", paramLabel = "D|MIN..MAX", description = "How long an idle carrier spins before it parks, 0..10ms "

@@ -28,13 +28,13 @@ final class TraceCommand implements Callable<Integer> {
     @Mixin
     PolicyPath policyPath;
 
-    @Option(names = "--policy", defaultValue = "rr", description = "Policy (default ${DEFAULT-VALUE}), its parameters in brackets if wanted: eevdf[slice=20us]; see `skyloft policies`.")
+    @Option(names = "--policy", defaultValue = "rr", paramLabel = "P", description = "Policy (default ${DEFAULT-VALUE}), its parameters in brackets if wanted: eevdf[slice=20us]; see `skyloft policies`.")
     String policy;
 
     @Option(names = "--param", paramLabel = "K=V,...", description = "Policy parameters, e.g. slice=20us.")
     String params;
 
-    @Option(names = "--cores", description = "Carriers (default: every core, at most 2).")
+    @Option(names = "--cores", paramLabel = "N", description = "Carriers (default: every core, at most 2).")
     Integer cores;
 
     @Option(names = "--trace", paramLabel = "OUT.json", description = "Write Chrome/Perfetto trace-event JSON (ui.perfetto.dev opens it).")
