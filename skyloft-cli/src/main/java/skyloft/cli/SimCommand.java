@@ -43,40 +43,40 @@ final class SimCommand implements Callable<Integer> {
     PolicyPath policyPath;
 
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "scenario file (YAML)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The scenario file (YAML; docs/SCENARIOS.md).")
     Path file;
 
-    @Option(names = "--policy", paramLabel = "P", description = "policy to use instead of the file's, its parameters in brackets if wanted: rr[slice=20us] (see `skyloft policies`)")
+    @Option(names = "--policy", paramLabel = "P", description = "Policy to use instead of the file's (default: the file's, else fifo), its parameters in brackets if wanted: rr[slice=20us]; see `skyloft policies`.")
     String policy;
 
-    @Option(names = "--param", paramLabel = "k=v,...", description = "policy parameters, laid over the file's, e.g. slice=20us,admission=off")
+    @Option(names = "--param", paramLabel = "K=V,...", description = "Policy parameters, laid over the file's, e.g. slice=20us,admission=off.")
     String params;
 
     @Option(names = "--compare", paramLabel = "P,...", description = {
-            "run under each of these policies instead (NAME or NAME[name=value,...], e.g. fifo,rr[slice=20us],cfs) and print them side by side;"
+            "Run under each of these policies instead (NAME or NAME[name=value,...], e.g. fifo,rr[slice=20us],cfs) and print them side by side;"
                     + " every run has the same seed, so Poisson streams and periodic tasks release the same jobs under each;"
                     + " an entry that names the file's policy keeps the file's parameters under its own, and its label shows them. Not with --policy, --param, --gantt or --trace."})
     String compare;
 
-    @Option(names = "--json", paramLabel = "OUT", description = "write the results as JSON")
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON to OUT.")
     Path json;
 
-    @Option(names = "--gantt", paramLabel = "OUT.svg", description = "write an SVG Gantt chart (one lane per CPU)")
+    @Option(names = "--gantt", paramLabel = "OUT.svg", description = "Write an SVG Gantt chart, one lane per CPU.")
     Path gantt;
 
-    @Option(names = "--trace", paramLabel = "OUT.json", description = "write a Chrome/Perfetto trace (open it at ui.perfetto.dev)")
+    @Option(names = "--trace", paramLabel = "OUT.json", description = "Write Chrome/Perfetto trace-event JSON (ui.perfetto.dev opens it).")
     Path trace;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed instead of the file's")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed instead of the file's (default: the file's, else 1).")
     Long seed;
 
-    @Option(names = "--duration", paramLabel = "D", description = "simulated time instead of the file's, up to 1 h (3600s), e.g. 20ms, 1s")
+    @Option(names = "--duration", paramLabel = "D", description = "Simulated time instead of the file's, 1ns..3600s, e.g. 20ms, 1s.")
     String duration;
 
-    @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs instead of the file's; a stream given as a load keeps its load")
+    @Option(names = "--cpus", paramLabel = "N", description = "CPUs instead of the file's, 1..1024; a stream given as a load keeps its load.")
     Integer cpus;
 
-    @Option(names = "--costs", paramLabel = "k=v,...", description = "modelled costs laid over the file's: switch, preempt_delay, migration, lock, wake, idle_spin (a duration or MIN..MAX); e.g. lock=280ns,switch=110ns or wake=30us,idle_spin=20us..5ms")
+    @Option(names = "--costs", paramLabel = "K=V,...", description = "Modelled costs laid over the file's, each 0..1s: switch, preempt_delay, migration, lock, wake, idle_spin (a duration or MIN..MAX, only with a wake cost), e.g. lock=280ns,switch=110ns or wake=30us,idle_spin=20us..5ms (default: the file's, else none).")
     String costs;
 
     @Override

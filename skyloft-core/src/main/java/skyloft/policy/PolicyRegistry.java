@@ -148,12 +148,12 @@ public final class PolicyRegistry {
                 List.of(new Param("slice", "50us", "time slice, 5us..1s; a task's own slice attribute wins")),
                 RoundRobin::new));
         register(new Info("cfs", "Linux CFS (up to 6.5): vruntime order, weights by nice, period from latency/min granularity, wakeup preemption",
-                List.of(new Param("latency", "50us", "target period in which every runnable task runs once"),
-                        new Param("min_granularity", "12.5us", "shortest slice; the period grows beyond latency/min_granularity tasks"),
-                        new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt")),
+                List.of(new Param("latency", "50us", "target period in which every runnable task runs once, 1us..1s"),
+                        new Param("min_granularity", "12.5us", "shortest slice, 0.5us..1s; the period grows beyond latency/min_granularity tasks"),
+                        new Param("wakeup_granularity", "10us", "vruntime lead a woken task needs to preempt, 0..1s")),
                 Cfs::new));
         register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep (or paid off asleep, as 6.12), per-task slice",
-                List.of(new Param("slice", "12.5us", "base slice; a task's own slice attribute replaces it"),
+                List.of(new Param("slice", "12.5us", "base slice, 1us..1s; a task's own slice attribute replaces it"),
                         new Param("sleeplag", "keep", "keep: a sleeper keeps its negative lag (Linux 6.6); decay: it is paid off while asleep (6.12's delayed dequeue)")),
                 Eevdf::new));
         register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
