@@ -365,10 +365,15 @@ public final class ScenarioLoader {
     }
 
     private double decimal(String field, Object v, double min, double max) {
-        if (!(v instanceof Number n)) throw error(field, v, "is not a number; allowed " + min + " to " + max);
+        if (!(v instanceof Number n)) throw error(field, v, "is not a number; allowed " + plain(min) + " to " + plain(max));
         double x = n.doubleValue();
-        if (!(x >= min && x <= max)) throw error(field, v, "is out of range; allowed " + min + " to " + max);
+        if (!(x >= min && x <= max)) throw error(field, v, "is out of range; allowed " + plain(min) + " to " + plain(max));
         return x;
+    }
+
+    /** A bound as a reader writes it: 0.000001, 10, 0.5 (not 1.0E-6, 10.0). */
+    private static String plain(double x) {
+        return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 
     /** A duration with a unit; a bare 0 is allowed. */

@@ -198,6 +198,9 @@ class ScenarioLoaderTest {
         refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 3601s}]", "tasks[0] (a).period: 3601s is out of range");
         refused("duration: 10ms\ntasks: [{name: a, type: hog, offset: 4000000000s}]", "tasks[0] (a).offset");
         refused("duration: 10ms\ntick: 500ns\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: '500ns' is out of range; allowed 0 (no ticks) or 1us to 100ms");
+        // decimal bounds read as written, not 1.0E-6 to 10.0
+        refused("duration: 10ms\ntasks: [{name: a, type: poisson, load: 10.5, service: 1us}]", "tasks[0] (a).load: 10.5 is out of range; allowed 0.000001 to 10");
+        refused("duration: 10ms\ntasks: [{name: a, type: poisson, load: 0, service: 1us}]", "tasks[0] (a).load: 0 is out of range; allowed 0.000001 to 10");
         refused("duration: 10ms\ntick: 1s\ntasks: [{name: a, type: hog}]", "tick", "1us to 100ms");
         assertEquals(0, parse("duration: 10ms\ntick: 0\ntasks: [{name: a, type: hog}]").tickNs());
         refused("duration: 10ms\ncpus: 2\ntasks: [{name: a, type: poisson, rate: 1M/s, service: 100us}]",
