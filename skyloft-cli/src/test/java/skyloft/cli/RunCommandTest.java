@@ -182,7 +182,8 @@ class RunCommandTest {
         assertTrue(r.out().matches("(?s).*child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
                 "a virtual thread started by main runs on the runtime's carrier; " + r);
         assertTrue(r.out().contains("interleaved=true"), "two spinning threads took turns on one carrier; " + r);
-        assertTrue(r.err().contains("skyloft stats: policy rr, 1 carrier(s)"), "--stats prints at exit, System.exit included; " + r);
+        assertTrue(r.err().contains("skyloft stats: policy rr[slice=1ms], 1 carrier(s)"), "--stats prints at exit, System.exit included, "
+                + "with the policy's parameters; " + r);
         assertTrue(r.err().matches("(?s).*skyloft-agent: classes transformed=[1-9]\\d*.*rewriting took [0-9.]+ ms.*"),
                 "--stats adds the agent's summary; " + r);
         assertTrue(r.out().matches("(?s).*platform\\.child\\.thread=VirtualThread\\[#\\d+\\]/runnable@skyloft-carrier-0\\R.*"),
@@ -214,7 +215,7 @@ class RunCommandTest {
                 "--param", "slice=1ms", "--stats"), 3, 20_000);
         assertEquals(3, r.exit(), r.toString());
         assertTrue(r.out().contains("interleaved=true"), "the class's slice preempts the spinning threads in turn; " + r);
-        assertTrue(r.err().contains("skyloft stats: policy lottery, 1 carrier(s)"), r.toString());
+        assertTrue(r.err().contains("skyloft stats: policy lottery[slice=1ms], 1 carrier(s)"), r.toString());
         // on the application's -cp instead of --policy-path: checked here, then found there too
         Result onCp = runJava(dir, List.of("--cores", "1", "--policy", "example.Lottery"), List.of("-cp",
                 lottery + File.pathSeparator + Path.of(runtest.Interleave.class.getProtectionDomain().getCodeSource().getLocation().toURI()),

@@ -99,6 +99,8 @@ public final class SkyloftRuntime implements AutoCloseable {
     private final TimerMode timerMode;
     /** Tick period; in POLL mode also the period of each carrier's own ticks. */
     final long tickNs;
+    /** The parameters the builder gave the policy, as the stats show them after its name: "[slice=20us]", or "". */
+    private final String policyParams;
     /** POLL mode: the aimed-for time between a carrier's clock reads (tick/4, 250ns..5us). */
     final long clockGapNs;
     private final boolean pollClock;
@@ -186,6 +188,8 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     private SkyloftRuntime(Builder b, SchedPolicy policy) {
         this.policy = policy;
+        this.policyParams = b.policyInstance != null || b.params.isEmpty() ? ""
+                : b.params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(",", "[", "]"));
         this.idleSpinNs = b.idleSpinNs;
         this.idleSpinMaxNs = b.idleSpinMaxNs;
         this.maxParkNs = b.maxParkNs;
@@ -611,7 +615,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
                     ticker != null ? ticker.cpuNs : 0);
             var totals = new RuntimeStats.TaskRow(0, "exited", "exited", "", exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals);
-            String policyName = policyFailure == null ? policy.name() : policy.name() + " " + retiredNote();
+            String policyName = policy.name() + policyParams + (policyFailure == null ? "" : " " + retiredNote());
             return new RuntimeStats(policyName, carriers.length, pinning, now - startNs, cpus, rows, totals, exitedCount, counters, pre);
         } finally {
             unlockAndWake();
