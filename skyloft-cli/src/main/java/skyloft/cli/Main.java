@@ -10,6 +10,8 @@ import skyloft.bench.AtomicFiles;
 /** {@code skyloft demo | bench NAME | sim FILE | trace | run | jfr FILE | policies | report DIR}. */
 @Command(name = "skyloft", mixinStandardHelpOptions = true, version = "Skyloft-J 0.1.0",
         description = "User-space scheduling for Java virtual threads: policies, preemption, simulator, benchmarks.",
+        footer = {"", "The ./skyloft launcher also takes 'test': the project's whole test suite (mvn verify; Maven's options follow it).",
+                "Each command's options: skyloft COMMAND --help."},
         subcommands = {DemoCommand.class, PoliciesCommand.class, BenchCommand.class, SimCommand.class, TraceCommand.class, RunCommand.class,
                 JfrCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
