@@ -30,8 +30,9 @@ final class BenchSchbenchCommand implements Callable<Integer>, EvalDefaults {
     @Option(names = "--ops", defaultValue = "10", paramLabel = "N", description = "Matrix multiplications per request, like schbench -n (default ${DEFAULT-VALUE}).")
     int ops;
 
-    @Option(names = "--breakdown", description = {"Also split each Skyloft wakeup at the runtime's trace events: timestamp to enqueue,",
-            "enqueue to pick, pick to the worker's first instruction (rows wakeup_enqueue_*, wakeup_queue_*, wakeup_resume_*)."})
+    @Option(names = "--breakdown", description = "Also split each Skyloft wakeup at the runtime's trace events: timestamp to enqueue, "
+            + "enqueue to pick, pick to the worker's first instruction (rows wakeup_enqueue_*, wakeup_queue_*, wakeup_resume_*), and "
+            + "report the CPUs' idle time in the window and the part of it while a task was queued (idle_ms, idle_queued_ms).")
     boolean breakdown;
 
     @Override
