@@ -39,7 +39,8 @@ import skyloft.trace.TraceRecorder;
  *  3 KICK      a policy's kickAt came due: idle CPU -> dispatch; busy CPU -> tick;
  *              also a CPU's turn at the modelled scheduler lock: the CPU picks; and a parked
  *              CPU running again: it looks
- *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU
+ *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU with no
+ *              preemption pending (the runtime's timer, own ticks and kicks skip such a CPU)
  *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs
  *  6 DEADLINE  a job's absolute deadline: a miss if the job is not complete by then
  *  7 END       the end of the run
@@ -422,7 +423,7 @@ public final class Simulator implements SchedContext {
                 SimTask t = current[e.cpu];
                 if (t == null) {
                     resched[e.cpu] = true;
-                } else if (policy.tick(e.cpu, t, nowNs - t.runStartNs(), nowNs)) {
+                } else if (!preemptPending[e.cpu] && policy.tick(e.cpu, t, nowNs - t.runStartNs(), nowNs)) {
                     preempt(e.cpu, 0);
                 }
             }
@@ -434,7 +435,8 @@ public final class Simulator implements SchedContext {
                     SimTask t = current[c];
                     if (t == null) continue;
                     busy = true;
-                    if (policy.tick(c, t, nowNs - t.runStartNs(), nowNs)) preempt(c, 0);
+                    // as the runtime's timer: a CPU whose task is already asked to stop is not ticked
+                    if (!preemptPending[c] && policy.tick(c, t, nowNs - t.runStartNs(), nowNs)) preempt(c, 0);
                 }
                 if (busy) ensureTick();
             }

@@ -60,6 +60,39 @@ class SimulatorTest {
         assertEquals(tb.toTrace("t", 1, 0, MS).ofKind(TraceKind.PREEMPT_REQUEST).get(0).timeNs(), 50 * US);
     }
 
+    /** A global FIFO whose tick always asks for preemption; counts ticks heard while its own
+     *  request for that CPU was still undelivered. */
+    static final class AlwaysPreempt extends SchedPolicy {
+        final java.util.ArrayDeque<Task> q = new java.util.ArrayDeque<>();
+        final boolean[] asked = new boolean[1];
+        int ticks, ticksWhileAsked;
+        @Override public String name() { return "always-preempt"; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) { q.addLast(t); }
+        @Override public Task pickNext(int cpu, long nowNs) { return q.pollFirst(); }
+        @Override public void stopping(int cpu, Task t, skyloft.spi.StopReason why, long ranNs, long nowNs) { asked[cpu] = false; }
+        @Override public boolean tick(int cpu, Task t, long ranNs, long nowNs) {
+            ticks++;
+            if (asked[cpu]) ticksWhileAsked++;
+            asked[cpu] = true;
+            return true;
+        }
+    }
+
+    @Test
+    void aCpuWhoseTaskIsAskedToStopIsNotTickedAgainUntilItStops() {
+        // The runtime's timer, a carrier's own tick and a due kick all skip a CPU with a
+        // preemption request pending. Ticks every 10us, delivery 25us after the request: each
+        // run is asked at its first tick and stops 25us later, past two more ticks that must
+        // not reach the policy.
+        AlwaysPreempt p = new AlwaysPreempt();
+        Simulator s = sim(p, 1, 10 * US, new CostModel(0, 25 * US, 0));
+        s.add(new HogWorkload("h", SchedAttr.DEFAULT, 0, 2));
+        SimResult r = s.run(1 * MS);
+        assertEquals(0, p.ticksWhileAsked, "ticks heard while a preemption was pending");
+        assertEquals(r.counters().get("preempt_requests"), (long) p.ticks, "one tick per run, each answered by a request");
+        assertTrue(r.counters().get("preemptions") >= 25, r.counters().toString());
+    }
+
     @Test
     void switchCostDelaysCompletionAndIsChargedToTheTask() {
         Simulator s = sim(PolicyRegistry.create("fifo"), 1, 0, new CostModel(10 * US, 0, 0));
