@@ -42,7 +42,15 @@ public class Task {
     private long steals;
 
     protected Task(String name, SchedAttr attr) {
-        this.id = IDS.incrementAndGet();
+        this(IDS.incrementAndGet(), name, attr);
+    }
+
+    /** For a host that numbers its own tasks ({@code id} positive, unique among the tasks of
+     *  that host): the simulator counts from 1 in each run, so that a run's ids, and the traces
+     *  that show them, do not depend on what else the JVM ran before. */
+    protected Task(long id, String name, SchedAttr attr) {
+        if (id <= 0) throw new IllegalArgumentException("task id " + id + " must be positive");
+        this.id = id;
         this.name = name; // null: named "task-<id>" on demand, so unnamed spawns build no string
         this.attr = attr != null ? attr : SchedAttr.DEFAULT;
     }

@@ -32,7 +32,7 @@ public final class SimTask extends Task {
     boolean nextPending;
 
     SimTask(Simulator sim, Workload workload, String name, SchedAttr attr) {
-        super(name, attr);
+        super(sim.nextTaskId(), name, attr);
         this.sim = sim;
         this.workload = workload;
     }

@@ -276,6 +276,13 @@ public final class Simulator implements SchedContext {
         queue.add(e);
     }
 
+    /** Ids of this run's tasks, from 1 in creation order (see {@link SimTask}). */
+    private long taskIds;
+
+    long nextTaskId() {
+        return ++taskIds;
+    }
+
     /** Creates a task of {@code owner}: admit, then taskInit. It is not runnable until {@link #wake}. */
     SimTask spawn(Workload owner, String name, SchedAttr attr) {
         SimTask t = new SimTask(this, owner, name, attr);

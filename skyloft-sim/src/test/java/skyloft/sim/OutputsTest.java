@@ -41,6 +41,24 @@ class OutputsTest {
         return s;
     }
 
+    /** The Perfetto trace of a run of {@link #dhall}. */
+    static String dhallPerfetto() throws Exception {
+        TraceBuffer tb = new TraceBuffer();
+        dhall(tb).run(30 * MS);
+        StringWriter w = new StringWriter();
+        PerfettoTraceWriter.write(tb.toTrace("dhall", 2, 0, 30 * MS), w);
+        return w.toString();
+    }
+
+    @Test
+    void theSameRunTwiceInOneJvmWritesTheSameTrace() throws Exception {
+        // task ids in the trace are the simulator's own (1, 2, ... per run), not a count kept
+        // across every run this JVM has made, so a second run is byte for byte the first
+        String first = dhallPerfetto();
+        assertTrue(first.contains("\"task_id\":1,"), "the first task of a run is task 1");
+        assertEquals(first, dhallPerfetto());
+    }
+
     @Test
     void aTraceWhoseBufferFilledUpEndsWhereItFilledUpWithNoSliceRunningOnToTheEnd() {
         // two hogs under rr take turns every 50us; the buffer holds the first ~40 slices only.
