@@ -69,8 +69,10 @@ import skyloft.trace.TraceRecorder;
  * after the hold and the switch. The model leaves out the lock's other holders in the runtime
  * (ticks, the kick timer, spawns), so it understates contention. With {@code wakeNs}, an idle
  * CPU that found nothing and has not looked again for longer than its spin window has parked:
- * when there is something to look at, it looks {@code wakeNs} later, as a parked carrier waits
- * for the OS to run it. Each CPU's window adapts by the runtime's own rule ({@link IdleSpin})
+ * it sees no enqueue until it is unparked where the runtime unparks a carrier (a wakeup: the
+ * task's last CPU, else the first parked one; an enqueue: its target, or if that is busy the
+ * first parked peer; a pick leaving work queued: the first parked peer; a due kick: its CPU),
+ * and then looks {@code wakeNs} later, as a parked carrier waits for the OS to run it. Each CPU's window adapts by the runtime's own rule ({@link IdleSpin})
  * between {@code idleSpinMinNs} and {@code idleSpinMaxNs}, and once an idle period has parked
  * its later spins are the minimum. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to the task that was started.
  *
@@ -125,6 +127,8 @@ public final class Simulator implements SchedContext {
     private final boolean[] idleMarked;
     private final long[] idleSeenEpoch;
     private long enqueueEpoch;
+    /** Tasks the policy owns (enqueued, not yet picked), as the runtime's {@code queuedCount}. */
+    private long queuedCount;
     private boolean tickScheduled;
     private long seq;
     private long nowNs;
@@ -308,6 +312,11 @@ public final class Simulator implements SchedContext {
         if (cpu < 0 || cpu >= cpus) {
             throw new IllegalStateException("policy " + policy.name() + ": selectCpu returned " + cpu + " for " + t + "; allowed 0.." + (cpus - 1));
         }
+        // The runtime's submit from outside a carrier (the simulator's wakeups all are: timers,
+        // I/O) unparks the task's last CPU (CPU 0 for a new task) if it is parked, else the
+        // first parked one, so that its inbox is drained soon.
+        int prefer = Math.max(t.lastCpu(), 0);
+        if (parked(prefer) || waking[prefer]) unpark(prefer); else unpark(firstParked(-1));
         enqueue(t, cpu, why);
     }
 
@@ -430,6 +439,7 @@ public final class Simulator implements SchedContext {
                 SimTask t = current[e.cpu];
                 if (t == null) {
                     resched[e.cpu] = true;
+                    unpark(e.cpu); // a due kick unparks its CPU
                 } else if (!preemptPending[e.cpu] && policy.tick(e.cpu, t, nowNs - t.runStartNs(), nowNs)) {
                     preempt(e.cpu, 0);
                 }
@@ -465,11 +475,7 @@ public final class Simulator implements SchedContext {
 
     /** Preemption of {@code cpu}'s task, from its tick ({@code source} 0) or requestPreempt (1). */
     private void preempt(int cpu, int source) {
-        if (current[cpu] == null) {
-            resched[cpu] = true;
-            return;
-        }
-        if (preemptPending[cpu]) return;
+        if (current[cpu] == null || preemptPending[cpu]) return; // an idle CPU: nothing, as the SPI says
         preemptPending[cpu] = true;
         preemptRequests++;
         record(TraceKind.PREEMPT_REQUEST, cpu, current[cpu], source);
@@ -484,21 +490,42 @@ public final class Simulator implements SchedContext {
         t.state = SimTask.State.QUEUED;
         t.hostEnqueued(cpu, nowNs);
         record(TraceKind.ENQUEUE, cpu, t, why.ordinal());
-        enqueueEpoch++;
+        enqueueEpoch++; // every idle CPU that spins looks (the runtime's workSeq)
+        queuedCount++;
         resched[cpu] = true;
         policy.enqueue(t, cpu, why, nowNs);
+        // Of the parked CPUs the runtime's enqueue wakes the target, or, if the target is busy,
+        // the first parked peer (which may steal it); any other stays parked.
+        if (parked(cpu)) unpark(cpu);
+        else if (current[cpu] != null) unpark(firstParked(cpu));
+    }
+
+    /** With a wake cost: an idle CPU that has parked ({@link #parked}) starts back; it looks
+     *  {@code wakeNs} later. Nothing for -1, a CPU that is not parked, or one already on its way. */
+    private void unpark(int c) {
+        if (c < 0 || waking[c] || !parked(c)) return;
+        parkedIdle[c] = true;
+        waking[c] = true;
+        parkedWakeups++;
+        Ev e = event(nowNs + costs.wakeNs(), KICK, WOKEN);
+        e.cpu = c;
+        queue.add(e);
+    }
+
+    /** The lowest-numbered CPU other than {@code except} that is parked or on its way back from a
+     *  park (the runtime's {@code parked} flag stays set until its carrier runs), or -1. */
+    private int firstParked(int except) {
+        if (costs.wakeNs() == 0) return -1;
+        for (int c = 0; c < cpus; c++) if (c != except && (waking[c] || parked(c))) return c;
+        return -1;
     }
 
     private void dispatchAll() {
         for (int c = 0; c < cpus; c++) {
             if (current[c] != null || lockQueued[c] || waking[c] || !(resched[c] || idleSeenEpoch[c] != enqueueEpoch)) continue;
-            if (parked(c)) { // it looks once the OS has run it again
-                parkedIdle[c] = true;
-                waking[c] = true;
-                parkedWakeups++;
-                Ev e = event(nowNs + costs.wakeNs(), KICK, WOKEN);
-                e.cpu = c;
-                queue.add(e);
+            if (parked(c)) { // a parked CPU sees nothing until something wakes it (unpark)
+                resched[c] = false;
+                idleSeenEpoch[c] = enqueueEpoch;
                 continue;
             }
             dispatch(c);
@@ -508,7 +535,7 @@ public final class Simulator implements SchedContext {
     /** With a wake cost: whether idle CPU {@code c} has parked, having looked and found nothing
      *  longer ago than its spin window (the minimum once this idle period has parked). */
     private boolean parked(int c) {
-        if (costs.wakeNs() == 0 || !idleMarked[c]) return false;
+        if (costs.wakeNs() == 0 || !idleMarked[c] || current[c] != null || waking[c] || lockQueued[c]) return false;
         return nowNs - lookedAtNs[c] > (parkedIdle[c] ? costs.idleSpinMinNs() : spinNs[c]);
     }
 
@@ -563,7 +590,10 @@ public final class Simulator implements SchedContext {
         picks++;
         if (stolen) stolenPicks++;
         t.state = SimTask.State.RUNNING;
+        queuedCount--;
         current[cpu] = t;
+        // work left queued while a CPU sleeps: as the runtime's pick, wake a parked peer to steal it
+        if (queuedCount > 0) unpark(firstParked(cpu));
         gen[cpu]++;
         preemptPending[cpu] = false;
         idleMarked[cpu] = false;

@@ -203,15 +203,48 @@ class SimulatorTest {
 
     @Test
     void aCpuWokenOnlyForItsPeersWorkKeepsTheMinimumWindow() {
-        // As in the runtime: CPU 1 looks after every enqueue, parked or not, and finds nothing.
-        // Its idle period never ends, so its window stays at 20us while CPU 0's grows to 160us
-        // (20 -> 40 -> 80 -> 160 over the wakeups that parked, as above).
+        // As in the runtime: once CPU 0 spins through the sleeps, each wakeup (a submit from
+        // outside, whose task's CPU is not parked) unparks the first parked carrier, CPU 1, which
+        // looks and finds nothing. Its idle period never ends, so its window stays at 20us while
+        // CPU 0's grows to 160us (20 -> 40 -> 80 -> 160 over the wakeups that parked, as above).
         Simulator s = sim(new AllOnCpu0(), 2, 0, new CostModel(0, 0, 0).withWake(30 * US, 20 * US, 5 * MS));
         s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(100 * US), 1 * MS, 1));
         SimResult r = s.run(5 * MS);
         assertEquals(160 * US, s.idleSpinNs(0));
         assertEquals(20 * US, s.idleSpinNs(1));
         assertTrue(r.counters().get("parked_wakeups") > 4, "CPU 1 parks and is woken too: " + r.counters());
+    }
+
+    /** {@link AllOnCpu0} that also asks for CPU 1 to be preempted at every enqueue, idle or not. */
+    static final class AllOnCpu0PreemptingCpu1 extends SchedPolicy {
+        final AllOnCpu0 inner = new AllOnCpu0();
+        @Override public String name() { return "all-on-0-preempting-1"; }
+        @Override public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) { return 0; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
+            inner.enqueue(task, cpu, reason, nowNs);
+            ctx.requestPreempt(1);
+        }
+        @Override public Task pickNext(int cpu, long nowNs) { return inner.pickNext(cpu, nowNs); }
+    }
+
+    @Test
+    void aWakeupUnparksTheCpusTheRuntimeWouldAndNoOthers() {
+        // A task that runs 10us and sleeps 1ms, a fixed 20us spin: every CPU has parked when it
+        // wakes. The runtime's submit unparks the task's last CPU, the enqueue finds that CPU on
+        // its way back, and the pick leaves nothing queued: one parked wakeup per job, however
+        // many CPUs sleep (all eight of them looked 30us after every wakeup before).
+        CostModel parks = new CostModel(0, 0, 0).withWake(30 * US, 20 * US, 20 * US);
+        Simulator s = sim(PolicyRegistry.create("fifo"), 8, 0, parks);
+        s.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(1 * MS), 0, 1));
+        SimResult r = s.run(20 * MS);
+        assertTrue(r.row("w").completed() >= 18, r.row("w").toString());
+        assertEquals(r.row("w").released() - 1, r.counters().get("parked_wakeups"), "the first job finds every CPU awake");
+        assertEquals(40.0, r.row("w").latencyMaxUs(), 0.05, "a wake and the run");
+        // requestPreempt of an idle CPU does nothing (SchedContext), so it does not wake it either
+        Simulator p = sim(new AllOnCpu0PreemptingCpu1(), 2, 0, parks);
+        p.add(new PhasesWorkload("w", SchedAttr.DEFAULT, new Dist.Fixed(10 * US), new Dist.Fixed(1 * MS), 0, 1));
+        SimResult q = p.run(20 * MS);
+        assertEquals(q.row("w").released() - 1, q.counters().get("parked_wakeups"), "only CPU 0 is woken: " + q.counters());
     }
 
     @Test
