@@ -41,7 +41,8 @@ import skyloft.trace.TraceRecorder;
  *              CPU running again: it looks
  *  4 TICK      the timer, every tickNs on the tick grid, calls tick on every busy CPU with no
  *              preemption pending (the runtime's timer, own ticks and kicks skip such a CPU)
- *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs
+ *  5 BALANCE   every balanceIntervalNs() (if the policy asks): balance(cpu, false) on busy CPUs;
+ *              a move makes the idle CPUs that spin look again, as the runtime's do
  *  6 DEADLINE  a job's absolute deadline: a miss if the job is not complete by then
  *  7 END       the end of the run
  * </pre>
@@ -458,9 +459,12 @@ public final class Simulator implements SchedContext {
                 if (busy) ensureTick();
             }
             case BALANCE -> {
+                int moved = 0;
                 for (int c = 0; c < cpus; c++) {
-                    if (current[c] != null) balanceMoved += policy.balance(c, false, nowNs);
+                    if (current[c] != null) moved += policy.balance(c, false, nowNs);
                 }
+                balanceMoved += moved;
+                if (moved > 0) enqueueEpoch++; // as the runtime after a move: the idle CPUs that spin look again
                 queue.add(event(nowNs + policy.balanceIntervalNs(), BALANCE, BALANCE));
             }
             default -> throw new IllegalStateException("simulator bug: event kind " + e.kind);

@@ -308,6 +308,41 @@ class SimulatorTest {
         assertEquals(0, p.idleBalances);
     }
 
+    /** Per-CPU FIFOs, everything enqueued on CPU 0; an idle CPU c steals only from CPU c-1,
+     *  and a periodic balance on CPU 1 pulls CPU 0's queue over to CPU 1's. */
+    static final class ChainStealer extends SchedPolicy {
+        java.util.List<java.util.ArrayDeque<Task>> qs;
+        @Override protected void init(int cpus) {
+            qs = new java.util.ArrayList<>();
+            for (int c = 0; c < cpus; c++) qs.add(new java.util.ArrayDeque<>());
+        }
+        @Override public String name() { return "chain"; }
+        @Override public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) { return 0; }
+        @Override public void enqueue(Task t, int cpu, EnqueueReason r, long nowNs) { qs.get(cpu).addLast(t); }
+        @Override public Task pickNext(int cpu, long nowNs) { return qs.get(cpu).pollFirst(); }
+        @Override public long balanceIntervalNs() { return MS; }
+        @Override public int balance(int cpu, boolean idle, long nowNs) {
+            java.util.ArrayDeque<Task> from = idle ? (cpu > 0 ? qs.get(cpu - 1) : null) : cpu == 1 ? qs.get(0) : null;
+            if (from == null || from.isEmpty()) return 0;
+            int n = idle ? 1 : from.size();
+            for (int i = 0; i < n; i++) qs.get(cpu).addLast(from.pollFirst());
+            return n;
+        }
+    }
+
+    @Test
+    void aPeriodicBalanceThatMovesWorkMakesTheIdleCpusLookAgain() {
+        // Three hogs queued on CPU 0: CPU 0 runs one, CPU 1 steals one, CPU 2 finds CPU 1's queue
+        // empty and idles, the third hog left on CPU 0's queue. At 1ms CPU 1's periodic balance
+        // moves it to CPU 1's queue; the runtime then has its idle carriers look again (workSeq),
+        // so CPU 2 steals it and runs it from 1ms on, 90% of the run.
+        Simulator s = sim(new ChainStealer(), 3, 0, CostModel.ZERO);
+        s.add(new HogWorkload("a", SchedAttr.DEFAULT, 0, 1)).add(new HogWorkload("b", SchedAttr.DEFAULT, 0, 1))
+                .add(new HogWorkload("c", SchedAttr.DEFAULT, 0, 1));
+        SimResult r = s.run(10 * MS);
+        assertEquals(0.9, r.row("c").cpuShare() * 3, 1e-9, "the third hog runs on CPU 2 from 1ms");
+    }
+
     /** A broken policy that hands out a task twice. */
     static final class Duplicating extends SchedPolicy {
         Task last;
