@@ -128,11 +128,11 @@ public final class ScenarioLoader {
         String name = top.containsKey("name") ? text("name", top.get("name"), topText.get("name")) : defaultName;
         int cpus = (int) integer("cpus", top.getOrDefault("cpus", 1), 1, MAX_CPUS);
         if (!top.containsKey("duration")) throw error("duration", null, "is required; allowed a duration with a unit, e.g. 20ms or 1s");
-        long durationNs = duration("duration", top.get("duration"));
-        if (durationNs <= 0) throw error("duration", top.get("duration"), "must be positive; allowed e.g. 20ms or 1s");
+        long durationNs = duration("duration", top.get("duration"), 1, MAX_DURATION_NS, "a positive duration up to 3600s, e.g. 20ms or 1s");
         long seed = integer("seed", top.getOrDefault("seed", 1), Long.MIN_VALUE, Long.MAX_VALUE);
-        long tickNs = top.containsKey("tick") ? duration("tick", top.get("tick")) : DEFAULT_TICK_NS;
-        if (tickNs != 0 && (tickNs < MIN_TICK_NS || tickNs > MAX_TICK_NS)) {
+        long tickNs = top.containsKey("tick")
+                ? duration("tick", top.get("tick"), 0, MAX_TICK_NS, "0 (no ticks) or 1us to 100ms, as the runtime's --tick") : DEFAULT_TICK_NS;
+        if (tickNs != 0 && tickNs < MIN_TICK_NS) {
             throw error("tick", top.get("tick"), "is out of range; allowed 0 (no ticks) or 1us to 100ms, as the runtime's --tick");
         }
         String policyText = top.containsKey("policy") ? text("policy", top.get("policy"), topText.get("policy")) : "fifo";
@@ -376,6 +376,25 @@ public final class ScenarioLoader {
         return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 
+    /** A duration with a unit (a bare 0 allowed) in {@code minNs..maxNs}; refused out of it
+     *  with {@code allowed}, which says what the field takes. */
+    private long duration(String field, Object v, long minNs, long maxNs, String allowed) {
+        long ns;
+        if (v instanceof Number n && n.doubleValue() == 0) {
+            ns = 0;
+        } else if (v instanceof String s) {
+            try {
+                ns = Durations.parseNs(file + ": " + field, s, Long.MIN_VALUE, Long.MAX_VALUE);
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioException(e.getMessage(), e);
+            }
+        } else {
+            throw error(field, v, "is not a duration; allowed a number with a unit ns, us, ms or s: " + allowed);
+        }
+        if (ns < minNs || ns > maxNs) throw error(field, v, "is out of range; allowed " + allowed);
+        return ns;
+    }
+
     /** A duration with a unit; a bare 0 is allowed. */
     private long duration(String field, Object v) {
         if (v instanceof Number n && n.doubleValue() == 0) return 0;
@@ -430,7 +449,8 @@ public final class ScenarioLoader {
         String kind = m.keySet().iterator().next();
         Object arg = m.get(kind);
         String f = field + "." + kind;
-        return switch (kind.toLowerCase(Locale.ROOT)) {
+        String lower = kind.toLowerCase(Locale.ROOT);
+        return switch (lower) {
             case "fixed" -> dist(f, arg instanceof Map<?, ?> ? null : arg);
             case "exp", "exponential" -> {
                 long mean = duration(f, arg);
@@ -449,7 +469,7 @@ public final class ScenarioLoader {
                 if (!(arg instanceof List<?> parts) || parts.size() < 2) {
                     throw error(f, arg, "is not a list of at least two components; allowed [{p: 0.995, value: 0.5us}, {p: 0.005, value: 500us}]");
                 }
-                if (kind.equals("bimodal") && parts.size() != 2) throw error(f, parts.size() + " components", "given; bimodal needs exactly 2 (use mix for more)");
+                if (lower.equals("bimodal") && parts.size() != 2) throw error(f, parts.size() + " components", "given; bimodal needs exactly 2 (use mix for more)");
                 List<Double> ps = new ArrayList<>();
                 List<Dist> ds = new ArrayList<>();
                 double sum = 0;

@@ -193,8 +193,14 @@ class ScenarioLoaderTest {
     void durationsTicksAndRatesHaveSaneMaxima() {
         refused("duration: 10ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {exp: 4000000000s}}]",
                 "bad.yaml: tasks[0] (a).service.exp: 4000000000s is out of range; allowed 0 to 3600s");
-        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 99999999999999999999s is out of range; allowed 0 to 3600s");
-        refused("duration: 7200s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 7200s is out of range; allowed 0 to 3600s");
+        refused("duration: 99999999999999999999s\ntasks: [{name: a, type: hog}]",
+                "bad.yaml: duration: '99999999999999999999s' is out of range; allowed a positive duration up to 3600s");
+        refused("duration: 7200s\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: '7200s' is out of range; allowed a positive duration up to 3600s");
+        // what is allowed is what the field takes: a run of 0 is refused, a tick of 0 is not
+        refused("duration: -5ms\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: '-5ms' is out of range; allowed a positive duration up to 3600s");
+        refused("duration: 0\ntasks: [{name: a, type: hog}]", "bad.yaml: duration: 0 is out of range; allowed a positive duration up to 3600s");
+        refused("duration: 10ms\ntick: -1us\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: '-1us' is out of range; allowed 0 (no ticks) or 1us to 100ms");
+        refused("duration: 10ms\ntick: 5\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: 5 is not a duration; allowed a number with a unit ns, us, ms or s: 0 (no ticks) or 1us to 100ms");
         refused("duration: 10ms\ntasks: [{name: a, type: periodic, runtime: 1ms, period: 3601s}]", "tasks[0] (a).period: 3601s is out of range");
         refused("duration: 10ms\ntasks: [{name: a, type: hog, offset: 4000000000s}]", "tasks[0] (a).offset");
         refused("duration: 10ms\ntick: 500ns\ntasks: [{name: a, type: hog}]", "bad.yaml: tick: '500ns' is out of range; allowed 0 (no ticks) or 1us to 100ms");
@@ -293,6 +299,8 @@ class ScenarioLoaderTest {
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {gamma: 3us}}]", "service", "'gamma'", "allowed", "lognormal");
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {bimodal: [{p: 0.3, value: 1us}, {p: 0.3, value: 1us}, {p: 0.4, value: 1us}]}}]",
                 "bimodal needs exactly 2");
+        refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: {Bimodal: [{p: 0.3, value: 1us}, {p: 0.3, value: 1us}, {p: 0.4, value: 1us}]}}]",
+                "bimodal needs exactly 2"); // the kind is read in any case, and so is this rule
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: 0}]", "tasks[0] (a).workers", "0", "1..100000");
         refused("duration: 20ms\ntasks: [{name: a, type: poisson, rate: 1k/s, service: 5us, workers: many}]", "tasks[0] (a).workers", "many", "integer");
         refused("duration: 20ms\ntasks: [{name: a, type: hog, workers: 2}]", "tasks[0] (a).workers", "not a known field");
