@@ -218,7 +218,8 @@ final class SimCommand implements Callable<Integer> {
             for (int i = 0; i < specs.size(); i++) {
                 double elapsedS = (System.nanoTime() - done.startNs) / 1e9;
                 if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
-                done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF));
+                done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF,
+                        new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err, labels.get(i))));
             }
         } catch (RuntimeException | Error e) {
             BenchRun.removeHook(hook); // a run failed: report the runs before it, then the failure

@@ -26,4 +26,15 @@ class SimProgressTest {
                 sim: 6s of 8s simulated (75%) in 5.4 s
                 """, buf.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aComparisonsRunNamesItsPolicy() {
+        long[] wallNs = {0};
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        SimProgress p = new SimProgress(4_000_000_000L, () -> wallNs[0], new PrintStream(buf, true, StandardCharsets.UTF_8), "rr[slice=20us]");
+        p.accept(1_000_000L);
+        wallNs[0] = 1_500_000_000L;
+        p.accept(2_000_000_000L);
+        assertEquals("sim: rr[slice=20us]: 2s of 4s simulated (50%) in 1.5 s\n", buf.toString(StandardCharsets.UTF_8));
+    }
 }
