@@ -1,8 +1,13 @@
 package skyloft.bench;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A careful little harness for benchmarks that cannot live inside JMH (they start runtimes and
@@ -60,20 +65,55 @@ public final class Harness {
      */
     public static int warmUntilJitQuiet(int minRounds, int maxRounds, long quietMs, Runnable round) {
         if (minRounds < 0 || maxRounds < minRounds) throw new IllegalArgumentException("rounds " + minRounds + ".." + maxRounds);
+        // the compiler threads' CPU time where it can be read: it sees a long compilation while
+        // it runs, which the JVM's compile-time counter adds only once it ends
+        boolean cpu = compilerCpuMs() >= 0;
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        boolean timed = cpu || jit != null && jit.isCompilationTimeMonitoringSupported();
+        LongSupplier spent = cpu ? Harness::compilerCpuMs : timed ? jit::getTotalCompilationTime : () -> 0;
         int n = 0, quiet = 0;
-        long before = timed ? jit.getTotalCompilationTime() : 0;
+        long before = spent.getAsLong();
         while (n < maxRounds) {
             round.run();
             n++;
-            long now = timed ? jit.getTotalCompilationTime() : 0;
+            long now = spent.getAsLong();
             quiet = now - before < quietMs ? quiet + 1 : 0;
             before = now;
             if (n < minRounds) continue;
             if (!timed || quiet >= QUIET_ROUNDS) break;
         }
         return n;
+    }
+
+    /**
+     * The CPU time the JIT's compiler threads have used so far, in ms, read from Linux's
+     * {@code /proc/self/task} (the threads named {@code C1 CompilerThre...} and {@code C2
+     * CompilerThre...}, their {@code schedstat} run time); -1 where that cannot be read. Unlike
+     * the JVM's compile-time counter, it grows while a compilation runs, and it is CPU time, not
+     * the compilations' elapsed time (which a busy machine stretches). The JVM may retire a
+     * compiler thread, taking its time with it: a difference can then fall short, or below 0.
+     */
+    static long compilerCpuMs() {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            long ns = 0;
+            boolean any = false;
+            for (Path t : tasks) {
+                String comm, stat;
+                try {
+                    comm = Files.readString(t.resolve("comm"));
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) continue;
+                    stat = Files.readString(t.resolve("schedstat"));
+                } catch (IOException gone) { // the thread ended while listed
+                    continue;
+                }
+                int sp = stat.indexOf(' ');
+                ns += Long.parseLong(sp < 0 ? stat.strip() : stat.substring(0, sp));
+                any = true;
+            }
+            return any ? ns / 1_000_000 : -1;
+        } catch (IOException | RuntimeException e) { // no /proc, or a format this does not know
+            return -1;
+        }
     }
 
     /** The JIT's total compile time so far (ms), or -1 if the JVM does not report it. */

@@ -118,6 +118,7 @@ public final class Schbench {
                     Map<String, Object> rp = new LinkedHashMap<>(p);
                     rp.put("requests", out.requests);
                     rp.put("jit_ms", out.jitMs());
+                    if (out.jitCpuMs() >= 0) rp.put("jit_cpu_ms", out.jitCpuMs());
                     rp.put("warmup_rounds", out.warmupRounds());
                     if (sut.stats() != null) rp.put("timer_cpu_ms", sut.stats().preemption().timerCpuNs() / 1e6);
                     r.add(new BenchResult.Row(sys, "rps", out.requests / (out.windowNs / 1e9), "1/s", rp));
@@ -149,11 +150,12 @@ public final class Schbench {
     }
 
     /** One run's histograms and counts; {@code jitMs} is the JIT's compile time during the
-     *  measured window (-1 if the JVM does not say), {@code warmupRounds} the extra warm-up
+     *  measured window (-1 if the JVM does not say), {@code jitCpuMs} the CPU time its compiler
+     *  threads used in it (-1 where it cannot be read), {@code warmupRounds} the extra warm-up
      *  rounds it took for the JIT to go quiet, {@code gcCount} and {@code gcMs} the collections
      *  during the window and the time the collectors report for them. */
     record Outcome(Histogram wakeupNs, Histogram requestNs, Histogram postToRunNs, long requests, long windowNs, List<Worker> workers, long jitMs,
-                   int warmupRounds, long gcCount, long gcMs) {}
+                   long jitCpuMs, int warmupRounds, long gcCount, long gcMs) {}
 
     /** After the fixed warm-up, rounds of this length until two in a row add under WARMUP_QUIET_MS of
      *  JIT compilation, at most WARMUP_MAX_ROUNDS and no longer in all than the run's duration
@@ -303,7 +305,7 @@ public final class Schbench {
         int maxRounds = (int) Math.min(WARMUP_MAX_ROUNDS, o.durationNs() / WARMUP_ROUND_NS);
         int extraRounds = Harness.warmUntilJitQuiet(0, maxRounds, WARMUP_QUIET_MS, () -> sleepNs(WARMUP_ROUND_NS));
         if (trace != null) trace.setEnabled(true);
-        long jit0 = Harness.jitMs();
+        long jit0 = Harness.jitMs(), jitCpu0 = Harness.compilerCpuMs();
         long[] gc0 = Harness.gc();
         long m0 = System.nanoTime();
         state.epoch = MEASURED_EPOCH;
@@ -311,6 +313,7 @@ public final class Schbench {
         state.recording = false;
         long[] gc1 = Harness.gc();
         long jitMs = jit0 < 0 ? -1 : Harness.jitMs() - jit0;
+        long jitCpuMs = jitCpu0 < 0 ? -1 : Math.max(0, Harness.compilerCpuMs() - jitCpu0);
         if (trace != null) trace.setEnabled(false);
         long window = System.nanoTime() - m0;
         state.stop = true;
@@ -327,7 +330,7 @@ public final class Schbench {
             req.add(w.req);
             n += w.requests;
         }
-        return new Outcome(wake, req, cycle, n, window, workers, jitMs, extraRounds, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+        return new Outcome(wake, req, cycle, n, window, workers, jitMs, jitCpuMs, extraRounds, gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 
     /** The three parts of the wakeups found in a trace, and how many wakeups had no match. */

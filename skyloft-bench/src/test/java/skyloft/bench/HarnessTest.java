@@ -29,6 +29,28 @@ class HarnessTest {
         assertEquals(n, calls.get());
     }
 
+    /** Where Linux lists this JVM's compiler threads, their CPU time is read (not -1); elsewhere
+     *  the warm-up falls back on the JVM's compile-time counter. */
+    @Test
+    void theCompilerThreadsCpuTimeIsReadWhereLinuxListsThem() throws java.io.IOException {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        boolean listed = false;
+        if (java.nio.file.Files.isDirectory(tasks)) {
+            try (var ds = java.nio.file.Files.newDirectoryStream(tasks)) {
+                for (java.nio.file.Path t : ds) {
+                    try {
+                        listed |= java.nio.file.Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\s*");
+                    } catch (java.io.IOException gone) {
+                        // ended while listed
+                    }
+                }
+            }
+        }
+        long ms = Harness.compilerCpuMs();
+        if (listed) org.junit.jupiter.api.Assertions.assertTrue(ms >= 0, "read " + ms);
+        else assertEquals(-1, ms);
+    }
+
     @Test
     void badRoundCountsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> Harness.warmUntilJitQuiet(3, 2, 5, () -> {}));
