@@ -13,7 +13,8 @@ import skyloft.spi.Task;
  * last ran on the picking CPU (PROC_CHANGE_PENALTY); 0 once the counter is used up; -1 right
  * after a yield. When the best runnable goodness is 0 (every runnable task used its counter),
  * every known task, sleeping ones included, gets counter = counter / 2 + (20 - nice) / 4 + 1
- * ticks, so sleepers build up credit (up to twice the base). Ticks are scaled from 10ms to
+ * ticks, so sleepers build up credit (up to twice the base); a task alone on its CPU whose
+ * counter runs out starts such an epoch too and runs on. Ticks are scaled from 10ms to
  * 10us: a nice-0 task gets 60us. A woken task with better goodness than the running one on
  * its CPU preempts it. A yield's -1 holds for the next pick on its CPU only, as 2.4 cleared
  * SCHED_YIELD after the switch.
@@ -120,8 +121,7 @@ public final class Goodness extends SchedPolicy {
         if (runnable.isEmpty()) return null;
         G best = scan(cpu);
         if (best != null && !best.yielded && goodness(best, cpu) == 0) { // every counter used up
-            recalculations++;
-            for (G g : all) g.counterNs = g.counterNs / 2 + baseCounterNs(g.task);
+            recalculate();
             best = scan(cpu);
         }
         swapRemove(runnable, best.runIndex, true);
@@ -134,6 +134,12 @@ public final class Goodness extends SchedPolicy {
             yieldedOn[cpu] = null;
         }
         return best.task;
+    }
+
+    /** A new epoch: every known task, sleepers and running ones too, gets half its counter plus its base. */
+    private void recalculate() {
+        recalculations++;
+        for (G g : all) g.counterNs = g.counterNs / 2 + baseCounterNs(g.task);
     }
 
     private G scan(int cpu) {
@@ -164,7 +170,13 @@ public final class Goodness extends SchedPolicy {
     public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
         G g = g(task);
         charge(g, nowNs);
-        return g.counterNs == 0 && !runnable.isEmpty();
+        if (g.counterNs > 0) return false;
+        if (!runnable.isEmpty()) return true;
+        // Alone with its counter used up: 2.4's schedule() found every runnable counter at 0 (this
+        // one's included), recalculated and picked it again; so a new epoch, and it keeps its CPU.
+        // Before this audit it ran on at 0 with no new epoch, and sleepers gained no credit meanwhile.
+        recalculate();
+        return false;
     }
 
     @Override

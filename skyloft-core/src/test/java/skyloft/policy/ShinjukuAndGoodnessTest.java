@@ -64,7 +64,7 @@ class ShinjukuAndGoodnessTest {
         assertEquals(hog, h.runFor(0, 1_000 * US, 10 * US)); // alone, runs its counter down...
         h.stop(0, StopReason.PREEMPT);
         assertEquals(hog, h.schedule(0), "...and a recalculation gives it a new counter");
-        h.wake(sleeper); // 60 / 2 + 60 = 90us of counter: better goodness than the hog's
+        h.wake(sleeper); // 60 / 2 + 60 = 90us of counter at the first epoch, more at later ones: better goodness than the hog's
         assertTrue(h.preemptPending(0), "the sleeper's credit preempts the hog");
         h.stop(0, StopReason.PREEMPT);
         assertEquals(sleeper, h.schedule(0));
@@ -89,5 +89,26 @@ class ShinjukuAndGoodnessTest {
         }
         assertEquals(yielder, h.running(0), "a task that yielded once runs again while CPU-bound tasks stay runnable");
         assertTrue(hog1.switches() + hog2.switches() <= 6, "within a few of the hogs' slices: " + picks + " picks");
+    }
+
+    /** 2.4's schedule() recalculates as soon as every runnable counter is used up, the running
+     *  task's included: a CPU-bound task alone on its CPU starts a new epoch each time its counter
+     *  runs out, and sleepers gain credit meanwhile. Before this audit the tick kept such a task
+     *  running at counter 0 and never recalculated, so a sleeper woke with its old 60us. */
+    @Test
+    void goodnessRecalculatesWhileATaskRunsAloneSoSleepersGainCredit() {
+        StepHost h = new StepHost(new Goodness(), 1, 1);
+        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
+        assertEquals(sleeper, h.schedule(0));
+        h.stop(0, StopReason.BLOCK); // sleeps with its full 60us counter
+        assertEquals(hog, h.runFor(0, 1_000 * US, 10 * US)); // alone for 1ms: about 16 epochs
+        assertEquals(hog, h.running(0), "alone, it keeps its CPU through every epoch");
+        h.wake(sleeper);
+        assertTrue(h.preemptPending(0), "the sleeper's credit preempts the hog");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(sleeper, h.schedule(0));
+        h.runFor(0, 110 * US, 10 * US);
+        assertEquals(sleeper, h.running(0), "its counter grew towards twice the 60us base while it slept");
     }
 }
