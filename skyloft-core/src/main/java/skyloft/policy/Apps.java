@@ -24,9 +24,10 @@ import skyloft.spi.Task;
  * at once: the LC policy sees a CPU running BE work as idle, so it places the task there, and
  * this class asks for that CPU's preemption. When LC tasks wait on CPUs busy with LC work, this
  * class also preempts BE CPUs, one per waiting task that no idle CPU will take, so that they
- * steal it. BE never preempts LC. Each inner policy runs as if it had the machine to itself:
+ * steal it, and a CPU running BE work to which a balance or a rescue moves LC tasks. BE never preempts LC. Each inner policy runs as if it had the machine to itself:
  * it sees only its own tasks as running ({@code current}), and its preemption requests reach
  * only CPUs running its own class (an LC request may also hit BE).
+ *
  *
  * <p>Skyloft gives each application its own scheduler and moves whole cores between them; this
  * is the same rule inside one runtime, decided per CPU at every pick (like Linux stacking its
@@ -338,7 +339,14 @@ public final class Apps extends SchedPolicy {
     public int balance(int cpu, boolean idle, long nowNs) {
         int moved = lc.balance(cpu, idle, nowNs);
         if (idle && moved > 0) return moved;
+        if (moved > 0) lcMovedTo(cpu);
         return moved + be.balance(cpu, idle, nowNs);
+    }
+
+    /** LC tasks were moved to {@code cpu} (a periodic balance, a rescue): if it runs BE work, it
+     *  gives way at once, as at an LC enqueue there. Before 2026-11-23 they waited behind the BE task. */
+    private void lcMovedTo(int cpu) {
+        if (isBe(ctx.current(cpu))) preemptBe(cpu);
     }
 
     @Override
@@ -350,7 +358,9 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        return lc.rescue(stalledCpu, toCpu, nowNs) + be.rescue(stalledCpu, toCpu, nowNs);
+        int moved = lc.rescue(stalledCpu, toCpu, nowNs);
+        if (moved > 0) lcMovedTo(toCpu);
+        return moved + be.rescue(stalledCpu, toCpu, nowNs);
     }
 
     @Override

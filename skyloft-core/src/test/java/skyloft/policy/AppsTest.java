@@ -242,4 +242,21 @@ class AppsTest {
                 () -> new Apps(PolicyRegistry.create("rr"), PolicyRegistry.create("cfs"), java.util.Set.of("batch"), -0.1, 1000));
         assertTrue(e.getMessage().contains("be_min -0.1 is out of range"), e.getMessage());
     }
+
+    /** A rescue (or a periodic balance) that moves LC tasks to a CPU running BE work must take
+     *  that CPU from BE at once, as an LC enqueue there does; before this audit they waited behind
+     *  the BE task, here for as long as it ran (cfs never slices a lone task). */
+    @Test
+    void lcTasksRescuedOntoABestEffortCpuPreemptIt() {
+        StepHost h = host(2, Map.of());
+        StepTask batch = h.spawn("batch", BE, 1);
+        assertEquals(batch, h.schedule(1));
+        StepTask web = h.spawn("web", LC, 0); // rr queues it on idle CPU 0, which then stalls
+        assertFalse(h.preemptPending(1), "CPU 0 is idle and will take it");
+        assertEquals(1, h.rescue(0, 1));
+        assertTrue(h.preemptPending(1), "the rescued LC task takes CPU 1 from the BE task");
+        h.stop(1, StopReason.PREEMPT);
+        assertEquals(web, h.schedule(1));
+        h.drainAndCheck();
+    }
 }
