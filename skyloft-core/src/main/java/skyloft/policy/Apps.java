@@ -315,8 +315,8 @@ public final class Apps extends SchedPolicy {
         // without voiding a hint; so hint the time its condition on this CPU's own time turns true.
         long floorAt;
         if (!isBe(task)) {
-            long need = (long) Math.floor((beQuantumNs - earnedNs[cpu]) / earnPerNs) - ranNs; // rounded down: never late
-            floorAt = nowNs + Math.max(0, need);
+            long need = Math.max(0, (long) Math.floor((beQuantumNs - earnedNs[cpu]) / earnPerNs) - ranNs); // rounded down: never late
+            floorAt = need > Long.MAX_VALUE - nowNs ? Long.MAX_VALUE : nowNs + need; // a tiny be_min: beyond any time
         } else {
             floorAt = floorTurn[cpu] ? nowNs + Math.max(0, earnedNs[cpu] - ranNs) : Long.MAX_VALUE;
         }

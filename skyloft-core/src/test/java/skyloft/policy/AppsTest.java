@@ -280,4 +280,20 @@ class AppsTest {
         assertEquals(first, h.schedule(0), "the LC task that arrived first resumes first");
         h.drainAndCheck();
     }
+
+    /** A tiny floor puts its turn beyond any representable time: the tick hint saturates instead
+     *  of overflowing (it was now + Long.MAX_VALUE - ran, negative, a hint before now). */
+    @Test
+    void aTinyFloorsHintDoesNotOverflow() {
+        StepHost h = host(1, Map.of("be_min", "1e-15"));
+        h.spawn("batch", BE, 0);
+        StepTask web = h.spawn("web", LC, 0);
+        h.advance(1_000);
+        assertEquals(web, h.schedule(0));
+        h.advance(1_000);
+        assertFalse(h.tick(0), "the hint after this tick must not be before now");
+        h.advance(1_000);
+        assertFalse(h.tick(0));
+        h.drainAndCheck();
+    }
 }
