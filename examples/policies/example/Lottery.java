@@ -6,6 +6,7 @@ import skyloft.policy.PolicyParams;
 import skyloft.spi.EnqueueReason;
 import skyloft.spi.NiceWeights;
 import skyloft.spi.PolicyInfo;
+import skyloft.spi.SchedAttr;
 import skyloft.spi.SchedPolicy;
 import skyloft.spi.Task;
 
@@ -75,6 +76,15 @@ public final class Lottery extends SchedPolicy {
         tickets.add(t);
         totalTickets += t;
         if (reason == EnqueueReason.YIELD) yielded[cpu] = task;
+    }
+
+    /** A queued task whose nice changed holds the new weight's tickets from the next draw on. */
+    @Override
+    public void attrChanged(Task task, SchedAttr old, long nowNs) {
+        int i = queue.indexOf(task); // -1: running or blocked, dealt in at its next enqueue
+        if (i < 0) return;
+        totalTickets += ticketsOf(task) - tickets.get(i);
+        tickets.set(i, ticketsOf(task));
     }
 
     @Override

@@ -260,4 +260,22 @@ class PolicyPathTest {
         assertTrue(r.out().contains("example.Lottery[slice=50us]"), r.out());
         assertTrue(Files.readString(json).contains("example.Lottery[slice=50us]"), Files.readString(json));
     }
+
+    /** A queued task whose nice changes holds the new weight's tickets at the next draw; before
+     *  this audit it kept those it was enqueued with until it ran again (the dump shows the draw's total). */
+    @Test
+    void theExampleRedealsTheTicketsOfAQueuedTaskWhoseNiceChanges(@TempDir Path dir) throws Exception {
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {lottery(dir).toUri().toURL()}, getClass().getClassLoader())) {
+            var policy = (skyloft.spi.SchedPolicy) loader.loadClass("example.Lottery").getConstructor(skyloft.policy.PolicyParams.class)
+                    .newInstance(skyloft.policy.PolicyParams.none("lottery"));
+            var h = new skyloft.spi.StepHost(policy, 1, 1);
+            h.spawn("a", skyloft.spi.SchedAttr.DEFAULT, 0);
+            var b = h.spawn("b", skyloft.spi.SchedAttr.DEFAULT, 0);
+            h.setAttr(b, skyloft.spi.SchedAttr.DEFAULT.withNice(19));
+            StringWriter dump = new StringWriter();
+            policy.dump(new PrintWriter(dump));
+            assertTrue(dump.toString().contains("tickets=65 "), "64 for a at nice 0, 1 for b at nice 19: " + dump);
+            h.drainAndCheck();
+        }
+    }
 }
