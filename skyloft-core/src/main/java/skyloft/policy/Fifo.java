@@ -16,9 +16,6 @@ import skyloft.spi.Task;
  * its waker blocks, as in a message handoff, ahead of tasks woken from outside. The JDK's
  * default scheduler does this (a carrier runs the threads its own thread unparked before the
  * shared queue), and so does Go's runnext slot. Ignores nice, slice and deadline attributes.
- * fifo never preempts; a task preempted from outside (by the other class under {@code apps})
- * goes back to the front of its CPU's queue, as Linux's SCHED_FIFO puts it back at the head of
- * its list, so arrival order holds (before 2026-11-23 it went to the tail).
  *
  * <p>Good at: throughput and the cheapest possible switch (one deque operation per pick), and
  * light-tailed work where FCFS is tail-optimal. Bad at: anything with long tasks: with no
@@ -73,8 +70,6 @@ public final class Fifo extends SchedPolicy {
         if (handoff && reason == EnqueueReason.WAKEUP && cpu == ctx.wakerCpu()) {
             queues.addFirst(cpu, task);
             handoffs++;
-        } else if (reason == EnqueueReason.PREEMPTED) {
-            queues.addFirst(cpu, task); // only another class preempts (apps): it keeps its place, as under SCHED_FIFO
         } else {
             queues.addLast(cpu, task);
         }

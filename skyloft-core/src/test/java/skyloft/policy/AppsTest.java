@@ -260,27 +260,6 @@ class AppsTest {
         h.drainAndCheck();
     }
 
-    /** fifo keeps arrival order among the tasks of its class: an LC task preempted for a BE
-     *  floor turn resumes before the LC task that arrived after it (as SCHED_FIFO puts a
-     *  preempted task back at the head of its list). Before this audit it went to the tail. */
-    @Test
-    void aFifoTaskPreemptedForAFloorTurnKeepsItsPlace() {
-        StepHost h = host(1, Map.of("lc", "fifo", "be", "fifo", "be_min", "0.5", "be_quantum", "20us"));
-        StepTask first = h.spawn("first", LC, 0);
-        StepTask batch = h.spawn("batch", BE, 0);
-        assertEquals(first, h.schedule(0));
-        StepTask second = h.spawn("second", LC, 0);
-        h.advance(20_000);
-        assertTrue(h.tick(0), "20us earned: BE's turn");
-        h.stop(0, StopReason.PREEMPT);
-        assertEquals(batch, h.schedule(0));
-        h.advance(20_000);
-        assertTrue(h.tick(0), "turn over, LC waits");
-        h.stop(0, StopReason.PREEMPT);
-        assertEquals(first, h.schedule(0), "the LC task that arrived first resumes first");
-        h.drainAndCheck();
-    }
-
     /** A tiny floor puts its turn beyond any representable time: the tick hint saturates instead
      *  of overflowing (it was now + Long.MAX_VALUE - ran, negative, a hint before now). */
     @Test
