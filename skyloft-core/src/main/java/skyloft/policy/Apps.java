@@ -24,10 +24,10 @@ import skyloft.spi.Task;
  * at once: the LC policy sees a CPU running BE work as idle, so it places the task there, and
  * this class asks for that CPU's preemption. When LC tasks wait on CPUs busy with LC work, this
  * class also preempts BE CPUs, one per waiting task that no idle CPU will take, so that they
- * steal it, and a CPU running BE work to which a balance or a rescue moves LC tasks. BE never preempts LC. Each inner policy runs as if it had the machine to itself:
- * it sees only its own tasks as running ({@code current}), and its preemption requests reach
- * only CPUs running its own class (an LC request may also hit BE).
- *
+ * steal it, and a CPU running BE work to which a balance or a rescue moves LC tasks. BE never
+ * preempts LC. Each inner policy runs as if it had the machine to itself: it sees only its own
+ * tasks as running ({@code current}), and its preemption requests reach only CPUs running its
+ * own class (an LC request may also hit BE).
  *
  * <p>Skyloft gives each application its own scheduler and moves whole cores between them; this
  * is the same rule inside one runtime, decided per CPU at every pick (like Linux stacking its
