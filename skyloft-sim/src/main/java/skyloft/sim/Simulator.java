@@ -73,9 +73,11 @@ import skyloft.trace.TraceRecorder;
  * it sees no enqueue until it is unparked where the runtime unparks a carrier (a wakeup: the
  * task's last CPU, else the first parked one; an enqueue: its target, or if that is busy the
  * first parked peer; a pick leaving work queued: the first parked peer; a due kick: its CPU),
- * and then looks {@code wakeNs} later, as a parked carrier waits for the OS to run it. Each CPU's window adapts by the runtime's own rule ({@link IdleSpin})
- * between {@code idleSpinMinNs} and {@code idleSpinMaxNs}, and once an idle period has parked
- * its later spins are the minimum. Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to the task that was started.
+ * and then looks {@code wakeNs} later, as a parked carrier waits for the OS to run it. Each
+ * CPU's window adapts by the runtime's own rule ({@link IdleSpin}) between {@code idleSpinMinNs}
+ * and {@code idleSpinMaxNs}, and once an idle period has parked its later spins are the minimum.
+ * Ticks arrive exactly on the tick grid. All CPU time, switch cost included, is charged to the
+ * task that was started.
  *
  * <p><b>Determinism.</b> One thread; ties broken by class then by insertion order; the
  * policy's {@code randomInt} and each workload draw from {@link SplittableRandom}s derived from
