@@ -156,18 +156,30 @@ public final class LcBench {
 
     /**
      * One system at one load, measured in one or more windows: the histograms pool every
-     * window's requests; {@code windows} keeps each window's own percentiles.
+     * window's requests; {@code windows} keeps each window's own percentiles. {@code spanNs} is
+     * the time the achieved rate is over (each window's schedule start to its end or its last
+     * finished request, whichever is later; summed over windows).
      */
-    public record Point(String system, double load, double offeredRps, double achievedRps, long requests, long unfinished,
+    public record Point(String system, double load, double offeredRps, double achievedRps, long requests, long unfinished, long spanNs,
                         Histogram latencyNs, Histogram shortLatencyNs, Histogram slowdownMilli, Histogram dispatchLagNs, Tail tail,
                         List<Window> windows) {
+        /** A point whose span is what its achieved rate implies (none if it finished nothing). */
+        Point(String system, double load, double offeredRps, double achievedRps, long requests, long unfinished,
+              Histogram latencyNs, Histogram shortLatencyNs, Histogram slowdownMilli, Histogram dispatchLagNs, Tail tail, List<Window> windows) {
+            this(system, load, offeredRps, achievedRps, requests, unfinished,
+                    achievedRps > 0 ? Math.round((requests - unfinished) / achievedRps * 1e9) : 0,
+                    latencyNs, shortLatencyNs, slowdownMilli, dispatchLagNs, tail, windows);
+        }
+
         double p(Histogram h, double q) {
             return thousandths(h, q);
         }
 
-        /** The median over windows of one window figure. */
+        /** The median over windows of one window figure, over the windows that have it (a window
+         *  without a request has no percentile, NaN); NaN if none has. Before, NaN sorted above
+         *  every figure and counted as the largest, or made the median of two NaN. */
         double median(java.util.function.ToDoubleFunction<Window> f) {
-            return Harness.median(windows.stream().mapToDouble(f).sorted().toArray());
+            return Harness.median(windows.stream().mapToDouble(f).filter(v -> !Double.isNaN(v)).sorted().toArray());
         }
 
         /** Pools the windows of one load into one point. */
@@ -175,8 +187,7 @@ public final class LcBench {
             Point f = ws.get(0);
             if (ws.size() == 1) return f;
             Histogram lat = new Histogram(3), shortLat = new Histogram(3), slow = new Histogram(3), lag = new Histogram(3);
-            long requests = 0, unfinished = 0;
-            double secs = 0;
+            long requests = 0, unfinished = 0, span = 0;
             List<Window> windows = new ArrayList<>();
             List<Tail> tails = new ArrayList<>();
             for (Point w : ws) {
@@ -186,12 +197,12 @@ public final class LcBench {
                 lag.add(w.dispatchLagNs());
                 requests += w.requests();
                 unfinished += w.unfinished();
-                secs += w.achievedRps() > 0 ? (w.requests() - w.unfinished()) / w.achievedRps() : 0;
+                span += w.spanNs(); // a window that finished nothing still took its time (before, it counted none)
                 windows.addAll(w.windows());
                 tails.add(w.tail());
             }
-            return new Point(f.system(), f.load(), f.offeredRps(), secs > 0 ? (requests - unfinished) / secs : 0, requests, unfinished,
-                    lat, shortLat, slow, lag, Tail.merge(tails), windows);
+            return new Point(f.system(), f.load(), f.offeredRps(), span > 0 ? (requests - unfinished) / (span / 1e9) : 0, requests, unfinished,
+                    span, lat, shortLat, slow, lag, Tail.merge(tails), windows);
         }
     }
 
@@ -554,7 +565,7 @@ public final class LcBench {
         double achieved = n > unfinished ? (n - unfinished) / (span / 1e9) : 0;
         Tail tail = Tail.of(a, classes ? shortCls : -1, req.shortLatencyNs, start, releasedNs, startedNs, endedNs, req::isFinished);
         double poolFullMs = poolFullNs(startedNs, endedNs, o.workers(), stoppedNs) / 1e6;
-        return new Point(sut.name(), load, rate, achieved, n, unfinished, req.latencyNs, req.shortLatencyNs, req.slowdownMilli, lag, tail,
+        return new Point(sut.name(), load, rate, achieved, n, unfinished, span, req.latencyNs, req.shortLatencyNs, req.slowdownMilli, lag, tail,
                 List.of(Window.of(req.latencyNs, req.shortLatencyNs, req.slowdownMilli, jit0 < 0 ? -1 : jit1 - jit0,
                         dispatcherCpuNs[0] < 0 ? -1 : dispatcherCpuNs[0] / 1_000_000, lag, poolFullMs, batchCpus)));
     }
