@@ -21,7 +21,7 @@ final class BenchSchbenchCommand implements Callable<Integer>, EvalDefaults {
     @Option(names = "--workers", split = ",", preprocessor = ListOptions.Entries.class, paramLabel = "N,...", description = "Worker counts (default: cores, 2x and 4x cores).")
     List<Integer> workers;
 
-    @Option(names = "--sleep", defaultValue = "100us", paramLabel = "D", description = "Sleep at the start of each request (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sleep", defaultValue = "100us", paramLabel = "D", description = "Sleep at the start of each request, whole microseconds, 0..1s (default ${DEFAULT-VALUE}).")
     String sleep;
 
     @Option(names = "--footprint", defaultValue = "128", paramLabel = "KB", description = "Cache footprint of the matrices, like schbench -F (default ${DEFAULT-VALUE}).")
@@ -51,6 +51,10 @@ final class BenchSchbenchCommand implements Callable<Integer>, EvalDefaults {
         long dur = opts.durationNs(DEFAULT_DURATION_NS);
         List<Integer> ws = workers == null || workers.isEmpty() ? List.of(cores, 2 * cores, 4 * cores) : workers;
         long sleepNs = Durations.parseNs("--sleep", sleep, 0, 1_000_000_000L);
+        if (sleepNs % 1000 != 0) { // the benchmark sleeps whole microseconds, as schbench's -s: 1900ns ran as 1us, 500ns as no sleep
+            throw new IllegalArgumentException("--sleep " + sleep + " is not a whole number of microseconds (schbench sleeps whole "
+                    + "microseconds); give e.g. " + Math.max(1, Math.round(sleepNs / 1000.0)) + "us");
+        }
         var o = new Schbench.Options(opts.systems(Schbench.DEFAULT_POLICIES), cores, ws, dur, Math.min(1_000_000_000L, dur / 4),
                 (int) (sleepNs / 1000), footprintKb, ops, opts.runtime(), opts.stats, breakdown);
         BenchRun.run(opts.json, () -> Schbench.run(o));

@@ -86,6 +86,14 @@ class EvalCommandsTest {
     }
 
     @Test
+    void schbenchRefusesASleepOfPartMicroseconds() {
+        // the benchmark sleeps whole microseconds: 1900ns ran as 1us (sleep_us 1), 500ns as no sleep at all
+        rejects(BenchSchbenchCommand::new, "--sleep 1900ns is not a whole number of microseconds (schbench sleeps whole microseconds); give e.g. 2us",
+                "--sleep", "1900ns");
+        rejects(BenchSchbenchCommand::new, "--sleep 500ns is not a whole number of microseconds", "--sleep", "500ns");
+    }
+
+    @Test
     void opsRefusesAPreemptPolicyThatNeverPreempts() {
         rejects(BenchOpsCommand::new, "--preempt-policy fifo never preempts (its tick asks for no preemption), so it has no preemption figures; "
                 + "allowed: rr, cfs", "--preempt-policy", "fifo");
