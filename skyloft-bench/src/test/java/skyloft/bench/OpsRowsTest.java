@@ -30,4 +30,18 @@ class OpsRowsTest {
         // below what the clock resolves per iteration: unknown, not zero
         assertTrue(Double.isNaN(OpsBench.pollRow("skyloft:fifo", List.of(run(0.3 + 1e-8, 0.3)), 1e-6).value()));
     }
+
+    @Test
+    void platformsYieldRowSaysWhenItsThreadsWereNotPinnedToOneCpu() {
+        // CPU 1023 is not one this process may use: sched_setaffinity refuses, and the two threads run wherever
+        // Linux puts them, so their yields are no one-carrier figure and the headline must not set them beside Skyloft's
+        BenchResult.Row bad = OpsBench.platformYieldRow(1023, 200, 1);
+        assertFalse(Integer.valueOf(1).equals(((Number) bad.params().get("carriers")).intValue()), "not pinned, not one carrier: " + bad.params());
+        assertTrue(String.valueOf(bad.params().get("pinned")).startsWith("no: "), bad.params().toString());
+        // a CPU it may use: pinned, one carrier
+        int cpu = skyloft.runtime.Affinity.allowedCpus().getLast();
+        BenchResult.Row good = OpsBench.platformYieldRow(cpu, 200, 1);
+        assertEquals(1, ((Number) good.params().get("carriers")).intValue(), good.params().toString());
+        assertEquals("to CPU " + cpu, good.params().get("pinned"));
+    }
 }
