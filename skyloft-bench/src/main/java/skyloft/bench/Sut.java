@@ -283,10 +283,17 @@ public abstract class Sut implements AutoCloseable {
             if (cpus.isEmpty()) return Thread.ofPlatform().name(threadName).start(body);
             int cpu = cpus.get(Math.floorMod(next.getAndIncrement(), cpus.size()));
             return Thread.ofPlatform().name(threadName).start(() -> {
-                Affinity.pinCurrentThread(cpu);
+                String why = Affinity.pinCurrentThread(cpu);
+                // the rows' placement param says pinned: a failure is said where it happens, once
+                if (why != null && pinWarned.compareAndSet(false, true)) {
+                    System.err.println("skyloft: warning: the platform baseline's thread " + threadName + " runs unpinned, though its rows say pinned: " + why);
+                }
                 body.run();
             });
         }
+
+        /** Whether a failed pin has been reported on stderr (once per process). */
+        private static final java.util.concurrent.atomic.AtomicBoolean pinWarned = new java.util.concurrent.atomic.AtomicBoolean();
 
         @Override public Thread startBestEffort(String threadName, Runnable body) {
             return start(threadName, () -> {
