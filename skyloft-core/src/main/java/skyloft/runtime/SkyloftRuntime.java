@@ -412,8 +412,16 @@ public final class SkyloftRuntime implements AutoCloseable {
         PrintWriter buf = new PrintWriter(text);
         lock.lock();
         try {
-            if (policyFailure == null) policy.dump(buf);
-            else buf.println(policy.name() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
+            if (policyFailure == null) {
+                try {
+                    policy.dump(buf);
+                } catch (RuntimeException | Error e) {
+                    policyFailedLocked("dump", e); // an op that throws retires the policy, dump too
+                }
+            }
+            if (policyFailure != null) {
+                buf.println(policyName() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
+            }
         } finally {
             unlockAndWake();
         }
@@ -469,9 +477,11 @@ public final class SkyloftRuntime implements AutoCloseable {
                     List<Task> drained = List.of();
                     if (policyFailure == null) {
                         try {
-                            drained = policy.drain(now);
+                            List<Task> got = policy.drain(now);
+                            if (got == null) throw new NullPointerException("drain returned null, not a list");
+                            drained = new ArrayList<>(got); // read once, here: a broken list fails in this op
                         } catch (RuntimeException | Error e) {
-                            policyFailedLocked("drain", e);
+                            policyFailedLocked("drain", e); // the fallback sweep below reports what it held
                         }
                     }
                     for (Task t : drained) {
@@ -615,7 +625,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),
                     ticker != null ? ticker.cpuNs : 0);
             var totals = new RuntimeStats.TaskRow(0, "exited", "exited", "", exRun, exWait, exSwitches, exPreempt, exYields, exBlocks, exMigr, exSteals);
-            String policyName = policy.name() + policyParams + (policyFailure == null ? "" : " " + retiredNote());
+            String policyName = policyName() + policyParams + (policyFailure == null ? "" : " " + retiredNote());
             return new RuntimeStats(policyName, carriers.length, pinning, now - startNs, cpus, rows, totals, exitedCount, counters, pre);
         } finally {
             unlockAndWake();
@@ -664,7 +674,19 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + "[" + policy.name() + ", " + carriers.length + " carriers]";
+        return name + "[" + policyName() + ", " + carriers.length + " carriers]";
+    }
+
+    /** The policy's name; if its {@code name()} throws, its class's and what it threw. Called
+     *  where a throw would do harm: after the unlock in a carrier's pass (reporting a retired
+     *  policy, where it killed the carrier and left its picked task never run), in stats,
+     *  dumpPolicy and toString. Not a contract break of its own: it needs no lock. */
+    private String policyName() {
+        try {
+            return policy.name();
+        } catch (RuntimeException | Error e) {
+            return policy.getClass().getName() + " (name() threw " + e + ")";
+        }
     }
 
     // ======================= host internals =======================
@@ -1344,7 +1366,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         if (report) reportPolicyFailure = false;
         lock.unlock();
         if (report) {
-            System.err.println("skyloft: runtime " + name + ": policy " + policy.name() + " broke its contract in "
+            System.err.println("skyloft: runtime " + name + ": policy " + policyName() + " broke its contract in "
                     + policyFailureOp + " and is retired; its runnable tasks and every later one run first come first"
                     + " served, without preemption, until close");
             policyFailure.printStackTrace();
