@@ -454,10 +454,10 @@ public final class SkyloftRuntime implements AutoCloseable {
             if (closedReport != null) return closedReport;
             closing = true;
             long t0 = System.nanoTime();
-            long deadline = t0 + timeout.toNanos();
+            long timeoutNs = graceNs(timeout);
             try {
                 while (active.get() > 0) {
-                    long left = deadline - System.nanoTime();
+                    long left = timeoutNs - (System.nanoTime() - t0);
                     if (left <= 0) break;
                     synchronized (doneMonitor) {
                         if (active.get() > 0) doneMonitor.wait(Math.max(1, Math.min(left / 1_000_000, 20)));
@@ -550,6 +550,16 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
             if (!closedReport.clean()) System.err.println(closedReport);
             return closedReport;
+        }
+    }
+
+    /** A grace period in nanoseconds: one too long for a long (ChronoUnit.FOREVER, "as long as it
+     *  takes") saturates; toNanos() threw, before close began, and left the runtime open. */
+    private static long graceNs(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return timeout.isNegative() ? 0 : Long.MAX_VALUE;
         }
     }
 
