@@ -36,6 +36,7 @@ public final class Affinity {
     private static final MethodHandle CLOCK_GETTIME;
     private static final int CLOCK_MONOTONIC = 1;
     private static final int TIMER_ABSTIME = 1;
+    private static final int EINTR = 4;
     private static final VarHandle ERRNO;
     private static final String UNAVAILABLE;
 
@@ -217,6 +218,20 @@ public final class Affinity {
             this.offsetNs = offsetNs;
         }
 
+        /** A sleeper with a given offset between the clocks (tests: a wrong one makes the OS refuse). */
+        static AbsoluteSleeper withOffsetNs(long offsetNs) {
+            return new AbsoluteSleeper(offsetNs);
+        }
+
+        /** Why a sleep could not use clock_nanosleep (the first refusal), or null: written by the
+         *  sleeping thread, read by stats. From then on every sleep parks. */
+        private volatile String problem;
+
+        /** Why a sleep could not use clock_nanosleep, or null. */
+        String problem() {
+            return problem;
+        }
+
         static AbsoluteSleeper create() {
             if (CLOCK_NANOSLEEP == null || CLOCK_GETTIME == null) return null;
             try {
@@ -242,16 +257,29 @@ public final class Affinity {
             }
         }
 
-        /** Sleeps until System.nanoTime() reaches about {@code deadlineNs}. */
+        /**
+         * Sleeps until System.nanoTime() reaches about {@code deadlineNs}, or returns early when a
+         * signal interrupts the sleep (EINTR; the caller sleeps again). A call the OS refuses
+         * (EINVAL, EPERM in a sandbox) returned at once, and the SLEEP timer, which sleeps in a
+         * loop until its deadline, spun at real-time priority: such a sleep parks to the deadline
+         * instead, and so does every later one ({@link #problem}). Adds one compare per sleep.
+         */
         void sleepUntil(long deadlineNs) {
-            long mono = deadlineNs + offsetNs;
-            ts.set(ValueLayout.JAVA_LONG, 0, mono / 1_000_000_000L);
-            ts.set(ValueLayout.JAVA_LONG, 8, mono % 1_000_000_000L);
-            try {
-                int rc = (int) CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, TIMER_ABSTIME, ts, MemorySegment.NULL);
-            } catch (Throwable e) {
-                LockSupport.parkNanos(Math.max(0, deadlineNs - System.nanoTime()));
+            if (problem == null) {
+                long mono = deadlineNs + offsetNs;
+                ts.set(ValueLayout.JAVA_LONG, 0, mono / 1_000_000_000L);
+                ts.set(ValueLayout.JAVA_LONG, 8, mono % 1_000_000_000L);
+                int rc;
+                try {
+                    rc = (int) CLOCK_NANOSLEEP.invokeExact(CLOCK_MONOTONIC, TIMER_ABSTIME, ts, MemorySegment.NULL);
+                } catch (Throwable e) {
+                    rc = -1;
+                    problem = "clock_nanosleep failed: " + e;
+                }
+                if (rc == 0 || rc == EINTR) return; // the call returns the error number itself, not -1
+                if (problem == null) problem = "clock_nanosleep failed, error " + rc;
             }
+            for (long left; (left = deadlineNs - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
         }
     }
 }

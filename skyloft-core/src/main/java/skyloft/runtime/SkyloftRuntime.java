@@ -629,7 +629,8 @@ public final class SkyloftRuntime implements AutoCloseable {
                     + (ticker != null && ticker.pinnedTo >= 0 ? " on CPU " + ticker.pinnedTo : " (shares the carriers' CPUs)")
                     + (ticker != null && timerMode == TimerMode.SLEEP
                         ? (ticker.rtProblem == null ? ", SCHED_FIFO" : " (no real-time priority: " + ticker.rtProblem + ")") : "")
-                    + (ticker != null && ticker.slackProblem != null ? " (timer slack not lowered: " + ticker.slackProblem + ")" : "");
+                    + (ticker != null && ticker.slackProblem != null ? " (timer slack not lowered: " + ticker.slackProblem + ")" : "")
+                    + (ticker != null && ticker.sleepProblem() != null ? " (sleeps by parkNanos: " + ticker.sleepProblem() + ")" : "");
             Histogram preemptDelayNs = mergedLocked(c -> c.preemptDelayNs);
             var pre = new RuntimeStats.Preemption(timer, requested, delivered,
                     preemptDelayNs.getValueAtPercentile(50), preemptDelayNs.getValueAtPercentile(99), preemptDelayNs.getMaxValue(),

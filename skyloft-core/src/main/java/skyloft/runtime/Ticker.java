@@ -30,6 +30,19 @@ final class Ticker extends Thread {
      *  without it by submit (a wakeup that unparked no carrier). The timer reads it after its
      *  tick to decide whether to park; submit, wakeTimerIfNeededLocked and kickAt read it too. */
     volatile boolean dormant;
+    /** SLEEP mode: the absolute sleeper, or null (parkNanos instead); written once at start. */
+    private volatile Affinity.AbsoluteSleeper sleeper;
+
+    /** SLEEP mode: why the timer sleeps by parkNanos (relative, drifting) instead of to absolute
+     *  deadlines, or null; read by stats. */
+    String sleepProblem() {
+        Affinity.AbsoluteSleeper s = sleeper;
+        return s != null ? s.problem() : noSleeper;
+    }
+
+    /** SLEEP mode: why there is no absolute sleeper, or null; written once at start. */
+    private volatile String noSleeper;
+
     /** Ticks taken and ticks skipped because the lock was busy; written here, read by stats. */
     volatile long ticks;
     volatile long skipped;
@@ -63,6 +76,8 @@ final class Ticker extends Thread {
         int spare = rt.spareOsCpu();
         if (spare >= 0 && Affinity.pinCurrentThread(spare) == null) pinnedTo = spare; // off the carriers' cores
         Affinity.AbsoluteSleeper sleeper = mode == TimerMode.SLEEP ? Affinity.AbsoluteSleeper.create() : null;
+        this.sleeper = sleeper;
+        if (mode == TimerMode.SLEEP && sleeper == null) noSleeper = "clock_nanosleep unavailable";
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpuTime = mx.isCurrentThreadCpuTimeSupported();
         publish(0, 0, mx, cpuTime); // its first call loads what later ones need
