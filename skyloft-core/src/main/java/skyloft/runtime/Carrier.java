@@ -150,11 +150,15 @@ final class Carrier extends Thread {
      *  line that every poll in the process reads. */
     private static final int NO_REQUEST = 0, COUNTED = 1, UNCOUNTED = 2;
 
-    /** Under the lock: makes a request pending; false if one already was, or if close() has begun. */
+    /** Under the lock: makes a request pending; false if one already was, or if close() has begun.
+     *  Its time is written before it is set: only lock holders set a request, so with none
+     *  pending nothing else writes it, and a poll that sees the request reads its time ({@link
+     *  #takePreempt}). */
     boolean requestPreempt(long nowNs) {
+        if ((int) PREEMPT.getVolatile(this) != NO_REQUEST) return false;
+        preemptRequestNs = nowNs;
         boolean armed = clockArmed;
         if (PREEMPT.compareAndSet(this, NO_REQUEST, armed ? UNCOUNTED : COUNTED)) {
-            preemptRequestNs = nowNs;
             if (!armed) Poll.adjustPending(1);
             else if (!clockArmed) countRequest(); // disarmed meanwhile (close, off the lock): Dekker with the disarm
             // close() sets carriersExit, then clears every request: one made after that clear
@@ -165,6 +169,32 @@ final class Carrier extends Thread {
         }
         return false;
     }
+
+    /**
+     * The poll slow path of the task running here: takes the pending request, and notes its time
+     * in {@link #takenRequestNs} for the stop; true if this call took one. The time is read after
+     * the request is seen and before it is cleared: a request made once this task has taken one
+     * (its stop not yet processed, so the CPU still shows it running) writes its time only after
+     * the clear, and the stop used that later time, which made the recorded delay as short as
+     * the gap after the later request (PreemptDelayTest).
+     */
+    boolean takePreempt() {
+        int v;
+        while ((v = (int) PREEMPT.getVolatile(this)) != NO_REQUEST) {
+            long requestNs = preemptRequestNs;
+            if (PREEMPT.compareAndSet(this, v, NO_REQUEST)) {
+                if (v == COUNTED) Poll.adjustPending(-1);
+                takenRequestNs = requestNs;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When the request this carrier's task last took was made: written by {@link #takePreempt}
+     *  in the task's poll, read when this carrier processes the task's PREEMPT stop, both on this
+     *  carrier's OS thread (program order makes it exact). */
+    long takenRequestNs;
 
     /** Clears a pending request; true if this call cleared it. */
     boolean clearPreempt() {

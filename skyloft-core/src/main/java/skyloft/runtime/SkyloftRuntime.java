@@ -1043,7 +1043,7 @@ public final class SkyloftRuntime implements AutoCloseable {
             }
             case PREEMPT -> {
                 c.preemptDelivered++;
-                Carrier.record(c.preemptDelayNs, now - c.preemptRequestNs);
+                Carrier.record(c.preemptDelayNs, now - c.takenRequestNs); // the request it took, not a later one
                 Carrier.record(c.preemptedRunNs, ran);
                 if (halted) stoppedAfterHalt.add(t);
                 else enqueueLocked(t, c.cpu, EnqueueReason.PREEMPTED, now);
@@ -1453,7 +1453,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         // user policy, run under the lock by this very thread) must never yield: yielding
         // while holding the scheduler lock would stop every carrier. The lock's line is read
         // only when a preemption is pending: the peers write it at each of their lock ops.
-        if (c.preemptPending() && !lock.heldByMe() && c.clearPreempt()) {
+        if (c.preemptPending() && !lock.heldByMe() && c.takePreempt()) {
             t.preempting = true;
             try {
                 Thread.yield();
