@@ -412,14 +412,17 @@ public final class SkyloftRuntime implements AutoCloseable {
         PrintWriter buf = new PrintWriter(text);
         lock.lock();
         try {
-            if (policyFailure == null) {
+            if (halted) { // the drain at close was the policy's last op: it hears of nothing after it
+                buf.println(policyName() + (policyFailure != null ? " " + retiredNote() : "")
+                        + ": drained when runtime " + name + " closed");
+            } else if (policyFailure == null) {
                 try {
                     policy.dump(buf);
                 } catch (RuntimeException | Error e) {
                     policyFailedLocked("dump", e); // an op that throws retires the policy, dump too
                 }
             }
-            if (policyFailure != null) {
+            if (policyFailure != null && !halted) {
                 buf.println(policyName() + " " + retiredNote() + "; " + fallback.size() + " task(s) queued first come first served");
             }
         } finally {

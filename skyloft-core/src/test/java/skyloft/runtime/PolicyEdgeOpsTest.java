@@ -93,6 +93,32 @@ class PolicyEdgeOpsTest {
     }
 
     @Test
+    void theDrainAtCloseIsThePolicysLastOpADumpAfterItIsNotPassedOn() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean drained = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean opAfterDrain = new java.util.concurrent.atomic.AtomicBoolean();
+        SchedPolicy p = new Fifo() {
+            @Override public List<Task> drain(long now) {
+                drained.set(true);
+                return super.drain(now);
+            }
+            @Override public void dump(PrintWriter out) {
+                if (drained.get()) opAfterDrain.set(true);
+                out.println("edge: queue " + q.size());
+            }
+        };
+        SkyloftRuntime rt = oneCarrier(p);
+        StringWriter before = new StringWriter();
+        rt.dumpPolicy(new PrintWriter(before));
+        assertTrue(before.toString().startsWith("edge: queue 0"), before.toString());
+        assertTrue(rt.close(Duration.ofSeconds(5)).clean());
+        assertTrue(drained.get());
+        StringWriter after = new StringWriter();
+        rt.dumpPolicy(new PrintWriter(after));
+        assertTrue(!opAfterDrain.get(), "dump reached the policy after its drain: " + after);
+        assertTrue(after.toString().contains("edge") && after.toString().contains("closed"), after.toString());
+    }
+
+    @Test
     void aDrainThatReturnsNullStillReportsEveryTaskAndCloseReturns() throws Exception {
         SchedPolicy p = new Fifo() {
             @Override public List<Task> drain(long now) { return null; }
