@@ -121,7 +121,8 @@ public final class SkyloftRuntime implements AutoCloseable {
 
     /** Bumped (under the lock) whenever work may have appeared for some CPU. */
     volatile long workSeq;
-    /** close() gave up waiting and drains the policy: from then on no policy op runs. Lock holders
+    /** close() has ended its wait (every task done, or the grace period over) and drains the
+     *  policy: from then on no policy op runs. Lock holders
      *  read it under the lock (close sets it before taking the lock for the drain, so an op that
      *  reads it false there comes before the drain): a carrier only accounts its task's stop
      *  ({@link #finishLocked}), nothing drains the inbox or ticks, and nothing is picked. */
@@ -298,7 +299,7 @@ public final class SkyloftRuntime implements AutoCloseable {
     }
 
     /** Changes the attributes of a thread of this runtime; the policy may refuse ({@link
-     *  AdmissionException}). Once close() has given up waiting and drained the policy, throws
+     *  AdmissionException}). Once close() has ended its wait and drained the policy, throws
      *  {@link IllegalStateException}. */
     public void setAttr(Thread thread, SchedAttr attr) {
         Objects.requireNonNull(attr, "attr");
