@@ -122,10 +122,10 @@ public final class SkyloftRuntime implements AutoCloseable {
     /** Bumped (under the lock) whenever work may have appeared for some CPU. */
     volatile long workSeq;
     /** close() has ended its wait (every task done, or the grace period over) and drains the
-     *  policy: from then on no policy op runs. Lock holders
-     *  read it under the lock (close sets it before taking the lock for the drain, so an op that
-     *  reads it false there comes before the drain): a carrier only accounts its task's stop
-     *  ({@link #finishLocked}), nothing drains the inbox or ticks, and nothing is picked. */
+     *  policy: from then on no policy op runs. Lock holders read it under the lock (close sets it
+     *  before taking the lock for the drain, so an op that reads it false there comes before the
+     *  drain): a carrier only accounts its task's stop ({@link #finishLocked}), nothing drains
+     *  the inbox or ticks, and nothing is picked. */
     volatile boolean halted;
     /** Carriers and the timer leave their loops. */
     volatile boolean carriersExit;
