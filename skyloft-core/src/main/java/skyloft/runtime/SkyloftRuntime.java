@@ -445,8 +445,10 @@ public final class SkyloftRuntime implements AutoCloseable {
      * stops the carriers and the timer. Tasks still alive then are abandoned and listed in the
      * report (also printed to stderr), each once with its last known state: nothing runnable
      * disappears silently. The policy's drain is its last op: from then on ({@link #halted}) the
-     * runtime accounts the stops of abandoned tasks itself and no longer drains the inbox. Must not be called
-     * from a thread of this runtime.
+     * runtime accounts the stops of abandoned tasks itself and no longer drains the inbox. An
+     * interrupt of the caller, or one already pending when it calls, ends the wait at once (the
+     * tasks still alive are abandoned and reported) and stays set. Must not be called from a
+     * thread of this runtime.
      */
     public ShutdownReport close(Duration timeout) {
         if (taskOf(Thread.currentThread()) != null || Thread.currentThread() instanceof Carrier) {

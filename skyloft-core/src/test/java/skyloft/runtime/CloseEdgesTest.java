@@ -69,4 +69,26 @@ class CloseEdgesTest {
             assertTrue(rt.start("after", SchedAttr.DEFAULT, () -> { }).join(Duration.ofSeconds(10)), "the runtime still runs tasks");
         }
     }
+
+    /** An interrupt pending when close() is called ends its wait at once: the task still alive is
+     *  abandoned and reported, and the caller's interrupt flag stays set. */
+    @Test
+    void anInterruptedCallerGetsNoGracePeriodAndKeepsItsFlag() throws Exception {
+        SkyloftRuntime rt = rt();
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+        rt.start("sleeper", SchedAttr.DEFAULT, () -> {
+            parked.countDown();
+            java.util.concurrent.locks.LockSupport.park(); // never unparked
+        });
+        assertTrue(parked.await(20, TimeUnit.SECONDS), "the sleeper ran");
+        Thread.currentThread().interrupt();
+        ShutdownReport r;
+        try {
+            r = rt.close(Duration.ofMinutes(10)); // were the interrupt ignored, the test's timeout would end it
+        } finally {
+            assertTrue(Thread.interrupted(), "the flag stays set (cleared here for the next test)");
+        }
+        assertEquals(1, r.abandoned().size(), r.toString());
+        assertTrue(r.abandoned().getFirst().contains("sleeper"), r.toString());
+    }
 }
