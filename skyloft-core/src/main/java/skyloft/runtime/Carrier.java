@@ -18,12 +18,14 @@ final class Carrier extends Thread {
     private static final VarHandle PREEMPT;
     private static final VarHandle ARMED;
     private static final VarHandle PROGRESS;
+    private static final VarHandle CURRENT;
 
     static {
         try {
             PREEMPT = MethodHandles.lookup().findVarHandle(Carrier.class, "preemptRequested", int.class);
             ARMED = MethodHandles.lookup().findVarHandle(Carrier.class, "clockArmed", boolean.class);
             PROGRESS = MethodHandles.lookup().findVarHandle(Carrier.class, "progressNs", long.class);
+            CURRENT = MethodHandles.lookup().findVarHandle(Carrier.class, "current", RtTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -39,8 +41,16 @@ final class Carrier extends Thread {
     /** Task running here, or null: written by this carrier under the lock; read under the lock
      *  by others, and without it on this carrier's own OS thread (the poll slow path and
      *  RtTask.execute), where program order makes it exact, and racily by submit from any thread
-     *  in POLL mode, to arm busy carriers. Plain: no fence per switch. */
+     *  in POLL mode, to arm busy carriers ({@link #currentAfterPush}). Plain: no fence per switch. */
     RtTask current;
+
+    /** {@link #current} as submit reads it after pushing a wakeup: a volatile read, so that it
+     *  cannot be satisfied before the push (the other half of the Dekker pair is the fence a pick
+     *  that leaves its carrier unarmed takes before it looks at the inbox). On x86 a plain load;
+     *  the locked compare-and-set of the push already orders it there. */
+    RtTask currentAfterPush() {
+        return (RtTask) CURRENT.getVolatile(this);
+    }
     /** True between a pick that found nothing and this carrier's next pass: under the lock. */
     boolean idle;
     /** When a task was first queued for this CPU while its carrier was idle, or 0 (with a timer);

@@ -827,7 +827,7 @@ public final class SkyloftRuntime implements AutoCloseable {
         // and its enqueue arms what the policy needs.
         if (!usesTick && balanceIntervalNs == 0 || inbox.isEmpty()) return;
         if (pollClock) {
-            for (Carrier c : carriers) if (c.current != null) c.armClock(true, -1);
+            for (Carrier c : carriers) if (c.currentAfterPush() != null) c.armClock(true, -1);
         } else if (!woke && ticker != null && ticker.dormant) {
             ticker.dormant = false;
             LockSupport.unpark(ticker);
@@ -1489,7 +1489,7 @@ public final class SkyloftRuntime implements AutoCloseable {
                 wakeTicker = true;
             }
             if (pollClock) {
-                for (Carrier c : carriers) if (c.current != null) c.armClock(true, -1);
+                for (Carrier c : carriers) if (c.currentAfterPush() != null) c.armClock(true, -1);
                 if (ticker != null && atNs < ticker.wakeAtNs) {
                     ticker.wakeAtNs = atNs;
                     wakeTicker = true;
