@@ -62,17 +62,11 @@ class O1Test {
     void interactiveSleeperReturnsToTheActiveArray() {
         O1 p = new O1();
         StepHost h = new StepHost(p, 1, 1);
-        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
-        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
-        assertEquals(sleeper, h.schedule(0));
-        h.stop(0, StopReason.BLOCK);
-        h.runFor(0, 900 * US, US); // the hog runs while the sleeper sleeps
+        StepTask[] sh = sleeperAsleepWhileAHogRuns(h);
+        StepTask sleeper = sh[0], hog = sh[1];
         h.wake(sleeper);
         assertTrue(O1.prio(sleeper) < O1.prio(hog), "sleeping earned a bonus: " + O1.prio(sleeper) + " vs " + O1.prio(hog));
-        for (int i = 0; i < 10 && h.running(0) != sleeper; i++) {
-            if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
-            h.schedule(0);
-        }
+        preemptUntilRunning(h, sleeper);
         assertEquals(sleeper, h.running(0));
         h.runFor(0, 200 * US, US); // uses up its 100us slice
         assertEquals(1, sleeper.preemptions());
@@ -109,11 +103,8 @@ class O1Test {
     void anInteractiveTaskDoesNotJumpAnExpiredTaskOfBetterStaticPriority() {
         O1 p = new O1();
         StepHost h = new StepHost(p, 1, 1);
-        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
-        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
-        assertEquals(sleeper, h.schedule(0));
-        h.stop(0, StopReason.BLOCK);
-        h.runFor(0, 900 * US, US); // the hog runs alone while the sleeper sleeps: it earns its bonus
+        StepTask[] sh = sleeperAsleepWhileAHogRuns(h);
+        StepTask sleeper = sh[0], hog = sh[1];
         StepTask strong = h.spawn("strong", SchedAttr.DEFAULT.withNice(-5), 0);
         h.wake(sleeper);
         for (int i = 0; i < 100 && !p.isExpired(0, strong); i++) {
@@ -121,14 +112,30 @@ class O1Test {
             h.runFor(0, 100 * US, US);
         }
         assertTrue(p.isExpired(0, strong), "the nice -5 task used up its slice and expired");
-        for (int i = 0; i < 10 && h.running(0) != sleeper; i++) {
-            if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
-            h.schedule(0);
-        }
+        preemptUntilRunning(h, sleeper);
         assertEquals(sleeper, h.running(0), "the woken sleeper, with its bonus, runs before the hog");
         h.runFor(0, 200 * US, US); // uses up its 100us slice
         assertEquals(1, sleeper.preemptions());
         assertTrue(p.isExpired(0, sleeper), "interactive, but a better static priority waits in the expired array");
         assertFalse(p.isExpired(0, hog));
+    }
+
+    /** On CPU 0 of {@code h}: a sleeper runs first and blocks, then a hog runs 900us alone, so the
+     *  sleeper earns its interactivity bonus; returns {sleeper, hog}, the sleeper still asleep. */
+    private static StepTask[] sleeperAsleepWhileAHogRuns(StepHost h) {
+        StepTask sleeper = h.spawn("sleeper", SchedAttr.DEFAULT, 0);
+        StepTask hog = h.spawn("hog", SchedAttr.DEFAULT, 0);
+        assertEquals(sleeper, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        h.runFor(0, 900 * US, US);
+        return new StepTask[] {sleeper, hog};
+    }
+
+    /** Preempts CPU 0's task and picks again, up to 10 times, until {@code t} runs. */
+    private static void preemptUntilRunning(StepHost h, StepTask t) {
+        for (int i = 0; i < 10 && h.running(0) != t; i++) {
+            if (h.running(0) != null) h.stop(0, StopReason.PREEMPT);
+            h.schedule(0);
+        }
     }
 }
