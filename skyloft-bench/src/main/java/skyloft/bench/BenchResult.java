@@ -30,6 +30,8 @@ public final class BenchResult {
     }
 
     private final String benchmark;
+    /** Who measured: {@link RunFacts#now} when created, what the JSON said when read back (empty if nothing). */
+    private final Map<String, Object> run = new LinkedHashMap<>();
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
 
@@ -38,6 +40,7 @@ public final class BenchResult {
 
     public BenchResult(String benchmark) {
         this.benchmark = benchmark;
+        run.putAll(RunFacts.now());
         latest = this;
     }
 
@@ -57,6 +60,7 @@ public final class BenchResult {
             throw new IllegalArgumentException("not a benchmark result: it needs \"benchmark\" and \"rows\"");
         }
         BenchResult r = new BenchResult(name, true);
+        if (m.get("run") instanceof Map<?, ?> facts) facts.forEach((k, v) -> r.run.put((String) k, readBack(v)));
         if (m.get("params") instanceof Map<?, ?> ps) ps.forEach((k, v) -> r.params.put((String) k, readBack(v)));
         for (Object o : rows) {
             if (!(o instanceof Map<?, ?> row) || !(row.get("system") instanceof String system) || !(row.get("metric") instanceof String metric)
@@ -85,6 +89,7 @@ public final class BenchResult {
     private BenchResult(BenchResult of) {
         this.benchmark = of.benchmark;
         synchronized (of) {
+            run.putAll(of.run);
             params.putAll(of.params);
             rows.addAll(of.rows);
         }
@@ -105,6 +110,8 @@ public final class BenchResult {
 
     public String benchmark() { return benchmark; }
     public Map<String, Object> params() { return params; }
+    /** The facts of the run that measured this result ({@link RunFacts}); empty for a file written before they existed. */
+    public Map<String, Object> run() { return run; }
     public List<Row> rows() { return rows; }
 
     public synchronized BenchResult param(String key, Object value) {
@@ -130,6 +137,7 @@ public final class BenchResult {
     public String toJson() {
         var sb = new StringBuilder();
         sb.append("{\"benchmark\": ").append(Json.quote(benchmark));
+        if (!run.isEmpty()) sb.append(", \"run\": ").append(Json.object(run));
         sb.append(", \"params\": ").append(Json.object(params));
         sb.append(", \"rows\": [");
         for (int i = 0; i < rows.size(); i++) {

@@ -30,15 +30,18 @@ public final class Report {
 
     /** The key of the fact that names one core count for every system. */
     public static final String CORES_FACT = "cores used by every system";
+    /** The key of the build (commit) that measured the figures. */
+    public static final String BUILD_FACT = "build (commit)";
 
     /** The machine and run facts the report states. */
     public static Map<String, String> machine(int cores) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("OS", RunFacts.os());
         m.put("CPUs visible to the JVM", Integer.toString(Runtime.getRuntime().availableProcessors()));
         m.put(CORES_FACT, Integer.toString(cores));
-        m.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")");
+        m.put("JDK", RunFacts.jdk());
+        m.put(BUILD_FACT, RunFacts.build() != null ? RunFacts.build() : "not known (run without the ./skyloft launcher, which names its commit)");
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (load >= 0) m.put(LOAD_AT_END, String.format(Locale.ROOT, "%.2f", load));
         return m;

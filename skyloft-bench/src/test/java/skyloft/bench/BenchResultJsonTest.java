@@ -31,6 +31,33 @@ class BenchResultJsonTest {
     }
 
     @Test
+    void aResultNamesTheRunThatMeasuredIt() {
+        String old = System.getProperty(RunFacts.BUILD_PROPERTY);
+        try {
+            System.setProperty(RunFacts.BUILD_PROPERTY, "0123456789ab-dirty");
+            BenchResult r = new BenchResult("pipe");
+            BenchResult back = BenchResult.fromJson(r.toJson());
+            assertEquals(r.run(), back.run(), "the run's facts come back");
+            assertEquals("0123456789ab-dirty", back.run().get("build"));
+            assertEquals((long) Runtime.getRuntime().availableProcessors(), back.run().get("cpus"));
+            assertTrue(java.time.Instant.parse((String) back.run().get("started_utc")) != null);
+            assertEquals(r.run(), r.snapshot().run(), "a snapshot keeps them");
+            String line = RunFacts.describe(back.run());
+            assertTrue(line.startsWith("started " + back.run().get("started_utc") + ", build 0123456789ab-dirty, JDK "), line);
+            assertTrue(line.endsWith(", " + Runtime.getRuntime().availableProcessors() + " CPUs"), line);
+            System.clearProperty(RunFacts.BUILD_PROPERTY);
+            assertEquals(null, new BenchResult("pipe").run().get("build"), "no build named: none guessed");
+            assertTrue(Report.machine(2).get(Report.BUILD_FACT).startsWith("not known"), "and the report says it is not known");
+        } finally {
+            if (old == null) System.clearProperty(RunFacts.BUILD_PROPERTY); else System.setProperty(RunFacts.BUILD_PROPERTY, old);
+        }
+        BenchResult older = BenchResult.fromJson("{\"benchmark\": \"pipe\", \"params\": {}, \"rows\": []}");
+        assertTrue(older.run().isEmpty(), "a file from before run facts reads back without them");
+        assertEquals("no run facts (written by an older version)", RunFacts.describe(older.run()));
+        assertTrue(!older.toJson().contains("\"run\""), "and is written back without them");
+    }
+
+    @Test
     void whatIsNotAResultIsRefusedSayingWhat() {
         var e = assertThrows(IllegalArgumentException.class, () -> BenchResult.fromJson("{\"a\": 1}"));
         assertTrue(e.getMessage().contains("needs \"benchmark\" and \"rows\""), e.getMessage());

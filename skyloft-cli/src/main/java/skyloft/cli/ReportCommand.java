@@ -21,6 +21,7 @@ import skyloft.bench.AtomicFiles;
 import skyloft.bench.BenchResult;
 import skyloft.bench.Demo;
 import skyloft.bench.Report;
+import skyloft.bench.RunFacts;
 import skyloft.util.JsonReader;
 
 /**
@@ -97,7 +98,9 @@ final class ReportCommand implements Callable<Integer> {
         Map<String, String> machine = runMachine();
         if (machine == null) {
             machine = Report.machine(cores(results));
-            machine.put("these facts", "describe this machine when the report was " + rebuilt + ", not the run (it left no " + Demo.MACHINE_FILE + ")");
+            machine.put("these facts", "describe this machine when the report was " + rebuilt + ", not the run (it left no " + Demo.MACHINE_FILE
+                    + "); each file's own run follows");
+            for (BenchResult r : results) machine.put("run of " + r.benchmark(), RunFacts.describe(r.run()));
         } else {
             machine.put("report", rebuilt);
         }

@@ -56,6 +56,21 @@ class ReportCommandTest {
     }
 
     @Test
+    void withoutTheRunsFactsEachFileNamesItsOwnRun(@TempDir Path dir) throws Exception {
+        results(dir);
+        // a file from another build, and one written before results carried their run
+        Files.writeString(dir.resolve("pipe.json"), Files.readString(dir.resolve("pipe.json"))
+                .replaceFirst("\"run\": \\{[^}]*\\}", "\"run\": {\"started_utc\": \"2026-01-02T03:04:05Z\", \"build\": \"abc123-dirty\", \"cpus\": 2}"));
+        Files.writeString(dir.resolve("ops.json"), Files.readString(dir.resolve("ops.json")).replaceFirst(", \"run\": \\{[^}]*\\}", ""));
+        PolicyPathTest.Run r = report(dir, new java.io.ByteArrayOutputStream());
+        assertEquals(0, r.exit(), r.toString());
+        String html = Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains(skyloft.util.Xml.escape("each file's own run follows")), "says the run facts follow");
+        assertTrue(html.contains("run of pipe</th><td class=\"l\">started 2026-01-02T03:04:05Z, build abc123-dirty, 2 CPUs"), html);
+        assertTrue(html.contains("run of ops</th><td class=\"l\">no run facts (written by an older version)"), html);
+    }
+
+    @Test
     void theRunsOwnMachineFactsAreUsedWhenItLeftThem(@TempDir Path dir) throws Exception {
         results(dir);
         Demo.writeMachine(Map.of("OS", "the OS line of the run itself"), dir);
