@@ -319,17 +319,38 @@ public final class LcBench {
      * Best-effort CPU hogs beside the service, one set per window: each spins
      * {@link #BATCH_CHUNK_NS} of calibrated work at a time (with preemption points) and counts
      * the chunks, until closed. They stop before the window's workers are joined: on a scheduler
-     * that never preempts (jdk-default) the workers could not finish while they spin.
+     * that never preempts (jdk-default) the workers could not finish while they spin. Their
+     * figure is the work done between two {@link #mark}s, which the dispatcher takes at the
+     * schedule's start and at the window's end: it leaves out the hogs' start and the drain after
+     * the window, when the service's load is no longer the one offered (on jdk-default, up to
+     * {@link #BATCH_STALL_NS} of the hogs alone).
      */
     static final class Batch implements AutoCloseable {
-        private final java.util.concurrent.atomic.LongAdder chunks = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder chunks = new java.util.concurrent.atomic.LongAdder();
         private final List<Thread> threads = new ArrayList<>();
-        private final long startNs = System.nanoTime();
+        private final int hogs;
         private volatile boolean stop;
-        private double cpus = Double.NaN;
+
+        Batch(int hogs) {
+            this.hogs = hogs;
+        }
+
+        /** The chunks done by a time. */
+        record Mark(long chunks, long atNs) {}
+
+        /** The chunks done so far, and when. */
+        Mark mark() {
+            return new Mark(chunks.sum(), System.nanoTime());
+        }
+
+        /** The hogs' work between two marks in CPUs: chunks x chunk length / wall time; NaN without hogs or marks. */
+        double cpus(Mark from, Mark to) {
+            if (hogs == 0 || from == null || to == null || to.atNs() <= from.atNs()) return Double.NaN;
+            return (to.chunks() - from.chunks()) * (double) BATCH_CHUNK_NS / (to.atNs() - from.atNs());
+        }
 
         static Batch start(Sut sut, int n) {
-            Batch b = new Batch();
+            Batch b = new Batch(n);
             for (int i = 0; i < n; i++) {
                 b.threads.add(sut.startBestEffort("batch-" + i, () -> {
                     while (!b.stop) {
@@ -341,15 +362,12 @@ public final class LcBench {
             return b;
         }
 
-        /** Stops the hogs (once) and returns their work in CPUs: chunks x chunk length / wall time. */
-        double stop() {
+        /** Stops the hogs (once) and waits for them to end. */
+        void stop() {
             if (!stop) {
                 stop = true;
-                long endNs = System.nanoTime();
-                cpus = threads.isEmpty() ? Double.NaN : chunks.sum() * (double) BATCH_CHUNK_NS / Math.max(1, endNs - startNs);
                 for (Thread t : threads) YieldBench.join(t);
             }
-            return cpus;
         }
 
         @Override
@@ -498,6 +516,7 @@ public final class LcBench {
         // The dispatcher: a platform thread of its own, outside the system under test.
         Throwable[] dispatchError = new Throwable[1];
         long[] dispatcherCpuNs = {-1};
+        Batch.Mark[] batchFrom = new Batch.Mark[1], batchTo = new Batch.Mark[1]; // written by the dispatcher, read after its join
         Thread dispatcher = Thread.ofPlatform().name("lc-dispatcher").uncaughtExceptionHandler((t, e) -> dispatchError[0] = e).start(() -> {
             Affinity.setTimerSlackNs(1);
             raiseDispatcher(o);
@@ -506,6 +525,7 @@ public final class LcBench {
             // would be charged for it.
             long start = System.nanoTime() + DISPATCHER_LEAD_NS;
             st.startNs = start;
+            batchFrom[0] = batch.mark();
             int i = 0;
             while (i < n) {
                 long now = System.nanoTime();
@@ -524,6 +544,10 @@ public final class LcBench {
             }
             var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             if (mx.isCurrentThreadCpuTimeSupported()) dispatcherCpuNs[0] = mx.getCurrentThreadCpuTime();
+            if (o.batch() > 0) { // the hogs' figure ends with the window, not with the drain after it
+                for (long left; (left = start + durationNs - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
+                batchTo[0] = batch.mark();
+            }
         });
         boolean dispatched = false;
         try {
@@ -558,7 +582,8 @@ public final class LcBench {
         long jit1 = Harness.jitMs();
         long stoppedNs = System.nanoTime();
         long unfinished = req.chargeUnfinished(start, stoppedNs); // what is still waiting, with its time so far (a lower bound)
-        double batchCpus = batch.stop();
+        batch.stop();
+        double batchCpus = batch.cpus(batchFrom[0], batchTo[0]);
         pool.stop();
         for (Thread t : workers) YieldBench.join(t);
         long span = Math.max(st.lastDoneNs, end) - start;

@@ -110,6 +110,20 @@ class LcWindowsTest {
     }
 
     @Test
+    void theHogsWorkIsCountedBetweenTheWindowsMarksOnly() {
+        LcBench.Batch b = new LcBench.Batch(2);
+        b.chunks.add(7); // done before the schedule started
+        var from = new LcBench.Batch.Mark(b.chunks.sum(), 1_000_000_000L);
+        b.chunks.add(50_000); // 50,000 chunks of 20 us in the 1-s window: one CPU
+        var to = new LcBench.Batch.Mark(b.chunks.sum(), 2_000_000_000L);
+        b.chunks.add(90_000); // the drain after the window, the hogs alone
+        assertEquals(1.0, b.cpus(from, to), 1e-12);
+        assertTrue(Double.isNaN(b.cpus(from, null)), "a window whose end was not marked (the dispatcher failed) has no figure");
+        assertTrue(Double.isNaN(new LcBench.Batch(0).cpus(from, to)), "nor a window without hogs");
+        b.stop();
+    }
+
+    @Test
     void windowCountIsChecked() {
         var e = assertThrows(IllegalArgumentException.class, () -> options(100));
         assertTrue(e.getMessage().contains("--windows 100"), e.getMessage());
