@@ -66,9 +66,33 @@ final class PolicyPath {
                 throw new IllegalArgumentException(OPTION + ": '" + e + "' is neither a directory nor a file; " + ALLOWED);
             }
             if (Files.isRegularFile(p) && !isSource(p)) checkJar(OPTION, p, ALLOWED);
+            if (Files.isDirectory(p)) checkNotSourcesOnly(p);
             out.add(p);
         }
         return out;
+    }
+
+    /** Throws if directory {@code dir} holds {@code .java} files and no {@code .class} file: a
+     *  directory entry is a class directory, and one of sources alone would find no policy, the
+     *  command then saying only that the policy is unknown. */
+    static void checkNotSourcesOnly(Path dir) {
+        List<String> sources = new ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (var it = files.filter(Files::isRegularFile).iterator(); it.hasNext(); ) {
+                Path f = it.next();
+                String name = f.getFileName().toString();
+                if (name.endsWith(".class")) return;
+                if (isSource(f)) sources.add(f.toString());
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return; // unreadable parts: the class loader will say what it finds
+        }
+        if (sources.isEmpty()) return;
+        sources.sort(null);
+        String shown = String.join(File.pathSeparator, sources.subList(0, Math.min(3, sources.size())))
+                + (sources.size() > 3 ? "" + File.pathSeparator + "... (" + sources.size() + " files)" : "");
+        throw new IllegalArgumentException(OPTION + ": '" + dir + "' holds Java sources and no compiled classes, and a directory entry is a "
+                + "class directory; give the .java files themselves (" + OPTION + " " + shown + "), or compile them into one; " + ALLOWED);
     }
 
     /** Throws, naming {@code option}, the file and why, unless {@code file} opens as a jar (a zip

@@ -228,6 +228,28 @@ class PolicyPathTest {
         }
     }
 
+    /** A directory of sources alone (examples/policies/example, say) is no class directory: refused, pointing at its .java files,
+     *  where it used to find nothing and leave the command to call the policy unknown. */
+    @Test
+    void aDirectoryOfSourcesAloneIsRefusedNamingItsFiles(@TempDir Path dir) throws Exception {
+        Path srcs = Files.createDirectories(dir.resolve("srcs/example"));
+        Files.copy(lotterySource(), srcs.resolve("Lottery.java"));
+        Files.copy(MlfqExampleTest.source(), srcs.resolve("Mlfq.java"));
+        String sep = java.io.File.pathSeparator;
+        for (Path given : List.of(srcs, dir.resolve("srcs"))) {
+            Run r = cli("policies", "--policy-path", given.toString(), "--check", "mlfq");
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals("skyloft: --policy-path: '" + given + "' holds Java sources and no compiled classes, and a directory entry is a class "
+                    + "directory; give the .java files themselves (--policy-path " + srcs.resolve("Lottery.java") + sep + srcs.resolve("Mlfq.java")
+                    + "), or compile them into one; allowed: jars, class directories and .java files\n", r.err());
+        }
+        Run files = cli("policies", "--policy-path", srcs.resolve("Lottery.java") + sep + srcs.resolve("Mlfq.java"), "lottery", "mlfq");
+        assertEquals(0, files.exit(), files.toString());
+        compile(dir.resolve("srcs"), srcs.resolve("Mlfq.java")); // classes beside the sources: a class directory
+        Run classes = cli("policies", "--policy-path", dir.resolve("srcs").toString(), "mlfq");
+        assertEquals(0, classes.exit(), classes.toString());
+    }
+
     @Test
     void aFileThatIsNotAJarIsRefusedByEveryCommandBeforeItRuns(@TempDir Path dir) throws Exception {
         Path yaml = repoRoot().resolve("examples/cfs-nice.yaml");
