@@ -12,7 +12,9 @@ public interface SchedContext {
     /** True if {@code cpu} runs no task right now. */
     boolean isIdle(int cpu);
 
-    /** The task running on {@code cpu}, or {@code null} if it is idle. */
+    /** The task running on {@code cpu}, or {@code null} if it is idle. Under {@code apps} an inner
+     *  policy sees only its own class's tasks: for a CPU running the other class's task this is
+     *  {@code null} while {@link #isIdle} may be false, so test {@code isIdle} for idleness. */
     Task current(int cpu);
 
     /**

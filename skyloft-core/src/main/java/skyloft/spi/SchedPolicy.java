@@ -161,8 +161,11 @@ public abstract class SchedPolicy {
      * slice ends on time instead of at the next tick period). Return {@code nowNs} for no hint
      * (the default): the host ticks every period; {@code Long.MAX_VALUE} if only an enqueue or
      * a move can make it say yes. Policies whose tick depends on anything else before the hint
-     * (other CPUs' queues, picks and stops, global virtual time) must not hint. The contract
-     * suite checks that no tick before the hint returns true.
+     * (other CPUs' queues, picks and stops, global virtual time) must not hint. So a policy with
+     * one queue for all CPUs, whose tick says yes once the slice is over and someone waits, hints
+     * the slice's end and, after it, returns {@code nowNs}: a waiter may arrive by another CPU's
+     * enqueue, which does not void this hint. The contract suite checks that no tick before the
+     * hint returns true.
      */
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
         return nowNs;
