@@ -97,6 +97,7 @@ class MlfqExampleTest {
         String[][] cases = {
                 {"mlfq[allotment=10us]", "policy mlfq: allotment 10us is shorter than slice 20us; a task would move down before its first slice ended (give allotment >= slice)"},
                 {"mlfq[boost=100us]", "policy mlfq: boost 100us is not longer than allotment 100us; no task could use up its allotment between boosts (give boost > allotment)"},
+                {"mlfq[slice=1.5ms,allotment=1ms]", "policy mlfq: allotment 1ms is shorter than slice 1500us; a task would move down before its first slice ended (give allotment >= slice)"},
                 {"mlfq[levels=16,slice=100us,allotment=1ms]", "policy mlfq: the bottom level's slice, slice 100us x 2^15, is over 1s; give fewer levels or a shorter slice"},
                 {"mlfq[levels=1]", "policy mlfq parameter levels: 1 is out of range; allowed 2..16"},
                 {"mlfq[slice=1us]", "policy mlfq parameter slice: 1us is out of range; allowed 5us to 100ms"},
