@@ -169,7 +169,7 @@ class MlfqExampleTest {
             }
             if (order.size() == 11) {
                 // 5 turns each at the top: the hog's 5 x 20us use its allotment; the gamer's 5 x 19us do not, and its
-                // sixth run does 5us in, so it moves down beside the hog, which runs next
+                // sixth run uses it up 5us in, so it moves down beside the hog, which runs next
                 assertEquals(List.of("gamer", "hog", "gamer", "hog", "gamer", "hog", "gamer", "hog", "gamer", "hog", "gamer"), order);
             }
         }
@@ -208,8 +208,8 @@ class MlfqExampleTest {
         StepTask hog = h.spawn("hog"); // the boost clock starts here, at 0: boosts at 5ms, 10ms...
         assertSame(hog, h.schedule(0));
         assertFalse(tickFor(h, 0, 1_000), "alone for 1ms: down to the bottom, still running");
-        StepTask r = h.spawn("req");
-        assertTrue(h.preemptPending(0), "a new task preempts the task that has sunk");
+        h.spawn("req");
+        assertTrue(h.preemptPending(0), "a new task preempts the hog, sunk by this run's use");
         h.stop(0, StopReason.PREEMPT);
         long hogRunsAt = -1, hogRanNs = 0;
         // requests back to back, each 20us, the next arriving while one runs: the top level is never empty
@@ -231,6 +231,29 @@ class MlfqExampleTest {
         assertTrue(hogRunsAt >= 5_000 * US && hogRunsAt <= 5_020 * US, "the hog starves until the boost at 5ms, then runs after the request in progress: "
                 + hogRunsAt + "ns");
         assertEquals(100 * US, hogRanNs, "after the boost the hog gets its top-level allotment again, a slice at a time among the requests, and sinks");
+    }
+
+    /** Rule 5 reaches a task that sleeps through the boost: it wakes on top, ahead of a new task that comes after it. */
+    @Test
+    void aTaskAsleepAtTheBoostWakesOnTop() throws Exception {
+        StepHost h = new StepHost(mlfq(Map.of()), 1, 1);
+        StepTask sunk = h.spawn("sunk");
+        assertSame(sunk, h.schedule(0));
+        assertFalse(tickFor(h, 0, 1_000));
+        h.stop(0, StopReason.BLOCK); // at the bottom
+        h.advance(500 * US);
+        h.wake(sunk); // before the boost: a new task that comes after it still goes first
+        StepTask early = h.spawn("early");
+        assertSame(early, h.schedule(0));
+        h.stop(0, StopReason.EXIT);
+        assertSame(sunk, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        h.advance(5_000 * US); // past the boost at 5ms
+        h.wake(sunk);
+        StepTask late = h.spawn("late");
+        assertSame(sunk, h.schedule(0), "boosted while asleep: on top, and queued first");
+        assertEquals(20 * US, runUntilPreempted(h, 0), "with the top level's slice");
+        assertSame(late, h.schedule(0));
     }
 
     /** Rule 1 across CPUs: a new task preempts the CPU running the lowest-level task, and one arrival asks one CPU only. */

@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import skyloft.sim.scenario.Scenario;
@@ -31,31 +34,20 @@ import skyloft.sim.scenario.ScenarioLoader;
  */
 class ExamplesTest {
 
-    /** The example policies, compiled with a services file listing them; built once. */
+    /** The example policies, compiled once with a services file listing them. */
+    @TempDir
+    static Path compiledPolicies;
     private static URLClassLoader examplePolicies;
     private ClassLoader loaderBefore;
 
-    @BeforeEach
-    void examplePolicies_onTheContextLoader() throws IOException {
-        loaderBefore = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(examplePolicyLoader());
-    }
-
-    @AfterEach
-    void restoreLoader() {
-        Thread.currentThread().setContextClassLoader(loaderBefore);
-    }
-
-    static synchronized ClassLoader examplePolicyLoader() throws IOException {
-        if (examplePolicies != null) return examplePolicies;
+    @BeforeAll
+    static void compileTheExamplePolicies() throws IOException {
         Path root = examples().resolve("policies");
         List<Path> sources;
         try (Stream<Path> s = Files.walk(root)) {
             sources = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
         }
-        Path out = Files.createTempDirectory("skyloft-example-policies");
-        out.toFile().deleteOnExit();
-        List<String> args = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), "-d", out.toString(), "-Xlint:none"));
+        List<String> args = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), "-d", compiledPolicies.toString(), "-Xlint:none"));
         sources.forEach(p -> args.add(p.toString()));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         int code = ToolProvider.getSystemJavaCompiler().run(null, log, log, args.toArray(String[]::new));
@@ -63,11 +55,26 @@ class ExamplesTest {
         // each source file's class, by its path under examples/policies (example/Mlfq.java: example.Mlfq)
         String listed = sources.stream().map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.java$", ""))
                 .reduce("", (a, c) -> a + c + "\n");
-        Path services = out.resolve("META-INF/services/skyloft.spi.SchedPolicy");
+        Path services = compiledPolicies.resolve("META-INF/services/skyloft.spi.SchedPolicy");
         Files.createDirectories(services.getParent());
         Files.writeString(services, listed);
-        examplePolicies = new URLClassLoader(new URL[] {out.toUri().toURL()}, ExamplesTest.class.getClassLoader());
-        return examplePolicies;
+        examplePolicies = new URLClassLoader(new URL[] {compiledPolicies.toUri().toURL()}, ExamplesTest.class.getClassLoader());
+    }
+
+    @AfterAll
+    static void closeTheLoader() throws IOException {
+        examplePolicies.close();
+    }
+
+    @BeforeEach
+    void putTheExamplePoliciesOnTheContextLoader() {
+        loaderBefore = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(examplePolicies);
+    }
+
+    @AfterEach
+    void restoreTheContextLoader() {
+        Thread.currentThread().setContextClassLoader(loaderBefore);
     }
 
     static Path examples() {
