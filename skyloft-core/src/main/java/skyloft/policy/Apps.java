@@ -72,6 +72,8 @@ public final class Apps extends SchedPolicy {
 
     private final SchedPolicy lc, be;
     private final Set<String> beApps;
+    /** The CPUs each class may run on (isolation); {@link CpuList#ALL} for both is plain sharing. */
+    private final CpuList lcCpus, beCpus;
     /** BE's floor: the share of each CPU it gets while LC work would take all of it (0: none). */
     private final double beMin;
     /** How long a BE turn under the floor lasts, and how much of it BE must have earned first. */
@@ -86,6 +88,9 @@ public final class Apps extends SchedPolicy {
     private long[] earnedNs;          // per CPU: BE time owed under the floor (LC runs add, BE runs take), 0 to one quantum
     private boolean[] floorTurn;      // per CPU: the BE task running there was picked for its floor turn
     private long bePreempts, lcSteals, floorTurns;
+    private boolean[] lcOn, beOn;     // per CPU: the class may run there (lc_cpus, be_cpus)
+    private View lcView, beView;      // what each inner policy sees: only its own CPUs, numbered from 0
+    private long lcToIdle, rescueRedirects;
 
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
         this(lc, be, beApps, 0, DEFAULT_BE_QUANTUM_NS);
@@ -97,6 +102,15 @@ public final class Apps extends SchedPolicy {
      * @param beQuantumNs the length of a BE turn under the floor
      */
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps, double beMin, long beQuantumNs) {
+        this(lc, be, beApps, beMin, beQuantumNs, CpuList.ALL, CpuList.ALL);
+    }
+
+    /**
+     * @param lcCpus the CPUs LC tasks may run on ({@link CpuList#ALL}: every one, BE's included)
+     * @param beCpus the CPUs BE tasks may run on; a CPU outside never runs BE work. Whether they
+     *               name CPUs the host has is checked when the policy is attached.
+     */
+    public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps, double beMin, long beQuantumNs, CpuList lcCpus, CpuList beCpus) {
         if (NOT_NESTABLE.contains(lc.name()) || NOT_NESTABLE.contains(be.name())) {
             throw new IllegalArgumentException("apps: got lc=" + lc.name() + ", be=" + be.name() + "; allowed for either: " + allowed());
         }
@@ -110,11 +124,17 @@ public final class Apps extends SchedPolicy {
         this.beMin = beMin;
         this.beQuantumNs = beQuantumNs;
         this.earnPerNs = beMin / (1 - beMin);
+        this.lcCpus = java.util.Objects.requireNonNull(lcCpus, "lcCpus");
+        this.beCpus = java.util.Objects.requireNonNull(beCpus, "beCpus");
     }
 
     Apps(PolicyParams p) {
         this(inner(p, "lc", DEFAULT_LC), inner(p, "be", DEFAULT_BE), beApps(p), p.decimal("be_min", 0, 0, 0.5),
-                p.durationNs("be_quantum", DEFAULT_BE_QUANTUM_NS, 5_000, 100_000_000));
+                p.durationNs("be_quantum", DEFAULT_BE_QUANTUM_NS, 5_000, 100_000_000), cpus(p, "lc_cpus"), cpus(p, "be_cpus"));
+    }
+
+    private static CpuList cpus(PolicyParams p, String key) {
+        return p.has(key) ? CpuList.parse("policy apps parameter " + key, p.asMap().get(key)) : CpuList.ALL;
     }
 
     private static SchedPolicy inner(PolicyParams p, String side, String dflt) {
@@ -166,10 +186,37 @@ public final class Apps extends SchedPolicy {
         return isBe(t) ? be : lc;
     }
 
+    /** {@code cpu} as the inner policy of {@code t}'s class numbers it. */
+    private int local(Task t, int cpu) {
+        return (isBe(t) ? beView : lcView).toLocal[cpu];
+    }
+
+    /** True if both classes may run on {@code cpu}: only there can BE's floor take turns. */
+    private boolean shared(int cpu) {
+        return lcOn[cpu] && beOn[cpu];
+    }
+
     @Override
     protected void init(int cpus) {
-        lc.attach(new View(ctx, false));
-        be.attach(new View(ctx, true));
+        lcOn = lcCpus.resolve("policy apps parameter lc_cpus", cpus);
+        beOn = beCpus.resolve("policy apps parameter be_cpus", cpus);
+        boolean anyShared = false;
+        for (int c = 0; c < cpus; c++) {
+            if (!lcOn[c] && !beOn[c]) {
+                throw new IllegalArgumentException("policy apps: CPU " + c + " is in neither lc_cpus (" + lcCpus + ") nor be_cpus (" + beCpus
+                        + "), so it would run nothing; allowed lists that together cover every CPU, 0 to " + (cpus - 1));
+            }
+            anyShared |= shared(c);
+        }
+        if (beMin > 0 && !anyShared) {
+            throw new IllegalArgumentException("policy apps parameter be_min: " + beMin + " needs a CPU that both classes may use, but lc_cpus ("
+                    + lcCpus + ") and be_cpus (" + beCpus + ") share none; allowed be_min=0 for a strict partition, where BE has its own CPUs");
+        }
+        lcView = new View(ctx, false, lcOn);
+        beView = new View(ctx, true, beOn);
+        lc.attach(lcView);
+        be.attach(beView);
+        lcToIdle = rescueRedirects = 0;
         lcQueued = beQueued = beRunning = 0;
         preemptAsked = new boolean[cpus];
         earnedNs = new long[cpus];
@@ -204,28 +251,50 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) {
-        return of(task).selectCpu(task, prevCpu, reason, nowNs);
+        View v = isBe(task) ? beView : lcView;
+        int cpu = v.toHost[of(task).selectCpu(task, v.local(prevCpu), reason, nowNs)];
+        if (v == beView) return cpu;
+        boolean takesBe = isBe(ctx.current(cpu));
+        if (!takesBe && (beCpus.isAll() || !beOn[cpu])) return cpu;
+        // The LC policy chose one of BE's CPUs: an idle CPU kept from BE (be_cpus) takes the task
+        // first, so that BE keeps its CPUs; and if the chosen CPU runs BE work, which the LC
+        // policy sees as idle, any CPU that is idle indeed takes it without a preemption.
+        int idle = -1;
+        for (int c = 0; c < lcOn.length; c++) {
+            if (!lcOn[c] || !ctx.isIdle(c)) continue;
+            if (!beOn[c]) {
+                lcToIdle++;
+                return c;
+            }
+            if (idle < 0) idle = c;
+        }
+        if (takesBe && idle >= 0) {
+            lcToIdle++;
+            return idle;
+        }
+        return cpu;
     }
 
     @Override
     public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
         if (isBe(task)) {
-            be.enqueue(task, cpu, reason, nowNs);
+            be.enqueue(task, beView.toLocal[cpu], reason, nowNs);
             beQueued++;
             return;
         }
-        lc.enqueue(task, cpu, reason, nowNs);
+        lc.enqueue(task, lcView.toLocal[cpu], reason, nowNs);
         lcQueued++;
         if (beRunning == 0) return; // nothing to take from
         if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle (a floor turn keeps it)
         // Waiting LC tasks that no idle CPU will take: take BE CPUs for them, one each.
         int idle = 0, asked = 0;
         for (int c = 0; c < preemptAsked.length; c++) {
+            if (!lcOn[c]) continue;
             if (ctx.isIdle(c)) idle++;
             else if (preemptAsked[c]) asked++;
         }
         for (int c = 0, want = lcQueued - idle - asked; want > 0 && c < preemptAsked.length; c++) {
-            if (!preemptAsked[c] && isBe(ctx.current(c))) {
+            if (lcOn[c] && !preemptAsked[c] && isBe(ctx.current(c))) {
                 preemptBe(c);
                 want--;
             }
@@ -241,7 +310,7 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public Task pickNext(int cpu, long nowNs) {
-        if (beQueued > 0 && beMin > 0 && earnedNs[cpu] >= beQuantumNs) { // BE's floor turn comes before LC
+        if (beQueued > 0 && beMin > 0 && shared(cpu) && earnedNs[cpu] >= beQuantumNs) { // BE's floor turn comes before LC
             Task b = pickBe(cpu, nowNs);
             if (b != null) {
                 floorTurn[cpu] = true;
@@ -249,21 +318,41 @@ public final class Apps extends SchedPolicy {
                 return b;
             }
         }
-        Task t = lc.pickNext(cpu, nowNs);
-        if (t == null && lcQueued > 0 && lc.balance(cpu, true, nowNs) > 0) {
-            lcSteals++;
-            t = lc.pickNext(cpu, nowNs);
-        }
-        if (t != null) {
-            lcQueued--;
-            return t;
+        if (lcOn[cpu]) {
+            int l = lcView.toLocal[cpu];
+            Task t = lc.pickNext(l, nowNs);
+            if (t == null && lcQueued > 0 && lcMayPull(cpu) && lc.balance(l, true, nowNs) > 0) {
+                lcSteals++;
+                t = lc.pickNext(l, nowNs);
+            }
+            if (t != null) {
+                lcQueued--;
+                return t;
+            }
         }
         return pickBe(cpu, nowNs);
     }
 
+    /**
+     * Whether idle {@code cpu} may pull LC work queued for other CPUs: always, unless it is one of
+     * BE's CPUs, BE work waits, and the idle CPUs kept from BE (be_cpus) are enough for every
+     * queued LC task. Then they take it and BE keeps its CPU; an LC task stolen there instead would
+     * hold it for its whole run while a CPU kept for LC stayed idle.
+     */
+    private boolean lcMayPull(int cpu) {
+        if (beCpus.isAll() || !beOn[cpu] || beQueued == 0) return true;
+        int idleOwn = 0;
+        for (int c = 0; c < lcOn.length; c++) {
+            if (c != cpu && lcOn[c] && !beOn[c] && ctx.isIdle(c)) idleOwn++;
+        }
+        return lcQueued > idleOwn;
+    }
+
     private Task pickBe(int cpu, long nowNs) {
-        Task t = be.pickNext(cpu, nowNs);
-        if (t == null && beMin > 0 && beQueued > 0 && be.balance(cpu, true, nowNs) > 0) t = be.pickNext(cpu, nowNs); // the floor pulls
+        if (!beOn[cpu]) return null; // outside be_cpus: never BE work
+        int l = beView.toLocal[cpu];
+        Task t = be.pickNext(l, nowNs);
+        if (t == null && beMin > 0 && beQueued > 0 && be.balance(l, true, nowNs) > 0) t = be.pickNext(l, nowNs); // the floor pulls
         if (t != null) beQueued--;
         return t;
     }
@@ -272,7 +361,7 @@ public final class Apps extends SchedPolicy {
     public void running(int cpu, Task task, long nowNs) {
         preemptAsked[cpu] = false;
         if (isBe(task)) beRunning++;
-        of(task).running(cpu, task, nowNs);
+        of(task).running(local(task, cpu), task, nowNs);
     }
 
     @Override
@@ -282,10 +371,10 @@ public final class Apps extends SchedPolicy {
             beRunning--;
             earnedNs[cpu] = Math.max(0, earnedNs[cpu] - ranNs); // any BE run counts: the floor only fills in what BE did not get
             floorTurn[cpu] = false;
-        } else if (beMin > 0) {
+        } else if (beMin > 0 && shared(cpu)) {
             earnedNs[cpu] = earned(cpu, ranNs);
         }
-        of(task).stopping(cpu, task, reason, ranNs, nowNs);
+        of(task).stopping(local(task, cpu), task, reason, ranNs, nowNs);
     }
 
     /** What BE will have earned on {@code cpu} once the LC task there has run {@code ranNs}. */
@@ -295,7 +384,7 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public boolean tick(int cpu, Task task, long ranNs, long nowNs) {
-        if (beMin > 0) {
+        if (beMin > 0 && shared(cpu)) {
             if (!isBe(task)) {
                 if (beQueued > 0 && earned(cpu, ranNs) >= beQuantumNs) return true; // BE's turn
             } else if (floorTurn[cpu] && ranNs >= earnedNs[cpu]) {
@@ -304,13 +393,13 @@ public final class Apps extends SchedPolicy {
                 floorTurn[cpu] = false;
             }
         }
-        return of(task).tick(cpu, task, ranNs, nowNs);
+        return of(task).tick(local(task, cpu), task, ranNs, nowNs);
     }
 
     @Override
     public long tickHintNs(int cpu, Task task, long ranNs, long nowNs) {
-        long hint = of(task).tickHintNs(cpu, task, ranNs, nowNs);
-        if (beMin == 0) return hint;
+        long hint = of(task).tickHintNs(local(task, cpu), task, ranNs, nowNs);
+        if (beMin == 0 || !shared(cpu)) return hint;
         // The floor's ticks depend on the other class's queue, which enqueues for other CPUs change
         // without voiding a hint; so hint the time its condition on this CPU's own time turns true.
         long floorAt;
@@ -337,10 +426,10 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public int balance(int cpu, boolean idle, long nowNs) {
-        int moved = lc.balance(cpu, idle, nowNs);
+        int moved = lcOn[cpu] && (!idle || lcMayPull(cpu)) ? lc.balance(lcView.toLocal[cpu], idle, nowNs) : 0;
         if (idle && moved > 0) return moved;
         if (moved > 0) lcMovedTo(cpu);
-        return moved + be.balance(cpu, idle, nowNs);
+        return moved + (beOn[cpu] ? be.balance(beView.toLocal[cpu], idle, nowNs) : 0); // BE is never pulled outside be_cpus
     }
 
     /** LC tasks were moved to {@code cpu} (a periodic balance, a rescue): if it runs BE work, it
@@ -358,9 +447,41 @@ public final class Apps extends SchedPolicy {
 
     @Override
     public int rescue(int stalledCpu, int toCpu, long nowNs) {
-        int moved = lc.rescue(stalledCpu, toCpu, nowNs);
-        if (moved > 0) lcMovedTo(toCpu);
-        return moved + be.rescue(stalledCpu, toCpu, nowNs);
+        return rescue(lcView, stalledCpu, toCpu, nowNs) + rescue(beView, stalledCpu, toCpu, nowNs);
+    }
+
+    /**
+     * One class's part of a rescue. If {@code toCpu} is not one of the class's CPUs, the queue goes
+     * to another of them instead (an idle one, kicked, before one running the class's work, before
+     * any other); if the stalled CPU is its only one, its tasks wait the stall out, as a task
+     * confined by a cpuset does.
+     */
+    private int rescue(View v, int stalledCpu, int toCpu, long nowNs) {
+        if (v.toLocal[stalledCpu] < 0) return 0; // nothing of this class is queued where it may not run
+        int to = v.toLocal[toCpu] >= 0 ? toCpu : otherCpu(v, stalledCpu);
+        if (to < 0) return 0;
+        int moved = (v == beView ? be : lc).rescue(v.toLocal[stalledCpu], v.toLocal[to], nowNs);
+        if (moved == 0) return 0;
+        if (to != toCpu) {
+            rescueRedirects++;
+            if (ctx.isIdle(to)) ctx.kickAt(to, nowNs);
+        }
+        if (v == lcView) lcMovedTo(to);
+        return moved;
+    }
+
+    /** Another CPU of {@code v}'s class than {@code cpu}, from the next one on: an idle one, else
+     *  one running the class's work, else any; -1 if the class has no other. */
+    private int otherCpu(View v, int cpu) {
+        int n = v.toLocal.length, running = -1, any = -1;
+        for (int i = 1; i < n; i++) {
+            int c = (cpu + i) % n;
+            if (v.toLocal[c] < 0) continue;
+            if (ctx.isIdle(c)) return c;
+            if (running < 0 && isBe(ctx.current(c)) == (v == beView)) running = c;
+            if (any < 0) any = c;
+        }
+        return running >= 0 ? running : any;
     }
 
     @Override
@@ -375,7 +496,9 @@ public final class Apps extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.println("apps lc=" + lc.name() + " be=" + be.name() + " be_apps=" + String.join("+", beApps.stream().sorted().toList())
                 + (beMin > 0 ? " be_min=" + beMin + " be_quantum=" + beQuantumNs + "ns floorTurns=" + floorTurns : "")
-                + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals);
+                + (lcCpus.isAll() ? "" : " lc_cpus=" + lcCpus) + (beCpus.isAll() ? "" : " be_cpus=" + beCpus)
+                + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals + " lcToIdle=" + lcToIdle
+                + " rescueRedirects=" + rescueRedirects);
         out.print("  lc: ");
         lc.dump(out);
         out.print("  be: ");
@@ -383,45 +506,63 @@ public final class Apps extends SchedPolicy {
     }
 
     /**
-     * What an inner policy sees of the host: only its own class's tasks run. To the LC policy a
-     * CPU running BE work is idle (it may take it); to the BE policy a CPU running LC work is
-     * busy, with no current task of its own, and its preemption requests never reach LC tasks.
+     * What an inner policy sees of the host: only its own class's tasks run, and only its own
+     * CPUs exist, numbered from 0 in order ({@code lc_cpus}, {@code be_cpus}; all by default, then
+     * the numbers are the host's). Every CPU crosses this boundary translated, in the ops' arguments
+     * and results and in these calls, so an inner policy can neither queue a task for a CPU its
+     * class may not use nor see one. To the LC policy a CPU running BE work is idle (it may take
+     * it); to the BE policy a CPU running LC work is busy, with no current task of its own, and its
+     * preemption requests never reach LC tasks. {@link Task#lastCpu()} stays the host's number.
      */
     private final class View implements SchedContext {
         private final SchedContext host;
         private final boolean beSide;
+        /** The class's CPU i is the host's {@code toHost[i]}; host CPU c is the class's {@code toLocal[c]}, or -1 if not its. */
+        final int[] toHost, toLocal;
 
-        View(SchedContext host, boolean beSide) {
+        View(SchedContext host, boolean beSide, boolean[] on) {
             this.host = host;
             this.beSide = beSide;
+            this.toLocal = new int[on.length];
+            int n = 0;
+            for (int c = 0; c < on.length; c++) toLocal[c] = on[c] ? n++ : -1;
+            this.toHost = new int[n];
+            for (int c = 0; c < on.length; c++) if (on[c]) toHost[toLocal[c]] = c;
         }
 
-        @Override public int cpuCount() { return host.cpuCount(); }
+        /** The class's number for host CPU {@code cpu}; -1 for -1, a CPU out of range, or one not the class's. */
+        int local(int cpu) {
+            return cpu >= 0 && cpu < toLocal.length ? toLocal[cpu] : -1;
+        }
+
+        @Override public int cpuCount() { return toHost.length; }
 
         @Override
         public boolean isIdle(int cpu) {
-            return beSide ? host.isIdle(cpu) : !isLc(host.current(cpu));
+            int c = toHost[cpu];
+            return beSide ? host.isIdle(c) : !isLc(host.current(c));
         }
 
         @Override
         public Task current(int cpu) {
-            Task t = host.current(cpu);
+            Task t = host.current(toHost[cpu]);
             return t != null && isBe(t) == beSide ? t : null;
         }
 
         @Override
         public void requestPreempt(int cpu) {
-            Task t = host.current(cpu);
+            int c = toHost[cpu];
+            Task t = host.current(c);
             if (t == null) return;
             if (beSide && !isBe(t)) return; // BE never preempts LC
-            host.requestPreempt(cpu);
+            host.requestPreempt(c);
         }
 
-        @Override public void kickAt(int cpu, long atNs) { host.kickAt(cpu, atNs); }
+        @Override public void kickAt(int cpu, long atNs) { host.kickAt(toHost[cpu], atNs); }
 
         @Override public int randomInt(int bound) { return host.randomInt(bound); }
 
-        @Override public int wakerCpu() { return host.wakerCpu(); }
+        @Override public int wakerCpu() { return local(host.wakerCpu()); }
 
         private boolean isLc(Task t) {
             return t != null && !isBe(t);

@@ -180,6 +180,8 @@ public final class PolicyRegistry {
                         new Param("be_apps", Apps.DEFAULT_BE_APPS, "best-effort application names, joined by +; every other app is latency-critical"),
                         new Param("be_min", "0", "BE's floor, 0 to 0.5: its share of each CPU while LC work would take it all (0: none, BE may starve)"),
                         new Param("be_quantum", "100us", "a BE turn under the floor, 5us..100ms (LC work waits up to this long)"),
+                        new Param("be_cpus", "all", "CPUs BE tasks may run on (isolation): all, or CPUs and ranges joined by +, e.g. 0-3+8; the others never run BE work"),
+                        new Param("lc_cpus", "all", "CPUs LC tasks may run on, as be_cpus; all: LC also preempts BE on be_cpus (be_cpus=0,lc_cpus=1: a strict partition)"),
                         new Param("lc.*", "", "a parameter of the lc policy, e.g. lc.slice=30us"),
                         new Param("be.*", "", "a parameter of the be policy, e.g. be.latency=1ms")),
                 Apps::new));

@@ -220,6 +220,31 @@ class ExamplesTest {
         assertTrue(oneP99 > 4 * aloneP99, "one shinjuku for both: web p99 " + oneP99 + "us, alone " + aloneP99 + "us");
     }
 
+    /** The files' comments: confining batch to some CPUs (be_cpus) spares the service the preemptions
+     *  there and costs batch its share; a strict partition (lc_cpus too) starves the service of CPUs. */
+    @Test
+    void isolatingBatchTradesItsShareForTheServicesLatency() {
+        Scenario two = load("apps-colocation.yaml");
+        SimResult shared = two.run(null), iso = two.run("apps", Map.of("be_cpus", "0"), null, null, null),
+                strict = two.run("apps", Map.of("be_cpus", "0", "lc_cpus", "1"), null, null, null);
+        SimResult.Row sw = shared.row("web"), iw = iso.row("web");
+        assertTrue(iw.latencyP50Us() < sw.latencyP50Us() - 0.5 && iw.latencyP99Us() < sw.latencyP99Us(),
+                "2 CPUs, be_cpus=0: web p50/p99 " + iw.latencyP50Us() + "/" + iw.latencyP99Us() + "us, sharing " + sw.latencyP50Us() + "/" + sw.latencyP99Us() + "us");
+        assertEquals(0.30, iso.row("batch").cpuShare(), 0.03, "batch keeps what web leaves of CPU 0 only");
+        assertTrue(shared.row("batch").cpuShare() > iso.row("batch").cpuShare() + 0.15);
+        assertEquals(0.5, strict.row("batch").cpuShare(), 0.01, "strict: batch has CPU 0 to itself");
+        assertTrue(strict.row("web").latencyP99Us() > 1_000, "strict: web needs a whole CPU and has one, p99 " + strict.row("web").latencyP99Us() + "us");
+
+        Scenario sixteen = load("apps-colocation-16cpu.yaml");
+        SimResult shared16 = sixteen.run(null), iso16 = sixteen.run("apps", Map.of("be_cpus", "0-7"), null, null, null);
+        SimResult.Row s16 = shared16.row("web"), i16 = iso16.row("web");
+        assertTrue(i16.latencyP50Us() < s16.latencyP50Us() - 1.5 && i16.latencyP99Us() < s16.latencyP99Us(),
+                "16 CPUs, be_cpus=0-7: web p50/p99 " + i16.latencyP50Us() + "/" + i16.latencyP99Us() + "us, sharing " + s16.latencyP50Us() + "/" + s16.latencyP99Us() + "us");
+        assertEquals(0.25, iso16.row("batch").cpuShare(), 0.03);
+        assertTrue(shared16.row("batch").cpuShare() > 0.40);
+        assertEquals(35575, i16.completed(), 5, "every request done");
+    }
+
     @Test
     void parkedCpusCostTheSleepersAWakeEachAndTheAdaptiveSpinAvoidsIt() {
         Scenario s = load("parked-cpus.yaml");

@@ -71,9 +71,10 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
         SchedPolicy pol = policy(policyName, extraParams);
         long seedUsed = seedOverride != null ? seedOverride : seed;
         long dur = durationOverrideNs != null ? durationOverrideNs : durationNs;
-        Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace).onProgress(progress);
-        for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
         try {
+            // the policy is attached here: a parameter that only the CPU count refutes (apps' be_cpus) fails now
+            Simulator sim = new Simulator(pol, cpus, tickNs, costs, seedUsed, trace).onProgress(progress);
+            for (TaskSpec t : tasks) sim.add(t.factory().apply(cpus));
             return sim.run(dur).withParams(effectiveParams(policyName, extraParams));
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(source + ": " + e.getMessage(), e);

@@ -338,6 +338,18 @@ class ScenarioLoaderTest {
         assertEquals(List.of(), s.warnings("fifo", java.util.Map.of("be_apps", "x"), 3_600_000_000_001L), "only apps reads be_apps");
     }
 
+    /** be_cpus is checked against the file's CPUs when a run attaches the policy; YAML's 0 is the list 0. */
+    @Test
+    void appsCpuListsAreReadFromTheFileAndABadOneNamesIt() {
+        Scenario s = parse("duration: 1ms\ncpus: 2\npolicy: apps\nparams: {be_cpus: 0}\n"
+                + "tasks:\n  - {name: web, type: hog, app: web}\n  - {name: batch, type: hog, count: 2, app: batch}\n");
+        SimResult r = s.run(null);
+        assertEquals(0.5, r.row("batch").cpuShare(), 0.01, "batch has CPU 0, web CPU 1 (a CPU running BE is taken only if no other is idle)");
+        assertEquals("0", r.params().get("be_cpus"));
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.run("apps", java.util.Map.of("lc_cpus", "1-2"), null, null, null));
+        assertTrue(e.getMessage().startsWith("bad.yaml: policy apps parameter lc_cpus: '1-2' names CPU 2, but this host has 2 CPUs (0-1)"), e.getMessage());
+    }
+
     @Test
     void aPoissonStreamWithWorkersIsServedByThatManyTasks() {
         Scenario s = parse("duration: 20ms\ncpus: 2\ntasks: [{name: web, type: poisson, rate: 100k/s, service: 5us, workers: 3}]");
