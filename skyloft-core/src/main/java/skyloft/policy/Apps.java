@@ -47,6 +47,25 @@ import skyloft.spi.Task;
  * with no BE run there (400us at 0.2). A task cannot change class: changing its app across the line
  * is refused.
  *
+ * <p>Isolation instead of sharing: {@code be_cpus} (default all) confines BE tasks to a CPU list
+ * ({@link CpuList}: {@code 0}, {@code 0-7}, {@code 0-3+8}), as isolcpus or a cpuset would; a CPU
+ * outside it never runs BE work, so an LC task there never waits for BE to be preempted.
+ * {@code lc_cpus} (default all) confines LC tasks the same way: by default LC may still use BE's
+ * CPUs and preempts BE there exactly as when sharing, and {@code be_cpus=0-7,lc_cpus=8-15} is a
+ * strict partition, as Linux cpusets make. Each inner policy is given a view in which only its
+ * class's CPUs exist, numbered from 0: every CPU in its ops and in its context calls is
+ * translated both ways. So the BE policy cannot place, queue, steal, balance or rescue a task
+ * onto a CPU that never picks BE, and nothing it owns is stranded; apps asks a class's policy
+ * only on its class's CPUs (picks, balancing, the floor, which takes turns only on CPUs both
+ * classes use). A rescue onto a CPU that the class may not use goes to another of its CPUs (an
+ * idle one, kicked, first); a class whose only CPU stalls waits the stall out, as a task pinned by
+ * a cpuset does. Two rules keep BE's CPUs for BE while LC has CPUs of its own: an LC task that
+ * its policy places on one of BE's CPUs goes instead to an idle CPU kept from BE, or, if the one
+ * chosen runs BE work, to any idle CPU (so it needs no preemption); and an idle CPU of BE's, with
+ * BE work waiting, leaves queued LC work to the idle CPUs kept from BE when they are enough for
+ * it. The lists are checked against the host's CPU count when the policy is attached. Every CPU
+ * must be in one list or both; a floor needs a CPU in both.
+ *
  * <p>Good at: keeping LC latency close to running LC alone while BE soaks up the idle time.
  * Bad at: fairness across the classes (without a floor BE starves while LC saturates the CPUs;
  * with one, LC work waits up to a quantum behind a BE turn, and an LC load above 1 - be_min
@@ -54,11 +73,17 @@ import skyloft.spi.Task;
  * inversion, nothing inherits). A BE CPU reacts to LC work at its next preemption point; with a
  * stealing LC policy on more than two CPUs the steal may pick another victim, and the task
  * then waits for its own CPU's slice (in the simulator at 16 CPUs, examples/apps-colocation-16cpu.yaml,
- * that cost little).
+ * that cost little). Isolation trades BE's share for LC's latency, and is bad at load that moves:
+ * BE cannot use the LC CPUs when LC is idle, LC under a strict partition cannot use BE's when it
+ * bursts (in the simulator, apps-colocation.yaml's service needs one CPU of two on average and,
+ * held to one, its p99 goes from 61us to 5ms), and an LC task that runs on one of BE's CPUs stays
+ * there until it stops, though a CPU kept from BE falls idle. {@link Task#lastCpu()} is the
+ * host's CPU number, not the inner view's.
  *
  * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
  * pass over the CPUs to count idle ones and find BE ones; with a floor, a few arithmetic steps
- * per tick and stop. Concurrency: serialized by the host like every policy; plain
+ * per tick and stop; with be_cpus, one array lookup per op to translate the CPU, and a pass over
+ * the CPUs when an LC task is placed on one of BE's or an idle CPU of BE's looks for LC work. Concurrency: serialized by the host like every policy; plain
  * fields.
  */
 public final class Apps extends SchedPolicy {
