@@ -82,9 +82,9 @@ import skyloft.spi.Task;
  *
  * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
  * pass over the CPUs to count idle ones and find BE ones; with a floor, a few arithmetic steps
- * per tick and stop; with be_cpus, one array lookup per op to translate the CPU, and a pass over
- * the CPUs when an LC task is placed on one of BE's or an idle CPU of BE's looks for LC work. Concurrency: serialized by the host like every policy; plain
- * fields.
+ * per tick and stop; one array lookup per op to translate the CPU, and with be_cpus a pass over
+ * the CPUs when an LC task is placed on one of BE's or an idle CPU of BE's looks for LC work.
+ * Concurrency: serialized by the host like every policy; plain fields.
  */
 public final class Apps extends SchedPolicy {
     public static final String DEFAULT_LC = "rr";
@@ -115,7 +115,7 @@ public final class Apps extends SchedPolicy {
     private long bePreempts, lcSteals, floorTurns;
     private boolean[] lcOn, beOn;     // per CPU: the class may run there (lc_cpus, be_cpus)
     private View lcView, beView;      // what each inner policy sees: only its own CPUs, numbered from 0
-    private long lcToIdle, rescueRedirects;
+    private long lcToIdle, rescueRedirects, misplaced;
 
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
         this(lc, be, beApps, 0, DEFAULT_BE_QUANTUM_NS);
@@ -241,7 +241,7 @@ public final class Apps extends SchedPolicy {
         beView = new View(ctx, true, beOn);
         lc.attach(lcView);
         be.attach(beView);
-        lcToIdle = rescueRedirects = 0;
+        lcToIdle = rescueRedirects = misplaced = 0;
         lcQueued = beQueued = beRunning = 0;
         preemptAsked = new boolean[cpus];
         earnedNs = new long[cpus];
@@ -277,7 +277,9 @@ public final class Apps extends SchedPolicy {
     @Override
     public int selectCpu(Task task, int prevCpu, EnqueueReason reason, long nowNs) {
         View v = isBe(task) ? beView : lcView;
-        int cpu = v.toHost[of(task).selectCpu(task, v.local(prevCpu), reason, nowNs)];
+        int local = of(task).selectCpu(task, v.local(prevCpu), reason, nowNs);
+        if (local < 0 || local >= v.toHost.length) return local; // the inner policy's mistake: the host reports it (the runtime counts it and uses CPU 0)
+        int cpu = v.toHost[local];
         if (v == beView) return cpu;
         boolean takesBe = isBe(ctx.current(cpu));
         if (!takesBe && (beCpus.isAll() || !beOn[cpu])) return cpu;
@@ -303,11 +305,11 @@ public final class Apps extends SchedPolicy {
     @Override
     public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) {
         if (isBe(task)) {
-            be.enqueue(task, beView.toLocal[cpu], reason, nowNs);
+            be.enqueue(task, classCpu(beView, cpu), reason, nowNs);
             beQueued++;
             return;
         }
-        lc.enqueue(task, lcView.toLocal[cpu], reason, nowNs);
+        lc.enqueue(task, classCpu(lcView, cpu), reason, nowNs);
         lcQueued++;
         if (beRunning == 0) return; // nothing to take from
         if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle (a floor turn keeps it)
@@ -324,6 +326,15 @@ public final class Apps extends SchedPolicy {
                 want--;
             }
         }
+    }
+
+    /** {@code cpu} in {@code v}'s numbering; a CPU that is not the class's (a host put a task there
+     *  after correcting a bad selectCpu) is taken as the class's first, and counted. */
+    private int classCpu(View v, int cpu) {
+        int l = v.toLocal[cpu];
+        if (l >= 0) return l;
+        misplaced++;
+        return 0;
     }
 
     private void preemptBe(int cpu) {
@@ -523,7 +534,7 @@ public final class Apps extends SchedPolicy {
                 + (beMin > 0 ? " be_min=" + beMin + " be_quantum=" + beQuantumNs + "ns floorTurns=" + floorTurns : "")
                 + (lcCpus.isAll() ? "" : " lc_cpus=" + lcCpus) + (beCpus.isAll() ? "" : " be_cpus=" + beCpus)
                 + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals + " lcToIdle=" + lcToIdle
-                + " rescueRedirects=" + rescueRedirects);
+                + " rescueRedirects=" + rescueRedirects + (misplaced > 0 ? " misplaced=" + misplaced : ""));
         out.print("  lc: ");
         lc.dump(out);
         out.print("  be: ");

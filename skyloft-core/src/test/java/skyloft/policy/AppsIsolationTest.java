@@ -43,7 +43,7 @@ class AppsIsolationTest {
             List<StepTask> batch = new ArrayList<>();
             for (int i = 0; i < 3; i++) batch.add(h.spawn("b" + i, BE, 1)); // spawned from CPU 1, idle
             assertNull(h.schedule(1), be + ": CPU 1 is not in be_cpus, so neither its queue nor its idle balance gives it BE work");
-            for (StepTask b : batch) {
+            for (int i = 0; i < batch.size(); i++) {
                 assertTrue(batch.contains(h.schedule(0)), be);
                 h.stop(0, StopReason.EXIT);
             }
@@ -99,7 +99,7 @@ class AppsIsolationTest {
 
     /** One FIFO that every CPU serves, whose placement always names its first CPU: a policy
      *  that queues an LC task behind a busy CPU's and relies on apps to find it another. */
-    static final class FirstCpu extends skyloft.spi.SchedPolicy {
+    static class FirstCpu extends skyloft.spi.SchedPolicy {
         private final java.util.ArrayDeque<skyloft.spi.Task> queue = new java.util.ArrayDeque<>();
         @Override public String name() { return "first-cpu"; }
         @Override public int selectCpu(skyloft.spi.Task t, int prevCpu, skyloft.spi.EnqueueReason r, long nowNs) { return 0; }
@@ -286,8 +286,8 @@ class AppsIsolationTest {
                 switch (rnd.nextInt(10)) {
                     case 0, 1 -> { if (h.tasks().size() < 40) h.spawn("t" + h.tasks().size(), rnd.nextBoolean() ? BE : LC, cpu); }
                     case 2, 3 -> h.runFor(cpu, rnd.nextLong(1_000, 200_000), 4_000);
-                    case 4 -> { if (h.running(cpu) != null) h.stop(cpu, rnd.nextBoolean() ? StopReason.YIELD : StopReason.BLOCK); }
-                    case 5 -> { if (h.running(cpu) != null && h.running(cpu).state() == StepHost.State.RUNNING) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
+                    case 4 -> { if (h.running(cpu) != null) h.stop(cpu, rnd.nextBoolean() ? StopReason.YIELD : StopReason.BLOCK); } // blocked here: woken at the end
+                    case 5 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
                     case 6 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
                     case 7 -> { if (h.running(cpu) != null) h.balance(cpu); }
                     case 8 -> h.rescue(cpu, (cpu + 1 + rnd.nextInt(3)) % 4);
@@ -346,6 +346,34 @@ class AppsIsolationTest {
     private static void assertInit(String expected, int cpus, String params) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host(cpus, params));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /** A CPU out of its range from an inner policy's selectCpu reaches the host as it is, which
+     *  reports it (the runtime counts it and corrects it), instead of failing inside apps. */
+    @Test
+    void anInnerPolicysCpuOutOfRangeReachesTheHostAsItIs() {
+        Apps apps = new Apps(new FirstCpu() {
+            @Override public int selectCpu(skyloft.spi.Task t, int prevCpu, skyloft.spi.EnqueueReason r, long nowNs) { return 5; }
+        }, PolicyRegistry.create("cfs"), java.util.Set.of("batch"), 0, Apps.DEFAULT_BE_QUANTUM_NS, CpuList.ALL, CpuList.of(0));
+        StepHost h = new StepHost(apps, 2, 1);
+        AssertionError e = assertThrows(AssertionError.class, () -> h.spawn("web", LC, 0));
+        assertTrue(e.getMessage().contains("selectCpu returned 5"), e.getMessage());
+    }
+
+    /** The runtime puts a task whose policy's selectCpu gave a CPU out of range on CPU 0, which
+     *  may not be its class's: apps queues it on the class's first CPU and counts it. */
+    @Test
+    void aTaskAHostQueuesOnACpuNotItsClasssGoesToTheClasssFirstAndIsCounted() {
+        StepHost h = host(3, "be=rr,be_cpus=1-2");
+        StepHost.StepTask batch = new StepHost.StepTask("batch", BE);
+        h.policy().admit(batch, batch.attr());
+        h.policy().taskInit(batch, 0);
+        h.policy().enqueue(batch, 0, skyloft.spi.EnqueueReason.NEW, 0); // as the runtime does after a bad selectCpu
+        assertNull(h.policy().pickNext(0, 0), "CPU 0 runs no BE work");
+        assertEquals(batch, h.policy().pickNext(1, 0), "queued on BE's first CPU, 1");
+        StringWriter sw = new StringWriter();
+        h.policy().dump(new PrintWriter(sw, true));
+        assertTrue(sw.toString().contains("misplaced=1"), sw.toString());
     }
 
     @Test
