@@ -22,7 +22,8 @@ import skyloft.spi.Task;
  * LC work first: its own LC queue, then whatever the LC policy's idle balance brings it, and
  * BE work only when neither gives anything. An LC task that becomes runnable preempts a BE task
  * at once: the LC policy sees a CPU running BE work as idle, so it places the task there, and
- * this class asks for that CPU's preemption. When LC tasks wait on CPUs busy with LC work, this
+ * this class asks for that CPU's preemption (unless another CPU is idle indeed: the task goes
+ * there and preempts nothing). When LC tasks wait on CPUs busy with LC work, this
  * class also preempts BE CPUs, one per waiting task that no idle CPU will take, so that they
  * steal it, and a CPU running BE work to which a balance or a rescue moves LC tasks. BE never
  * preempts LC. Each inner policy runs as if it had the machine to itself: it sees only its own

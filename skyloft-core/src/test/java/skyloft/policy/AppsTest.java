@@ -86,6 +86,22 @@ class AppsTest {
         h.drainAndCheck();
     }
 
+    /** Sharing too: a CPU that is idle indeed takes a woken LC task before one running BE work is
+     *  preempted for it (before 2026-11-23 rr's preference for the task's previous CPU preempted BE). */
+    @Test
+    void anLcWakeupTakesAnIdleCpuBeforeItPreemptsBestEffort() {
+        StepHost h = host(2, Map.of());
+        StepTask web = h.spawn("web", LC, 0);
+        assertEquals(web, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        StepTask batch = h.spawn("batch", BE, 0);
+        assertEquals(batch, h.schedule(0));
+        h.wake(web); // rr prefers CPU 0, which runs BE work; CPU 1 is idle
+        assertFalse(h.preemptPending(0));
+        assertEquals(web, h.schedule(1));
+        h.drainAndCheck();
+    }
+
     @Test
     void anLcTaskWaitingBehindAnotherTakesACpuFromBestEffort() {
         StepHost h = host(2, Map.of("lc.slice", "20us"));
