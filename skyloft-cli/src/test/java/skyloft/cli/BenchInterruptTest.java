@@ -23,6 +23,31 @@ import skyloft.bench.BenchResult;
 class BenchInterruptTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+    /**
+     * {@code cmd} started so that the child acts on SIGINT. A JVM installs its SIGINT handler (the
+     * shutdown hooks, exit code 130) only if the signal is not ignored when it starts, and a shell
+     * without job control starts a background command with SIGINT ignored, which Maven, this test's
+     * JVM and the child inherit: a build started with {@code &} from a script would see every child
+     * here run to its end (exit 0) after the Ctrl-C. If this JVM ignores SIGINT, the child is started
+     * through {@code env --default-signal=INT} (GNU coreutils), which restores the default.
+     */
+    static List<String> withDefaultSigint(List<String> cmd) throws java.io.IOException {
+        if (!sigintIgnored(Path.of("/proc/self/status"))) return cmd;
+        List<String> wrapped = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        wrapped.addAll(cmd);
+        return wrapped;
+    }
+
+    /** Whether the process whose {@code /proc/PID/status} is {@code status} ignores SIGINT (false where there is no such file). */
+    static boolean sigintIgnored(Path status) throws java.io.IOException {
+        if (!Files.isReadable(status)) return false;
+        for (String line : Files.readAllLines(status)) {
+            // SigIgn: a hexadecimal mask, bit n-1 for signal n; SIGINT is 2
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+        }
+        return false;
+    }
+
     /** The command line {@code skyloft ARGS} in a JVM of its own, stopped by SIGINT once it printed
      *  {@code signalAt} progress lines starting with {@code progress} on stderr; its exit code, stdout and stderr. */
     private static String[] interrupted(Path dir, String progress, int signalAt, String... args) throws Exception {
@@ -30,7 +55,7 @@ class BenchInterruptTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve("stdout.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(withDefaultSigint(cmd)).redirectOutput(out.toFile()).start();
         List<String> err = new ArrayList<>();
         int seen = 0;
         try {
@@ -93,7 +118,7 @@ class BenchInterruptTest {
         List<String> cmd = List.of(JAVA, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "bench", "capacity", "--systems", "platform", "--hogs", "1000", "--duration", "5s");
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(withDefaultSigint(cmd)).redirectOutput(dir.resolve("stdout.txt").toFile()).redirectErrorStream(false).start();
         long signalled = 0;
         try {
             ChildLines lines = new ChildLines(p.getErrorStream(), 180);
@@ -125,6 +150,27 @@ class BenchInterruptTest {
         String text = Files.readString(report.resolve("schbench.json"));
         assertTrue(text.contains("\"complete\": false") && text.contains("_p50_us"), "the first system's rows; " + text);
         assertTrue(r[2].contains("rows of schbench measured so far") && r[2].contains(report.toString()), r[2]);
+    }
+
+    @Test
+    void sigintIsReadFromTheMaskOfIgnoredSignals(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nSigBlk:\t0000000000000002\nSigIgn:\t0000000000000006\n");
+        assertTrue(sigintIgnored(status), "INT and QUIT ignored, as in a background command of a shell without job control");
+        Files.writeString(status, "Name:\tjava\nSigBlk:\t0000000000000002\nSigIgn:\t0000000000001004\n");
+        assertFalse(sigintIgnored(status), "QUIT and PIPE ignored, INT not (blocked is not ignored)");
+        assertFalse(sigintIgnored(dir.resolve("absent")), "no such file, as off Linux");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theChildrenHereActOnSigintWhateverThisJvmInherited(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "Linux's /proc");
+        Path status = dir.resolve("child-status");
+        Process p = new ProcessBuilder(withDefaultSigint(List.of("cat", "/proc/self/status"))).redirectOutput(status.toFile()).start();
+        assertTrue(p.waitFor(50, TimeUnit.SECONDS), "cat ended");
+        assertEquals(0, p.exitValue());
+        assertFalse(sigintIgnored(status), Files.readString(status));
     }
 
     /** Runs {@code bench} as a command's benchmark would, with its printing captured. */
