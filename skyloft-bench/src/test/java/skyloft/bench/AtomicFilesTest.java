@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An output is written whole or not at all, into directories created as needed. */
@@ -32,6 +33,7 @@ class AtomicFilesTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
     void aWriteClearsTheTemporariesThatKilledWritersLeftBesideItsFile() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         assertTrue(gone.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "true ended");
@@ -59,6 +61,8 @@ class AtomicFilesTest {
     }
 
     @Test
+    // a separate thread: an open of a FIFO that no one opens at the other end blocks where an interrupt cannot end it
+    @Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoIsWrittenIntoNotReplacedByAFile() throws Exception {
         // as /dev/stdout on a pipe: a rename over it would put a regular file in its place
         Path fifo = tmp.resolve("out.fifo");
