@@ -41,7 +41,7 @@ public final class Report {
         m.put("CPUs visible to the JVM", Integer.toString(Runtime.getRuntime().availableProcessors()));
         m.put(CORES_FACT, Integer.toString(cores));
         m.put("JDK", RunFacts.jdk());
-        m.put(BUILD_FACT, RunFacts.build() != null ? RunFacts.build() : "not known (run without the ./skyloft launcher, which names its commit)");
+        m.put(BUILD_FACT, RunFacts.build() != null ? RunFacts.build() : "not known (only the ./skyloft launcher of a git checkout names its commit)");
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         if (load >= 0) m.put(LOAD_AT_END, String.format(Locale.ROOT, "%.2f", load));
         return m;

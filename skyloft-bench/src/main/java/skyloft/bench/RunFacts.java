@@ -13,8 +13,8 @@ import java.util.Map;
  *
  * <p>The build is the value of the system property {@value #BUILD_PROPERTY}, which the {@code
  * ./skyloft} launcher sets to the checkout's commit (with {@code -dirty} when tracked files differ
- * from it, since the launcher builds what is on disk). Run any other way it is not known, and the
- * facts leave it out rather than guess.
+ * from it, since the launcher builds what is on disk). Run any other way, or from a copy that is no
+ * git checkout, it is not known, and the facts leave it out rather than guess.
  */
 public final class RunFacts {
     /** The system property naming the build; set by the launcher. */

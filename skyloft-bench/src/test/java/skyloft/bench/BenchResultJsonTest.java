@@ -40,7 +40,7 @@ class BenchResultJsonTest {
             assertEquals(r.run(), back.run(), "the run's facts come back");
             assertEquals("0123456789ab-dirty", back.run().get("build"));
             assertEquals((long) Runtime.getRuntime().availableProcessors(), back.run().get("cpus"));
-            assertTrue(java.time.Instant.parse((String) back.run().get("started_utc")) != null);
+            assertEquals(r.run().get("started_utc"), java.time.Instant.parse((String) back.run().get("started_utc")).toString(), "an ISO-8601 instant");
             assertEquals(r.run(), r.snapshot().run(), "a snapshot keeps them");
             String line = RunFacts.describe(back.run());
             assertTrue(line.startsWith("started " + back.run().get("started_utc") + ", build 0123456789ab-dirty, JDK "), line);
