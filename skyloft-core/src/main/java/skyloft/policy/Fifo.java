@@ -8,7 +8,9 @@ import skyloft.spi.Task;
 /**
  * FIFO with work stealing, after Skyloft's {@code fifo}: each CPU runs its own queue in
  * arrival order and never slices; a CPU that runs dry steals the older half of a random
- * victim's queue.
+ * victim's queue. A task preempted from outside (by the LC class under {@code apps}, or by BE's
+ * floor there) goes back to the head of its queue, as Linux keeps a preempted SCHED_FIFO task at
+ * the head of its list.
  *
  * <p>Parameters: {@code handoff} ({@code false}, the default, or {@code true}). With it, a task
  * woken by a task running on a CPU goes to that CPU ({@link skyloft.spi.SchedContext#wakerCpu})
@@ -28,6 +30,8 @@ public final class Fifo extends SchedPolicy {
     private PerCpuQueues queues;
     /** Wakeups queued at a waker's front, for dump(). */
     private long handoffs;
+    /** Tasks preempted from outside, put back at their queue's head; for dump(). */
+    private long headRequeues;
 
     public Fifo() {
         this(false);
@@ -50,6 +54,7 @@ public final class Fifo extends SchedPolicy {
     protected void init(int cpus) {
         queues = new PerCpuQueues(cpus);
         handoffs = 0;
+        headRequeues = 0;
     }
 
     @Override
@@ -70,6 +75,9 @@ public final class Fifo extends SchedPolicy {
         if (handoff && reason == EnqueueReason.WAKEUP && cpu == ctx.wakerCpu()) {
             queues.addFirst(cpu, task);
             handoffs++;
+        } else if (reason == EnqueueReason.PREEMPTED) { // fifo never slices: someone else preempted it
+            queues.addFirst(cpu, task);
+            headRequeues++;
         } else {
             queues.addLast(cpu, task);
         }
@@ -98,6 +106,6 @@ public final class Fifo extends SchedPolicy {
     @Override
     public void dump(PrintWriter out) {
         if (handoff) out.println("fifo handoff=true: " + handoffs + " wakeups queued at their waker's front");
-        queues.dump(name(), out);
+        queues.dump(name() + " headRequeues=" + headRequeues, out);
     }
 }

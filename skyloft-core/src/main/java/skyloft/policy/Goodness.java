@@ -15,8 +15,9 @@ import skyloft.spi.Task;
  * every known task, sleeping ones included, gets counter = counter / 2 + (20 - nice) / 4 + 1
  * ticks, so sleepers build up credit (up to twice the base); a task alone on its CPU whose
  * counter runs out starts such an epoch too and runs on. Ticks are scaled from 10ms to
- * 10us: a nice-0 task gets 60us. A woken task with better goodness than the running one on
- * its CPU preempts it. A yield's -1 holds for the next pick on its CPU only, as 2.4 cleared
+ * 10us: a nice-0 task gets 60us. A woken task goes to an idle CPU if there is one; else it
+ * preempts, of all CPUs, the one whose running task it beats by the most goodness there (2.4's
+ * reschedule_idle), if it beats any. A yield's -1 holds for the next pick on its CPU only, as 2.4 cleared
  * SCHED_YIELD after the switch.
  *
  * <p>Parameters: none. Exists for the {@code bench pick} comparison: pick cost grows linearly
@@ -44,7 +45,7 @@ public final class Goodness extends SchedPolicy {
     private ArrayList<G> runnable, all;
     /** Per CPU, the task that just yielded there: its -1 holds for that CPU's next pick only. */
     private G[] yieldedOn;
-    private long scans, scannedTasks, recalculations;
+    private long scans, scannedTasks, recalculations, wakeupPreemptions;
 
     public Goodness() {}
 
@@ -60,7 +61,7 @@ public final class Goodness extends SchedPolicy {
         runnable = new ArrayList<>();
         all = new ArrayList<>();
         yieldedOn = new G[cpus];
-        scans = scannedTasks = recalculations = 0;
+        scans = scannedTasks = recalculations = wakeupPreemptions = 0;
     }
 
     static long baseCounterNs(Task t) {
@@ -110,10 +111,26 @@ public final class Goodness extends SchedPolicy {
         g.nice = task.attr().nice();
         g.runIndex = runnable.size();
         runnable.add(g);
-        if (reason == EnqueueReason.WAKEUP || reason == EnqueueReason.NEW) {
-            Task cur = ctx.current(cpu);
-            if (cur != null && goodness(g, cpu) > goodness(g(cur), cpu)) ctx.requestPreempt(cpu);
+        if ((reason == EnqueueReason.WAKEUP || reason == EnqueueReason.NEW) && !ctx.isIdle(cpu)) {
+            int target = preemptionTarget(g);
+            if (target >= 0) { wakeupPreemptions++; ctx.requestPreempt(target); }
         }
+    }
+
+    /**
+     * 2.4's reschedule_idle when the woken task's CPU is busy: none if some CPU is idle (it takes
+     * the task from the global queue), else the CPU where the task beats the running one by the
+     * most, if it beats any (its own CPU is one candidate among the others).
+     */
+    private int preemptionTarget(G g) {
+        int target = -1, bestGap = 0;
+        for (int c = 0, n = ctx.cpuCount(); c < n; c++) {
+            Task cur = ctx.current(c);
+            if (cur == null) return -1;
+            int gap = goodness(g, c) - goodness(g(cur), c);
+            if (gap > bestGap) { bestGap = gap; target = c; }
+        }
+        return target;
     }
 
     @Override
@@ -197,6 +214,6 @@ public final class Goodness extends SchedPolicy {
     @Override
     public void dump(PrintWriter out) {
         out.println(name() + " runnable=" + runnable.size() + " known=" + all.size() + " scans=" + scans
-                + " scannedTasks=" + scannedTasks + " recalculations=" + recalculations);
+                + " scannedTasks=" + scannedTasks + " recalculations=" + recalculations + " wakeupPreemptions=" + wakeupPreemptions);
     }
 }

@@ -145,4 +145,72 @@ class FifoAndRrTest {
         h.advance(1_000);
         assertTrue(h.tick(0), "a waiter ends the spent slice at the next tick");
     }
+    @Test
+    void fifoPutsATaskPreemptedFromOutsideBackAtTheHead() {
+        StepHost h = new StepHost(new Fifo(), 1, 1);
+        StepTask a = h.spawn("a"), b = h.spawn("b");
+        assertEquals(a, h.schedule(0));
+        h.advance(5_000);
+        h.stop(0, StopReason.PREEMPT); // fifo never asks: some other class took the CPU
+        assertEquals(a, h.schedule(0), "a keeps its place ahead of " + b);
+        h.stop(0, StopReason.YIELD);
+        assertEquals(b, h.schedule(0), "a yield still goes to the tail");
+        h.drainAndCheck();
+    }
+
+    @Test
+    void rrKeepsATaskPreemptedFromOutsideAtTheHeadWithTheRestOfItsSlice() {
+        StepHost h = new StepHost(new RoundRobin(50_000), 1, 1);
+        StepTask a = h.spawn("a"), b = h.spawn("b");
+        assertEquals(a, h.schedule(0));
+        h.advance(30_000);
+        assertFalse(h.tick(0));
+        h.stop(0, StopReason.PREEMPT); // not the slice's end: preempted from outside
+        assertEquals(a, h.schedule(0), "back at the head, ahead of " + b);
+        h.advance(19_000);
+        assertFalse(h.tick(0), "49us of its 50us slice used");
+        h.advance(1_000);
+        assertTrue(h.tick(0), "the slice ends 50us into it, counted across both runs");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(b, h.schedule(0), "a preemption that its slice's end asked for goes to the tail");
+        h.advance(49_000);
+        assertFalse(h.tick(0), "b has a whole slice");
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(a, h.schedule(0));
+        h.advance(49_000);
+        h.spawn("c");
+        assertFalse(h.tick(0), "a's next turn is a whole slice again");
+        h.drainAndCheck();
+    }
+
+    @Test
+    void rrHintsTheRestOfASliceThatAnOutsidePreemptionCut() {
+        RoundRobin p = new RoundRobin(50_000);
+        StepHost h = new StepHost(p, 1, 1);
+        StepTask a = h.spawn("a");
+        h.spawn("b");
+        h.schedule(0);
+        h.advance(30_000);
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals(a, h.schedule(0));
+        assertEquals(h.now() + 20_000, p.tickHintNs(0, a, 0, h.now()), "20us of the slice are left");
+    }
+
+    @Test
+    void underAppsABestEffortTaskPreemptedByLatencyCriticalWorkResumesBeforeTheRestOfItsQueue() {
+        SchedAttr lc = SchedAttr.DEFAULT.withApp("web"), be = SchedAttr.DEFAULT.withApp("batch");
+        for (String inner : java.util.List.of("fifo", "rr")) {
+            StepHost h = new StepHost(PolicyRegistry.create("apps", java.util.Map.of("be", inner)), 1, 1);
+            StepTask b1 = h.spawn("b1", be, 0), b2 = h.spawn("b2", be, 0);
+            assertEquals(b1, h.schedule(0), inner);
+            h.advance(10_000);
+            StepTask web = h.spawn("web", lc, 0);
+            assertTrue(h.preemptPending(0), inner + ": LC work preempts BE at once");
+            h.stop(0, StopReason.PREEMPT);
+            assertEquals(web, h.schedule(0), inner);
+            h.stop(0, StopReason.EXIT);
+            assertEquals(b1, h.schedule(0), inner + ": b1 resumes ahead of " + b2);
+            h.drainAndCheck();
+        }
+    }
 }

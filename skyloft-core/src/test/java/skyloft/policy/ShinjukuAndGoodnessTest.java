@@ -1,6 +1,7 @@
 package skyloft.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,38 @@ class ShinjukuAndGoodnessTest {
         assertEquals(shortOne, h.running(0));
         assertTrue(h.now() - start <= 2 * 10 * US + US, "the short request waited " + (h.now() - start) + "ns, at most two quanta");
         assertTrue(long2.switches() == 1 && long1.preemptions() >= 1);
+    }
+
+    @Test
+    void goodnessWakeupPreemptsTheCpuWhereTheWokenTaskWinsMostNotJustItsOwn() {
+        StepHost h = new StepHost(new Goodness(), 2, 1);
+        StepTask wakee = h.spawn("wakee", SchedAttr.DEFAULT, 0);
+        assertEquals(wakee, h.schedule(0));
+        h.stop(0, StopReason.BLOCK);
+        StepTask strong = h.spawn("strong", SchedAttr.DEFAULT.withNice(-10), 0);
+        assertEquals(strong, h.schedule(0));
+        StepTask weak = h.spawn("weak", SchedAttr.DEFAULT.withNice(19), 1);
+        assertEquals(weak, h.schedule(1));
+        // goodness on CPU 0: strong 8 + 30 + 15 = 53 against the wakee's 6 + 20 + 15 = 41;
+        // on CPU 1: weak 1 + 1 + 15 = 17 against the wakee's 26
+        h.wake(wakee);
+        assertFalse(h.preemptPending(0), "the wakee loses on its own CPU");
+        assertTrue(h.preemptPending(1), "and wins on the other one, which 2.4's reschedule_idle preempts");
+        h.stop(1, StopReason.PREEMPT);
+        assertEquals(wakee, h.schedule(1));
+
+        // beating no running task, it preempts nothing
+        h = new StepHost(new Goodness(), 2, 1);
+        StepTask w2 = h.spawn("weak-wakee", SchedAttr.DEFAULT.withNice(19), 0);
+        h.schedule(0);
+        h.stop(0, StopReason.BLOCK);
+        h.spawn("a", SchedAttr.DEFAULT, 0);
+        h.schedule(0);
+        h.spawn("b", SchedAttr.DEFAULT, 1);
+        h.schedule(1);
+        h.wake(w2);
+        assertFalse(h.preemptPending(0) || h.preemptPending(1));
+        h.drainAndCheck();
     }
 
     @Test

@@ -127,6 +127,17 @@ class PollTimerTest {
         }
     }
 
+    /** One queue in arrival order, every task to its tail, preempted ones too (fifo puts those
+     *  back at the head), and no slicing, so the runtime never arms a carrier's clock for it. */
+    static final class TailQueue extends SchedPolicy {
+        private final ArrayDeque<Task> queue = new ArrayDeque<>();
+
+        @Override public String name() { return "tail-queue"; }
+        @Override public void enqueue(Task task, int cpu, EnqueueReason reason, long nowNs) { queue.addLast(task); }
+        @Override public Task pickNext(int cpu, long nowNs) { return queue.pollFirst(); }
+        @Override public boolean usesTick() { return false; }
+    }
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression hangs close() too
     void pollsInsidePolicyOpsNeverYieldUnderTheLock() throws Exception {
@@ -200,13 +211,14 @@ class PollTimerTest {
         // application under `skyloft run` is) names its creator's task as its scheduler; its
         // polls spend the budget of the carrier it runs on, which a request zeroes. The budget is
         // first set far out of reach, as an armed carrier's stride can leave it, so only the
-        // request's zeroing can make the adopted thread check at its next poll. fifo never arms
-        // the carrier, so no clock read resets the budget meanwhile.
+        // request's zeroing can make the adopted thread check at its next poll. The policy never
+        // arms the carrier, so no clock read resets the budget meanwhile, and it queues the
+        // preempted thread behind the other one, so the other one runs once the request lands.
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong polls = new AtomicLong();
         long[] seen = new long[1];
         CountDownLatch otherRan = new CountDownLatch(1);
-        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy("fifo").pin(false).build()) {
+        try (SkyloftRuntime rt = SkyloftRuntime.builder().cores(1).policy(new TailQueue()).pin(false).build()) {
             Carrier c = rt.carriers[0];
             Thread creator = rt.start("creator", SchedAttr.DEFAULT, () -> {
                 Thread adopted = Thread.ofVirtual().name("adopted").start(() -> {
