@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import skyloft.bench.AtomicFiles;
+import skyloft.bench.LcBench;
 import skyloft.policy.PolicyRegistry;
 import skyloft.sim.SimResult;
 import skyloft.sim.scenario.Scenario;
@@ -27,6 +28,7 @@ import skyloft.trace.Trace;
 import skyloft.trace.TraceBuffer;
 import skyloft.trace.TraceRecorder;
 import skyloft.util.Durations;
+import skyloft.util.Json;
 
 /**
  * {@code skyloft sim FILE}: runs a scenario in the simulator under its policy (or
@@ -58,6 +60,15 @@ final class SimCommand implements Callable<Integer> {
                     + " an entry that names the file's policy keeps the file's parameters under its own, and its label shows them. Not with --policy, --param, --gantt or --trace."})
     String compare;
 
+    @Option(names = "--loads", paramLabel = "L,...", description = {
+            "Run at each of these offered loads (shares of the CPUs, above 0 and at most 10, e.g. 0.1,0.3,0.5,0.7,0.9), the scenario's Poisson streams scaled together"
+                    + " (each keeps its share of their sum; other tasks are unchanged), and print each task's p99 latency (or CPU share) by load and policy."
+                    + " With --compare, every policy at every load. Not with --gantt or --trace."})
+    String loads;
+
+    @Option(names = "--slo", paramLabel = "SLO", description = "With --loads: also print each policy's highest load up to which every Poisson stream met this p99 target, a latency (200us) or a slowdown (10x).")
+    String slo;
+
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON to OUT.")
     Path json;
 
@@ -85,18 +96,13 @@ final class SimCommand implements Callable<Integer> {
         if (cpus != null) sc = sc.withCpus(cpus);
         if (costs != null) sc = sc.withCosts(costs);
         Long durNs = duration == null ? null : Durations.parseNs("--duration", duration, 1, ScenarioLoader.MAX_DURATION_NS);
+        if (slo != null && loads == null) {
+            throw new IllegalArgumentException("--slo " + slo + " needs --loads: it picks the highest of those loads that met it (e.g. --loads 0.1,0.3,0.5,0.7,0.9 --slo 200us)");
+        }
+        if (loads != null) return sweep(sc, durNs);
         if (compare != null) return compare(sc, durNs);
         // --policy rr[slice=20us]: the parameters in brackets join --param's
-        PolicyRegistry.Spec override = null;
-        if (policy != null) {
-            try {
-                override = PolicyRegistry.Spec.parse(policy);
-                PolicyRegistry.info(override.name()); // the command line's name, not the file's: said so
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--policy: " + e.getMessage(), e);
-            }
-            override = override.with(PolicyRegistry.parseParams(params), "--param");
-        }
+        PolicyRegistry.Spec override = policy == null ? null : policySpec();
         String policyName = override == null ? null : override.name();
         Map<String, String> extra = override == null ? PolicyRegistry.parseParams(params) : override.params();
         if (policy != null || params != null) {
@@ -168,6 +174,58 @@ final class SimCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--compare runs several policies and cannot be combined with " + String.join(", ", clash)
                     + "; give each policy its parameters in brackets (--compare 'fifo,rr[slice=20us]'), and draw one policy's run with --policy P --gantt OUT.svg");
         }
+        Compared c = compared(sc, durNs);
+        List<PolicyRegistry.Spec> specs = c.specs();
+        List<String> labels = c.labels();
+        Comparison done = new Comparison(sc.name(), labels);
+        keeping(done, () -> {
+            for (int i = 0; i < specs.size(); i++) {
+                double elapsedS = (System.nanoTime() - done.startNs) / 1e9;
+                if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
+                done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF,
+                        new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err, labels.get(i))));
+            }
+        });
+        return 0;
+    }
+
+    /** Runs whose finished part is kept: {@link #report} prints and writes what finished, once. */
+    private interface Kept {
+        /** {@code why} the runs are not all (with the failure's {@code error}, or null when the
+         *  JVM is stopping), or null when they are. */
+        void report(String why, String error) throws IOException;
+    }
+
+    /** Does {@code runs}, then reports them all; if the JVM stops or a run fails part-way, reports
+     *  the runs that finished (then rethrows the failure). */
+    private static void keeping(Kept done, Runnable runs) throws IOException {
+        Thread hook = new Thread(() -> {
+            try {
+                done.report("stopped part-way (interrupted or killed)", null);
+            } catch (IOException unreachable) {
+                // a partial report says why it could not write, and throws nothing
+            }
+        }, "skyloft-keep-sim");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runs.run();
+        } catch (RuntimeException | Error e) {
+            BenchRun.removeHook(hook); // a run failed: report the runs before it, then the failure
+            done.report("failed part-way", e.getMessage() != null ? e.getMessage() : e.toString());
+            throw e;
+        }
+        BenchRun.removeHook(hook);
+        done.report(null, null);
+    }
+
+    /** The policies of --compare, each with its label (the policy and the parameters it gets). */
+    private record Compared(List<PolicyRegistry.Spec> specs, List<String> labels) {}
+
+    /**
+     * The entries of --compare, checked before any run: each policy and its parameters, no run
+     * twice, the scenario's warnings, and admission of the tasks that exist from the start.
+     */
+    private Compared compared(Scenario sc, Long durNs) {
         List<PolicyRegistry.Spec> specs;
         try {
             specs = PolicyRegistry.Spec.parseList(compare);
@@ -205,30 +263,7 @@ final class SimCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--compare entry '" + labels.get(i) + "': " + hinted.getMessage(), e);
             }
         }
-        Comparison done = new Comparison(sc.name(), labels);
-        Thread hook = new Thread(() -> {
-            try {
-                done.report("stopped part-way (interrupted or killed)", null);
-            } catch (IOException unreachable) {
-                // a partial report says why it could not write, and throws nothing
-            }
-        }, "skyloft-keep-sim");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            for (int i = 0; i < specs.size(); i++) {
-                double elapsedS = (System.nanoTime() - done.startNs) / 1e9;
-                if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d policies done in %.1f s; now %s%n", i, specs.size(), elapsedS, labels.get(i));
-                done.add(sc.run(specs.get(i).name(), specs.get(i).params(), seed, durNs, TraceRecorder.OFF,
-                        new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err, labels.get(i))));
-            }
-        } catch (RuntimeException | Error e) {
-            BenchRun.removeHook(hook); // a run failed: report the runs before it, then the failure
-            done.report("failed part-way", e.getMessage() != null ? e.getMessage() : e.toString());
-            throw e;
-        }
-        BenchRun.removeHook(hook);
-        done.report(null, null);
-        return 0;
+        return new Compared(specs, labels);
     }
 
     /**
@@ -236,7 +271,7 @@ final class SimCommand implements Callable<Integer> {
      * JVM stops or a run fails part-way, the policies that finished (a partial table, and JSON
      * marked {@code "complete": false}), so that minutes of simulation are not lost.
      */
-    private final class Comparison {
+    private final class Comparison implements Kept {
         final String scenario;
         final List<String> labels;
         final long startNs = System.nanoTime();
@@ -254,7 +289,8 @@ final class SimCommand implements Callable<Integer> {
 
         /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
          *  {@code error}, or null when the JVM is stopping), or null when they are. */
-        synchronized void report(String why, String error) throws IOException {
+        @Override
+        public synchronized void report(String why, String error) throws IOException {
             if (reported) return;
             reported = true;
             String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
@@ -281,6 +317,208 @@ final class SimCommand implements Callable<Integer> {
                 System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; the " + results.size() + " of " + labels.size() + " policies that finished are above"
                         + (json == null ? "" : " and in " + json + " (marked \"complete\": false)")
                         + "; not finished: " + String.join(", ", labels.subList(results.size(), labels.size())));
+            }
+        }
+    }
+
+    /**
+     * --loads: the scenario's Poisson streams scaled to each load in turn, every policy run at
+     * every load (the policy of the file or of --policy/--param, or those of --compare), and one
+     * table per task of its p99 (or CPU share) by load and policy; with --slo, each policy's
+     * highest load that met it. Everything is checked before the first run.
+     */
+    private int sweep(Scenario sc, Long durNs) throws IOException {
+        List<String> clash = new ArrayList<>();
+        if (gantt != null) clash.add("--gantt");
+        if (trace != null) clash.add("--trace");
+        if (compare != null && policy != null) clash.add("--policy");
+        if (compare != null && params != null) clash.add("--param");
+        if (!clash.isEmpty()) {
+            throw new IllegalArgumentException("--loads runs the scenario many times and cannot be combined with " + String.join(", ", clash)
+                    + (compare != null && (policy != null || params != null) ? "; with --compare give each policy its parameters in brackets (--compare 'fifo,rr[slice=20us]')" : "")
+                    + (gantt != null || trace != null ? "; draw one run with --policy P --gantt OUT.svg, and give its load in the file" : ""));
+        }
+        List<Double> ls = parseLoads(loads);
+        LcBench.Slo target;
+        try {
+            target = slo == null ? null : LcBench.Slo.parse(slo);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + (slo.strip().toLowerCase(Locale.ROOT).endsWith("x") ? "" : "; or a p99 slowdown such as 10x"), e);
+        }
+        List<Scenario> scaled = new ArrayList<>();
+        for (double l : ls) scaled.add(sc.withLoad(l, "--loads"));
+        Compared c;
+        if (compare != null) {
+            c = compared(scaled.get(0), durNs);
+        } else {
+            PolicyRegistry.Spec override = policy == null ? null : policySpec();
+            String name = override != null ? override.name() : sc.policy();
+            Map<String, String> extra = override != null ? override.params() : PolicyRegistry.parseParams(params);
+            if (policy != null || params != null) checkPolicy(sc, override == null ? null : name, extra, policy != null && params != null ? "--policy and --param" : params != null ? "--param" : "--policy");
+            warn(sc.warnings(name, extra, durNs));
+            try {
+                scaled.get(0).run(name, extra, seed, 1L, TraceRecorder.OFF); // admission of the tasks there from the start
+            } catch (IllegalArgumentException e) {
+                throw admissionHint(e, name, "--param admission=off");
+            }
+            c = new Compared(List.of(new PolicyRegistry.Spec(name, extra)), List.of(new PolicyRegistry.Spec(name, sc.paramsFor(name, extra)).toString()));
+        }
+        Sweep done = new Sweep(sc, ls, c.labels(), target);
+        int runs = ls.size() * c.specs().size();
+        keeping(done, () -> {
+            for (int li = 0, n = 0; li < ls.size(); li++) {
+                for (int pi = 0; pi < c.specs().size(); pi++, n++) {
+                    String what = "load " + SimResult.loadText(ls.get(li)) + ", " + c.labels().get(pi);
+                    double elapsedS = (System.nanoTime() - done.startNs) / 1e9;
+                    if (elapsedS >= 1) System.err.printf(Locale.ROOT, "sim: %d of %d runs done in %.1f s; now %s%n", n, runs, elapsedS, what);
+                    PolicyRegistry.Spec spec = c.specs().get(pi);
+                    done.add(li, pi, scaled.get(li).run(spec.name(), spec.params(), seed, durNs, TraceRecorder.OFF,
+                            new SimProgress(durNs != null ? durNs : sc.durationNs(), System::nanoTime, System.err, what)));
+                }
+            }
+        });
+        return 0;
+    }
+
+    /** --policy as given, its bracketed parameters joined by --param's; refusals name the option. */
+    private PolicyRegistry.Spec policySpec() {
+        PolicyRegistry.Spec override;
+        try {
+            override = PolicyRegistry.Spec.parse(policy);
+            PolicyRegistry.info(override.name()); // the command line's name, not the file's: said so
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--policy: " + e.getMessage(), e);
+        }
+        return override.with(PolicyRegistry.parseParams(params), "--param");
+    }
+
+    static final int MAX_LOADS = 100;
+
+    /** {@code 0.1,0.5,0.9}: each load above 0 and at most 10, none twice, at most {@link #MAX_LOADS}. */
+    static List<Double> parseLoads(String text) {
+        String allowed = "allowed loads above 0 and at most 10 (shares of the CPUs), separated by commas, e.g. 0.1,0.3,0.5,0.7,0.9";
+        List<Double> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String t = part.strip();
+            if (t.isEmpty()) throw new IllegalArgumentException("--loads '" + text + "' has an empty entry; " + allowed);
+            BigDecimal v;
+            try {
+                v = new BigDecimal(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--loads: '" + t + "' is not a number; " + allowed);
+            }
+            if (v.signum() <= 0 || v.compareTo(BigDecimal.TEN) > 0) throw new IllegalArgumentException("--loads: " + t + " is out of range; " + allowed);
+            double d = v.doubleValue();
+            if (out.contains(d)) throw new IllegalArgumentException("--loads: " + t + " is given twice; give each load once");
+            out.add(d);
+        }
+        if (out.size() > MAX_LOADS) throw new IllegalArgumentException("--loads gives " + out.size() + " loads; allowed at most " + MAX_LOADS);
+        return out;
+    }
+
+    /**
+     * The runs of a load sweep so far, reported once: whole, or, when the JVM stops or a run
+     * fails part-way, the runs that finished (JSON marked {@code "complete": false}).
+     */
+    private final class Sweep implements Kept {
+        final Scenario sc;
+        final List<Double> loads;
+        final List<String> labels;
+        final LcBench.Slo slo;
+        final long startNs = System.nanoTime();
+        private final SimResult[][] grid;
+        private final List<Double> runLoads = new ArrayList<>();
+        private final List<String> runLabels = new ArrayList<>();
+        private final List<SimResult> runs = new ArrayList<>();
+        private boolean reported;
+
+        Sweep(Scenario sc, List<Double> loads, List<String> labels, LcBench.Slo slo) {
+            this.sc = sc;
+            this.loads = loads;
+            this.labels = labels;
+            this.slo = slo;
+            this.grid = new SimResult[loads.size()][labels.size()];
+        }
+
+        synchronized void add(int load, int policy, SimResult r) {
+            grid[load][policy] = r;
+            runLoads.add(loads.get(load));
+            runLabels.add(labels.get(policy));
+            runs.add(r);
+        }
+
+        /**
+         * Each policy's highest load up to which every load, in increasing order, met the SLO in
+         * every Poisson stream (0 if the lowest missed), over the loads run; NaN for a policy
+         * with no run.
+         */
+        double[] maxLoads() {
+            List<Integer> streams = new ArrayList<>();
+            for (int i = 0; i < sc.tasks().size(); i++) if (sc.tasks().get(i).atLoad() != null) streams.add(i);
+            double[] out = new double[labels.size()];
+            for (int pi = 0; pi < labels.size(); pi++) {
+                List<double[]> curve = new ArrayList<>();
+                for (int li = 0; li < loads.size(); li++) {
+                    SimResult r = grid[li][pi];
+                    if (r == null) continue;
+                    double p99 = 0, slow = 0;
+                    for (int row : streams) { // the worst stream; NaN (nothing completed) misses
+                        SimResult.Row x = r.rows().get(row);
+                        p99 = Double.isNaN(x.latencyP99Us()) ? Double.NaN : Math.max(p99, x.latencyP99Us());
+                        slow = Double.isNaN(x.slowdownP99()) ? Double.NaN : Math.max(slow, x.slowdownP99());
+                        if (Double.isNaN(p99) || Double.isNaN(slow)) break;
+                    }
+                    curve.add(new double[] {loads.get(li), p99, slow, 0});
+                }
+                out[pi] = curve.isEmpty() ? Double.NaN : LcBench.maxLoadAtSlo(curve, slo)[0];
+            }
+            return out;
+        }
+
+        /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
+         *  {@code error}, or null when the JVM is stopping), or null when they are. */
+        @Override
+        public synchronized void report(String why, String error) throws IOException {
+            if (reported) return;
+            reported = true;
+            String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
+                    (System.nanoTime() - startNs) / 1e9, error == null ? "" : ": " + error);
+            if (stopped != null && runs.isEmpty()) {
+                if (error == null) System.err.println("skyloft: sim " + stopped + "; no run had finished, nothing to keep");
+                return;
+            }
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            SimResult.printSweep(sc.name(), loads, labels, grid, out);
+            StringBuilder summary = new StringBuilder();
+            if (slo != null) {
+                double[] best = maxLoads();
+                StringBuilder line = new StringBuilder("highest load at the SLO (" + slo + " in every Poisson stream, every lower load too):");
+                StringBuilder js = new StringBuilder();
+                for (int pi = 0; pi < labels.size(); pi++) {
+                    double b = best[pi];
+                    String v = Double.isNaN(b) ? "not run" : b == 0 ? "none (the lowest load missed)" : SimResult.loadText(b);
+                    line.append(pi == 0 ? " " : "; ").append(labels.get(pi)).append(' ').append(v);
+                    js.append(pi == 0 ? "" : ", ").append(Json.quote(labels.get(pi))).append(": ")
+                      .append(Double.isNaN(b) || b == 0 ? "null" : Json.number(b, 6));
+                }
+                out.println(line);
+                summary.append("  \"slo\": ").append(Json.quote(slo.toString())).append(",\n");
+                summary.append("  \"max_load_at_slo\": {").append(js).append("},\n");
+            }
+            if (json != null) {
+                try {
+                    AtomicFiles.writeString(json, SimResult.sweepJson(sc.name(), loads, runLabels, runLoads, runs, summary.toString(), stopped));
+                    if (stopped == null) out.println("results: " + json);
+                } catch (IOException e) {
+                    if (stopped == null) throw e;
+                    System.err.println("skyloft: " + AtomicFiles.describe(e));
+                }
+            }
+            out.flush();
+            if (stopped != null) {
+                int all = loads.size() * labels.size();
+                System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; the " + runs.size() + " of " + all + " runs that finished are above"
+                        + (json == null ? "" : " and in " + json + " (marked \"complete\": false)"));
             }
         }
     }

@@ -113,6 +113,27 @@ class BenchInterruptTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void ctrlCInALoadSweepKeepsTheRunsAlreadySimulated(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("sweep.json");
+        Path scenario = Path.of("..", "examples", "lc-bimodal-50.yaml").toAbsolutePath().normalize();
+        String[] r = interrupted(dir, "sim: 1 of 4 runs done", 1,
+                "sim", scenario.toString(), "--duration", "120s", "--loads", "0.3,0.5", "--compare", "eevdf,rr", "--slo", "200us", "--json", json.toString());
+        String stdout = r[1], stderr = r[2];
+        assertEquals("130", r[0], "stopped by SIGINT; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+        assertTrue(stdout.startsWith("lc-bimodal-50: Poisson streams at loads 0.3, 0.5 of 2 CPUs, 2 policies, 120s simulated each"), stdout);
+        assertTrue(stdout.contains("\n  eevdf ") && stdout.contains("highest load at the SLO"), "the finished runs' table and SLO line; " + stdout);
+        assertTrue(stderr.contains("skyloft: sim stopped part-way (interrupted or killed) after ") && stderr.contains(" of 4 runs that finished are above")
+                && stderr.contains(json.toString()), stderr);
+        var doc = (java.util.Map<?, ?>) skyloft.util.JsonReader.parse(Files.readString(json));
+        assertEquals(false, doc.get("complete"), doc.toString());
+        List<?> runs = (List<?>) doc.get("runs");
+        assertTrue(!runs.isEmpty() && runs.size() < 4, doc.toString());
+        assertEquals("eevdf", ((java.util.Map<?, ?>) runs.get(0)).get("label"), doc.toString());
+        assertEquals(0.3, ((Number) ((java.util.Map<?, ?>) runs.get(0)).get("load")).doubleValue(), doc.toString());
+    }
+
+    @Test
     @Timeout(value = 200, unit = TimeUnit.SECONDS)
     void ctrlCAmongAThousandPlatformHogsPerCoreEndsTheJvmInSeconds(@TempDir Path dir) throws Exception {
         List<String> cmd = List.of(JAVA, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",

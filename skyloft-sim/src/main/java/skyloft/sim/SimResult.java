@@ -143,6 +143,48 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
         out.flush();
     }
 
+    /**
+     * A load sweep: for each workload entry, a line per policy with a column per load: the p99
+     * latency for an entry that completes jobs under some run, else its CPU share in percent.
+     * {@code grid[load][policy]} is null for a run that did not happen (a sweep cut short). The
+     * runs must share their CPUs, duration, seed and costs.
+     */
+    public static void printSweep(String title, List<Double> loads, List<String> labels, SimResult[][] grid, PrintWriter out) {
+        SimResult first = null;
+        for (SimResult[] byPolicy : grid) for (SimResult r : byPolicy) if (r != null && first == null) first = r;
+        if (first == null) throw new IllegalArgumentException("no run to print");
+        StringJoiner ls = new StringJoiner(", ");
+        for (double l : loads) ls.add(loadText(l));
+        out.printf(Locale.ROOT, "%s: Poisson streams at loads %s of %d CPU%s, %d polic%s, %s simulated each, seed %d, costs %s (simulated numbers, not measurements)%n",
+                title, ls, first.cpus, first.cpus == 1 ? "" : "s", labels.size(), labels.size() == 1 ? "y" : "ies",
+                Durations.format(first.durationNs), first.seed, costsText(first.costs));
+        int w = Math.max(6, labels.stream().mapToInt(String::length).max().orElse(0));
+        for (int row = 0; row < first.rows.size(); row++) {
+            boolean latency = false;
+            for (SimResult[] byPolicy : grid) for (SimResult r : byPolicy) if (r != null && r.rows.get(row).completed() > 0) latency = true;
+            out.println(first.rows.get(row).name() + (latency ? ": p99 latency" : ": CPU share, %"));
+            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-" + w + "s", "policy"));
+            for (double l : loads) head.append(String.format(Locale.ROOT, " %9s", loadText(l)));
+            out.println(head);
+            for (int i = 0; i < labels.size(); i++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-" + w + "s", labels.get(i)));
+                for (SimResult[] byPolicy : grid) {
+                    SimResult r = byPolicy[i];
+                    String cell = r == null ? "" : latency ? us(r.rows.get(row).latencyP99Us())
+                            : String.format(Locale.ROOT, "%.1f", 100 * r.rows.get(row).cpuShare());
+                    line.append(String.format(Locale.ROOT, " %9s", cell));
+                }
+                out.println(line.toString().stripTrailing());
+            }
+        }
+        out.flush();
+    }
+
+    /** A load as the sweep's columns show it: up to three decimals, no trailing zeros. */
+    public static String loadText(double load) {
+        return java.math.BigDecimal.valueOf(load).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
     /** One table line: {@code lead} (the task's name, and the policy's when comparing), then the row's figures. */
     private static void printRow(PrintWriter out, String fmt, Row r, String... lead) {
         Object[] cells = {String.format(Locale.ROOT, "%.1f", 100 * r.cpuShare()), r.completed(),
@@ -214,6 +256,33 @@ public record SimResult(String policy, int cpus, long durationNs, long seed, Lis
         for (int i = 0; i < results.size(); i++) {
             sb.append(i == 0 ? "\n    " : ",\n    ");
             results.get(i).appendJson(sb, "    ", "      \"label\": " + quote(labels.get(i)) + ",\n");
+        }
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    /**
+     * A load sweep as JSON: {@code scenario}, {@code simulated}, {@code loads} (the Poisson
+     * streams' offered load of each step, a share of the CPUs), {@code summary} (whole lines of
+     * JSON fields, e.g. the SLO and each policy's highest load that met it; may be empty), and
+     * {@code runs}, one per load and policy in the order run, each as {@link #toJson} writes it
+     * with its {@code label} and {@code load} first. With {@code stopped} not null, a sweep cut
+     * short, marked {@code "complete": false} with why in {@code "stopped"}.
+     */
+    public static String sweepJson(String scenario, List<Double> loads, List<String> labels, List<Double> runLoads, List<SimResult> results,
+                                   String summary, String stopped) {
+        checkSameLength(labels, results);
+        if (runLoads.size() != results.size()) throw new IllegalArgumentException("need one load per run; got " + runLoads.size() + " for " + results.size());
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"scenario\": ").append(quote(scenario)).append(",\n");
+        sb.append("  \"simulated\": true,\n");
+        if (stopped != null) sb.append("  \"complete\": false,\n  \"stopped\": ").append(quote(stopped)).append(",\n");
+        StringJoiner ls = new StringJoiner(", ", "[", "]");
+        for (double l : loads) ls.add(num(l));
+        sb.append("  \"loads\": ").append(ls).append(",\n").append(summary);
+        sb.append("  \"runs\": [");
+        for (int i = 0; i < results.size(); i++) {
+            sb.append(i == 0 ? "\n    " : ",\n    ");
+            results.get(i).appendJson(sb, "    ", "      \"label\": " + quote(labels.get(i)) + ",\n      \"load\": " + num(runLoads.get(i)) + ",\n");
         }
         return sb.append("\n  ]\n}\n").toString();
     }

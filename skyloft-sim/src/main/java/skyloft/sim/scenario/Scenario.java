@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.DoubleFunction;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import skyloft.policy.PolicyRegistry;
@@ -38,11 +39,19 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
                        String policy, Map<String, String> params, CostModel costs, List<TaskSpec> tasks) {
 
     /** One workload entry: its name, type, application and start offset, and a factory of fresh
-     *  instances for a given number of CPUs; {@code rateCpus}, for a stream given as a rate, the
-     *  CPUs it keeps busy (0 for others). */
-    public record TaskSpec(String name, String type, String app, long offsetNs, IntFunction<Workload> factory, double rateCpus) {
+     *  instances for a given number of CPUs. For a Poisson stream: {@code rateCpus}, if it was
+     *  given as a rate, the CPUs it keeps busy (else 0); {@code load}, if it was given as a load,
+     *  that share of the CPUs (else 0); and {@code atLoad}, its factory at another load (null for
+     *  the other entries). */
+    public record TaskSpec(String name, String type, String app, long offsetNs, IntFunction<Workload> factory, double rateCpus,
+                           double load, DoubleFunction<IntFunction<Workload>> atLoad) {
         public TaskSpec(String name, String type, String app, long offsetNs, IntFunction<Workload> factory) {
-            this(name, type, app, offsetNs, factory, 0);
+            this(name, type, app, offsetNs, factory, 0, 0, null);
+        }
+
+        /** The share of {@code cpus} CPUs this stream offers (0 if it is no stream). */
+        public double loadOn(int cpus) {
+            return rateCpus > 0 ? rateCpus / cpus : load;
         }
     }
 
@@ -158,6 +167,37 @@ public record Scenario(String source, String name, int cpus, long durationNs, lo
             }
         }
         return new Scenario(source, name, n, durationNs, seed, tickNs, policy, params, costs, tasks);
+    }
+
+    /**
+     * The same scenario with its Poisson streams scaled together so that they offer {@code total}
+     * of its CPUs, each keeping its share of their sum (a stream given as a rate becomes one given
+     * as a load); the other entries are unchanged. {@code what} names the option for messages.
+     */
+    public Scenario withLoad(double total, String what) {
+        if (!(total > 0 && total <= ScenarioLoader.MAX_LOAD)) {
+            throw new ScenarioException(what + " " + ScenarioLoader.load(total) + " is out of range; allowed above 0 and at most "
+                    + ScenarioLoader.load(ScenarioLoader.MAX_LOAD));
+        }
+        double sum = streamLoad();
+        if (sum == 0) {
+            throw new ScenarioException(source + ": " + what + " scales the Poisson streams, and this scenario has none; its entries are "
+                    + tasks.stream().map(t -> t.name() + " (" + t.type() + ")").toList());
+        }
+        List<TaskSpec> scaled = new ArrayList<>();
+        for (TaskSpec t : tasks) {
+            if (t.atLoad() == null) { scaled.add(t); continue; }
+            double l = t.loadOn(cpus) * total / sum;
+            scaled.add(new TaskSpec(t.name(), t.type(), t.app(), t.offsetNs(), t.atLoad().apply(l), 0, l, t.atLoad()));
+        }
+        return new Scenario(source, name, cpus, durationNs, seed, tickNs, policy, params, costs, scaled);
+    }
+
+    /** The offered load of the Poisson streams together, as a share of the scenario's CPUs (0 with none). */
+    public double streamLoad() {
+        double sum = 0;
+        for (TaskSpec t : tasks) sum += t.atLoad() != null ? t.loadOn(cpus) : 0;
+        return sum;
     }
 
     /** The same scenario with other modelled costs. */

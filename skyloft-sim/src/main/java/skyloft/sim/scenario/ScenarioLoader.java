@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleFunction;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -37,6 +39,7 @@ import skyloft.sim.HogWorkload;
 import skyloft.sim.PeriodicWorkload;
 import skyloft.sim.PhasesWorkload;
 import skyloft.sim.PoissonWorkload;
+import skyloft.sim.Workload;
 import skyloft.spi.SchedAttr;
 import skyloft.util.Durations;
 
@@ -247,8 +250,9 @@ public final class ScenarioLoader {
                 }
                 int workers = m.containsKey("workers") ? (int) integer(f + ".workers", m.get("workers"), 1, MAX_COUNT) : 0;
                 // a load is a share of however many CPUs the run has (the file's, or --cpus)
-                yield new Scenario.TaskSpec(name, type, app, offsetNs, n -> new PoissonWorkload(name, attr,
-                        hasRate ? rate : load * n * 1e9 / service.meanNs(), service, offsetNs, workers), rateCpus);
+                DoubleFunction<IntFunction<Workload>> atLoad = l -> n -> new PoissonWorkload(name, attr, l * n * 1e9 / service.meanNs(), service, offsetNs, workers);
+                yield new Scenario.TaskSpec(name, type, app, offsetNs, hasRate ? n -> new PoissonWorkload(name, attr, rate, service, offsetNs, workers) : atLoad.apply(load),
+                        rateCpus, load, atLoad);
             }
             default -> throw new IllegalStateException(type);
         };

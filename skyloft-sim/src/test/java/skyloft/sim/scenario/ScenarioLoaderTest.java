@@ -126,6 +126,38 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void withLoadScalesThePoissonStreamsTogetherAndLeavesTheRest() {
+        Scenario s = parse("""
+                duration: 200ms
+                cpus: 2
+                tasks:
+                  - {name: byload, type: poisson, load: 0.1, service: 10us}
+                  - {name: byrate, type: poisson, rate: 30k/s, service: 10us}
+                  - {name: hog, type: hog}
+                """);
+        assertEquals(0.25, s.streamLoad(), 1e-9, "0.1 + 30k/s x 10us / 2 CPUs");
+        Scenario at = s.withLoad(0.5, "--loads");
+        assertEquals(0.5, at.streamLoad(), 1e-9);
+        assertEquals(0.2, at.tasks().get(0).loadOn(2), 1e-9, "each keeps its share of the sum: 0.1 of 0.25");
+        assertEquals(0.3, at.tasks().get(1).loadOn(2), 1e-9);
+        assertEquals(0.3, at.withCpus(8).tasks().get(1).loadOn(8), 1e-9, "a rate scaled by --loads is a load now, kept on other CPU counts");
+        SimResult before = s.run(null), after = at.run(null);
+        assertEquals(2.0, (double) after.row("byload").released() / before.row("byload").released(), 0.15, "twice the requests");
+        assertEquals(2.0, (double) after.row("byrate").released() / before.row("byrate").released(), 0.1);
+        assertEquals(s.tasks().get(2), at.tasks().get(2), "the hog is the same entry");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> s.withLoad(0, "--loads"));
+        assertTrue(e.getMessage().contains("--loads 0 is out of range") && e.getMessage().contains("at most 10"), e.getMessage());
+        Scenario noStream = parse("""
+                duration: 1ms
+                cpus: 1
+                tasks:
+                  - {name: a, type: hog}
+                """);
+        e = assertThrows(ScenarioException.class, () -> noStream.withLoad(0.5, "--loads"));
+        assertTrue(e.getMessage().contains("scales the Poisson streams, and this scenario has none") && e.getMessage().contains("a (hog)"), e.getMessage());
+    }
+
+    @Test
     void withCostsReplacesTheNamedCostsAndRefusesOthers() {
         Scenario s = parse(GOOD).withCosts("lock=280ns,migration=1us");
         assertEquals(280, s.costs().lockNs());
