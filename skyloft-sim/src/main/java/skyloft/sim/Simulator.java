@@ -1,6 +1,7 @@
 package skyloft.sim;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,18 @@ import skyloft.trace.TraceRecorder;
  * the policy for a task ({@code pickNext}; if null, {@code balance(cpu, true)} and, if it
  * moved any task, {@code pickNext} once more) and starts it, or stays idle. Events created by the dispatch
  * phase at the same instant (a zero-delay preemption) are handled before time moves on.
+ *
+ * <p><b>Scaling.</b> No per-event step scans every CPU. Sets of CPUs (bitsets, walked in index
+ * order) say which a step visits: the busy ones get the tick and the periodic balance; a dispatch
+ * phase visits the idle CPUs that spin (not waiting for the lock, not parked, not on their way
+ * back) if something was enqueued since the last phase, else only those freed, kicked or
+ * enqueued on since; a parked peer is the first of the CPUs known to have parked or on their
+ * way back, and a heap of the spinning CPUs' park times ({@link CpuDeadlines}) says which have
+ * parked. Each visit checks the condition a scan of every CPU checked, in the same order, so the
+ * events and results are those of the scan. {@link #skippedVisits} counts the visits that find
+ * nothing to do; they stay a few per event at any CPU count. What remains grows with the CPUs
+ * by the model and the policies: every spinning idle CPU looks at every enqueue, as the
+ * runtime's carriers do, and a policy's call may itself scan every CPU.
  *
  * <p><b>Event kinds</b> and their class, which orders events of the same instant:
  * <pre>
@@ -144,6 +157,26 @@ public final class Simulator implements SchedContext {
     private final long[] idleFromNs, lookedAtNs, spinNs;
     private final boolean[] parkedIdle, waking;
 
+    /** CPUs that spin idle: no task, not waiting for the lock, not on their way back from a park,
+     *  and not found parked by a dispatch phase (a parked CPU stays parked until unparked). A
+     *  dispatch phase after an enqueue visits these. */
+    private final BitSet spinning;
+    /** CPUs freed, kicked or enqueued on, or that began to spin, since the last dispatch phase:
+     *  the ones a dispatch phase with no enqueue since the last must visit. */
+    private final BitSet dirty;
+    /** With a wake cost: CPUs known to have parked (see {@link #parkAt}) or on their way back;
+     *  a parked CPU stays parked until unparked, so each member is one {@link #firstParked} wants. */
+    private final BitSet parkedOrWaking;
+    /** With a wake cost: when each idle CPU that looked and found nothing parks, unless it looks
+     *  again or starts a task first; {@link #firstParked} moves those past due to parkedOrWaking. */
+    private final CpuDeadlines parkAt;
+    /** CPUs with a task: where the tick and the periodic balance go. */
+    private final BitSet busy;
+    /** {@link #enqueueEpoch} at the end of the last dispatch phase. */
+    private long dispatchedEpoch;
+    /** CPUs the host's per-event steps passed over without work (see {@link #skippedVisits}). */
+    private long skippedVisits;
+
     /** Events between two calls of {@link #progress}: few enough that a run whose events are
      *  costly (1024 CPUs, each looking at every enqueue) still reports within its 2-s period. */
     static final long PROGRESS_EVENTS = 1 << 10;
@@ -192,6 +225,13 @@ public final class Simulator implements SchedContext {
         java.util.Arrays.fill(spinNs, costs.idleSpinMinNs());
         parkedIdle = new boolean[cpus];
         waking = new boolean[cpus];
+        spinning = new BitSet(cpus);
+        spinning.set(0, cpus);
+        dirty = new BitSet(cpus);
+        parkedOrWaking = new BitSet(cpus);
+        parkAt = new CpuDeadlines(cpus);
+        busy = new BitSet(cpus);
+        dispatchedEpoch = -1; // as every CPU's idleSeenEpoch: the first phase visits them all
         policy.attach(this);
     }
 
@@ -431,18 +471,26 @@ public final class Simulator implements SchedContext {
             case WORKLOAD -> e.owner.onEvent(this, e.task, e.tag, e.arg);
             case WOKEN -> {
                 waking[e.cpu] = false;
-                if (current[e.cpu] == null) dispatch(e.cpu);
+                parkedOrWaking.clear(e.cpu);
+                if (current[e.cpu] == null) {
+                    spin(e.cpu);
+                    dispatch(e.cpu);
+                }
             }
             case LOCKED -> {
                 lockQueued[e.cpu] = false;
                 lockHolds++;
-                if (current[e.cpu] == null) pick(e.cpu);
+                if (current[e.cpu] == null) {
+                    spin(e.cpu);
+                    pick(e.cpu);
+                }
             }
             case KICK -> {
                 kicks++;
                 SimTask t = current[e.cpu];
                 if (t == null) {
                     resched[e.cpu] = true;
+                    dirty.set(e.cpu);
                     unpark(e.cpu); // a due kick unparks its CPU
                 } else if (!preemptPending[e.cpu] && policy.tick(e.cpu, t, nowNs - t.runStartNs(), nowNs)) {
                     preempt(e.cpu, 0);
@@ -451,20 +499,19 @@ public final class Simulator implements SchedContext {
             case TICK -> {
                 tickScheduled = false;
                 ticks++;
-                boolean busy = false;
-                for (int c = 0; c < cpus; c++) {
+                boolean anyBusy = !busy.isEmpty();
+                for (int c = busy.nextSetBit(0); c >= 0; c = busy.nextSetBit(c + 1)) { // a tick stops no task
                     SimTask t = current[c];
-                    if (t == null) continue;
-                    busy = true;
                     // as the runtime's timer: a CPU whose task is already asked to stop is not ticked
-                    if (!preemptPending[c] && policy.tick(c, t, nowNs - t.runStartNs(), nowNs)) preempt(c, 0);
+                    if (preemptPending[c]) skippedVisits++;
+                    else if (policy.tick(c, t, nowNs - t.runStartNs(), nowNs)) preempt(c, 0);
                 }
-                if (busy) ensureTick();
+                if (anyBusy) ensureTick();
             }
             case BALANCE -> {
                 int moved = 0;
-                for (int c = 0; c < cpus; c++) {
-                    if (current[c] != null) moved += policy.balance(c, false, nowNs);
+                for (int c = busy.nextSetBit(0); c >= 0; c = busy.nextSetBit(c + 1)) {
+                    moved += policy.balance(c, false, nowNs);
                 }
                 balanceMoved += moved;
                 if (moved > 0) enqueueEpoch++; // as the runtime after a move: the idle CPUs that spin look again
@@ -500,6 +547,7 @@ public final class Simulator implements SchedContext {
         enqueueEpoch++; // every idle CPU that spins looks (the runtime's workSeq)
         queuedCount++;
         resched[cpu] = true;
+        dirty.set(cpu);
         policy.enqueue(t, cpu, why, nowNs);
         // Of the parked CPUs the runtime's enqueue wakes the target, or, if the target is busy,
         // the first parked peer (which may steal it); any other stays parked.
@@ -513,6 +561,8 @@ public final class Simulator implements SchedContext {
         if (c < 0 || waking[c] || !parked(c)) return;
         parkedIdle[c] = true;
         waking[c] = true;
+        spinning.clear(c);
+        parkedOrWaking.set(c);
         parkedWakeups++;
         Ev e = event(nowNs + costs.wakeNs(), KICK, WOKEN);
         e.cpu = c;
@@ -523,20 +573,58 @@ public final class Simulator implements SchedContext {
      *  park (the runtime's {@code parked} flag stays set until its carrier runs), or -1. */
     private int firstParked(int except) {
         if (costs.wakeNs() == 0) return -1;
-        for (int c = 0; c < cpus; c++) if (c != except && (waking[c] || parked(c))) return c;
-        return -1;
+        while (!parkAt.isEmpty() && parkAt.firstNs() < nowNs) { // parked(c) is nowNs - lookedAtNs[c] > window
+            int c = parkAt.poll();
+            if (parked(c)) parkedOrWaking.set(c);
+            else skippedVisits++; // it started or looked again since (a look sets a new deadline)
+        }
+        int c = parkedOrWaking.nextSetBit(0);
+        if (c == except && c >= 0) {
+            skippedVisits++;
+            c = parkedOrWaking.nextSetBit(c + 1);
+        }
+        return c;
     }
 
+    /**
+     * The dispatch phase: every idle CPU, in index order, that spins and was freed, kicked, or has
+     * not looked since something was enqueued anywhere, looks. Only CPUs in {@link #spinning}
+     * can qualify, and only those in {@link #dirty} when nothing was enqueued since the last
+     * phase; a phase makes no CPU start spinning or dirty, so visiting those sets as they change
+     * visits every CPU that qualifies when its turn comes.
+     */
     private void dispatchAll() {
-        for (int c = 0; c < cpus; c++) {
-            if (current[c] != null || lockQueued[c] || waking[c] || !(resched[c] || idleSeenEpoch[c] != enqueueEpoch)) continue;
+        BitSet visit = enqueueEpoch != dispatchedEpoch ? spinning : dirty;
+        for (int c = visit.nextSetBit(0); c >= 0; c = visit.nextSetBit(c + 1)) {
+            if (current[c] != null || lockQueued[c] || waking[c] || !(resched[c] || idleSeenEpoch[c] != enqueueEpoch)) {
+                skippedVisits++;
+                continue;
+            }
             if (parked(c)) { // a parked CPU sees nothing until something wakes it (unpark)
+                skippedVisits++;
                 resched[c] = false;
                 idleSeenEpoch[c] = enqueueEpoch;
+                spinning.clear(c); // until unparked: only the way back (WOKEN) makes it spin again
                 continue;
             }
             dispatch(c);
         }
+        dirty.clear();
+        dispatchedEpoch = enqueueEpoch;
+    }
+
+    /** Idle CPU {@code c} spins again (freed, its lock turn came, or back from a park): it can
+     *  look in the next dispatch phase. */
+    private void spin(int c) {
+        spinning.set(c);
+        dirty.set(c);
+    }
+
+    /** CPUs the per-event steps (dispatch phases, ticks, the search for a parked peer) have
+     *  visited so far and passed over without calling the policy: the host's own overhead, which
+     *  a scan of every CPU makes grow with the CPU count and the sets keep to a few per event. */
+    long skippedVisits() {
+        return skippedVisits;
     }
 
     /** With a wake cost: whether idle CPU {@code c} has parked, having looked and found nothing
@@ -556,6 +644,7 @@ public final class Simulator implements SchedContext {
                 lockWaits++;
                 lockWaitNs += acquiredNs - nowNs;
                 lockQueued[cpu] = true;
+                spinning.clear(cpu);
                 Ev e = event(acquiredNs, KICK, LOCKED);
                 e.cpu = cpu;
                 queue.add(e);
@@ -577,6 +666,7 @@ public final class Simulator implements SchedContext {
         }
         if (picked == null) {
             lookedAtNs[cpu] = nowNs;
+            if (costs.wakeNs() > 0) parkAt.set(cpu, nowNs + (parkedIdle[cpu] ? costs.idleSpinMinNs() : spinNs[cpu]));
             if (!idleMarked[cpu]) {
                 idleMarked[cpu] = true;
                 record(TraceKind.IDLE, cpu, null, 0);
@@ -599,6 +689,8 @@ public final class Simulator implements SchedContext {
         t.state = SimTask.State.RUNNING;
         queuedCount--;
         current[cpu] = t;
+        busy.set(cpu);
+        spinning.clear(cpu);
         // work left queued while a CPU sleeps: as the runtime's pick, wake a parked peer to steal it
         if (queuedCount > 0) unpark(firstParked(cpu));
         gen[cpu]++;
@@ -629,6 +721,8 @@ public final class Simulator implements SchedContext {
         long ranNs = t.hostStopped(why, nowNs);
         t.remainingNs = Math.max(0, t.remainingNs - Math.max(0, nowNs - progressStartNs[cpu]));
         current[cpu] = null;
+        busy.clear(cpu);
+        spin(cpu);
         gen[cpu]++;
         preemptPending[cpu] = false;
         resched[cpu] = true;
