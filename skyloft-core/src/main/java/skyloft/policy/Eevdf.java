@@ -27,7 +27,11 @@ import skyloft.spi.Task;
  * task's lag and scales its relative virtual deadline by old weight / new (Linux's reweight).
  *
  * <p>Parameters: {@code slice} (base slice, default 12.5us as Skyloft's); {@code sleeplag}
- * ({@code keep}, the default, as Linux 6.6; or {@code decay}, as 6.12). A task's own
+ * ({@code keep}, the default, as Linux 6.6; or {@code decay}, as 6.12); {@code wakeup}
+ * ({@code pick}, the default: a woken task that would be the pick preempts at once; {@code
+ * parity}: not while the running task is eligible and has its slice left since its pick, as
+ * Linux 6.6's RUN_TO_PARITY; {@code parity_short}: the same, but a woken task with a shorter
+ * slice that is eligible and ahead by deadline still preempts, as 6.12's PREEMPT_SHORT). A task's own
  * {@code sliceNs} attribute replaces it for that task: short slices get earlier deadlines and so
  * lower latency, at the same long-run share.
  *
@@ -49,6 +53,8 @@ public final class Eevdf extends SchedPolicy {
 
     static final class Entity extends TaskHeap.Node {
         long vruntime, deadline, vlag, execStartNs;
+        /** Its deadline when last picked: while unchanged, it has not used that slice up (parity). */
+        long pickedDeadline;
         int weight;
         int cpu = -1;
         boolean counted;
@@ -61,12 +67,25 @@ public final class Eevdf extends SchedPolicy {
         long zero, sumW, sumWv;                   // sumWv = sum of w * (v - zero)
         Entity curr;
         /** Counters for dump(), per CPU so that two CPUs' ops write no common line. */
-        long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips;
+        long wakeupPreemptions, deadlineExpiries, migrations, eligibilityFlips, parityHolds;
         int queued() { return eligible.size() + pending.size(); }
+    }
+
+    /** When a woken task that would be the pick preempts the running one. */
+    public enum Wakeup {
+        /** At once (the default). */
+        PICK,
+        /** Not while the running task is eligible and has not used up the slice it was picked
+         *  with: Linux 6.6's RUN_TO_PARITY. */
+        PARITY,
+        /** As PARITY, except that an eligible woken task with a shorter slice and an earlier
+         *  deadline (or a running task no longer eligible) ends the protection: 6.12's PREEMPT_SHORT. */
+        PARITY_SHORT
     }
 
     private final long sliceNs;
     private final boolean decaySleeperLag;
+    private final Wakeup wakeup;
     private Rq[] rqs;
 
     public Eevdf() {
@@ -79,13 +98,20 @@ public final class Eevdf extends SchedPolicy {
 
     /** @param decaySleeperLag true for Linux 6.12's treatment of a sleeper's negative lag (see the class header) */
     public Eevdf(long sliceNs, boolean decaySleeperLag) {
+        this(sliceNs, decaySleeperLag, Wakeup.PICK);
+    }
+
+    /** @param wakeup when a woken task preempts (see {@link Wakeup}) */
+    public Eevdf(long sliceNs, boolean decaySleeperLag, Wakeup wakeup) {
         this.sliceNs = PolicyParams.checkNs("eevdf", "slice", sliceNs, MIN_SLICE_NS, MAX_SLICE_NS);
         this.decaySleeperLag = decaySleeperLag;
+        this.wakeup = java.util.Objects.requireNonNull(wakeup, "wakeup");
     }
 
     Eevdf(PolicyParams p) {
         this(p.durationNs("slice", DEFAULT_SLICE_NS, MIN_SLICE_NS, MAX_SLICE_NS),
-                p.choice("sleeplag", "keep", "keep", "decay").equals("decay"));
+                p.choice("sleeplag", "keep", "keep", "decay").equals("decay"),
+                Wakeup.valueOf(p.choice("wakeup", "pick", "pick", "parity", "parity_short").toUpperCase(java.util.Locale.ROOT)));
     }
 
     @Override
@@ -112,9 +138,12 @@ public final class Eevdf extends SchedPolicy {
         return e;
     }
 
+    private long sliceOf(Entity e) {
+        return e.task.attr().sliceNs() > 0 ? e.task.attr().sliceNs() : sliceNs;
+    }
+
     private long vsliceOf(Entity e) {
-        long s = e.task.attr().sliceNs() > 0 ? e.task.attr().sliceNs() : sliceNs;
-        return s * NiceWeights.NICE_0_WEIGHT / e.weight;
+        return sliceOf(e) * NiceWeights.NICE_0_WEIGHT / e.weight;
     }
 
     // ---- the weighted average V ----
@@ -212,9 +241,22 @@ public final class Eevdf extends SchedPolicy {
         Entity c = rq.curr;
         if (c != null && reason != EnqueueReason.YIELD && reason != EnqueueReason.PREEMPTED && best(rq) == e
                 && (!eligible(rq, c) || e.deadline < c.deadline)) {
-            rq.wakeupPreemptions++;
-            ctx.requestPreempt(cpu);
+            if (protectedFrom(rq, c, e)) {
+                rq.parityHolds++;
+            } else {
+                rq.wakeupPreemptions++;
+                ctx.requestPreempt(cpu);
+            }
         }
+    }
+
+    /** Whether running {@code c} keeps its CPU against woken {@code e}, which would be the pick
+     *  ({@link Wakeup}): eligible, and its deadline still the one it was picked with. */
+    private boolean protectedFrom(Rq rq, Entity c, Entity e) {
+        if (wakeup == Wakeup.PICK || !eligible(rq, c) || c.deadline != c.pickedDeadline) return false;
+        // PREEMPT_SHORT: a shorter slice, eligible, ahead by deadline (c is eligible here)
+        return !(wakeup == Wakeup.PARITY_SHORT && sliceOf(e) < sliceOf(c)
+                && eligible(rq, e) && e.deadline < c.deadline);
     }
 
     /** Sets the vruntime of {@code e}, about to be counted in {@code rq}, so that its lag there is
@@ -235,6 +277,7 @@ public final class Eevdf extends SchedPolicy {
         if (e == null) return null;
         unlink(rq, e);
         rq.curr = e;
+        e.pickedDeadline = e.deadline;
         return e.task;
     }
 
@@ -363,14 +406,16 @@ public final class Eevdf extends SchedPolicy {
     public void dump(PrintWriter out) {
         out.print(name() + " slice=" + sliceNs + "ns sleeplag=" + (decaySleeperLag ? "decay" : "keep") + " queued");
         for (int c = 0; c < rqs.length; c++) out.print(" cpu" + c + "=" + rqs[c].eligible.size() + "+" + rqs[c].pending.size());
-        long wakeupPreemptions = 0, deadlineExpiries = 0, migrations = 0, eligibilityFlips = 0;
+        long wakeupPreemptions = 0, deadlineExpiries = 0, migrations = 0, eligibilityFlips = 0, parityHolds = 0;
         for (Rq rq : rqs) {
             wakeupPreemptions += rq.wakeupPreemptions;
+            parityHolds += rq.parityHolds;
             deadlineExpiries += rq.deadlineExpiries;
             migrations += rq.migrations;
             eligibilityFlips += rq.eligibilityFlips;
         }
         out.println(" wakeupPreemptions=" + wakeupPreemptions + " deadlineExpiries=" + deadlineExpiries
-                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips);
+                + " migrations=" + migrations + " eligibilityFlips=" + eligibilityFlips
+                + (wakeup == Wakeup.PICK ? "" : " wakeup=" + wakeup.name().toLowerCase(java.util.Locale.ROOT) + " parityHolds=" + parityHolds));
     }
 }

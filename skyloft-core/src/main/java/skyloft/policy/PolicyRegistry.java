@@ -154,7 +154,8 @@ public final class PolicyRegistry {
                 Cfs::new));
         register(new Info("eevdf", "Linux EEVDF (6.6+): earliest eligible virtual deadline first, lag kept across sleep (or paid off asleep, as 6.12), per-task slice",
                 List.of(new Param("slice", "12.5us", "base slice, 1us..1s; a task's own slice attribute replaces it"),
-                        new Param("sleeplag", "keep", "keep: a sleeper keeps its negative lag (Linux 6.6); decay: it is paid off while asleep (6.12's delayed dequeue)")),
+                        new Param("sleeplag", "keep", "keep: a sleeper keeps its negative lag (Linux 6.6); decay: it is paid off while asleep (6.12's delayed dequeue)"),
+                        new Param("wakeup", "pick", "pick: a woken task that would be the pick preempts at once; parity: not before the running task used the slice it was picked with (Linux 6.6's RUN_TO_PARITY); parity_short: as parity, but a shorter slice still preempts (6.12's PREEMPT_SHORT)")),
                 Eevdf::new));
         register(new Info("o1", "Linux 2.6 O(1): 140 priorities, active/expired arrays with a bitmap, slices by nice, interactivity bonus (us scale)",
                 List.of(), O1::new));

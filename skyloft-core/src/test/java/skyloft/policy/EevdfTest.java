@@ -285,4 +285,39 @@ class EevdfTest {
         do h.advance(1_000); while (!h.tick(0));
         assertTrue(h.now() - start <= 50_000, "a ran " + (h.now() - start) + " ns in one go, about a nice-0 slice (12.5us), b waiting");
     }
+    /** A runs 1us of the 12.5us slice it was picked with (first deadline 6.25us away); then
+     *  {@code newcomer} arrives with an earlier deadline, so it would be the pick. */
+    private static StepHost parityCase(String wakeup, SchedAttr newcomer) {
+        StepHost h = new StepHost(PolicyRegistry.create("eevdf", Map.of("wakeup", wakeup)), 1, 1);
+        StepTask a = h.spawn("a");
+        assertEquals(a, h.schedule(0));
+        h.advance(1 * US);
+        assertFalse(h.tick(0));
+        h.spawn("b", newcomer, 0);
+        return h;
+    }
+
+    @Test
+    void runToParityKeepsTheRunningTaskUntilItsSliceIsUsedUnlessAShorterSliceArrives() {
+        SchedAttr shortSlice = SchedAttr.DEFAULT.withSliceNs(2 * US); // deadline 1us away
+        assertTrue(parityCase("pick", shortSlice).preemptPending(0), "the default: the pick preempts at once");
+
+        StepHost h = parityCase("parity", shortSlice);
+        assertFalse(h.preemptPending(0), "RUN_TO_PARITY: a has its slice left");
+        h.advance(5 * US);
+        assertFalse(h.tick(0), "6us run, deadline at 6.25us");
+        h.advance(1 * US);
+        assertTrue(h.tick(0), "its slice used, a gets a new deadline and b runs");
+        h.stop(0, StopReason.PREEMPT);
+        assertEquals("b", h.schedule(0).name());
+
+        assertTrue(parityCase("parity_short", shortSlice).preemptPending(0), "PREEMPT_SHORT: a shorter slice ends the protection");
+        // nice -5 gives an earlier deadline with the same 12.5us slice: the protection holds
+        SchedAttr heavier = SchedAttr.DEFAULT.withNice(-5);
+        assertTrue(parityCase("pick", heavier).preemptPending(0), "it would be the pick");
+        assertFalse(parityCase("parity_short", heavier).preemptPending(0), "not shorter: a keeps its slice");
+
+        var e = assertThrows(IllegalArgumentException.class, () -> PolicyRegistry.create("eevdf", Map.of("wakeup", "lazy")));
+        assertTrue(e.getMessage().contains("'lazy'") && e.getMessage().contains("pick, parity, parity_short"), e.getMessage());
+    }
 }

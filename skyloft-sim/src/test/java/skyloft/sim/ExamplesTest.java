@@ -177,6 +177,18 @@ class ExamplesTest {
     }
 
     @Test
+    void runToParityMakesRequestsWaitOutTheHogsSliceAndPreemptShortUndoesIt() {
+        Scenario s = load("eevdf-parity.yaml");
+        SimResult.Row pick = s.run(null).row("req");
+        SimResult.Row parity = s.run("eevdf", Map.of("wakeup", "parity"), null, null, null).row("req");
+        SimResult.Row parityShort = s.run("eevdf", Map.of("wakeup", "parity_short"), null, null, null).row("req");
+        assertTrue(pick.latencyP50Us() < 100 && parity.latencyP50Us() > 10 * pick.latencyP50Us(),
+                "req p50: pick " + pick.latencyP50Us() + "us, parity " + parity.latencyP50Us() + "us");
+        assertTrue(parityShort.latencyP50Us() < 100 && parityShort.latencyMeanUs() < 0.6 * parity.latencyMeanUs(),
+                "req p50 / mean under parity_short: " + parityShort.latencyP50Us() + " / " + parityShort.latencyMeanUs() + "us, parity mean " + parity.latencyMeanUs());
+    }
+
+    @Test
     void appsKeepsTheServiceNearItsLatencyAloneWhileBatchTakesTheRest() throws IOException {
         Scenario s = load("apps-colocation.yaml"), alone = withoutHogs("apps-colocation.yaml");
         SimResult apps = s.run(null), rr = s.run("rr", Map.of(), null, null, null), cfs = s.run("cfs", Map.of(), null, null, null);
