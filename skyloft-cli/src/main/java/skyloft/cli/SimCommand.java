@@ -189,11 +189,57 @@ final class SimCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs whose finished part is kept: {@link #report} prints and writes what finished, once. */
-    private interface Kept {
-        /** {@code why} the runs are not all (with the failure's {@code error}, or null when the
-         *  JVM is stopping), or null when they are. */
-        void report(String why, String error) throws IOException;
+    /**
+     * Runs whose finished part is kept, reported once: whole when every run finished, or, when
+     * the JVM stops or a run fails part-way, the runs that finished (a partial table, and JSON
+     * marked {@code "complete": false}), so that minutes of simulation are not lost.
+     */
+    private abstract class Kept {
+        final long startNs = System.nanoTime();
+        private boolean reported;
+
+        /** How many runs finished. */
+        abstract int finished();
+
+        /** Prints the finished runs' table on {@code out} and returns their JSON; {@code stopped}
+         *  says why they are not all, or is null when they are. */
+        abstract String print(PrintWriter out, String stopped) throws IOException;
+
+        /** After a stop, which runs finished ("the 1 of 3 policies that finished"). */
+        abstract String finishedText();
+
+        /** After a stop, which did not, as a clause to append ("; not finished: cfs"), or "". */
+        abstract String unfinishedText();
+
+        /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
+         *  {@code error}, or null when the JVM is stopping), or null when they are. */
+        final synchronized void report(String why, String error) throws IOException {
+            if (reported) return;
+            reported = true;
+            String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
+                    (System.nanoTime() - startNs) / 1e9, error == null ? "" : ": " + error);
+            if (stopped != null && finished() == 0) {
+                // a failure's message follows from the command line; a stop says why nothing was kept
+                if (error == null) System.err.println("skyloft: sim " + stopped + "; no run had finished, nothing to keep");
+                return;
+            }
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            String js = print(out, stopped);
+            if (json != null) {
+                try {
+                    AtomicFiles.writeString(json, js);
+                    if (stopped == null) out.println("results: " + json);
+                } catch (IOException e) {
+                    if (stopped == null) throw e;
+                    System.err.println("skyloft: " + AtomicFiles.describe(e));
+                }
+            }
+            out.flush();
+            if (stopped != null) {
+                System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; " + finishedText() + " are above"
+                        + (json == null ? "" : " and in " + json + " (marked \"complete\": false)") + unfinishedText());
+            }
+        }
     }
 
     /** Does {@code runs}, then reports them all; if the JVM stops or a run fails part-way, reports
@@ -266,17 +312,11 @@ final class SimCommand implements Callable<Integer> {
         return new Compared(specs, labels);
     }
 
-    /**
-     * The runs of a comparison so far, reported once: whole when every policy ran, or, when the
-     * JVM stops or a run fails part-way, the policies that finished (a partial table, and JSON
-     * marked {@code "complete": false}), so that minutes of simulation are not lost.
-     */
-    private final class Comparison implements Kept {
+    /** The runs of a comparison so far: one per policy, in order. */
+    private final class Comparison extends Kept {
         final String scenario;
         final List<String> labels;
-        final long startNs = System.nanoTime();
         private final List<SimResult> results = new ArrayList<>();
-        private boolean reported;
 
         Comparison(String scenario, List<String> labels) {
             this.scenario = scenario;
@@ -287,38 +327,17 @@ final class SimCommand implements Callable<Integer> {
             results.add(r);
         }
 
-        /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
-         *  {@code error}, or null when the JVM is stopping), or null when they are. */
-        @Override
-        public synchronized void report(String why, String error) throws IOException {
-            if (reported) return;
-            reported = true;
-            String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
-                    (System.nanoTime() - startNs) / 1e9, error == null ? "" : ": " + error);
-            if (stopped != null && results.isEmpty()) {
-                // a failure's message follows from the command line; a stop says why nothing was kept
-                if (error == null) System.err.println("skyloft: sim " + stopped + "; no policy's run had finished, nothing to keep");
-                return;
-            }
+        @Override int finished() { return results.size(); }
+
+        @Override String print(PrintWriter out, String stopped) {
             List<String> ran = labels.subList(0, results.size());
-            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
             SimResult.printComparison(scenario, ran, results, out);
-            if (json != null) {
-                try {
-                    AtomicFiles.writeString(json, SimResult.comparisonJson(scenario, ran, results, stopped));
-                    if (stopped == null) out.println("results: " + json);
-                } catch (IOException e) {
-                    if (stopped == null) throw e;
-                    System.err.println("skyloft: " + AtomicFiles.describe(e));
-                }
-            }
-            out.flush();
-            if (stopped != null) {
-                System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; the " + results.size() + " of " + labels.size() + " policies that finished are above"
-                        + (json == null ? "" : " and in " + json + " (marked \"complete\": false)")
-                        + "; not finished: " + String.join(", ", labels.subList(results.size(), labels.size())));
-            }
+            return SimResult.comparisonJson(scenario, ran, results, stopped);
         }
+
+        @Override String finishedText() { return "the " + results.size() + " of " + labels.size() + " policies that finished"; }
+
+        @Override String unfinishedText() { return "; not finished: " + String.join(", ", labels.subList(results.size(), labels.size())); }
     }
 
     /**
@@ -416,21 +435,16 @@ final class SimCommand implements Callable<Integer> {
         return out;
     }
 
-    /**
-     * The runs of a load sweep so far, reported once: whole, or, when the JVM stops or a run
-     * fails part-way, the runs that finished (JSON marked {@code "complete": false}).
-     */
-    private final class Sweep implements Kept {
+    /** The runs of a load sweep so far: every policy at every load, in that order. */
+    private final class Sweep extends Kept {
         final Scenario sc;
         final List<Double> loads;
         final List<String> labels;
         final LcBench.Slo slo;
-        final long startNs = System.nanoTime();
         private final SimResult[][] grid;
         private final List<Double> runLoads = new ArrayList<>();
         private final List<String> runLabels = new ArrayList<>();
         private final List<SimResult> runs = new ArrayList<>();
-        private boolean reported;
 
         Sweep(Scenario sc, List<Double> loads, List<String> labels, LcBench.Slo slo) {
             this.sc = sc;
@@ -475,19 +489,9 @@ final class SimCommand implements Callable<Integer> {
             return out;
         }
 
-        /** Prints and writes the runs so far; {@code why} they are not all (with the failure's
-         *  {@code error}, or null when the JVM is stopping), or null when they are. */
-        @Override
-        public synchronized void report(String why, String error) throws IOException {
-            if (reported) return;
-            reported = true;
-            String stopped = why == null ? null : String.format(Locale.ROOT, "%s after %.1f s%s", why,
-                    (System.nanoTime() - startNs) / 1e9, error == null ? "" : ": " + error);
-            if (stopped != null && runs.isEmpty()) {
-                if (error == null) System.err.println("skyloft: sim " + stopped + "; no run had finished, nothing to keep");
-                return;
-            }
-            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        @Override int finished() { return runs.size(); }
+
+        @Override String print(PrintWriter out, String stopped) {
             SimResult.printSweep(sc.name(), loads, labels, grid, out);
             StringBuilder summary = new StringBuilder();
             if (slo != null) {
@@ -505,22 +509,12 @@ final class SimCommand implements Callable<Integer> {
                 summary.append("  \"slo\": ").append(Json.quote(slo.toString())).append(",\n");
                 summary.append("  \"max_load_at_slo\": {").append(js).append("},\n");
             }
-            if (json != null) {
-                try {
-                    AtomicFiles.writeString(json, SimResult.sweepJson(sc.name(), loads, runLabels, runLoads, runs, summary.toString(), stopped));
-                    if (stopped == null) out.println("results: " + json);
-                } catch (IOException e) {
-                    if (stopped == null) throw e;
-                    System.err.println("skyloft: " + AtomicFiles.describe(e));
-                }
-            }
-            out.flush();
-            if (stopped != null) {
-                int all = loads.size() * labels.size();
-                System.err.println("skyloft: sim " + (error == null ? stopped : why) + "; the " + runs.size() + " of " + all + " runs that finished are above"
-                        + (json == null ? "" : " and in " + json + " (marked \"complete\": false)"));
-            }
+            return SimResult.sweepJson(sc.name(), loads, runLabels, runLoads, runs, summary.toString(), stopped);
         }
+
+        @Override String finishedText() { return "the " + runs.size() + " of " + loads.size() * labels.size() + " runs that finished"; }
+
+        @Override String unfinishedText() { return ""; }
     }
 
     /** The scenario's warnings ({@link Scenario#warnings}), on stderr. */
