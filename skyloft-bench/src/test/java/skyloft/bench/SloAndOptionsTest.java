@@ -61,7 +61,7 @@ class SloAndOptionsTest {
         assertEquals("slice=200us", Sut.policyDefaults(List.of("skyloft:rr[slice=200us]")).get("skyloft:rr[slice=200us]"));
         String apps = "skyloft:apps[lc=shinjuku,lc.quantum=30us]";
         assertEquals(List.of(apps), Sut.checkSystems(List.of(apps)));
-        assertEquals("lc=shinjuku, be=cfs, be_apps=batch, be_min=0, be_quantum=100us, be_cpus=all, lc_cpus=all, lc.quantum=30us", Sut.policyDefaults(List.of(apps)).get(apps));
+        assertEquals("lc=shinjuku, be=cfs, be_apps=batch, be_min=0, be_quantum=100us, be_cpus=all, lc_cpus=all, lc_return=off, lc.quantum=30us", Sut.policyDefaults(List.of(apps)).get(apps));
         e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:apps[lc=deadline]")));
         assertTrue(e.getMessage().contains("'deadline' cannot be a class here"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Sut.checkSystems(List.of("skyloft:rr[quantum=5us]")));

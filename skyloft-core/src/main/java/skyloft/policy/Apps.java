@@ -77,9 +77,12 @@ import skyloft.spi.Task;
  * that cost little). Isolation trades BE's share for LC's latency, and is bad at load that moves:
  * BE cannot use the LC CPUs when LC is idle, LC under a strict partition cannot use BE's when it
  * bursts (in the simulator, apps-colocation.yaml's service needs one CPU of two on average and,
- * held to one, its p99 goes from 61us to 5ms), and an LC task that runs on one of BE's CPUs stays
- * there until it stops, though a CPU kept from BE falls idle. {@link Task#lastCpu()} is the
- * host's CPU number, not the inner view's.
+ * held to one, its p99 goes from 61us to 5ms). An LC task that runs on one of BE's CPUs stays there
+ * until it stops, though a CPU kept from BE falls idle, unless {@code lc_return=on} (default off):
+ * then, if BE work waits and no LC work is queued, it is preempted to go on there: its CPU's LC
+ * queue, holding only it, moves (the LC policy's rescue op), or, under a policy with one global
+ * queue, which moves nothing, its CPU takes BE work first and the idle CPU, kicked, takes it. That
+ * gives BE more, and costs LC latency, since the CPUs kept from BE are then busier. {@link Task#lastCpu()} is the host's CPU number, not the inner view's.
  *
  * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
  * pass over the CPUs to count idle ones and find BE ones; with a floor, a few arithmetic steps
@@ -106,6 +109,8 @@ public final class Apps extends SchedPolicy {
     private final long beQuantumNs;
     /** BE time earned per ns of LC running: beMin / (1 - beMin). */
     private final double earnPerNs;
+    /** lc_return: an LC task on one of BE's CPUs moves to a CPU kept from BE that falls idle while BE waits. */
+    private final boolean lcReturn;
 
     private int lcQueued;             // LC tasks the LC policy owns (queued), all CPUs
     private int beQueued;             // BE tasks the BE policy owns (queued), all CPUs
@@ -116,7 +121,14 @@ public final class Apps extends SchedPolicy {
     private long bePreempts, lcSteals, floorTurns;
     private boolean[] lcOn, beOn;     // per CPU: the class may run there (lc_cpus, be_cpus)
     private View lcView, beView;      // what each inner policy sees: only its own CPUs, numbered from 0
-    private long lcToIdle, rescueRedirects, misplaced;
+    private long lcToIdle, rescueRedirects, misplaced, movesBack;
+    /** Per CPU of BE's: the idle CPU kept from BE to which the LC task running here moves once
+     *  its preemption lands (-1: none). Set by that CPU's pickNext; read and cleared by the
+     *  enqueue that follows the preemption, cleared by any other stop here. */
+    private int[] moveBackTo;
+    /** Per CPU: its next pick takes BE work before LC work, because the LC task preempted there
+     *  is to continue on an idle CPU kept from BE; set by enqueue, cleared by that pick. */
+    private boolean[] beFirst;
 
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps) {
         this(lc, be, beApps, 0, DEFAULT_BE_QUANTUM_NS);
@@ -137,6 +149,13 @@ public final class Apps extends SchedPolicy {
      *               name CPUs the host has is checked when the policy is attached.
      */
     public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps, double beMin, long beQuantumNs, CpuList lcCpus, CpuList beCpus) {
+        this(lc, be, beApps, beMin, beQuantumNs, lcCpus, beCpus, false);
+    }
+
+    /** @param lcReturn whether an LC task running on one of BE's CPUs moves to a CPU kept from BE
+     *                  that falls idle while BE work waits (see the class header) */
+    public Apps(SchedPolicy lc, SchedPolicy be, Set<String> beApps, double beMin, long beQuantumNs, CpuList lcCpus, CpuList beCpus,
+                boolean lcReturn) {
         if (NOT_NESTABLE.contains(lc.name()) || NOT_NESTABLE.contains(be.name())) {
             throw new IllegalArgumentException("apps: got lc=" + lc.name() + ", be=" + be.name() + "; allowed for either: " + allowed());
         }
@@ -152,11 +171,13 @@ public final class Apps extends SchedPolicy {
         this.earnPerNs = beMin / (1 - beMin);
         this.lcCpus = java.util.Objects.requireNonNull(lcCpus, "lcCpus");
         this.beCpus = java.util.Objects.requireNonNull(beCpus, "beCpus");
+        this.lcReturn = lcReturn;
     }
 
     Apps(PolicyParams p) {
         this(inner(p, "lc", DEFAULT_LC), inner(p, "be", DEFAULT_BE), beApps(p), p.decimal("be_min", 0, 0, 0.5),
-                p.durationNs("be_quantum", DEFAULT_BE_QUANTUM_NS, 5_000, 100_000_000), cpus(p, "lc_cpus"), cpus(p, "be_cpus"));
+                p.durationNs("be_quantum", DEFAULT_BE_QUANTUM_NS, 5_000, 100_000_000), cpus(p, "lc_cpus"), cpus(p, "be_cpus"),
+                p.choice("lc_return", "off", "off", "on").equals("on"));
     }
 
     private static CpuList cpus(PolicyParams p, String key) {
@@ -242,7 +263,10 @@ public final class Apps extends SchedPolicy {
         beView = new View(ctx, true, beOn);
         lc.attach(lcView);
         be.attach(beView);
-        lcToIdle = rescueRedirects = misplaced = 0;
+        lcToIdle = rescueRedirects = misplaced = movesBack = 0;
+        moveBackTo = new int[cpus];
+        Arrays.fill(moveBackTo, -1);
+        beFirst = new boolean[cpus];
         lcQueued = beQueued = beRunning = 0;
         preemptAsked = new boolean[cpus];
         earnedNs = new long[cpus];
@@ -312,6 +336,18 @@ public final class Apps extends SchedPolicy {
         }
         lc.enqueue(task, classCpu(lcView, cpu), reason, nowNs);
         lcQueued++;
+        int to = moveBackTo[cpu];
+        if (reason == EnqueueReason.PREEMPTED && to >= 0) { // preempted to leave BE's CPU for the idle CPU kept from BE
+            moveBackTo[cpu] = -1;
+            if (ctx.isIdle(to)) {
+                // per-CPU queues: this CPU's LC queue (the task alone) moves there; a global queue
+                // moves nothing, and this CPU takes BE work first, so the kicked one takes the task
+                lc.rescue(lcView.toLocal[cpu], lcView.toLocal[to], nowNs);
+                beFirst[cpu] = true;
+                movesBack++;
+                ctx.kickAt(to, nowNs);
+            }
+        }
         if (beRunning == 0) return; // nothing to take from
         if (isBe(ctx.current(cpu))) preemptBe(cpu); // the LC policy took this CPU as idle (a floor turn keeps it)
         // Waiting LC tasks that no idle CPU will take: take BE CPUs for them, one each.
@@ -355,6 +391,11 @@ public final class Apps extends SchedPolicy {
                 return b;
             }
         }
+        if (beFirst[cpu]) {
+            beFirst[cpu] = false;
+            Task b = pickBe(cpu, nowNs);
+            if (b != null) return b;
+        }
         if (lcOn[cpu]) {
             int l = lcView.toLocal[cpu];
             Task t = lc.pickNext(l, nowNs);
@@ -367,7 +408,26 @@ public final class Apps extends SchedPolicy {
                 return t;
             }
         }
+        if (lcReturn && lcOn[cpu] && !beOn[cpu] && beQueued > 0 && lcQueued == 0) moveBack(cpu);
         return pickBe(cpu, nowNs);
+    }
+
+    /**
+     * {@code idle}, a CPU kept from BE, found no LC work queued anywhere while BE work waits: if
+     * an LC task runs on one of BE's CPUs, preempt it, so that it continues on {@code idle} and
+     * BE gets its CPU back ({@link #enqueue} moves it, then alone in that CPU's LC queue, or,
+     * under a global queue, leaves it to the idle CPU). One move per idle CPU at a time.
+     */
+    private void moveBack(int idle) {
+        int from = -1;
+        for (int c = 0; c < moveBackTo.length; c++) {
+            if (moveBackTo[c] == idle) return; // one is on its way
+            Task t = ctx.current(c);
+            if (from < 0 && beOn[c] && t != null && !isBe(t) && moveBackTo[c] < 0 && !floorTurn[c]) from = c;
+        }
+        if (from < 0) return;
+        moveBackTo[from] = idle;
+        ctx.requestPreempt(from);
     }
 
     /**
@@ -404,6 +464,7 @@ public final class Apps extends SchedPolicy {
     @Override
     public void stopping(int cpu, Task task, StopReason reason, long ranNs, long nowNs) {
         preemptAsked[cpu] = false;
+        if (reason != StopReason.PREEMPT) moveBackTo[cpu] = -1; // it left by itself: nothing to move
         if (isBe(task)) {
             beRunning--;
             earnedNs[cpu] = Math.max(0, earnedNs[cpu] - ranNs); // any BE run counts: the floor only fills in what BE did not get
@@ -535,7 +596,7 @@ public final class Apps extends SchedPolicy {
                 + (beMin > 0 ? " be_min=" + beMin + " be_quantum=" + beQuantumNs + "ns floorTurns=" + floorTurns : "")
                 + (lcCpus.isAll() ? "" : " lc_cpus=" + lcCpus) + (beCpus.isAll() ? "" : " be_cpus=" + beCpus)
                 + " lcQueued=" + lcQueued + " bePreempts=" + bePreempts + " lcSteals=" + lcSteals + " lcToIdle=" + lcToIdle
-                + " rescueRedirects=" + rescueRedirects + (misplaced > 0 ? " misplaced=" + misplaced : ""));
+                + " rescueRedirects=" + rescueRedirects + (lcReturn ? " lc_return=on movesBack=" + movesBack : "") + (misplaced > 0 ? " misplaced=" + misplaced : ""));
         out.print("  lc: ");
         lc.dump(out);
         out.print("  be: ");

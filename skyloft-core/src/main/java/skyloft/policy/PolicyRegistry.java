@@ -183,6 +183,7 @@ public final class PolicyRegistry {
                         new Param("be_quantum", "100us", "a BE turn under the floor, 5us..100ms (LC work waits up to this long)"),
                         new Param("be_cpus", "all", "CPUs BE tasks may run on (isolation): all, or CPUs and ranges joined by +, e.g. 0-3+8; the others never run BE work"),
                         new Param("lc_cpus", "all", "CPUs LC tasks may run on, as be_cpus; all: LC also preempts BE on be_cpus (be_cpus=0,lc_cpus=1: a strict partition)"),
+                        new Param("lc_return", "off", "on: an LC task running on a BE CPU moves to a CPU kept from BE that falls idle while BE work waits (more for BE, less idle LC capacity)"),
                         new Param("lc.*", "", "a parameter of the lc policy, e.g. lc.slice=30us"),
                         new Param("be.*", "", "a parameter of the be policy, e.g. be.latency=1ms")),
                 Apps::new));

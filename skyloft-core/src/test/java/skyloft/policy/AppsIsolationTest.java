@@ -261,7 +261,8 @@ class AppsIsolationTest {
         List<Arguments> out = new ArrayList<>();
         for (String be : List.of("fifo", "rr", "cfs", "eevdf", "o1", "ws", "shinjuku", "goodness")) {
             for (String cpus : List.of("be_cpus=0-1", "be_cpus=1+3,lc=ws", "be_cpus=0,lc_cpus=1-3,lc=cfs",
-                    "lc_cpus=0-1,be_cpus=1-3,be_min=0.3,be_quantum=5us", "be_cpus=2-3,lc_cpus=0-1,lc=shinjuku")) {
+                    "lc_cpus=0-1,be_cpus=1-3,be_min=0.3,be_quantum=5us", "be_cpus=2-3,lc_cpus=0-1,lc=shinjuku",
+                    "be_cpus=0-1,lc_return=on", "be_cpus=2-3,lc=shinjuku,lc_return=on")) {
                 out.add(Arguments.of("be=" + be + "," + cpus));
             }
         }
@@ -374,6 +375,72 @@ class AppsIsolationTest {
         StringWriter sw = new StringWriter();
         h.policy().dump(new PrintWriter(sw, true));
         assertTrue(sw.toString().contains("misplaced=1"), sw.toString());
+    }
+
+    @Test
+    void anLcTaskOnABeCpuMovesToACpuKeptFromBeWhenThatFallsIdleAndBeWaits() {
+        for (String lc : List.of("rr", "fifo", "cfs", "eevdf")) {
+            StepHost h = host(2, "lc=" + lc + ",be_cpus=0,lc_return=on");
+            StepTask hold = h.spawn("hold", LC, 1);
+            assertEquals(hold, h.schedule(1));
+            StepTask web = h.spawn("web", LC, 0);
+            assertEquals(web, h.schedule(0), lc);
+            StepTask batch = h.spawn("batch", BE, 0);
+            h.stop(1, StopReason.BLOCK);
+            assertNull(h.schedule(1), lc + ": nothing queued for CPU 1 yet");
+            assertTrue(h.preemptPending(0), lc + ": web leaves BE's CPU");
+            h.stop(0, StopReason.PREEMPT);
+            assertTrue(h.kicks().stream().anyMatch(k -> k[0] == 1), lc + ": CPU 1 is kicked");
+            assertEquals(batch, h.schedule(0), lc + ": BE gets its CPU back");
+            assertEquals(web, h.schedule(1), lc + ": web goes on where BE never runs");
+            StringWriter sw = new StringWriter();
+            h.policy().dump(new PrintWriter(sw, true));
+            assertTrue(sw.toString().contains(" movesBack=1"), sw.toString());
+            h.drainAndCheck();
+        }
+    }
+
+    @Test
+    void noMoveWhenOffWithoutBeWaitingOrWhenTheTaskLeavesFirst() {
+        // off by default: web stays though BE waits
+        StepHost h = host(2, "be_cpus=0");
+        StepTask hold = h.spawn("hold", LC, 1);
+        h.schedule(1);
+        StepTask web = h.spawn("web", LC, 0);
+        assertEquals(web, h.schedule(0));
+        h.spawn("batch", BE, 0);
+        h.stop(1, StopReason.BLOCK);
+        assertNull(h.schedule(1));
+        assertFalse(h.preemptPending(0), "lc_return is off");
+
+        // no BE work waits: web stays
+        h = host(2, "be_cpus=0,lc_return=on");
+        hold = h.spawn("hold", LC, 1);
+        h.schedule(1);
+        web = h.spawn("web", LC, 0);
+        assertEquals(web, h.schedule(0));
+        h.stop(1, StopReason.BLOCK);
+        assertNull(h.schedule(1));
+        assertFalse(h.preemptPending(0), "nothing to give CPU 0 to");
+
+        // web blocks before the preemption lands: nothing moves, and its next preemption is its own
+        h = host(2, "be_cpus=0,lc_return=on");
+        hold = h.spawn("hold", LC, 1);
+        h.schedule(1);
+        web = h.spawn("web", LC, 0);
+        h.schedule(0);
+        StepTask batch = h.spawn("batch", BE, 0);
+        h.stop(1, StopReason.BLOCK);
+        assertNull(h.schedule(1));
+        assertTrue(h.preemptPending(0));
+        h.stop(0, StopReason.BLOCK);
+        assertEquals(batch, h.schedule(0));
+        h.wake(hold);
+        h.wake(web);
+        StringWriter sw = new StringWriter();
+        h.policy().dump(new PrintWriter(sw, true));
+        assertTrue(sw.toString().contains(" movesBack=0"), sw.toString());
+        h.drainAndCheck();
     }
 
     @Test

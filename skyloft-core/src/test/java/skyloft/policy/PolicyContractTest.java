@@ -24,7 +24,7 @@ class PolicyContractTest {
                 Stream.of("fifo[handoff=true]", "apps[lc=fifo,lc.handoff=true]", "eevdf[sleeplag=decay]", "eevdf[wakeup=parity]", "eevdf[wakeup=parity_short]", "deadline[placement=partitioned]", "apps[lc=eevdf,be=ws]", "apps[lc=shinjuku,be=fifo]", "apps[be_apps=default]",
                         "apps[be_min=0.2,be_quantum=10us]", "apps[lc=fifo,be=fifo,be_min=0.5,be_quantum=5us]",
                         // isolation: a one-CPU list, so that the suite's 1-CPU hosts take it too
-                        "apps[be_cpus=0]", "apps[be_apps=default,be=rr,lc_cpus=0]"));
+                        "apps[be_cpus=0]", "apps[be_cpus=0,lc_return=on]", "apps[be_apps=default,be=rr,lc_cpus=0]"));
     }
 
     @TestFactory

@@ -255,6 +255,11 @@ class ExamplesTest {
         assertEquals(0.25, iso16.row("batch").cpuShare(), 0.03);
         assertTrue(shared16.row("batch").cpuShare() > 0.40);
         assertEquals(35575, i16.completed(), 5, "every request done");
+        // lc_return=on: long requests move back to the CPUs kept from batch; batch gains, web's p50 loses
+        SimResult back16 = sixteen.run("apps", Map.of("be_cpus", "0-7", "lc_return", "on"), null, null, null);
+        assertTrue(back16.row("batch").cpuShare() > iso16.row("batch").cpuShare() + 0.08,
+                "batch " + back16.row("batch").cpuShare() + " against " + iso16.row("batch").cpuShare());
+        assertTrue(back16.row("web").latencyP50Us() > i16.latencyP50Us(), "web p50 " + back16.row("web").latencyP50Us() + " against " + i16.latencyP50Us());
     }
 
     @Test
