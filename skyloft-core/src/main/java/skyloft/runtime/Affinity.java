@@ -32,6 +32,8 @@ public final class Affinity {
     private static final MethodHandle CLOCK_NANOSLEEP;
     private static final MethodHandle SCHED_SETSCHEDULER;
     private static final int SCHED_FIFO = 1;
+    /** Or'ed into a policy: threads the caller creates start at SCHED_OTHER, not at its policy. */
+    private static final int SCHED_RESET_ON_FORK = 0x40000000;
     private static final int SCHED_IDLE = 5;
     private static final MethodHandle CLOCK_GETTIME;
     private static final int CLOCK_MONOTONIC = 1;
@@ -176,10 +178,14 @@ public final class Affinity {
      * Makes the calling thread SCHED_FIFO at {@code priority} (1..99), so that when it wakes it
      * preempts ordinary (carrier) threads at once. Null on success, otherwise why it failed
      * (typically EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO). Only for threads that sleep
-     * most of the time: Linux's RT throttling caps a runaway one at 95% of a CPU.
+     * most of the time: Linux's RT throttling caps a runaway one at 95% of a CPU. With
+     * SCHED_RESET_ON_FORK: a thread it starts, or that the JDK starts on its behalf (a
+     * ForkJoinPool worker, the default scheduler's carriers, created by the thread that submits
+     * work), begins at SCHED_OTHER instead of inheriting the real-time priority, as it otherwise
+     * would under glibc's default PTHREAD_INHERIT_SCHED. Before 2026-11-23 it inherited it.
      */
     public static String setRealtimePriority(int priority) {
-        return setScheduler(SCHED_FIFO, "SCHED_FIFO", priority);
+        return setScheduler(SCHED_FIFO | SCHED_RESET_ON_FORK, "SCHED_FIFO", priority);
     }
 
     /**
