@@ -66,6 +66,10 @@ public final class Cfs extends SchedPolicy {
 
     private final long latencyNs, minGranularityNs, wakeupGranularityNs;
     private Rq[] rqs;
+    /** Tasks queued in all the CPUs' heaps (not running): lets an idle balance skip its scan of
+     *  every CPU when only its own queue, or none, holds a task. Written by every op that adds to
+     *  or takes from a heap, all under the host's serialization. */
+    private int queued;
 
     public Cfs() {
         this(DEFAULT_LATENCY_NS, DEFAULT_MIN_GRANULARITY_NS, DEFAULT_WAKEUP_GRANULARITY_NS);
@@ -103,6 +107,7 @@ public final class Cfs extends SchedPolicy {
     protected void init(int cpus) {
         rqs = new Rq[cpus];
         for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
+        queued = 0;
     }
 
     private static Entity e(Task t) {
@@ -173,15 +178,16 @@ public final class Cfs extends SchedPolicy {
         }
     }
 
-    private static void addToRq(Rq rq, Entity e) {
+    private void addToRq(Rq rq, Entity e) {
         rq.heap.add(e);
+        queued++;
         rq.load += e.weight;
         rq.nr++;
         e.counted = true;
     }
 
-    private static void removeFromRq(Rq rq, Entity e) {
-        rq.heap.remove(e);
+    private void removeFromRq(Rq rq, Entity e) {
+        if (rq.heap.remove(e)) queued--; // a running task is counted in nr but not in the heap
         rq.load -= e.weight;
         rq.nr--;
         e.counted = false;
@@ -192,6 +198,7 @@ public final class Cfs extends SchedPolicy {
         Rq rq = rqs[cpu];
         Entity e = (Entity) rq.heap.poll();
         if (e == null) return null;
+        queued--;
         rq.curr = e;
         updateMin(rq);
         return e.task;
@@ -256,6 +263,7 @@ public final class Cfs extends SchedPolicy {
     @Override
     public int balance(int cpu, boolean idle, long nowNs) {
         Rq dst = rqs[cpu];
+        if (queued == dst.heap.size()) return 0; // no other queue holds a task: the scan below would move none
         int busiest = -1;
         for (int c = 0; c < rqs.length; c++) {
             if (c != cpu && (busiest < 0 || rqs[c].heap.size() > rqs[busiest].heap.size())) busiest = c;
@@ -290,6 +298,11 @@ public final class Cfs extends SchedPolicy {
     @Override
     public long balanceIntervalNs() {
         return 4 * latencyNs;
+    }
+
+    /** Tasks queued in all the heaps (for tests: it must match what the host has queued). */
+    int queuedTasks() {
+        return queued;
     }
 
     /** Virtual runtime of {@code task} (for tests and traces). */
