@@ -82,7 +82,8 @@ import skyloft.spi.Task;
  * then, if BE work waits and no LC work is queued, it is preempted to go on there: its CPU's LC
  * queue, holding only it, moves (the LC policy's rescue op), or, under a policy with one global
  * queue, which moves nothing, its CPU takes BE work first and the idle CPU, kicked, takes it. That
- * gives BE more, and costs LC latency, since the CPUs kept from BE are then busier. {@link Task#lastCpu()} is the host's CPU number, not the inner view's.
+ * gives BE more; in the simulator at 16 CPUs it cost LC latency, since the CPUs kept from BE are
+ * then busier. {@link Task#lastCpu()} is the host's CPU number, not the inner view's.
  *
  * <p>Cost: the two inner policies' own, plus, per LC enqueue while some CPU runs BE work, one
  * pass over the CPUs to count idle ones and find BE ones; with a floor, a few arithmetic steps
