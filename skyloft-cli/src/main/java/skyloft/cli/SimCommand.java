@@ -373,7 +373,10 @@ final class SimCommand implements Callable<Integer> {
             PolicyRegistry.Spec override = policy == null ? null : policySpec();
             String name = override != null ? override.name() : sc.policy();
             Map<String, String> extra = override != null ? override.params() : PolicyRegistry.parseParams(params);
-            if (policy != null || params != null) checkPolicy(sc, override == null ? null : name, extra, policy != null && params != null ? "--policy and --param" : params != null ? "--param" : "--policy");
+            if (policy != null || params != null) {
+                checkPolicy(sc, override == null ? null : name, extra,
+                        policy != null && params != null ? "--policy and --param" : params != null ? "--param" : "--policy");
+            }
             warn(sc.warnings(name, extra, durNs));
             try {
                 scaled.get(0).run(name, extra, seed, 1L, TraceRecorder.OFF); // admission of the tasks there from the start

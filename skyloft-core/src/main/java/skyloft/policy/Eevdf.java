@@ -31,9 +31,9 @@ import skyloft.spi.Task;
  * ({@code pick}, the default: a woken task that would be the pick preempts at once; {@code
  * parity}: not while the running task is eligible and has its slice left since its pick, as
  * Linux 6.6's RUN_TO_PARITY; {@code parity_short}: the same, but a woken task with a shorter
- * slice that is eligible and ahead by deadline still preempts, as 6.12's PREEMPT_SHORT). A task's own
- * {@code sliceNs} attribute replaces it for that task: short slices get earlier deadlines and so
- * lower latency, at the same long-run share.
+ * slice that is eligible and ahead by deadline still preempts, as 6.12's PREEMPT_SHORT). A
+ * task's own {@code sliceNs} attribute replaces it for that task: short slices get earlier
+ * deadlines and so lower latency, at the same long-run share.
  *
  * <p>Good at: fairness by weight like CFS plus latency control per task through the slice,
  * without CFS's heuristics. Bad at: a task's latency still grows with the total weight

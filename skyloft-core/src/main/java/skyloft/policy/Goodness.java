@@ -17,8 +17,8 @@ import skyloft.spi.Task;
  * counter runs out starts such an epoch too and runs on. Ticks are scaled from 10ms to
  * 10us: a nice-0 task gets 60us. A woken task goes to an idle CPU if there is one; else it
  * preempts, of all CPUs, the one whose running task it beats by the most goodness there (2.4's
- * reschedule_idle), if it beats any. A yield's -1 holds for the next pick on its CPU only, as 2.4 cleared
- * SCHED_YIELD after the switch.
+ * reschedule_idle), if it beats any. A yield's -1 holds for the next pick on its CPU only, as
+ * 2.4 cleared SCHED_YIELD after the switch.
  *
  * <p>Parameters: none. Exists for the {@code bench pick} comparison: pick cost grows linearly
  * with the number of runnable tasks (O(1) and the O(log n) policies do not), and the counter
