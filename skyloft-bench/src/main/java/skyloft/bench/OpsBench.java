@@ -47,7 +47,9 @@ import skyloft.runtime.SkyloftRuntime;
  * </ul>
  * The yield, spawn and wakeup rows say in {@code params.carriers} how many carriers (CPUs,
  * jdk-default's parallelism) each system had, so that the headline compares like with like:
- * jdk-default's parallelism is set once per JVM, and at 2 it is not a one-carrier figure.
+ * jdk-default's parallelism is set once per JVM, and at 2 it is not a one-carrier figure, so
+ * its one-carrier yield and spawn rows come from a child JVM at parallelism 1
+ * ({@link JdkOneCarrier}; those rows' {@code jvm} says so).
  */
 public final class OpsBench {
     private OpsBench() {}
@@ -91,8 +93,16 @@ public final class OpsBench {
             for (long idleNs : new long[] {100_000, 1_000_000}) idleCpuWakeups(r, cpus.get(0), cpus.get(1), idleNs, 300);
         }
 
+        // jdk-default on one carrier: in a JVM of its own, when this one's parallelism is not 1
+        JdkOneCarrier.Result one = null;
+        if (jdkPar != 1) {
+            Harness.progress("ops", "jdk-default's yield switch and spawn on one carrier (a child JVM at parallelism 1)");
+            one = JdkOneCarrier.measure(JdkOneCarrier.What.OPS, 0, o.runs(), CHILD_LIMIT_NS);
+            if (one.problem() != null) System.err.println("ops: no jdk-default figures on one carrier: " + one.problem());
+        }
+
         // yield switch
-        int switches = 200_000, each = switches / 2;
+        int switches = YIELD_SWITCHES, each = switches / 2;
         Harness.progress("ops", "yield switch");
         try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
             r.add(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> rt.start(b))).row(sky, "yield_ns", "ns"), "carriers", 1));
@@ -100,11 +110,12 @@ public final class OpsBench {
         }
         r.add(with(with(Harness.measure(1, o.runs(), () -> YieldBench.pingPong(each, b -> Thread.ofVirtual().start(b))).row(Baselines.JDK_DEFAULT, "yield_ns", "ns"),
                 "carriers", jdkPar), "note", "parallelism " + jdkPar + "; with more than one carrier the two threads may not share one"));
+        addChildRow(r, one, "yield_ns");
         r.add(platformYieldRow(pinCpu, each / 4, o.runs()));
         r.add(Harness.measure(1, o.runs(), () -> ContinuationFloor.yieldNsPerSwitch(switches)).row(Baselines.CONTINUATION, "yield_ns", "ns"));
 
         // spawn + join
-        int spawns = 50_000;
+        int spawns = SPAWNS;
         Harness.progress("ops", "spawn");
         try (SkyloftRuntime rt = runtime(o.policy(), 1, o.runtime())) {
             r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(rt::start, () -> SpawnBench.loop(spawns, () -> rt.start(() -> { }))))
@@ -113,6 +124,7 @@ public final class OpsBench {
         }
         r.add(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(b -> Thread.ofVirtual().start(b),
                 () -> SpawnBench.loop(spawns, () -> Thread.ofVirtual().start(() -> { })))).row(Baselines.JDK_DEFAULT, "spawn_ns", "ns"), "carriers", jdkPar));
+        addChildRow(r, one, "spawn_ns");
         // from a platform thread placed on one CPU as Sut places them; the threads it starts inherit its CPU
         r.add(with(with(Harness.measure(1, o.runs(), () -> SpawnBench.inside(platform(1),
                 () -> SpawnBench.loop(spawns / 20, () -> Thread.ofPlatform().start(() -> { })))).row(Baselines.PLATFORM, "spawn_ns", "ns"),
@@ -286,6 +298,17 @@ public final class OpsBench {
         p.put("samples", h.getTotalCount());
         r.add(new BenchResult.Row("machine", "wake_after_idle_p50_us", h.getValueAtPercentile(50) / 1e3, "us", p));
         r.add(new BenchResult.Row("machine", "wake_after_idle_p99_us", h.getValueAtPercentile(99) / 1e3, "us", p));
+    }
+
+    /** Yield switches and spawns per measured run (the child JVM of {@link JdkOneCarrier} uses the same). */
+    static final int YIELD_SWITCHES = 200_000, SPAWNS = 50_000;
+    /** How long a child JVM of {@link JdkOneCarrier} may take. */
+    static final long CHILD_LIMIT_NS = 120_000_000_000L;
+
+    /** The child JVM's row of {@code metric}, if it gave one. */
+    private static void addChildRow(BenchResult r, JdkOneCarrier.Result one, String metric) {
+        if (one == null) return;
+        for (BenchResult.Row row : one.rows()) if (row.metric().equals(metric)) r.add(row);
     }
 
     private static BenchResult.Row with(BenchResult.Row row, String k, Object v) {

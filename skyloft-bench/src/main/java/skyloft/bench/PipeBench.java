@@ -14,9 +14,10 @@ import skyloft.runtime.SkyloftRuntime;
  * microseconds per round trip, on one carrier (Skyloft with 1 carrier; platform threads both
  * pinned to one CPU) and, with two or more cores, across two (Skyloft with 2 carriers, where
  * the policy places the threads; platform threads pinned to the first two CPUs, as {@link Sut}
- * places them). Never on more carriers than the cores asked for. jdk-default runs once, with
- * the parallelism the JVM's default scheduler was given (one value per JVM), and its row's
- * {@code carriers} is that parallelism.
+ * places them). Never on more carriers than the cores asked for. jdk-default runs with the
+ * parallelism the JVM's default scheduler was given (one value per JVM), and its row's
+ * {@code carriers} is that parallelism; when that is not 1, its one-carrier row comes from a
+ * child JVM at parallelism 1 ({@link JdkOneCarrier}; the row's {@code jvm} says so).
  */
 public final class PipeBench {
     private PipeBench() {}
@@ -44,6 +45,13 @@ public final class PipeBench {
         for (String sys : o.systems()) {
             // jdk-default's parallelism is fixed per JVM: one figure, on as many carriers as it has
             List<Integer> counts = sys.equals(Baselines.JDK_DEFAULT) ? List.of(jdkPar) : maxCarriers == 1 ? List.of(1) : List.of(1, 2);
+            if (sys.equals(Baselines.JDK_DEFAULT) && jdkPar != 1) {
+                Harness.progress("pipe", sys + " on 1 carrier (a child JVM at parallelism 1)");
+                JdkOneCarrier.Result one = JdkOneCarrier.measure(JdkOneCarrier.What.PIPE, perRun, o.runs(),
+                        perRun * (o.runs() + 1) + OpsBench.CHILD_LIMIT_NS);
+                if (one.problem() != null) System.err.println("pipe: no jdk-default figure on one carrier: " + one.problem());
+                one.rows().forEach(r::add);
+            }
             for (int carriers : counts) {
                 Harness.progress("pipe", sys + (sys.equals(Baselines.JDK_DEFAULT) ? " at parallelism " + carriers : " on " + carriers + " carrier(s)"));
                 Map<String, Object> p = new LinkedHashMap<>();
