@@ -187,8 +187,9 @@ public final class Report {
     }
 
     /** Metrics down, systems across: the ops cost table, and the capacity figures. A metric that one system
-     *  has more than once (ops' wake_after_idle_* at idle_us 100 and 1000) gets a line per value of the
-     *  params that tell those rows apart. */
+     *  has more than once (ops' wake_after_idle_* at idle_us 100 and 1000; jdk-default's yield_ns at
+     *  its parallelism and on one carrier) gets a line per value of the params that tell those rows
+     *  apart; a row that has none of those params goes on its metric's first line. */
     static String opsTable(BenchResult r) {
         List<String> systems = new ArrayList<>();
         Map<String, List<String>> keysOf = new LinkedHashMap<>();
@@ -196,7 +197,12 @@ public final class Report {
         for (BenchResult.Row x : r.rows()) {
             if (!systems.contains(x.system())) systems.add(x.system());
             List<String> keys = keysOf.computeIfAbsent(x.metric(), m -> distinguishingParams(r, m));
-            String line = x.metric() + (keys.isEmpty() ? "" : " (" + label(x, keys) + ")");
+            boolean told = keys.stream().anyMatch(x.params()::containsKey);
+            String label = label(x, keys);
+            String line = x.metric() + (label.isEmpty() ? "" : " (" + label + ")");
+            if (!told && !keys.isEmpty()) { // the metric's first line, whatever its params
+                line = lines.keySet().stream().filter(l -> l.startsWith(x.metric() + " (")).findFirst().orElse(line);
+            }
             lines.computeIfAbsent(line, l -> new LinkedHashMap<>()).putIfAbsent(x.system(), x.value());
         }
         var sb = new StringBuilder("<table><tr><th class=\"l\">mechanism</th>");
@@ -210,12 +216,21 @@ public final class Report {
         return sb.append("</table>\n").toString();
     }
 
-    /** The fewest params, taken in the order the rows name them, whose values tell apart the rows of
-     *  {@code metric} that one system has more than once; empty if no system has it twice. */
+    /** A measurement's spread, never what tells two configurations apart. */
+    private static final Set<String> SPREAD = Set.of("min", "max", "runs", "samples");
+
+    /** The fewest params whose values tell apart the rows of {@code metric} that one system has more
+     *  than once; empty if no system has it twice. {@code carriers} is tried first, then the others
+     *  by how few values they take (in the order the rows name them where equal), never the spread
+     *  of a measurement. */
     static List<String> distinguishingParams(BenchResult r, String metric) {
         List<BenchResult.Row> rows = r.rows().stream().filter(x -> x.metric().equals(metric)).toList();
-        Set<String> candidates = new LinkedHashSet<>();
-        for (BenchResult.Row x : rows) candidates.addAll(x.params().keySet());
+        Set<String> named = new LinkedHashSet<>();
+        for (BenchResult.Row x : rows) named.addAll(x.params().keySet());
+        named.removeAll(SPREAD);
+        List<String> candidates = new ArrayList<>(named);
+        candidates.sort(java.util.Comparator.comparing((String k) -> !k.equals("carriers"))
+                .thenComparingLong(k -> rows.stream().map(x -> String.valueOf(x.params().get(k))).distinct().count()));
         List<String> keys = new ArrayList<>();
         for (String k : candidates) {
             if (told(rows, keys) == rows.size()) break;
@@ -235,7 +250,7 @@ public final class Report {
 
     private static String label(BenchResult.Row x, List<String> keys) {
         List<String> parts = new ArrayList<>();
-        for (String k : keys) parts.add(k + "=" + Json.value(x.params().get(k)));
+        for (String k : keys) if (x.params().containsKey(k)) parts.add(k + "=" + Json.value(x.params().get(k)));
         return String.join(", ", parts);
     }
 

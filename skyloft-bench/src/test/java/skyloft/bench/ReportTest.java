@@ -252,6 +252,23 @@ class ReportTest {
     }
 
     @Test
+    void aSystemMeasuredOnTwoCarrierCountsGetsALinePerCountNotPerSpread() {
+        BenchResult ops = new BenchResult("ops");
+        ops.add(row("skyloft:fifo", "yield_ns", 177, "ns", "min", 172.0, "runs", 3, "max", 185.0, "carriers", 1));
+        ops.add(row("jdk-default", "yield_ns", 256, "ns", "min", 240.0, "runs", 3, "max", 311.0, "carriers", 2, "note", "parallelism 2"));
+        ops.add(row("jdk-default", "yield_ns", 163, "ns", "carriers", 1, "jvm", "child, parallelism 1", "min", 150.0, "max", 189.0, "runs", 3));
+        ops.add(row("platform", "yield_ns", 1530, "ns", "min", 1500.0, "runs", 3, "max", 1556.0, "carriers", 1, "pinned", "to CPU 1"));
+        ops.add(row("continuation", "yield_ns", 130, "ns", "min", 120.0, "runs", 3, "max", 137.0));
+        assertEquals(List.of("carriers"), Report.distinguishingParams(ops, "yield_ns"));
+        String t = Report.opsTable(ops);
+        assertEquals(2, count(t, "<tr><td"), "a line per carrier count: " + t);
+        assertTrue(t.contains(">yield_ns (carriers=1)</td><td>177</td><td>163</td><td>1530</td><td>130</td></tr>"),
+                "one carrier: Skyloft, jdk-default's child JVM, platform and the continuation (which has no carriers) on one line: " + t);
+        assertTrue(t.contains(">yield_ns (carriers=2)</td><td>-</td><td>256</td><td>-</td><td>-</td></tr>"), t);
+        assertTrue(!t.contains("max="), "never the spread: " + t);
+    }
+
+    @Test
     void capacityIsTabledSystemsAcross() {
         BenchResult cap = new BenchResult("capacity").param("hogs", 20);
         cap.add(row("skyloft:eevdf", "work_cpus", 1.5, "CPUs"));
