@@ -37,10 +37,10 @@ public final class JdkOneCarrier {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < inputArguments.size(); i++) {
             String a = inputArguments.get(i);
-            if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=") || a.startsWith("--enable-native-access")
+            if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=") || a.startsWith("--enable-native-access=")
                     || a.startsWith("-Xmx") || a.startsWith("-Xms") || a.matches("-XX:[+-]Use\\w+GC")) {
                 out.add(a);
-            } else if ((a.equals("--add-opens") || a.equals("--add-exports")) && i + 1 < inputArguments.size()) {
+            } else if ((a.equals("--add-opens") || a.equals("--add-exports") || a.equals("--enable-native-access")) && i + 1 < inputArguments.size()) {
                 out.add(a);
                 out.add(inputArguments.get(++i));
             }

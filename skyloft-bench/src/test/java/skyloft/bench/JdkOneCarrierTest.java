@@ -16,9 +16,10 @@ class JdkOneCarrierTest {
     void theChildKeepsModuleAccessHeapAndCollectorOnly() {
         List<String> in = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-javaagent:agent.jar", "--add-exports",
                 "java.base/jdk.internal.vm=ALL-UNNAMED", "-Xmx2g", "-XX:+UseParallelGC", "-Djdk.virtualThreadScheduler.parallelism=2",
-                "--enable-native-access=ALL-UNNAMED", "-XX:StartFlightRecording", "-Xss1m");
+                "--enable-native-access=ALL-UNNAMED", "-XX:StartFlightRecording", "-Xss1m", "--enable-native-access", "M");
         assertEquals(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
-                "-Xmx2g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED"), JdkOneCarrier.inheritedJvmOptions(in));
+                "-Xmx2g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "--enable-native-access", "M"),
+                JdkOneCarrier.inheritedJvmOptions(in));
     }
 
     @Test
