@@ -51,11 +51,23 @@ public final class O1 extends SchedPolicy {
         Entity(Task t) { task = t; }
     }
 
+    /** Tasks queued in all the CPUs' arrays (not running), one per policy instance: lets an idle
+     *  balance skip its scan of every CPU when only its own arrays, or none, hold a task. Written
+     *  by every Prio add and remove, all under the host's serialization. */
+    static final class Queued {
+        int n;
+    }
+
     /** One priority array: 140 FIFO lists and a bitmap of the non-empty ones. */
     static final class Prio {
         final Entity[] head = new Entity[MAX_PRIO], tail = new Entity[MAX_PRIO];
         final long[] bitmap = new long[3];
+        final Queued all;
         int count;
+
+        Prio(Queued all) {
+            this.all = all;
+        }
 
         void add(Entity e, boolean atHead) {
             int p = e.prio;
@@ -64,6 +76,7 @@ public final class O1 extends SchedPolicy {
             else if (atHead) { e.prev = null; e.next = head[p]; head[p].prev = e; head[p] = e; }
             else { e.next = null; e.prev = tail[p]; tail[p].next = e; tail[p] = e; }
             count++;
+            all.n++;
         }
 
         void remove(Entity e) {
@@ -74,6 +87,7 @@ public final class O1 extends SchedPolicy {
             e.prev = e.next = null;
             e.array = null;
             count--;
+            all.n--;
         }
 
         /** First set bit: the best non-empty priority, or -1. */
@@ -84,7 +98,7 @@ public final class O1 extends SchedPolicy {
     }
 
     static final class Rq {
-        Prio active = new Prio(), expired = new Prio();
+        Prio active, expired;
         long expiredSinceNs = -1;
         /** The best (lowest) static priority whose slice expired into the expired array since the
          *  last swap (MAX_PRIO: none), as Linux's best_expired_prio: an interactive task of a worse
@@ -92,9 +106,14 @@ public final class O1 extends SchedPolicy {
         int bestExpiredPrio = MAX_PRIO;
         Entity curr;
         int nr() { return active.count + expired.count + (curr != null ? 1 : 0); }
+        Rq(Queued all) {
+            active = new Prio(all);
+            expired = new Prio(all);
+        }
     }
 
     private Rq[] rqs;
+    private Queued queued;
     private long swaps, expiries, interactiveReinserts, wakeupPreemptions, migrations;
 
     public O1() {}
@@ -114,7 +133,8 @@ public final class O1 extends SchedPolicy {
     @Override
     protected void init(int cpus) {
         rqs = new Rq[cpus];
-        for (int i = 0; i < cpus; i++) rqs[i] = new Rq();
+        queued = new Queued();
+        for (int i = 0; i < cpus; i++) rqs[i] = new Rq(queued);
         swaps = expiries = interactiveReinserts = wakeupPreemptions = migrations = 0;
     }
 
@@ -259,6 +279,7 @@ public final class O1 extends SchedPolicy {
     @Override
     public int balance(int cpu, boolean idle, long nowNs) {
         Rq dst = rqs[cpu];
+        if (queued.n == dst.active.count + dst.expired.count) return 0; // no other CPU holds a queued task: the scan below would move none
         int busiest = -1;
         for (int c = 0; c < rqs.length; c++) if (c != cpu && (busiest < 0 || rqs[c].nr() > rqs[busiest].nr())) busiest = c;
         if (busiest < 0) return 0;
@@ -288,6 +309,11 @@ public final class O1 extends SchedPolicy {
         }
         migrations += moved;
         return moved;
+    }
+
+    /** Tasks queued in all the arrays (for tests: it must match what the host has queued). */
+    int queuedTasks() {
+        return queued.n;
     }
 
     /** Lowest non-empty priority (the least urgent tasks move first). */
