@@ -10,7 +10,8 @@ import skyloft.util.Durations;
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = {"The cost table of the mechanisms, beside jdk-default, platform and the continuation floor.",
                 "Yield switch, spawn, wakeup of a parked thread, preemption request-to-yield delay, timer tick cost, poll "
-                + "fast path, and what waking an idle CPU costs on this machine."})
+                + "fast path, and what waking an idle CPU costs on this machine. jdk-default's one-carrier yield and spawn "
+                + "come from a child JVM at parallelism 1 (its parallelism is fixed once per JVM)."})
 final class BenchOpsCommand implements Callable<Integer>, EvalDefaults {
     static final long DEFAULT_DURATION_NS = 1_000_000_000L;
 

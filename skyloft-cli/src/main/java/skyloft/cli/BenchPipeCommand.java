@@ -11,7 +11,8 @@ import skyloft.util.Durations;
 @Command(name = "pipe", mixinStandardHelpOptions = true,
         description = {"perf bench sched pipe, for threads: us per round trip of a token between two threads.",
                 "The threads bounce the token with blocking handoffs, on one carrier and across two, for skyloft, "
-                + "jdk-default and platform."})
+                + "jdk-default and platform. jdk-default runs at parallelism --cores, and on one carrier in a child JVM "
+                + "at parallelism 1 (its parallelism is fixed once per JVM)."})
 final class BenchPipeCommand implements Callable<Integer>, EvalDefaults {
     static final long DEFAULT_DURATION_NS = 2_000_000_000L;
 
