@@ -197,10 +197,10 @@ public final class Report {
         for (BenchResult.Row x : r.rows()) {
             if (!systems.contains(x.system())) systems.add(x.system());
             List<String> keys = keysOf.computeIfAbsent(x.metric(), m -> distinguishingParams(r, m));
-            boolean told = keys.stream().anyMatch(x.params()::containsKey);
+            boolean hasKey = keys.stream().anyMatch(x.params()::containsKey);
             String label = label(x, keys);
             String line = x.metric() + (label.isEmpty() ? "" : " (" + label + ")");
-            if (!told && !keys.isEmpty()) { // the metric's first line, whatever its params
+            if (!hasKey && !keys.isEmpty()) { // the metric's first line, whatever its params
                 line = lines.keySet().stream().filter(l -> l.startsWith(x.metric() + " (")).findFirst().orElse(line);
             }
             lines.computeIfAbsent(line, l -> new LinkedHashMap<>()).putIfAbsent(x.system(), x.value());

@@ -142,32 +142,6 @@ class O1Test {
     @Test
     void theQueuedCountThatLetsAnIdleBalanceSkipItsScanMatchesTheHostsAtEveryStep() {
         O1 p = new O1();
-        StepHost h = new StepHost(p, 4, 5);
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
-        java.util.List<StepTask> blocked = new java.util.ArrayList<>();
-        int skipped = 0;
-        for (int step = 0; step < 5000; step++) {
-            int cpu = rnd.nextInt(4);
-            switch (rnd.nextInt(6)) {
-                case 0 -> { if (h.tasks().size() < 6) h.spawn("t" + h.tasks().size(), SchedAttr.DEFAULT.withNice(rnd.nextInt(-3, 4)), cpu); }
-                case 1 -> h.runFor(cpu, rnd.nextLong(1_000, 80_000), 5_000);
-                case 2 -> { if (h.running(cpu) != null) blocked.add(h.stop(cpu, StopReason.BLOCK)); }
-                case 3 -> { if (!blocked.isEmpty()) h.wake(blocked.remove(rnd.nextInt(blocked.size()))); }
-                case 4 -> { if (h.running(cpu) == null) h.schedule(cpu); }
-                default -> {
-                    if (h.running(cpu) != null) {
-                        h.balance(cpu); // periodic
-                    } else { // an idle look: pickNext, then the idle balance the host runs when it finds nothing
-                        if (h.tasks().stream().noneMatch(t -> t.state() == StepHost.State.QUEUED)) skipped++;
-                        h.schedule(cpu);
-                    }
-                }
-            }
-            long queued = h.tasks().stream().filter(t -> t.state() == StepHost.State.QUEUED).count();
-            assertEquals(queued, p.queuedTasks(), "step " + step);
-        }
-        assertTrue(skipped > 10, "balances with nothing queued: " + skipped);
-        h.drainAndCheck();
-        assertEquals(0, p.queuedTasks());
+        QueuedCountWalk.check(p, p::queuedTasks, 5);
     }
 }
